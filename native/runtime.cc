@@ -1,0 +1,88 @@
+// Process-wide engine settings: thread counts (intra-op and BLAS), random seeds and RNG state,
+// device availability, and build information.
+#include "common.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+
+#include <dlfcn.h>
+
+namespace latentlab {
+namespace {
+
+// OpenBLAS is found at run time, so a libtorch built against MKL or another BLAS still loads.
+using SetThreadsFn = void (*)(int);
+using GetThreadsFn = int (*)();
+SetThreadsFn blasSetThreads() { return reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")); }
+GetThreadsFn blasGetThreads() { return reinterpret_cast<GetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads")); }
+
+LATENTLAB_EXPORT(setNumThreads) {
+  const int64_t threads = argInt(info, 0, "threads");
+  if (threads < 1) throw Napi::RangeError::New(info.Env(), "threads must be at least 1");
+  at::set_num_threads(static_cast<int>(threads));
+  return info.Env().Undefined();
+}
+
+LATENTLAB_EXPORT(getNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
+
+LATENTLAB_EXPORT(setBlasThreads) {
+  const int64_t threads = argInt(info, 0, "threads");
+  if (threads < 1) throw Napi::RangeError::New(info.Env(), "threads must be at least 1");
+  auto set = blasSetThreads();
+  if (set) set(static_cast<int>(threads));
+  return Napi::Boolean::New(info.Env(), set != nullptr);
+}
+
+LATENTLAB_EXPORT(getBlasThreads) {
+  auto get = blasGetThreads();
+  return Napi::Number::New(info.Env(), get ? get() : -1);
+}
+
+LATENTLAB_EXPORT(manualSeed) {
+  const int64_t seed = argInt(info, 0, "seed");
+  at::manual_seed(static_cast<uint64_t>(seed));
+  return info.Env().Undefined();
+}
+
+LATENTLAB_EXPORT(getRngState) {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return wrapTensor(info.Env(), generator.get_state());
+}
+
+LATENTLAB_EXPORT(setRngState) {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(unwrapTensor(info[0], "state"));
+  return info.Env().Undefined();
+}
+
+LATENTLAB_EXPORT(cudaDeviceCount) {
+  const bool hasCuda = at::detail::getCUDAHooks().hasCUDA();
+  return Napi::Number::New(info.Env(), hasCuda ? at::detail::getCUDAHooks().getNumGPUs() : 0);
+}
+
+LATENTLAB_EXPORT(buildInfo) {
+  auto result = Napi::Object::New(info.Env());
+  result.Set("torchVersion", TORCH_VERSION);
+  result.Set("parallelInfo", at::get_parallel_info());
+  result.Set("blas", blasSetThreads() ? "openblas" : "other");
+  return result;
+}
+
+}  // namespace
+
+void initRuntime(Napi::Env env, Napi::Object exports) {
+  exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads));
+  exports.Set("getNumThreads", Napi::Function::New(env, getNumThreads));
+  exports.Set("setBlasThreads", Napi::Function::New(env, setBlasThreads));
+  exports.Set("getBlasThreads", Napi::Function::New(env, getBlasThreads));
+  exports.Set("manualSeed", Napi::Function::New(env, manualSeed));
+  exports.Set("getRngState", Napi::Function::New(env, getRngState));
+  exports.Set("setRngState", Napi::Function::New(env, setRngState));
+  exports.Set("cudaDeviceCount", Napi::Function::New(env, cudaDeviceCount));
+  exports.Set("buildInfo", Napi::Function::New(env, buildInfo));
+}
+
+}  // namespace latentlab

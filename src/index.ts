@@ -1,0 +1,3 @@
+// latentlab's public API.
+export * from './tensor/index.js';
+export * as F from './nn/functional.js';

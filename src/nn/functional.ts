@@ -1,0 +1,242 @@
+// Functional neural-network operations, as torch.nn.functional: layers, activations, losses.
+// Images are [N, C, H, W]; sizes given as one number apply to every spatial dimension.
+import { aten } from '../tensor/ops.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { Tensor, wrap } from '../tensor/tensor.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+type Size2 = number | readonly [number, number];
+
+const op = {
+  linear: aten('linear'), conv1d: aten('conv1d'), conv2d: aten('conv2d'), convTranspose2d: aten('conv_transpose2d.input'),
+  maxPool1d: aten('max_pool1d'), maxPool2d: aten('max_pool2d'), avgPool1d: aten('avg_pool1d'), avgPool2d: aten('avg_pool2d'),
+  adaptiveAvgPool2d: aten('adaptive_avg_pool2d'), adaptiveMaxPool2d: aten('adaptive_max_pool2d'),
+  nearest1d: aten('upsample_nearest1d.vec'), linear1d: aten('upsample_linear1d.vec'),
+  nearest2d: aten('upsample_nearest2d.vec'), bilinear2d: aten('upsample_bilinear2d.vec'),
+  bicubic2d: aten('upsample_bicubic2d.vec'), batchNorm: aten('batch_norm'), layerNorm: aten('layer_norm'),
+  dropout: aten('dropout'), embedding: aten('embedding'), relu: aten('relu'), leakyRelu: aten('leaky_relu'),
+  prelu: aten('prelu'), elu: aten('elu'), selu: aten('selu'), gelu: aten('gelu'), sigmoid: aten('sigmoid'),
+  tanh: aten('tanh'), softplus: aten('softplus'), softmax: aten('softmax.int'), logSoftmax: aten('log_softmax.int'),
+  mseLoss: aten('mse_loss'), l1Loss: aten('l1_loss'), smoothL1Loss: aten('smooth_l1_loss'), huberLoss: aten('huber_loss'),
+  bce: aten('binary_cross_entropy'), bceWithLogits: aten('binary_cross_entropy_with_logits'),
+  crossEntropy: aten('cross_entropy_loss'), nllLoss: aten('nll_loss_nd'), klDiv: aten('kl_div'),
+  div: aten('div.Scalar'),
+};
+
+// at::Reduction enumerators.
+function reductionCode(reduction: Reduction): number {
+  switch (reduction) {
+    case 'none':
+      return 0;
+    case 'mean':
+      return 1;
+    case 'sum':
+      return 2;
+    default:
+      throw new ArgumentError(`reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  }
+}
+
+// ---- layers ------------------------------------------------------------------------------
+/** x Wᵀ + b, with W of shape [out, in]. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return wrap(op.linear(x.handle, weight.handle, bias?.handle ?? null));
+}
+
+export interface ConvOptions {
+  stride?: Size2;
+  padding?: Size2;
+  dilation?: Size2;
+  groups?: number;
+}
+
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  return wrap(op.conv1d(x.handle, weight.handle, bias?.handle ?? null, [first(stride)], [first(padding)], [first(dilation)], groups));
+}
+
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  return wrap(op.conv2d(x.handle, weight.handle, bias?.handle ?? null, stride, padding, dilation, groups));
+}
+
+/** Transposed convolution; weight is [in, out/groups, kH, kW]. Output (n−1)s − 2p + d(k−1) + op + 1. */
+export function convTranspose2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvOptions & { outputPadding?: Size2 } = {},
+): Tensor {
+  const { stride = 1, padding = 0, dilation = 1, groups = 1, outputPadding = 0 } = options;
+  return wrap(op.convTranspose2d(x.handle, weight.handle, bias?.handle ?? null, stride, padding, outputPadding, groups, dilation));
+}
+
+export interface PoolOptions {
+  stride?: Size2;
+  padding?: Size2;
+  ceilMode?: boolean;
+}
+
+export function maxPool2d(x: Tensor, kernelSize: Size2, options: PoolOptions & { dilation?: Size2 } = {}): Tensor {
+  return wrap(op.maxPool2d(x.handle, kernelSize, options.stride ?? kernelSize, options.padding ?? 0, options.dilation ?? 1, options.ceilMode ?? false));
+}
+
+export function maxPool1d(x: Tensor, kernelSize: number, options: PoolOptions = {}): Tensor {
+  return wrap(op.maxPool1d(x.handle, [kernelSize], [first(options.stride ?? kernelSize)], [first(options.padding ?? 0)], [1], options.ceilMode ?? false));
+}
+
+export function avgPool2d(x: Tensor, kernelSize: Size2, options: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
+  return wrap(op.avgPool2d(x.handle, kernelSize, options.stride ?? kernelSize, options.padding ?? 0, options.ceilMode ?? false, options.countIncludePad ?? true));
+}
+
+export function avgPool1d(x: Tensor, kernelSize: number, options: PoolOptions = {}): Tensor {
+  return wrap(op.avgPool1d(x.handle, [kernelSize], [first(options.stride ?? kernelSize)], [first(options.padding ?? 0)], options.ceilMode ?? false));
+}
+
+export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2): Tensor {
+  return wrap(op.adaptiveAvgPool2d(x.handle, outputSize));
+}
+
+export function adaptiveMaxPool2d(x: Tensor, outputSize: Size2): Tensor {
+  const [values, indices] = op.adaptiveMaxPool2d(x.handle, outputSize) as never[];
+  wrap(indices).dispose();
+  return wrap(values);
+}
+
+export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic';
+
+/** Resizes [N, C, L] (nearest, linear) or [N, C, H, W] (nearest, bilinear, bicubic) inputs. */
+export function interpolate(
+  x: Tensor,
+  options: { size?: number | readonly number[]; scaleFactor?: number | readonly number[]; mode?: InterpolateMode; alignCorners?: boolean },
+): Tensor {
+  const mode = options.mode ?? 'nearest';
+  const spatial = x.ndim - 2;
+  if (spatial !== 1 && spatial !== 2) throw new ArgumentError(`interpolate expects a 3-d or 4-d input, got shape [${x.shape.join(', ')}]`);
+  if ((options.size === undefined) === (options.scaleFactor === undefined)) {
+    throw new ArgumentError('interpolate takes exactly one of size and scaleFactor');
+  }
+  const expand = (v: number | readonly number[]) => (typeof v === 'number' ? Array<number>(spatial).fill(v) : [...v]);
+  const size = options.size === undefined ? null : expand(options.size);
+  const scale = options.scaleFactor === undefined ? null : expand(options.scaleFactor);
+  const alignCorners = options.alignCorners ?? false;
+  if (spatial === 1) {
+    if (mode === 'nearest') return wrap(op.nearest1d(x.handle, size, scale));
+    if (mode === 'linear') return wrap(op.linear1d(x.handle, size, alignCorners, scale));
+  } else {
+    if (mode === 'nearest') return wrap(op.nearest2d(x.handle, size, scale));
+    if (mode === 'bilinear') return wrap(op.bilinear2d(x.handle, size, alignCorners, scale));
+    if (mode === 'bicubic') return wrap(op.bicubic2d(x.handle, size, alignCorners, scale));
+  }
+  throw new ArgumentError(`interpolate mode '${mode}' does not apply to a ${x.ndim}-d input`);
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/** Batch normalisation; in training mode the running statistics are updated in place. */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = options;
+  return wrap(op.batchNorm(x.handle, weight?.handle ?? null, bias?.handle ?? null, runningMean?.handle ?? null, runningVar?.handle ?? null, training, momentum, eps, true));
+}
+
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  return wrap(op.layerNorm(x.handle, normalizedShape, weight?.handle ?? null, bias?.handle ?? null, eps, true));
+}
+
+/** Zeroes elements with probability p and scales the rest by 1/(1−p), in training only. */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout probability must be in [0, 1], got ${p}`);
+  return wrap(op.dropout(x.handle, p, training));
+}
+
+export function embedding(indices: Tensor, weight: Tensor, paddingIdx = -1): Tensor {
+  return wrap(op.embedding(weight.handle, indices.handle, paddingIdx));
+}
+
+// ---- activations -------------------------------------------------------------------------
+export const relu = (x: Tensor): Tensor => wrap(op.relu(x.handle));
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => wrap(op.leakyRelu(x.handle, negativeSlope));
+export const prelu = (x: Tensor, weight: Tensor): Tensor => wrap(op.prelu(x.handle, weight.handle));
+export const elu = (x: Tensor, alpha = 1): Tensor => wrap(op.elu(x.handle, alpha));
+export const selu = (x: Tensor): Tensor => wrap(op.selu(x.handle));
+export const gelu = (x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor => wrap(op.gelu(x.handle, approximate));
+export const sigmoid = (x: Tensor): Tensor => wrap(op.sigmoid(x.handle));
+export const tanh = (x: Tensor): Tensor => wrap(op.tanh(x.handle));
+export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor => wrap(op.softplus(x.handle, beta, threshold));
+export const softmax = (x: Tensor, dim: number): Tensor => wrap(op.softmax(x.handle, dim));
+export const logSoftmax = (x: Tensor, dim: number): Tensor => wrap(op.logSoftmax(x.handle, dim));
+
+// ---- losses --------------------------------------------------------------------------------
+export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  return wrap(op.mseLoss(input.handle, target.handle, reductionCode(reduction)));
+}
+
+export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  return wrap(op.l1Loss(input.handle, target.handle, reductionCode(reduction)));
+}
+
+/** Quadratic below beta, linear above (divided by beta, as torch's smooth_l1_loss). */
+export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean', beta = 1): Tensor {
+  return wrap(op.smoothL1Loss(input.handle, target.handle, reductionCode(reduction), beta));
+}
+
+/** Quadratic below delta, linear above (not divided by delta, as torch's huber_loss). */
+export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean', delta = 1): Tensor {
+  return wrap(op.huberLoss(input.handle, target.handle, reductionCode(reduction), delta));
+}
+
+/** Binary cross-entropy of probabilities in [0, 1]. */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { weight?: Tensor; reduction?: Reduction } = {}): Tensor {
+  return wrap(op.bce(input.handle, target.handle, options.weight?.handle ?? null, reductionCode(options.reduction ?? 'mean')));
+}
+
+/** Binary cross-entropy of logits (numerically stable sigmoid + BCE). */
+export function binaryCrossEntropyWithLogits(
+  logits: Tensor,
+  target: Tensor,
+  options: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {},
+): Tensor {
+  return wrap(op.bceWithLogits(logits.handle, target.handle, options.weight?.handle ?? null, options.posWeight?.handle ?? null, reductionCode(options.reduction ?? 'mean')));
+}
+
+export interface CrossEntropyOptions {
+  /** Per-class weights, shape [C]. */
+  weight?: Tensor;
+  reduction?: Reduction;
+  ignoreIndex?: number;
+  labelSmoothing?: number;
+}
+
+/** Cross-entropy of logits [N, C] against class indices [N] (or class probabilities [N, C]). */
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new ArgumentError(`labelSmoothing must be in [0, 1], got ${smoothing}`);
+  return wrap(op.crossEntropy(logits.handle, target.handle, options.weight?.handle ?? null, reductionCode(options.reduction ?? 'mean'), options.ignoreIndex ?? -100, smoothing));
+}
+
+/** Negative log-likelihood of log-probabilities [N, C] against class indices [N]. */
+export function nllLoss(logProbabilities: Tensor, target: Tensor, options: Omit<CrossEntropyOptions, 'labelSmoothing'> = {}): Tensor {
+  return wrap(op.nllLoss(logProbabilities.handle, target.handle, options.weight?.handle ?? null, reductionCode(options.reduction ?? 'mean'), options.ignoreIndex ?? -100));
+}
+
+/** KL(target ‖ input) with input as log-probabilities; 'batchmean' divides the sum by the batch size. */
+export function klDiv(input: Tensor, target: Tensor, options: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}): Tensor {
+  const reduction = options.reduction ?? 'mean';
+  if (reduction === 'batchmean') {
+    const total = wrap(op.klDiv(input.handle, target.handle, reductionCode('sum'), options.logTarget ?? false));
+    const result = wrap(op.div(total.handle, input.shape[0] ?? 1));
+    total.dispose();
+    return result;
+  }
+  return wrap(op.klDiv(input.handle, target.handle, reductionCode(reduction), options.logTarget ?? false));
+}
+
+function first(size: Size2): number {
+  return typeof size === 'number' ? size : size[0];
+}

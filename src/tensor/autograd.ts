@@ -1,0 +1,70 @@
+// Gradient computation beyond `tensor.backward()`: the functional `grad` (with createGraph
+// for higher-order derivatives) and scopes that switch gradient recording off or on.
+import { native } from './native.js';
+import { translateNativeError } from './ops.js';
+import { Tensor, handles } from './tensor.js';
+
+export interface GradOptions {
+  /** Weights of the outputs (needed when an output is not a scalar). */
+  gradOutputs?: readonly (Tensor | null)[];
+  retainGraph?: boolean;
+  /** Record the gradient computation itself, so the result can be differentiated again. */
+  createGraph?: boolean;
+  /** Return null for inputs the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/** d(sum of outputs)/d(inputs), as torch.autograd.grad. */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  try {
+    const result = native.grad(
+      handles(outs),
+      handles(inputs),
+      options.gradOutputs ? options.gradOutputs.map((g) => (g ? g.handle : null)) : null,
+      options.retainGraph,
+      options.createGraph ?? false,
+      options.allowUnused ?? false,
+    );
+    return result.map((h) => (h ? new Tensor(h) : null));
+  } catch (error) {
+    translateNativeError(error, 'grad');
+  }
+}
+
+/** Backward pass from several outputs at once. */
+export function backward(outputs: readonly Tensor[], gradients?: readonly (Tensor | null)[], retainGraph?: boolean): void {
+  try {
+    native.backward(handles(outputs), gradients ? gradients.map((g) => (g ? g.handle : null)) : null, retainGraph);
+  } catch (error) {
+    translateNativeError(error, 'backward');
+  }
+}
+
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = native.setGradEnabled(enabled);
+  try {
+    return fn();
+  } finally {
+    native.setGradEnabled(previous);
+  }
+}
+
+/** Runs fn without recording operations for autograd (inference, parameter updates). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs fn with gradient recording on, even inside noGrad. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+export function isGradEnabled(): boolean {
+  return native.isGradEnabled();
+}
+
+/** Sets the .grad of every tensor to null (or to zeros) in one native call. */
+export function zeroGrads(tensors: readonly Tensor[], setToNone = true): void {
+  native.zeroGrads(handles(tensors), setToNone);
+}

@@ -1,0 +1,24 @@
+// The error classes latentlab throws. The CLI prints `message` alone; every message says what
+// was wrong and, where it can, what to do about it.
+
+export class LatentlabError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An error raised inside libtorch (shape mismatch, dtype mismatch, ...), with its first message line. */
+export class TorchError extends LatentlabError {}
+
+/** A tensor was used after `dispose()` (or after the scope that owned it ended). */
+export class DisposedTensorError extends LatentlabError {}
+
+/** A requested device is not available in this libtorch build or on this machine. */
+export class DeviceError extends LatentlabError {}
+
+/** An argument from TypeScript has the wrong type or value. */
+export class ArgumentError extends LatentlabError {}
+
+/** A file is missing, unreadable or not in the expected format. */
+export class FileFormatError extends LatentlabError {}

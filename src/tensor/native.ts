@@ -1,0 +1,79 @@
+// The whole native surface of the addon as one typed interface. Thread settings that libgomp
+// and OpenBLAS only read at load time are put in the environment before the addon loads.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LatentlabError } from './errors.js';
+
+/** Opaque handle owning one libtorch tensor. */
+export type Handle = { readonly __brand: 'TensorHandle' };
+/** What an ATen operator call may return. */
+export type OpResult = Handle | OpResult[] | number | boolean | string | null | undefined;
+export type OpArgument = Handle | null | undefined | number | boolean | string | readonly OpArgument[];
+
+export interface NativeBinding {
+  resolveOp(name: string, overload: string): number;
+  opSchema(id: number): string;
+  callOp(id: number, ...args: OpArgument[]): OpResult;
+
+  fromBuffer(data: ArrayBufferView, shape: readonly number[], scalarType: number): Handle;
+  toBuffer(handle: Handle): ArrayBuffer;
+  shape(handle: Handle): number[];
+  scalarType(handle: Handle): number;
+  device(handle: Handle): string;
+  dataPointer(handle: Handle): bigint;
+  share(handle: Handle): Handle;
+  dispose(handle: Handle): void;
+  isDisposed(handle: Handle): boolean;
+  liveHandles(): number;
+
+  backward(tensors: Handle[], gradients: (Handle | null)[] | null, retainGraph?: boolean, createGraph?: boolean): void;
+  grad(
+    outputs: Handle[],
+    inputs: Handle[],
+    gradOutputs: (Handle | null)[] | null,
+    retainGraph?: boolean,
+    createGraph?: boolean,
+    allowUnused?: boolean,
+  ): (Handle | null)[];
+  getGrad(handle: Handle): Handle | null;
+  setGrad(handle: Handle, grad: Handle | null): void;
+  zeroGrads(handles: Handle[], setToNone: boolean): void;
+  requiresGrad(handle: Handle): boolean;
+  setRequiresGrad(handle: Handle, requiresGrad: boolean): void;
+  isLeaf(handle: Handle): boolean;
+  gradFnName(handle: Handle): string | null;
+  retainGrad(handle: Handle): void;
+  setGradEnabled(enabled: boolean): boolean;
+  isGradEnabled(): boolean;
+
+  loadPickle(bytes: Buffer): unknown;
+  savePickle(tensors: Record<string, Handle>): Buffer;
+
+  setNumThreads(threads: number): void;
+  getNumThreads(): number;
+  setBlasThreads(threads: number): boolean;
+  getBlasThreads(): number;
+  manualSeed(seed: number): void;
+  getRngState(): Handle;
+  setRngState(state: Handle): void;
+  cudaDeviceCount(): number;
+  buildInfo(): { torchVersion: string; parallelInfo: string; blas: string };
+}
+
+function findAddon(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'build', 'Release', 'latentlab.node');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new LatentlabError('the native addon is not built: run `npm run setup` in the latentlab folder');
+}
+
+// Idle OpenMP threads must sleep rather than spin, or they steal the cores OpenBLAS's own
+// threads need (measured: 2x slower dense training on 2 cores when both spin).
+process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+
+export const native: NativeBinding = createRequire(import.meta.url)(findAddon()) as NativeBinding;

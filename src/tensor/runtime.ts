@@ -1,0 +1,75 @@
+// Engine-wide settings: threads, seeds and random state, devices, live-tensor accounting.
+import { cpus } from 'node:os';
+import { native } from './native.js';
+import { ArgumentError } from './errors.js';
+import { Tensor } from './tensor.js';
+
+/** Seeds libtorch's generators: the same seed gives bitwise the same CPU run. */
+export function manualSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0) throw new ArgumentError(`seed must be a non-negative integer, got ${seed}`);
+  native.manualSeed(seed);
+}
+
+/** The CPU generator's state (a uint8 tensor), for checkpoints. */
+export function getRngState(): Tensor {
+  return new Tensor(native.getRngState());
+}
+
+export function setRngState(state: Tensor): void {
+  native.setRngState(state.handle);
+}
+
+/** Intra-op (OpenMP) threads of libtorch's own kernels. */
+export function setNumThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a positive integer, got ${threads}`);
+  native.setNumThreads(threads);
+}
+
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
+
+/** Threads of the BLAS library (OpenBLAS) used for matrix products. False if the BLAS is not OpenBLAS. */
+export function setBlasThreads(threads: number): boolean {
+  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a positive integer, got ${threads}`);
+  return native.setBlasThreads(threads);
+}
+
+export function getBlasThreads(): number {
+  return native.getBlasThreads();
+}
+
+export interface ThreadSettings {
+  torch: number;
+  blas: number;
+}
+
+export function setThreads(settings: ThreadSettings): void {
+  setNumThreads(settings.torch);
+  setBlasThreads(settings.blas);
+}
+
+export function getThreads(): ThreadSettings {
+  return { torch: getNumThreads(), blas: getBlasThreads() };
+}
+
+/** Number of tensors alive on the native side (created and not yet disposed or collected). */
+export function liveTensorCount(): number {
+  return native.liveHandles();
+}
+
+export function cudaDeviceCount(): number {
+  return native.cudaDeviceCount();
+}
+
+export function cudaIsAvailable(): boolean {
+  return native.cudaDeviceCount() > 0;
+}
+
+export function buildInfo(): { torchVersion: string; parallelInfo: string; blas: string } {
+  return native.buildInfo();
+}
+
+export function cpuCount(): number {
+  return cpus().length;
+}

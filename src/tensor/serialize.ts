@@ -1,0 +1,114 @@
+// Named tensors on disk: safetensors (read by PyTorch and Hugging Face tools) and PyTorch's own
+// torch.save format (state_dicts exported from Python).
+import { readFileSync } from 'node:fs';
+import { native, type Handle } from './native.js';
+import { scalarTypeOf, type DType } from './dtype.js';
+import { FileFormatError } from './errors.js';
+import { writeFileAtomic } from './files.js';
+import { Tensor } from './tensor.js';
+
+export type NamedTensors = Record<string, Tensor>;
+
+const safetensorsDTypes: Record<DType, string> = {
+  float64: 'F64', float32: 'F32', int64: 'I64', int32: 'I32', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+};
+const dtypeBySafetensorsName = new Map(Object.entries(safetensorsDTypes).map(([dtype, name]) => [name, dtype as DType]));
+
+/** The bytes of a safetensors file holding `tensors` (moved to CPU) and string metadata. */
+export function encodeSafetensors(tensors: NamedTensors, metadata: Record<string, string> = {}): Buffer {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const [name, tensor] of Object.entries(tensors)) {
+    const bytes = Buffer.from(native.toBuffer(tensor.handle));
+    header[name] = { dtype: safetensorsDTypes[tensor.dtype], shape: tensor.shape, data_offsets: [offset, offset + bytes.length] };
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8); // keeps the data 8-byte aligned
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  return Buffer.concat([prefix, Buffer.from(json), ...chunks]);
+}
+
+export function decodeSafetensors(bytes: Buffer, source = 'safetensors data'): { tensors: NamedTensors; metadata: Record<string, string> } {
+  const fail = (why: string): never => {
+    throw new FileFormatError(`${source} is not a valid safetensors file: ${why}`);
+  };
+  if (bytes.length < 8) fail('it is shorter than its 8-byte header length');
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  if (headerLength > bytes.length - 8) fail(`its header claims ${headerLength} bytes but the file has ${bytes.length}`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+  } catch {
+    return fail('its header is not JSON');
+  }
+  const data = bytes.subarray(8 + headerLength);
+  const tensors: NamedTensors = {};
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = entry as unknown as Record<string, string>;
+      continue;
+    }
+    const dtype = dtypeBySafetensorsName.get(entry.dtype) ?? fail(`tensor '${name}' has unsupported dtype ${entry.dtype}`);
+    const [begin, end] = entry.data_offsets;
+    if (!(begin >= 0 && end >= begin && end <= data.length)) fail(`tensor '${name}' lies outside the data`);
+    try {
+      tensors[name] = new Tensor(native.fromBuffer(data.subarray(begin, end), entry.shape, scalarTypeOf(dtype)));
+    } catch (error) {
+      for (const tensor of Object.values(tensors)) tensor.dispose();
+      fail(`tensor '${name}': ${(error as Error).message}`);
+    }
+  }
+  return { tensors, metadata };
+}
+
+/** Saves named tensors as a safetensors file, atomically. */
+export function saveSafetensors(path: string, tensors: NamedTensors, metadata: Record<string, string> = {}): void {
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+}
+
+export function loadSafetensors(path: string): { tensors: NamedTensors; metadata: Record<string, string> } {
+  return decodeSafetensors(readFile(path), path);
+}
+
+/** Reads a file written by torch.save (e.g. a state_dict): tensors become Tensors. */
+export function loadTorch(path: string): unknown {
+  const bytes = readFile(path);
+  let value: unknown;
+  try {
+    value = native.loadPickle(bytes);
+  } catch (error) {
+    throw new FileFormatError(`${path} is not a readable PyTorch file (torch.save, zip format): ${(error as Error).message}`);
+  }
+  return wrapHandles(value);
+}
+
+/** Writes named tensors in torch.save's format, so that torch.load reads them in Python. */
+export function saveTorch(path: string, tensors: NamedTensors): void {
+  const handles: Record<string, Handle> = {};
+  for (const [name, tensor] of Object.entries(tensors)) handles[name] = tensor.handle;
+  writeFileAtomic(path, native.savePickle(handles));
+}
+
+function readFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FileFormatError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function wrapHandles(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(wrapHandles);
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, wrapHandles(item)]));
+  }
+  return new Tensor(value as Handle); // a native handle (an external, whose prototype is null)
+}
