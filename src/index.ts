@@ -1,3 +1,5 @@
 // latentlab's public API.
 export * from './tensor/index.js';
+export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
+export * as optim from './optim/index.js';

@@ -66,5 +66,9 @@ export function isGradEnabled(): boolean {
 
 /** Sets the .grad of every tensor to null (or to zeros) in one native call. */
 export function zeroGrads(tensors: readonly Tensor[], setToNone = true): void {
-  native.zeroGrads(handles(tensors), setToNone);
+  try {
+    native.zeroGrads(handles(tensors), setToNone);
+  } catch (error) {
+    translateNativeError(error, 'zeroGrads');
+  }
 }

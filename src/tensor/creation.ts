@@ -83,8 +83,11 @@ function flattenNested(data: NestedArray, depth: number, shape: number[], flat: 
     flat.push(data);
     return;
   }
-  if (depth === shape.length) shape.push(data.length);
-  else if (shape[depth] !== data.length) {
+  if (depth === shape.length) {
+    // Once a number has been seen the shape is complete: a deeper array here is ragged ([1, [2]]).
+    if (flat.length > 0) throw new ArgumentError(`tensor data is ragged: an array at depth ${depth} where numbers were found before`);
+    shape.push(data.length);
+  } else if (shape[depth] !== data.length) {
     throw new ArgumentError(`tensor data is ragged: expected ${shape[depth]} elements at depth ${depth}, got ${data.length}`);
   }
   for (const item of data) flattenNested(item, depth + 1, shape, flat);

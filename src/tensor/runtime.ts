@@ -2,6 +2,7 @@
 import { cpus } from 'node:os';
 import { native } from './native.js';
 import { ArgumentError } from './errors.js';
+import { translateNativeError } from './ops.js';
 import { Tensor } from './tensor.js';
 
 /** Seeds libtorch's generators: the same seed gives bitwise the same CPU run. */
@@ -16,7 +17,11 @@ export function getRngState(): Tensor {
 }
 
 export function setRngState(state: Tensor): void {
-  native.setRngState(state.handle);
+  try {
+    native.setRngState(state.handle);
+  } catch (error) {
+    translateNativeError(error, 'setRngState');
+  }
 }
 
 /** Intra-op (OpenMP) threads of libtorch's own kernels. */

@@ -5,6 +5,7 @@ import { native, type Handle } from './native.js';
 import { scalarTypeOf, type DType } from './dtype.js';
 import { FileFormatError } from './errors.js';
 import { writeFileAtomic } from './files.js';
+import { translateNativeError } from './ops.js';
 import { Tensor } from './tensor.js';
 
 export type NamedTensors = Record<string, Tensor>;
@@ -21,13 +22,13 @@ export function encodeSafetensors(tensors: NamedTensors, metadata: Record<string
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const [name, tensor] of Object.entries(tensors)) {
-    const bytes = Buffer.from(native.toBuffer(tensor.handle));
+    const bytes = Buffer.from(tensor.toTypedArray().buffer);
     header[name] = { dtype: safetensorsDTypes[tensor.dtype], shape: tensor.shape, data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8); // keeps the data 8-byte aligned
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8); // keeps the data 8-byte aligned (counted in UTF-8 bytes)
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
   return Buffer.concat([prefix, Buffer.from(json), ...chunks]);
@@ -46,23 +47,33 @@ export function decodeSafetensors(bytes: Buffer, source = 'safetensors data'): {
   } catch {
     return fail('its header is not JSON');
   }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('its header is not a JSON object');
   const data = bytes.subarray(8 + headerLength);
   const tensors: NamedTensors = {};
   let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = entry as unknown as Record<string, string>;
-      continue;
+  try {
+    for (const [name, entry] of Object.entries(header)) {
+      if (name === '__metadata__') {
+        metadata = entry as unknown as Record<string, string>;
+        continue;
+      }
+      if (entry === null || typeof entry !== 'object' || !Array.isArray(entry.shape) || !Array.isArray(entry.data_offsets)) {
+        fail(`tensor '${name}' has no shape or data_offsets`);
+      }
+      const dtype = dtypeBySafetensorsName.get(entry.dtype) ?? fail(`tensor '${name}' has unsupported dtype ${entry.dtype}`);
+      const [begin, end] = entry.data_offsets;
+      if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end >= begin && end <= data.length)) {
+        fail(`tensor '${name}' lies outside the data`);
+      }
+      try {
+        tensors[name] = new Tensor(native.fromBuffer(data.subarray(begin, end), entry.shape, scalarTypeOf(dtype)));
+      } catch (error) {
+        fail(`tensor '${name}': ${(error as Error).message}`);
+      }
     }
-    const dtype = dtypeBySafetensorsName.get(entry.dtype) ?? fail(`tensor '${name}' has unsupported dtype ${entry.dtype}`);
-    const [begin, end] = entry.data_offsets;
-    if (!(begin >= 0 && end >= begin && end <= data.length)) fail(`tensor '${name}' lies outside the data`);
-    try {
-      tensors[name] = new Tensor(native.fromBuffer(data.subarray(begin, end), entry.shape, scalarTypeOf(dtype)));
-    } catch (error) {
-      for (const tensor of Object.values(tensors)) tensor.dispose();
-      fail(`tensor '${name}': ${(error as Error).message}`);
-    }
+  } catch (error) {
+    for (const tensor of Object.values(tensors)) tensor.dispose();
+    throw error;
   }
   return { tensors, metadata };
 }
@@ -83,7 +94,14 @@ export function loadTorch(path: string): unknown {
   try {
     value = native.loadPickle(bytes);
   } catch (error) {
-    throw new FileFormatError(`${path} is not a readable PyTorch file (torch.save, zip format): ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // libtorch's unpickler turns collections.OrderedDict (what model.state_dict() returns) into None.
+    if (message.includes('Expected GenericDict but got None')) {
+      throw new FileFormatError(
+        `${path} holds an OrderedDict (what torch.save(model.state_dict()) writes), which libtorch's C++ unpickler cannot read yet: save dict(model.state_dict()) in Python instead`,
+      );
+    }
+    throw new FileFormatError(`${path} is not a readable PyTorch file (torch.save, zip format): ${message}`);
   }
   return wrapHandles(value);
 }
@@ -92,7 +110,13 @@ export function loadTorch(path: string): unknown {
 export function saveTorch(path: string, tensors: NamedTensors): void {
   const handles: Record<string, Handle> = {};
   for (const [name, tensor] of Object.entries(tensors)) handles[name] = tensor.handle;
-  writeFileAtomic(path, native.savePickle(handles));
+  let bytes: Buffer;
+  try {
+    bytes = native.savePickle(handles);
+  } catch (error) {
+    translateNativeError(error, 'saveTorch');
+  }
+  writeFileAtomic(path, bytes);
 }
 
 function readFile(path: string): Buffer {

@@ -237,18 +237,24 @@ export class Tensor {
   }
   /** A second Tensor object for the same native tensor (same storage and autograd identity). */
   share(): Tensor {
-    return new Tensor(native.share(this.#handle));
+    return new Tensor(guard(() => native.share(this.#handle), 'share'));
   }
   /** Address of the first element: equal for tensors that share storage at the same offset. */
   dataPointer(): bigint {
-    return native.dataPointer(this.#handle);
+    return guard(() => native.dataPointer(this.#handle), 'dataPointer');
   }
 
   // ---- autograd -------------------------------------------------------------------------
   get requiresGrad(): boolean {
-    return native.requiresGrad(this.#handle);
+    return guard(() => native.requiresGrad(this.#handle), 'requiresGrad');
   }
   set requiresGrad(value: boolean) {
+    // libtorch's C++ API does not check this; PyTorch does, and a silent no-op confuses.
+    if (!this.isLeaf) {
+      throw new ArgumentError(
+        `requiresGrad can only be changed on leaf tensors, and this one was computed (by ${this.gradFn}): use x.detach() for a copy outside the graph`,
+      );
+    }
     try {
       native.setRequiresGrad(this.#handle, value);
     } catch (error) {
@@ -261,7 +267,7 @@ export class Tensor {
   }
   /** The accumulated gradient (a new Tensor object on each access), or null. */
   get grad(): Tensor | null {
-    const grad = native.getGrad(this.#handle);
+    const grad = guard(() => native.getGrad(this.#handle), 'grad');
     return grad ? new Tensor(grad) : null;
   }
   set grad(value: Tensor | null) {
@@ -272,14 +278,14 @@ export class Tensor {
     }
   }
   get isLeaf(): boolean {
-    return native.isLeaf(this.#handle);
+    return guard(() => native.isLeaf(this.#handle), 'isLeaf');
   }
   /** Name of the autograd node that produced this tensor (e.g. 'AddBackward0'), or null. */
   get gradFn(): string | null {
-    return native.gradFnName(this.#handle);
+    return guard(() => native.gradFnName(this.#handle), 'gradFn');
   }
   retainGrad(): this {
-    native.retainGrad(this.#handle);
+    guard(() => native.retainGrad(this.#handle), 'retainGrad');
     return this;
   }
   backward(gradient?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
@@ -367,7 +373,10 @@ export class Tensor {
   /** NumPy-style indexing: x.index(0, ':', null, '1:5:2', mask). Views where PyTorch gives views. */
   index(...specs: IndexSpec[]): Tensor {
     const ellipsis = specs.indexOf('...');
-    const consuming = specs.filter((s) => s !== null && s !== '...').length;
+    // A bool mask consumes as many dimensions as it has.
+    const consuming = specs
+      .filter((s) => s !== null && s !== '...')
+      .reduce((n: number, s) => n + (s instanceof Tensor && s.dtype === 'bool' ? s.ndim : 1), 0);
     if (ellipsis >= 0) {
       specs = [...specs.slice(0, ellipsis), ...Array<IndexSpec>(Math.max(0, this.ndim - consuming)).fill(':'), ...specs.slice(ellipsis + 1)];
     }
@@ -802,6 +811,15 @@ export class Tensor {
   }
   [inspect.custom](): string {
     return this.toString();
+  }
+}
+
+// Native calls outside the dispatcher: their errors get the same translation as operators'.
+function guard<T>(fn: () => T, context: string): T {
+  try {
+    return fn();
+  } catch (error) {
+    translateNativeError(error, context);
   }
 }
 

@@ -1,0 +1,104 @@
+// `latentlab bench`: trains the same models in latentlab (in this process, at its default
+// thread settings) and in PyTorch (Debian's python3-torch, at the best of a grid of thread
+// settings) on the same Fashion-MNIST images, and reports samples/s and their ratio.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadFashionMnist } from '../src/data/fashion-mnist.js';
+import { LatentlabError } from '../src/tensor/errors.js';
+import { cpuCount, getThreads, manualSeed, type ThreadSettings } from '../src/tensor/runtime.js';
+import { measureWorkload, workloads } from './workloads.js';
+import { ensurePythonTorch } from './python.js';
+
+export interface WorkloadComparison {
+  name: string;
+  description: string;
+  /** samples/s */
+  latentlab: number;
+  /** samples/s at PyTorch's best thread setting */
+  pytorch: number;
+  /** latentlab / pytorch: above 1 means latentlab is faster */
+  ratio: number;
+  latentlabThreads: ThreadSettings;
+  pytorchThreads: ThreadSettings;
+  pytorchGrid: { threads: ThreadSettings; samplesPerSecond: number }[];
+}
+
+export interface EngineBenchOptions {
+  /** Measured seconds per workload and setting, after warm-up. */
+  seconds?: number;
+  /** Names of the workloads to run (all by default). */
+  only?: string[];
+  /** Training images used (the first N of Fashion-MNIST's training split). */
+  samples?: number;
+  log?: (line: string) => void;
+}
+
+const baselineScript = fileURLToPath(new URL('../../bench/engine_baseline.py', import.meta.url));
+
+export function runEngineBenchmark(options: EngineBenchOptions = {}): WorkloadComparison[] {
+  const seconds = options.seconds ?? 3;
+  const samples = options.samples ?? 10000;
+  const log = options.log ?? (() => {});
+  const selected = workloads.filter((w) => !options.only || options.only.includes(w.name));
+  if (selected.length === 0) throw new LatentlabError(`no workload named ${options.only?.join(', ')}: choose from ${workloads.map((w) => w.name).join(', ')}`);
+  const python = ensurePythonTorch(log);
+
+  const { images } = loadFashionMnist('train', { limit: samples });
+  const flat = images.view(-1, 784);
+  const latentlabThreads = getThreads();
+  const ours = new Map<string, number>();
+  for (const workload of selected) {
+    manualSeed(0);
+    const rate = measureWorkload(workload, flat, seconds);
+    ours.set(workload.name, rate);
+    log(`latentlab  ${workload.name}  torch=${latentlabThreads.torch} blas=${latentlabThreads.blas}  ${rate.toFixed(0)} samples/s`);
+  }
+  flat.dispose();
+  images.dispose();
+
+  const grid: ThreadSettings[] = [];
+  const cores = Math.max(1, cpuCount());
+  const counts = [...new Set([1, cores])];
+  for (const torch of counts) for (const blas of counts) grid.push({ torch, blas });
+  const theirs = new Map<string, { threads: ThreadSettings; samplesPerSecond: number }[]>();
+  for (const threads of grid) {
+    for (const [name, rate] of runBaseline(python, threads, selected.map((w) => w.name), seconds, samples)) {
+      log(`pytorch    ${name}  torch=${threads.torch} blas=${threads.blas}  ${rate.toFixed(0)} samples/s`);
+      theirs.set(name, [...(theirs.get(name) ?? []), { threads, samplesPerSecond: rate }]);
+    }
+  }
+
+  return selected.map((workload) => {
+    const pytorchGrid = theirs.get(workload.name) ?? [];
+    const best = pytorchGrid.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
+    const latentlab = ours.get(workload.name)!;
+    return {
+      name: workload.name,
+      description: workload.description,
+      latentlab,
+      pytorch: best.samplesPerSecond,
+      ratio: latentlab / best.samplesPerSecond,
+      latentlabThreads,
+      pytorchThreads: best.threads,
+      pytorchGrid,
+    };
+  });
+}
+
+function runBaseline(python: string, threads: ThreadSettings, names: string[], seconds: number, samples: number): Map<string, number> {
+  const data = `${process.env.LATENTLAB_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist'}/train-images-idx3-ubyte.gz`;
+  const result = spawnSync(
+    python,
+    [baselineScript, ...names, '--data', data, '--seconds', String(seconds), '--limit', String(samples), '--torch-threads', String(threads.torch)],
+    { env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads.blas), OMP_NUM_THREADS: String(threads.torch) }, encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new LatentlabError(`the PyTorch baseline failed (${python} ${baselineScript}): ${(result.stderr || result.error?.message || '').trim().split('\n').pop()}`);
+  }
+  const rates = new Map<string, number>();
+  for (const line of result.stdout.trim().split('\n')) {
+    const { name, samples_per_s } = JSON.parse(line) as { name: string; samples_per_s: number };
+    rates.set(name, samples_per_s);
+  }
+  return rates;
+}

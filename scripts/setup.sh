@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sets latentlab up on a Debian machine: system packages, npm packages, the native addon and the
+# TypeScript build. Idempotent: each step runs only when something it depends on changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "setup: $*" >&2; }
+
+# 1. System packages: libtorch (with its headers), OpenBLAS (libtorch falls back to a slow
+#    reference BLAS without it), Fashion-MNIST, and the compiler toolchain for the addon.
+packages=(libtorch-dev libopenblas-dev dataset-fashion-mnist g++ make python3)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}"
+    exit 1
+  fi
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. npm packages, exactly as locked.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f node_modules/.latentlab-lock ] || [ "$(cat node_modules/.latentlab-lock)" != "$lock_hash" ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.latentlab-lock
+fi
+
+# 3. The native addon, rebuilt when its sources or the libtorch it builds against change.
+addon=build/Release/latentlab.node
+stamp="libtorch=${LIBTORCH:-debian}"
+if [ ! -f "$addon" ] || [ "$(cat build/.latentlab-libtorch 2>/dev/null)" != "$stamp" ] ||
+   [ -n "$(find native binding.gyp -newer "$addon" 2>/dev/null | head -1)" ]; then
+  say "building the native addon (${stamp})"
+  if [ ! -f build/Makefile ] || [ "$(cat build/.latentlab-libtorch 2>/dev/null)" != "$stamp" ]; then
+    npx --no-install node-gyp configure --loglevel=error
+  fi
+  npx --no-install node-gyp build -j "$(nproc)" --loglevel=error
+  echo "$stamp" > build/.latentlab-libtorch
+fi
+
+# 4. TypeScript (incremental: quick when nothing changed).
+npx --no-install tsc -p tsconfig.json

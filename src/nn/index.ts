@@ -1,0 +1,12 @@
+// torch.nn for latentlab: modules, layers, initialisers and the functional interface.
+export { Module } from './module.js';
+export { Linear, TiedLinear } from './linear.js';
+export { Conv2d, ConvTranspose2d, type Conv2dOptions } from './conv.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from './normalization.js';
+export { ReLU, LeakyReLU, PReLU, ELU, SELU, GELU, Sigmoid, Tanh, Softplus, Identity, Negative } from './activation.js';
+export { Dropout } from './dropout.js';
+export { Flatten, Unflatten } from './reshape.js';
+export { MaxPool2d, AvgPool2d, Upsample } from './sampling.js';
+export { Sequential } from './sequential.js';
+export * as init from './init.js';
+export * as F from './functional.js';

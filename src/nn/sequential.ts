@@ -1,0 +1,24 @@
+// Sequential: applies its children in order; children are named '0', '1', ... as in PyTorch.
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+
+export class Sequential extends Module {
+  readonly layers: Module[];
+
+  constructor(...layers: Module[]) {
+    super();
+    this.layers = layers.map((layer, i) => this.registerModule(String(i), layer));
+  }
+
+  /** Runs the layers in order, freeing each intermediate result that the next layer no longer needs. */
+  forward(x: Tensor): Tensor {
+    let current = x;
+    for (const layer of this.layers) {
+      const next = layer.forward(current);
+      // Intermediates stay alive when autograd needs them: libtorch holds its own reference.
+      if (current !== x && next !== current) current.dispose();
+      current = next;
+    }
+    return current;
+  }
+}

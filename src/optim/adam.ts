@@ -1,0 +1,101 @@
+// Adam and AdamW (Kingma & Ba 2015; Loshchilov & Hutter 2019), with the exact operation order of
+// PyTorch 1.13's implementation so trajectories match it to rounding.
+import { aten } from '../tensor/ops.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { zerosLike } from '../tensor/creation.js';
+import { native, type Handle } from '../tensor/native.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+const foreach = {
+  add: aten('_foreach_add.List'), add_: aten('_foreach_add_.List'), addScalar_: aten('_foreach_add_.Scalar'),
+  mul_: aten('_foreach_mul_.Scalar'), addcmul_: aten('_foreach_addcmul_.Scalar'), addcdiv_: aten('_foreach_addcdiv_.Scalar'),
+  sqrt: aten('_foreach_sqrt'), div_: aten('_foreach_div_.Scalar'), maximum_: aten('_foreach_maximum_.List'),
+};
+
+export class Adam extends Optimizer<AdamOptions> {
+  /** Decoupled weight decay (AdamW) instead of L2 added to the gradient. */
+  protected readonly decoupledWeightDecay: boolean = false;
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...options });
+  }
+
+  protected override validate(group: AdamOptions): void {
+    super.validate(group);
+    const [beta1, beta2] = group.betas;
+    if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw new ArgumentError(`Adam betas must be in [0, 1), got [${group.betas.join(', ')}]`);
+    if (!(group.eps >= 0)) throw new ArgumentError(`Adam eps must be >= 0, got ${group.eps}`);
+    if (!(group.weightDecay >= 0)) throw new ArgumentError(`weight decay must be >= 0, got ${group.weightDecay}`);
+  }
+
+  protected initialState(param: Tensor): Record<string, Tensor> {
+    const state: Record<string, Tensor> = { exp_avg: zerosLike(param), exp_avg_sq: zerosLike(param) };
+    if (this.paramGroups.some((g) => g.amsgrad && g.params.includes(param))) state.max_exp_avg_sq = zerosLike(param);
+    return state;
+  }
+
+  protected update(group: ParamGroup<AdamOptions>, batch: GradientBatch): void {
+    // Parameters that joined the group later have a smaller step count: update them separately.
+    for (const [step, subset] of groupByStep(batch)) this.#adam(group, subset, step);
+  }
+
+  #adam(group: ParamGroup<AdamOptions>, batch: GradientBatch, step: number): void {
+    const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad } = group;
+    const expAvg = batch.states.map((s) => s.tensors.exp_avg!.handle);
+    const expAvgSq = batch.states.map((s) => s.tensors.exp_avg_sq!.handle);
+    const temporaries: Handle[] = [];
+    let grads = batch.grads;
+    if (weightDecay !== 0) {
+      if (this.decoupledWeightDecay) foreach.mul_(batch.paramHandles, 1 - lr * weightDecay);
+      else temporaries.push(...(grads = foreach.add(grads, batch.paramHandles, weightDecay) as Handle[]));
+    }
+    foreach.mul_(expAvg, beta1);
+    foreach.add_(expAvg, grads, 1 - beta1);
+    foreach.mul_(expAvgSq, beta2);
+    foreach.addcmul_(expAvgSq, grads, grads, 1 - beta2);
+    const biasCorrection1 = 1 - beta1 ** step;
+    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+    let second = expAvgSq;
+    if (amsgrad) {
+      second = batch.states.map((s) => s.tensors.max_exp_avg_sq!.handle);
+      foreach.maximum_(second, expAvgSq);
+    }
+    const denom = foreach.sqrt(second) as Handle[]; // √v̂ computed as √v / √(1 − β₂ᵗ), then + eps
+    temporaries.push(...denom);
+    foreach.div_(denom, biasCorrection2Sqrt);
+    foreach.addScalar_(denom, eps);
+    foreach.addcdiv_(batch.paramHandles, expAvg, denom, -lr / biasCorrection1);
+    for (const handle of temporaries) native.dispose(handle);
+  }
+}
+
+/** AdamW: weight decay applied to the weights directly (p ← p·(1 − lr·λ)), not through the moments. */
+export class AdamW extends Adam {
+  protected override readonly decoupledWeightDecay = true;
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { weightDecay: 1e-2, ...options });
+  }
+}
+
+function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
+  const groups = new Map<number, GradientBatch>();
+  batch.states.forEach((state, i) => {
+    let subset = groups.get(state.step);
+    if (!subset) groups.set(state.step, (subset = { params: [], paramHandles: [], grads: [], states: [] }));
+    subset.params.push(batch.params[i]!);
+    subset.paramHandles.push(batch.paramHandles[i]!);
+    subset.grads.push(batch.grads[i]!);
+    subset.states.push(state);
+  });
+  return groups;
+}

@@ -1,0 +1,148 @@
+// Optimizer base, as torch.optim.Optimizer: parameter groups with their own hyper-parameters,
+// per-parameter state, and a state dict for checkpoints. Updates run as libtorch `_foreach_`
+// kernels over a whole group, so one step is a handful of native calls whatever the model size.
+import { native, type Handle } from '../tensor/native.js';
+import { noGrad } from '../tensor/autograd.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { keep } from '../tensor/scope.js';
+import { scalar } from '../tensor/creation.js';
+import { Tensor, handles } from '../tensor/tensor.js';
+
+export type ParamGroup<O> = O & { params: Tensor[] };
+export type ParamsInput<O> = readonly Tensor[] | readonly (Partial<O> & { params: readonly Tensor[] })[];
+
+/** Per-parameter state: tensors (moments, buffers) and the step count. */
+export interface ParamState {
+  step: number;
+  tensors: Record<string, Tensor>;
+}
+
+/** The parameters of a group that have a gradient, with their raw handles. */
+export interface GradientBatch {
+  params: Tensor[];
+  paramHandles: Handle[];
+  grads: Handle[];
+  states: ParamState[];
+}
+
+export abstract class Optimizer<O extends { lr: number }> {
+  readonly paramGroups: ParamGroup<O>[];
+  protected readonly state = new Map<Tensor, ParamState>();
+
+  constructor(params: ParamsInput<O>, defaults: O) {
+    const groups: (Partial<O> & { params: readonly Tensor[] })[] =
+      params.length > 0 && params[0] instanceof Tensor ? [{ params: params as readonly Tensor[] } as Partial<O> & { params: readonly Tensor[] }] : (params as (Partial<O> & { params: readonly Tensor[] })[]);
+    if (groups.length === 0 || groups.every((g) => g.params.length === 0)) throw new ArgumentError('optimizer got an empty parameter list');
+    this.paramGroups = groups.map((group) => {
+      const merged = { ...defaults, ...group, params: [...group.params] } as ParamGroup<O>;
+      this.validate(merged);
+      return merged;
+    });
+  }
+
+  /** Checks a group's hyper-parameters; throws ArgumentError naming the bad one. */
+  protected validate(group: O): void {
+    if (!(group.lr >= 0)) throw new ArgumentError(`learning rate must be >= 0, got ${group.lr}`);
+  }
+
+  /** Applies one update from the current gradients. */
+  step(): void {
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        const batch = this.#gradients(group);
+        if (batch.params.length === 0) continue;
+        for (const state of batch.states) state.step += 1;
+        try {
+          this.update(group, batch);
+        } finally {
+          for (const grad of batch.grads) native.dispose(grad);
+        }
+      }
+    });
+  }
+
+  /** The update rule over one group's parameters that have gradients (steps already counted). */
+  protected abstract update(group: ParamGroup<O>, batch: GradientBatch): void;
+
+  /** Initial state of a parameter (zero moments etc.), created on its first step. */
+  protected abstract initialState(param: Tensor): Record<string, Tensor>;
+
+  zeroGrad(setToNone = true): void {
+    for (const group of this.paramGroups) native.zeroGrads(handles(group.params), setToNone);
+  }
+
+  #gradients(group: ParamGroup<O>): GradientBatch {
+    const batch: GradientBatch = { params: [], paramHandles: [], grads: [], states: [] };
+    for (const param of group.params) {
+      const grad = native.getGrad(param.handle);
+      if (!grad) continue;
+      let state = this.state.get(param);
+      if (!state) {
+        const tensors = this.initialState(param);
+        for (const tensor of Object.values(tensors)) keep(tensor);
+        state = { step: 0, tensors };
+        this.state.set(param, state);
+      }
+      batch.params.push(param);
+      batch.paramHandles.push(param.handle);
+      batch.grads.push(grad);
+      batch.states.push(state);
+    }
+    return batch;
+  }
+
+  /**
+   * State as named tensors plus JSON hyper-parameters, for checkpoints. Tensor names are
+   * `state.<index>.<key>` with the parameter's position over all groups, as in PyTorch.
+   */
+  stateDict(): { tensors: Record<string, Tensor>; groups: Record<string, unknown>[] } {
+    const tensors: Record<string, Tensor> = {};
+    let index = 0;
+    const groups = this.paramGroups.map((group) => {
+      const { params, ...hyper } = group;
+      const indices = params.map((param) => {
+        const state = this.state.get(param);
+        if (state) {
+          tensors[`state.${index}.step`] = scalar(state.step, { dtype: 'float32' });
+          for (const [key, tensor] of Object.entries(state.tensors)) tensors[`state.${index}.${key}`] = tensor;
+        }
+        return index++;
+      });
+      return { ...hyper, params: indices };
+    });
+    return { tensors, groups };
+  }
+
+  /** Restores state written by stateDict() for the same parameter layout. */
+  loadStateDict(saved: { tensors: Record<string, Tensor>; groups: Record<string, unknown>[] }): void {
+    if (saved.groups.length !== this.paramGroups.length) {
+      throw new ArgumentError(`optimizer state has ${saved.groups.length} parameter groups, this optimizer has ${this.paramGroups.length}`);
+    }
+    const params = this.paramGroups.flatMap((group) => group.params);
+    saved.groups.forEach((savedGroup, g) => {
+      const group = this.paramGroups[g]!;
+      const count = (savedGroup.params as number[]).length;
+      if (count !== group.params.length) {
+        throw new ArgumentError(`optimizer state group ${g} has ${count} parameters, this optimizer has ${group.params.length}`);
+      }
+      const { params: _ignored, ...hyper } = savedGroup;
+      Object.assign(group, hyper);
+    });
+    noGrad(() => {
+      params.forEach((param, index) => {
+        const prefix = `state.${index}.`;
+        const entries = Object.entries(saved.tensors).filter(([name]) => name.startsWith(prefix));
+        if (entries.length === 0) return;
+        const tensors: Record<string, Tensor> = {};
+        let step = 0;
+        for (const [name, tensor] of entries) {
+          const key = name.slice(prefix.length);
+          if (key === 'step') step = tensor.item();
+          else tensors[key] = keep(tensor.clone());
+        }
+        this.state.get(param) && Object.values(this.state.get(param)!.tensors).forEach((t) => t.dispose());
+        this.state.set(param, { step, tensors });
+      });
+    });
+  }
+}
