@@ -5,15 +5,33 @@ namespace latentlab {
 
 std::atomic<int64_t> g_liveHandles{0};
 
-static void finalizeBox(Napi::Env, TensorBox* box) {
+// A basic finalizer: it runs during garbage collection itself instead of being deferred to the
+// event loop, which a synchronous training loop may not reach for thousands of steps.
+// Native memory a handle costs besides its tensor (the box, N-API's reference and finalizer
+// records), reported to V8 until finalization so that dead handles do not pile up unseen.
+constexpr int64_t kHandleOverheadBytes = 256;
+
+static void finalizeBox(Napi::BasicEnv env, TensorBox* box) {
   if (box->live) g_liveHandles--;
+  Napi::MemoryManagement::AdjustExternalMemory(env, -(box->live ? box->reportedBytes : 0) - kHandleOverheadBytes);
   delete box;
 }
 
 Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor) {
-  auto* box = new TensorBox{std::move(tensor), true};
+  // A view's own size, not its storage's: a slice of a large dataset must not look large.
+  const int64_t bytes = tensor.defined() ? static_cast<int64_t>(tensor.numel() * tensor.element_size()) : 0;
+  auto* box = new TensorBox{std::move(tensor), true, bytes};
   g_liveHandles++;
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes + kHandleOverheadBytes);
   return Napi::External<TensorBox>::New(env, box, finalizeBox);
+}
+
+void releaseBox(Napi::Env env, TensorBox* box) {
+  if (!box->live) return;
+  box->live = false;
+  box->tensor.reset();
+  g_liveHandles--;
+  Napi::MemoryManagement::AdjustExternalMemory(env, -box->reportedBytes);
 }
 
 TensorBox* unwrapBox(const Napi::Value& value, const char* what) {

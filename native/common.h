@@ -20,12 +20,15 @@ namespace latentlab {
 struct TensorBox {
   at::Tensor tensor;
   bool live = true;
+  int64_t reportedBytes = 0;  // told to V8 as external memory, so that it collects undisposed tensors
 };
 
 // Number of handles created and not yet disposed or finalized: what tests watch for leaks.
 extern std::atomic<int64_t> g_liveHandles;
 
 Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor);
+// Drops the box's tensor now (dispose); the box itself lives until its finalizer.
+void releaseBox(Napi::Env env, TensorBox* box);
 TensorBox* unwrapBox(const Napi::Value& value, const char* what);
 const at::Tensor& unwrapTensor(const Napi::Value& value, const char* what = "tensor");
 

@@ -62,12 +62,7 @@ LATENTLAB_EXPORT(share) {
 }
 
 LATENTLAB_EXPORT(dispose) {
-  TensorBox* box = unwrapBox(info[0], "dispose");
-  if (box->live) {
-    box->live = false;
-    box->tensor.reset();
-    g_liveHandles--;
-  }
+  releaseBox(info.Env(), unwrapBox(info[0], "dispose"));
   return info.Env().Undefined();
 }
 

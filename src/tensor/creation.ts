@@ -1,6 +1,6 @@
 // Creating tensors: from JavaScript data, filled, ranges, identity, and random.
 import { native } from './native.js';
-import { aten } from './ops.js';
+import { aten, translateNativeError } from './ops.js';
 import { defaultFloatDType, dtypeOfTypedArray, scalarTypeOf, type DType } from './dtype.js';
 import { ArgumentError } from './errors.js';
 import { Tensor, checkDevice, wrap, type NestedArray, type Scalar, type Shape } from './tensor.js';
@@ -28,7 +28,7 @@ function finish(tensor: Tensor, options: CreateOptions): Tensor {
 function checkShape(shape: Shape, what: string): readonly number[] {
   if (!Array.isArray(shape)) throw new ArgumentError(`${what}: shape must be an array of sizes`);
   for (const size of shape) {
-    if (!Number.isInteger(size) || size < 0) {
+    if (!Number.isSafeInteger(size) || size < 0) {
       throw new ArgumentError(`${what}: shape [${shape.join(', ')}] must hold non-negative integers`);
     }
   }
@@ -50,14 +50,14 @@ export function tensor(data: ArrayBufferView | NestedArray, options: CreateOptio
   let result: Tensor;
   if (ArrayBuffer.isView(data)) {
     const shape = checkShape(options.shape ?? [(data as unknown as { length: number }).length], 'tensor');
-    result = new Tensor(native.fromBuffer(data, shape, scalarTypeOf(dtypeOfTypedArray(data))));
+    result = new Tensor(fromBuffer(data, shape, dtypeOfTypedArray(data)));
     if (options.dtype && options.dtype !== result.dtype) result = convert(result, options.dtype);
   } else {
     const shape: number[] = [];
     const flat: (number | boolean)[] = [];
     flattenNested(data, 0, shape, flat);
     const dtype = options.dtype ?? (typeof flat[0] === 'boolean' ? 'bool' : defaultFloatDType);
-    result = new Tensor(native.fromBuffer(toTypedArray(flat, dtype), options.shape ?? shape, scalarTypeOf(dtype)));
+    result = new Tensor(fromBuffer(toTypedArray(flat, dtype), options.shape ? checkShape(options.shape, 'tensor') : shape, dtype));
   }
   if (options.device && options.device !== 'cpu') result = convert(result, options.device);
   return finish(result, options);
@@ -66,6 +66,14 @@ export function tensor(data: ArrayBufferView | NestedArray, options: CreateOptio
 /** A 0-d tensor holding one value. */
 export function scalar(value: Scalar, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.scalarTensor(value, ...factoryTail(options, typeof value === 'boolean' ? 'bool' : defaultFloatDType))), options);
+}
+
+function fromBuffer(data: ArrayBufferView, shape: readonly number[], dtype: DType) {
+  try {
+    return native.fromBuffer(data, shape, scalarTypeOf(dtype));
+  } catch (error) {
+    translateNativeError(error, 'tensor');
+  }
 }
 
 function convert(source: Tensor, target: string): Tensor {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { native, type Handle } from './native.js';
 import { scalarTypeOf, type DType } from './dtype.js';
-import { FileFormatError } from './errors.js';
+import { ArgumentError, FileFormatError } from './errors.js';
 import { writeFileAtomic } from './files.js';
 import { translateNativeError } from './ops.js';
 import { Tensor } from './tensor.js';
@@ -120,6 +120,8 @@ export function saveTorch(path: string, tensors: NamedTensors): void {
 }
 
 function readFile(path: string): Buffer {
+  // A number would be taken as a file descriptor by readFileSync.
+  if (typeof path !== 'string') throw new ArgumentError(`path must be a string, got ${typeof path}`);
   try {
     return readFileSync(path);
   } catch (error) {

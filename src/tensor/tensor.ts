@@ -515,6 +515,13 @@ export class Tensor {
     return wrap(op.lerp(this.#handle, end.handle, weight));
   }
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+    if (min != null && max != null && min instanceof Tensor !== max instanceof Tensor) {
+      // No ATen overload takes one tensor and one number bound: clamp below, then above.
+      const lower = this.clamp(min, null);
+      const result = lower.clamp(null, max);
+      lower.dispose();
+      return result;
+    }
     if (min instanceof Tensor || max instanceof Tensor) {
       return wrap(op.clampT(this.#handle, min instanceof Tensor ? min.handle : null, max instanceof Tensor ? max.handle : null));
     }
@@ -835,8 +842,12 @@ export function isDType(value: string): value is DType {
 /** Throws a DeviceError for a device this libtorch build or machine cannot use. */
 export function checkDevice(device: string): void {
   if (device === 'cpu' || device === 'meta') return;
-  const match = /^cuda(?::(\d+))?$/.exec(device);
-  if (!match) throw new DeviceError(`unknown device '${device}': use 'cpu', 'cuda' or 'cuda:N'`);
+  const match = typeof device === 'string' ? /^cuda(?::(\d+))?$/.exec(device) : null;
+  if (!match) {
+    throw new DeviceError(
+      `unknown device '${String(device)}': use 'cpu', 'cuda' or 'cuda:N' (to() also takes a dtype: ${[...dtypeNames].join(', ')})`,
+    );
+  }
   const count = native.cudaDeviceCount();
   if (count === 0) {
     throw new DeviceError(

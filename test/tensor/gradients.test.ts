@@ -97,6 +97,15 @@ describe('pointwise functions', () => {
     const x = f64([[-2, -0.7, -0.2], [0.3, 0.8, 1.9]], true);
     gradcheck((v, lo, hi) => v.clamp(lo, hi), [x, f64([-0.5, -0.4, -0.6], true), f64([0.5, 0.6, 0.4], true)]);
   });
+  check('clamp with one tensor and one number bound applies both', () => {
+    const x = f64([[-2, -0.7, -0.2], [0.3, 0.8, 1.9]], true);
+    const lo = f64([-0.5, -0.4, -0.6], true);
+    const hi = f64([0.5, 0.6, 0.4], true);
+    // forward values first: a finite difference cannot see a bound that is dropped on both paths
+    assertClose(x.clamp(lo, 0.5), [[-0.5, -0.4, -0.2], [0.3, 0.5, 0.5]], { atol: 0 });
+    assertClose(x.clamp(-0.5, hi), [[-0.5, -0.5, -0.2], [0.3, 0.6, 0.4]], { atol: 0 });
+    gradcheck((v, l, h) => [v.clamp(l, 0.5), v.clamp(-0.5, h)], [x, lo, hi]);
+  });
 });
 
 describe('reductions', () => {
@@ -352,6 +361,8 @@ describe('linear algebra', () => {
       near(wellConditioned),
       near([[0, 1, 0], [1, 0, 0], [0, 0, 2]]),
     ]));
+  check('lstsq solution of an overdetermined system (A and B)', () =>
+    gradcheck((a, b) => linalg.lstsq(a, b).solution, [near(separated), rand([4, 2])]));
   check('pinv of a full-rank 4×3 matrix', () => gradcheck((a) => linalg.pinv(a), [near(separated)]));
   check("matrixNorm: 'fro', 'nuc', 2, −2", () =>
     gradcheck((a) => [linalg.matrixNorm(a), linalg.matrixNorm(a, 'nuc'), linalg.matrixNorm(a, 2), linalg.matrixNorm(a, -2)], [near(separated)]));
