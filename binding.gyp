@@ -1,6 +1,7 @@
 {
   "variables": {
-    "libtorch%": "<!(node -p \"process.env.LIBTORCH || ''\")"
+    "libtorch%": "<!(node -p \"process.env.LIBTORCH || ''\")",
+    "openmp_blas%": "<!(node scripts/openmp-blas-dir.cjs)"
   },
   "targets": [
     {
@@ -11,15 +12,19 @@
         "native/tensor_data.cc",
         "native/autograd.cc",
         "native/serialize.cc",
-        "native/runtime.cc"
+        "native/runtime.cc",
+        "native/optim.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_EXPERIMENTAL", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-ffp-contract=off", "-Wno-unused-parameter"],
       "libraries": ["-ltorch", "-ltorch_cpu", "-lc10"],
       "conditions": [
+        ["openmp_blas!=''", {
+          "libraries": ["-Wl,--no-as-needed", "<(openmp_blas)/libblas.so.3", "<(openmp_blas)/liblapack.so.3", "-Wl,-rpath,<(openmp_blas)", "-Wl,--as-needed"]
+        }],
         ["libtorch==''", {
           "include_dirs": ["/usr/include/torch/csrc/api/include"]
         }, {

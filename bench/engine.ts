@@ -2,12 +2,20 @@
 // thread settings) and in PyTorch (Debian's python3-torch, at the best of a grid of thread
 // settings) on the same Fashion-MNIST images, and reports samples/s and their ratio.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { loadFashionMnist } from '../src/data/fashion-mnist.js';
 import { LatentlabError } from '../src/tensor/errors.js';
-import { cpuCount, getThreads, manualSeed, type ThreadSettings } from '../src/tensor/runtime.js';
+import { buildInfo, cpuCount, getThreads, manualSeed, type ThreadSettings } from '../src/tensor/runtime.js';
 import { measureWorkload, workloads } from './workloads.js';
 import { ensurePythonTorch } from './python.js';
+
+/** Threads and OpenBLAS build ('pthreads' is Debian's default, 'openmp' shares libtorch's pool). */
+export interface RunSetting extends ThreadSettings {
+  blasThreading: string;
+}
+
+const { openmpBlasDir } = createRequire(import.meta.url)('../../scripts/openmp-blas-dir.cjs') as { openmpBlasDir: () => string };
 
 export interface WorkloadComparison {
   name: string;
@@ -18,9 +26,9 @@ export interface WorkloadComparison {
   pytorch: number;
   /** latentlab / pytorch: above 1 means latentlab is faster */
   ratio: number;
-  latentlabThreads: ThreadSettings;
-  pytorchThreads: ThreadSettings;
-  pytorchGrid: { threads: ThreadSettings; samplesPerSecond: number }[];
+  latentlabThreads: RunSetting;
+  pytorchThreads: RunSetting;
+  pytorchGrid: { threads: RunSetting; samplesPerSecond: number }[];
 }
 
 export interface EngineBenchOptions {
@@ -45,25 +53,28 @@ export function runEngineBenchmark(options: EngineBenchOptions = {}): WorkloadCo
 
   const { images } = loadFashionMnist('train', { limit: samples });
   const flat = images.view(-1, 784);
-  const latentlabThreads = getThreads();
+  const latentlabThreads = { ...getThreads(), blasThreading: buildInfo().blasThreading };
   const ours = new Map<string, number>();
   for (const workload of selected) {
     manualSeed(0);
     const rate = measureWorkload(workload, flat, seconds);
     ours.set(workload.name, rate);
-    log(`latentlab  ${workload.name}  torch=${latentlabThreads.torch} blas=${latentlabThreads.blas}  ${rate.toFixed(0)} samples/s`);
+    log(`latentlab  ${workload.name}  ${describe(latentlabThreads)}  ${rate.toFixed(0)} samples/s`);
   }
   flat.dispose();
   images.dispose();
 
-  const grid: ThreadSettings[] = [];
+  // PyTorch gets every combination of 1 or all cores for its kernels and for BLAS, with
+  // Debian's default OpenBLAS and, where installed, the OpenMP build latentlab links.
+  const grid: RunSetting[] = [];
   const cores = Math.max(1, cpuCount());
   const counts = [...new Set([1, cores])];
-  for (const torch of counts) for (const blas of counts) grid.push({ torch, blas });
-  const theirs = new Map<string, { threads: ThreadSettings; samplesPerSecond: number }[]>();
+  const builds = openmpBlasDir() ? ['pthreads', 'openmp'] : ['pthreads'];
+  for (const blasThreading of builds) for (const torch of counts) for (const blas of counts) grid.push({ torch, blas, blasThreading });
+  const theirs = new Map<string, { threads: RunSetting; samplesPerSecond: number }[]>();
   for (const threads of grid) {
     for (const [name, rate] of runBaseline(python, threads, selected.map((w) => w.name), seconds, samples)) {
-      log(`pytorch    ${name}  torch=${threads.torch} blas=${threads.blas}  ${rate.toFixed(0)} samples/s`);
+      log(`pytorch    ${name}  ${describe(threads)}  ${rate.toFixed(0)} samples/s`);
       theirs.set(name, [...(theirs.get(name) ?? []), { threads, samplesPerSecond: rate }]);
     }
   }
@@ -85,12 +96,18 @@ export function runEngineBenchmark(options: EngineBenchOptions = {}): WorkloadCo
   });
 }
 
-function runBaseline(python: string, threads: ThreadSettings, names: string[], seconds: number, samples: number): Map<string, number> {
+export function describe(setting: RunSetting): string {
+  return `torch=${setting.torch} blas=${setting.blas} (${setting.blasThreading} OpenBLAS)`;
+}
+
+function runBaseline(python: string, threads: RunSetting, names: string[], seconds: number, samples: number): Map<string, number> {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads.blas), OMP_NUM_THREADS: String(threads.torch) };
+  if (threads.blasThreading === 'openmp') env.LD_LIBRARY_PATH = [openmpBlasDir(), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   const data = `${process.env.LATENTLAB_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist'}/train-images-idx3-ubyte.gz`;
   const result = spawnSync(
     python,
     [baselineScript, ...names, '--data', data, '--seconds', String(seconds), '--limit', String(samples), '--torch-threads', String(threads.torch)],
-    { env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads.blas), OMP_NUM_THREADS: String(threads.torch) }, encoding: 'utf8' },
+    { env, encoding: 'utf8' },
   );
   if (result.status !== 0) {
     throw new LatentlabError(`the PyTorch baseline failed (${python} ${baselineScript}): ${(result.stderr || result.error?.message || '').trim().split('\n').pop()}`);

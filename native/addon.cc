@@ -111,6 +111,7 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   initAutograd(env, exports);
   initSerialize(env, exports);
   initRuntime(env, exports);
+  initOptim(env, exports);
   return exports;
 }
 

@@ -70,5 +70,6 @@ void initTensorData(Napi::Env env, Napi::Object exports);
 void initAutograd(Napi::Env env, Napi::Object exports);
 void initSerialize(Napi::Env env, Napi::Object exports);
 void initRuntime(Napi::Env env, Napi::Object exports);
+void initOptim(Napi::Env env, Napi::Object exports);
 
 }  // namespace latentlab

@@ -8,6 +8,8 @@
 
 #include <dlfcn.h>
 
+#include <cmath>
+
 namespace latentlab {
 namespace {
 
@@ -16,6 +18,19 @@ using SetThreadsFn = void (*)(int);
 using GetThreadsFn = int (*)();
 SetThreadsFn blasSetThreads() { return reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")); }
 GetThreadsFn blasGetThreads() { return reinterpret_cast<GetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads")); }
+GetThreadsFn blasGetParallel() { return reinterpret_cast<GetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_get_parallel")); }
+
+// OpenBLAS's threading model: 'sequential', 'pthreads' or 'openmp' (shares libtorch's pool).
+const char* blasThreading() {
+  auto get = blasGetParallel();
+  if (!get) return "unknown";
+  switch (get()) {
+    case 0: return "sequential";
+    case 1: return "pthreads";
+    case 2: return "openmp";
+    default: return "unknown";
+  }
+}
 
 LATENTLAB_EXPORT(setNumThreads) {
   const int64_t threads = argInt(info, 0, "threads");
@@ -58,6 +73,12 @@ LATENTLAB_EXPORT(setRngState) {
   return info.Env().Undefined();
 }
 
+// C's pow: PyTorch computes its optimizers' bias corrections in Python, whose float ** is C's
+// pow; V8's Math.pow differs from it in the last bit for some inputs (0.9 ** 4).
+LATENTLAB_EXPORT(libmPow) {
+  return Napi::Number::New(info.Env(), std::pow(argNumber(info, 0, "base"), argNumber(info, 1, "exponent")));
+}
+
 LATENTLAB_EXPORT(cudaDeviceCount) {
   const bool hasCuda = at::detail::getCUDAHooks().hasCUDA();
   return Napi::Number::New(info.Env(), hasCuda ? at::detail::getCUDAHooks().getNumGPUs() : 0);
@@ -68,6 +89,7 @@ LATENTLAB_EXPORT(buildInfo) {
   result.Set("torchVersion", TORCH_VERSION);
   result.Set("parallelInfo", at::get_parallel_info());
   result.Set("blas", blasSetThreads() ? "openblas" : "other");
+  result.Set("blasThreading", blasThreading());
   return result;
 }
 
@@ -81,6 +103,7 @@ void initRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("manualSeed", Napi::Function::New(env, manualSeed));
   exports.Set("getRngState", Napi::Function::New(env, getRngState));
   exports.Set("setRngState", Napi::Function::New(env, setRngState));
+  exports.Set("libmPow", Napi::Function::New(env, libmPow));
   exports.Set("cudaDeviceCount", Napi::Function::New(env, cudaDeviceCount));
   exports.Set("buildInfo", Napi::Function::New(env, buildInfo));
 }

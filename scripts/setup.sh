@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 say() { echo "setup: $*" >&2; }
 
 # 1. System packages: libtorch (with its headers), OpenBLAS (libtorch falls back to a slow
-#    reference BLAS without it), Fashion-MNIST, and the compiler toolchain for the addon.
-packages=(libtorch-dev libopenblas-dev dataset-fashion-mnist g++ make python3)
+#    reference BLAS without it) in its OpenMP build too (the addon links that one: it shares
+#    libtorch's thread pool), Fashion-MNIST, and the compiler toolchain for the addon.
+packages=(libtorch-dev libopenblas-dev libopenblas0-openmp dataset-fashion-mnist g++ make python3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -32,13 +33,14 @@ if [ ! -f node_modules/.latentlab-lock ] || [ "$(cat node_modules/.latentlab-loc
   echo "$lock_hash" > node_modules/.latentlab-lock
 fi
 
-# 3. The native addon, rebuilt when its sources or the libtorch it builds against change.
+# 3. The native addon, rebuilt when its sources or the libraries it builds against change.
 addon=build/Release/latentlab.node
-stamp="libtorch=${LIBTORCH:-debian}"
+stamp="libtorch=${LIBTORCH:-debian} blas=$(node scripts/openmp-blas-dir.cjs)"
 if [ ! -f "$addon" ] || [ "$(cat build/.latentlab-libtorch 2>/dev/null)" != "$stamp" ] ||
-   [ -n "$(find native binding.gyp -newer "$addon" 2>/dev/null | head -1)" ]; then
+   [ -n "$(find native binding.gyp scripts/openmp-blas-dir.cjs -newer "$addon" 2>/dev/null | head -1)" ]; then
   say "building the native addon (${stamp})"
-  if [ ! -f build/Makefile ] || [ "$(cat build/.latentlab-libtorch 2>/dev/null)" != "$stamp" ]; then
+  if [ ! -f build/Makefile ] || [ "$(cat build/.latentlab-libtorch 2>/dev/null)" != "$stamp" ] ||
+     [ binding.gyp -nt build/Makefile ]; then
     npx --no-install node-gyp configure --loglevel=error
   fi
   npx --no-install node-gyp build -j "$(nproc)" --loglevel=error

@@ -1,6 +1,6 @@
 // `latentlab bench`: latentlab against PyTorch on the same training workloads (bench/engine.ts).
 import { Command, InvalidArgumentError } from 'commander';
-import { runEngineBenchmark } from '../../bench/engine.js';
+import { describe, runEngineBenchmark } from '../../bench/engine.js';
 
 function positiveNumber(value: string): number {
   const number = Number(value);
@@ -22,12 +22,12 @@ export function benchCommand(): Command {
         console.log(JSON.stringify({ workloads: results.map(({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads }) => ({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads })) }, null, 2));
         return;
       }
-      console.log('workload        latentlab  pytorch(best threads)   ratio');
+      console.log('workload         latentlab   pytorch   ratio   pytorch at its best setting');
       for (const r of results) {
         console.log(
-          `${r.name.padEnd(15)} ${r.latentlab.toFixed(0).padStart(9)}  ${r.pytorch.toFixed(0).padStart(7)} (t${r.pytorchThreads.torch}/b${r.pytorchThreads.blas})   ${r.ratio.toFixed(2)}x`,
+          `${r.name.padEnd(15)} ${r.latentlab.toFixed(0).padStart(10)} ${r.pytorch.toFixed(0).padStart(9)}   ${r.ratio.toFixed(2).padStart(4)}x  ${describe(r.pytorchThreads)}`,
         );
       }
-      console.log('samples/s; ratio = latentlab / PyTorch (> 1: latentlab faster)');
+      console.log(`samples/s; ratio = latentlab / PyTorch (> 1: latentlab faster); latentlab at ${describe(results[0]!.latentlabThreads)}`);
     });
 }

@@ -2,6 +2,7 @@
 // and OpenBLAS only read at load time are put in the environment before the addon loads.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LatentlabError } from './errors.js';
@@ -11,6 +12,13 @@ export type Handle = { readonly __brand: 'TensorHandle' };
 /** What an ATen operator call may return. */
 export type OpResult = Handle | OpResult[] | number | boolean | string | null | undefined;
 export type OpArgument = Handle | null | undefined | number | boolean | string | readonly OpArgument[];
+
+export interface BuildInfo {
+  torchVersion: string;
+  parallelInfo: string;
+  blas: 'openblas' | 'other';
+  blasThreading: 'sequential' | 'pthreads' | 'openmp' | 'unknown';
+}
 
 export interface NativeBinding {
   resolveOp(name: string, overload: string): number;
@@ -51,6 +59,15 @@ export interface NativeBinding {
   loadPickle(bytes: Buffer): unknown;
   savePickle(tensors: Record<string, Handle>): Buffer;
 
+  fusedAdamAvailable(): boolean;
+  fusedAdamStep(
+    params: Handle[],
+    grads: Handle[],
+    expAvgs: Handle[],
+    expAvgSqs: Handle[],
+    options: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number },
+  ): boolean;
+
   setNumThreads(threads: number): void;
   getNumThreads(): number;
   setBlasThreads(threads: number): boolean;
@@ -58,8 +75,9 @@ export interface NativeBinding {
   manualSeed(seed: number): void;
   getRngState(): Handle;
   setRngState(state: Handle): void;
+  libmPow(base: number, exponent: number): number;
   cudaDeviceCount(): number;
-  buildInfo(): { torchVersion: string; parallelInfo: string; blas: string };
+  buildInfo(): BuildInfo;
 }
 
 function findAddon(): string {
@@ -77,3 +95,13 @@ function findAddon(): string {
 process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
 
 export const native: NativeBinding = createRequire(import.meta.url)(findAddon()) as NativeBinding;
+
+// Default threads, chosen by measurement on 2 cores (bench/engine.ts): with OpenBLAS built on
+// OpenMP, kernels and BLAS share one pool, and using every core for both is fastest for dense
+// and conv models alike. LATENTLAB_THREADS=torch,blas overrides.
+{
+  const [torch, blas] = (process.env.LATENTLAB_THREADS ?? '').split(',').map(Number);
+  const cores = availableParallelism();
+  native.setNumThreads(torch && torch > 0 ? torch : cores);
+  native.setBlasThreads(blas && blas > 0 ? blas : cores);
+}

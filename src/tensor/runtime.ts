@@ -1,6 +1,6 @@
 // Engine-wide settings: threads, seeds and random state, devices, live-tensor accounting.
 import { cpus } from 'node:os';
-import { native } from './native.js';
+import { native, type BuildInfo } from './native.js';
 import { ArgumentError } from './errors.js';
 import { translateNativeError } from './ops.js';
 import { Tensor } from './tensor.js';
@@ -71,7 +71,7 @@ export function cudaIsAvailable(): boolean {
   return native.cudaDeviceCount() > 0;
 }
 
-export function buildInfo(): { torchVersion: string; parallelInfo: string; blas: string } {
+export function buildInfo(): BuildInfo {
   return native.buildInfo();
 }
 
