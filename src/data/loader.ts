@@ -1,0 +1,90 @@
+// DataLoader, as torch.utils.data.DataLoader over in-memory tensors: seeded shuffling, batching,
+// drop-last. Each batch is gathered natively from the dataset tensors with one index_select,
+// so no JavaScript loop runs per sample.
+import { ArgumentError } from '../tensor/errors.js';
+import { tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { permutation, seededRandom } from './random.js';
+
+/** Samples along the first dimension: inputs and, for supervised data, targets. */
+export interface TensorDataset {
+  inputs: Tensor;
+  targets?: Tensor;
+}
+
+export interface Batch {
+  inputs: Tensor;
+  targets?: Tensor;
+  /** Positions of the batch's samples in the dataset (int64). */
+  indices: Tensor;
+  /** Frees the batch's tensors. */
+  dispose(): void;
+}
+
+export interface DataLoaderOptions {
+  batchSize: number;
+  shuffle?: boolean;
+  /** Leave out the last batch when it is smaller than batchSize. */
+  dropLast?: boolean;
+  /** Shuffling seed: the order of epoch e depends only on (seed, e). */
+  seed?: number;
+}
+
+export class DataLoader implements Iterable<Batch> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: number;
+  /** The epoch whose order the next iteration uses; advanced after each full pass. */
+  epoch = 0;
+
+  constructor(
+    readonly dataset: TensorDataset,
+    options: DataLoaderOptions,
+  ) {
+    const { batchSize, shuffle = false, dropLast = false, seed = 0 } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batch size must be a positive integer, got ${batchSize}`);
+    const count = dataset.inputs.shape[0] ?? 0;
+    if (dataset.targets && dataset.targets.shape[0] !== count) {
+      throw new ArgumentError(`inputs have ${count} samples but targets have ${dataset.targets.shape[0]}`);
+    }
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.seed = seed;
+  }
+
+  get sampleCount(): number {
+    return this.dataset.inputs.shape[0] ?? 0;
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const n = this.sampleCount;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The sample order of `epoch` (identity when not shuffling). */
+  order(epoch = this.epoch): Int32Array {
+    const n = this.sampleCount;
+    if (!this.shuffle) return Int32Array.from({ length: n }, (_, i) => i);
+    return permutation(n, seededRandom(this.seed, epoch));
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    const order = this.order();
+    const positions = tensor(BigInt64Array.from(order, (i) => BigInt(i)));
+    try {
+      for (let b = 0; b < this.length; b++) {
+        const start = b * this.batchSize;
+        const indices = positions.narrow(0, start, Math.min(this.batchSize, order.length - start));
+        const inputs = this.dataset.inputs.indexSelect(0, indices);
+        const targets = this.dataset.targets?.indexSelect(0, indices);
+        yield { inputs, targets, indices, dispose: () => [inputs, targets, indices].forEach((t) => t?.dispose()) };
+      }
+      this.epoch++;
+    } finally {
+      positions.dispose();
+    }
+  }
+}
