@@ -2,6 +2,7 @@
 // torch.save format (state_dicts exported from Python).
 import { readFileSync } from 'node:fs';
 import { native, type Handle } from './native.js';
+import { readTorchFile } from './torch-file.js';
 import { scalarTypeOf, type DType } from './dtype.js';
 import { ArgumentError, FileFormatError } from './errors.js';
 import { writeFileAtomic } from './files.js';
@@ -87,23 +88,12 @@ export function loadSafetensors(path: string): { tensors: NamedTensors; metadata
   return decodeSafetensors(readFile(path), path);
 }
 
-/** Reads a file written by torch.save (e.g. a state_dict): tensors become Tensors. */
+/**
+ * Reads a file written by torch.save (PyTorch >= 1.6): a state_dict gives {name: Tensor}, a
+ * checkpoint dict its numbers, strings, lists and nested state_dicts as JS values.
+ */
 export function loadTorch(path: string): unknown {
-  const bytes = readFile(path);
-  let value: unknown;
-  try {
-    value = native.loadPickle(bytes);
-  } catch (error) {
-    const message = (error as Error).message;
-    // libtorch's unpickler turns collections.OrderedDict (what model.state_dict() returns) into None.
-    if (message.includes('Expected GenericDict but got None')) {
-      throw new FileFormatError(
-        `${path} holds an OrderedDict (what torch.save(model.state_dict()) writes), which libtorch's C++ unpickler cannot read yet: save dict(model.state_dict()) in Python instead`,
-      );
-    }
-    throw new FileFormatError(`${path} is not a readable PyTorch file (torch.save, zip format): ${message}`);
-  }
-  return wrapHandles(value);
+  return readTorchFile(path);
 }
 
 /** Writes named tensors in torch.save's format, so that torch.load reads them in Python. */
@@ -128,13 +118,4 @@ function readFile(path: string): Buffer {
     const code = (error as NodeJS.ErrnoException).code;
     throw new FileFormatError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${(error as Error).message}`);
   }
-}
-
-function wrapHandles(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(wrapHandles);
-  if (Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, wrapHandles(item)]));
-  }
-  return new Tensor(value as Handle); // a native handle (an external, whose prototype is null)
 }

@@ -194,7 +194,7 @@ function safeNumber(file: FileBytes, value: bigint): number {
 
 // ---- the archive: storages and tensors --------------------------------------------------------
 
-// Pickle protocol 2 begins `\x80\x02`, then the legacy format's magic number as a LONG1.
+// `\x80 <protocol>` (2 by default), then the legacy format's magic number as a LONG1.
 const legacyMagic = Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]);
 
 const storageDTypes: Record<string, DType> = {
@@ -229,7 +229,7 @@ class Callable {
 
 function readArchive(file: FileBytes): unknown {
   const head = file.read(0, Math.min(file.size, legacyMagic.length), 'the start of the file');
-  if (head.equals(legacyMagic)) {
+  if (head.length === legacyMagic.length && head[0] === 0x80 && head.subarray(2).equals(legacyMagic.subarray(2))) {
     throw new FileFormatError(
       `${file.path} is in torch.save's legacy format (PyTorch < 1.6, or _use_new_zipfile_serialization=False), which latentlab does not read: load it in Python and save it again with torch.save on PyTorch >= 1.6`,
     );
@@ -252,6 +252,9 @@ function readArchive(file: FileBytes): unknown {
 
   const storages = new Map<string, Storage>();
   const tensors: Tensor[] = [];
+  const corrupt = (why: string): never => {
+    throw file.corrupt(why);
+  };
   const unsupported = (what: string): never => {
     throw new FileFormatError(`${file.path} holds ${what}, which latentlab cannot read: ${supportedContent}`);
   };
@@ -265,7 +268,7 @@ function readArchive(file: FileBytes): unknown {
     const id = `${key}:${type.dtype}`;
     const cached = storages.get(id);
     if (cached) return cached;
-    const record = entry(`data/${key}`) ?? unsupported(`a tensor whose storage data/${key} is missing from the archive`);
+    const record = entry(`data/${key}`) ?? corrupt(`storage data/${key} is missing from the archive`);
     const elementSize = elementSizes[type.dtype];
     const byteLength = (numel as number) * elementSize;
     let bytes = readZipEntry(file, record);
@@ -304,7 +307,15 @@ function readArchive(file: FileBytes): unknown {
 
   const findGlobal = (module: string, name: string): unknown => {
     const qualified = `${module}.${name}`;
-    if (qualified === 'collections.OrderedDict') return new Callable(qualified, () => ({}));
+    if (qualified === 'collections.OrderedDict') {
+      return new Callable(qualified, ([pairs]) => {
+        const dict: Record<string, unknown> = {};
+        for (const pair of Array.isArray(pairs) ? pairs : []) {
+          if (Array.isArray(pair) && pair.length === 2) setKey(dict, dictKey(pair[0], corrupt), pair[1]);
+        }
+        return dict;
+      });
+    }
     if (qualified === 'torch._utils._rebuild_tensor_v2') return new Callable(qualified, rebuildTensor);
     if (qualified === 'torch._utils._rebuild_parameter' || qualified === 'torch._utils._rebuild_parameter_with_state') {
       return new Callable(qualified, ([data, requiresGrad]) => {
@@ -357,8 +368,12 @@ function finish(value: unknown, seen: Set<object>, storageTensor: (storage: Stor
   if (value instanceof Callable || value instanceof StorageType) return unsupported(`a bare Python object ${describe(value)}`);
   if (value === null || typeof value !== 'object' || value instanceof Tensor || ArrayBuffer.isView(value) || seen.has(value)) return value;
   seen.add(value);
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) record[key] = finish(record[key], seen, storageTensor, unsupported);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = finish(value[i], seen, storageTensor, unsupported);
+  } else {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) setKey(record, key, finish(record[key], seen, storageTensor, unsupported));
+  }
   return value;
 }
 

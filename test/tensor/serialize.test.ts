@@ -227,15 +227,101 @@ describe('files written by PyTorch (test/fixtures/make_torch_fixtures.py)', () =
     ]);
   });
 
-  test('torch.save(model.state_dict()) as is (an OrderedDict) gives an actionable FileFormatError', () => {
-    // libtorch's C++ unpickler reads collections.OrderedDict as None; until the addon reads
-    // OrderedDicts itself, the message must say what to do instead.
-    const path = fixture('ordered_state_dict.pt');
+  test('torch.save(model.state_dict()) as is (an OrderedDict) loads in order with exact values', () => {
+    const loaded = loadTorch(fixture('ordered_state_dict.pt')) as Record<string, Tensor>;
+    assert.equal(Object.getPrototypeOf(loaded), Object.prototype, 'a plain object of tensors');
+    assert.deepEqual(Object.keys(loaded), ['0.weight', '0.bias', '2.weight', '2.bias'], 'in state_dict order');
+    // The same model (same seed) as state_dict.pt, so its reference holds these four entries.
+    const reference = readJson<Record<string, Reference>>('state_dict.json');
+    assertMatchesReference(loaded, Object.fromEntries(Object.keys(loaded).map((name) => [name, reference[name]!])));
+  });
+
+  test('module_state_dict.pt (BatchNorm: int64 num_batches_tracked, OrderedDict _metadata) matches its reference', () => {
+    const loaded = loadTorch(fixture('module_state_dict.pt')) as Record<string, Tensor>;
+    assert.deepEqual(Object.keys(loaded), [
+      '0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '3.weight', '3.bias',
+    ]);
+    assertMatchesReference(loaded, readJson<Record<string, Reference>>('module_state_dict.json'));
+    assert.equal(loaded['1.num_batches_tracked']!.dtype, 'int64');
+    assert.deepEqual(loaded['1.num_batches_tracked']!.shape, []);
+    assert.equal(loaded['1.num_batches_tracked']!.item(), 1);
+  });
+
+  test('the same state_dict saved with pickle_protocol=4 loads the same', () => {
+    const loaded = loadTorch(fixture('module_state_dict_protocol4.pt')) as Record<string, Tensor>;
+    assertMatchesReference(loaded, readJson<Record<string, Reference>>('module_state_dict.json'));
+  });
+
+  test('shared_storage.pt: views keep their strides, offsets and one shared storage', () => {
+    type Shared = Reference & { stride: number[]; storage_offset: number };
+    const reference = readJson<Record<string, Shared>>('shared_storage.json');
+    const loaded = loadTorch(fixture('shared_storage.pt')) as Record<string, Tensor>;
+    assertMatchesReference(loaded, reference);
+    const { base, slice, transposed } = loaded as Record<'base' | 'slice' | 'transposed', Tensor>;
+    // Storage offsets as data pointers: 4 bytes per float32 element from the base's first element.
+    for (const [name, t] of Object.entries(loaded)) {
+      assert.equal(t.dataPointer() - base.dataPointer(), BigInt(4 * reference[name]!.storage_offset), `${name} offset`);
+    }
+    assert.deepEqual(transposed.toArray(), [
+      [0, 4, 8],
+      [1, 5, 9],
+      [2, 6, 10],
+      [3, 7, 11],
+    ]);
+    // One storage, as in PyTorch: writing the base shows through both views.
+    base.add_(100);
+    assert.deepEqual(slice.toArray(), [
+      [105, 106],
+      [109, 110],
+    ]);
+    assert.deepEqual((transposed.toArray() as number[][])[3], [103, 107, 111]);
+    slice.zero_();
+    assert.deepEqual(base.toArray(), [
+      [100, 101, 102, 103],
+      [104, 0, 0, 107],
+      [108, 0, 0, 111],
+    ]);
+  });
+
+  test('checkpoint.pt: a dict of a state_dict, numbers, a string, a list, a bool and None', () => {
+    const reference = readJson<Record<string, unknown> & { model: Record<string, Reference> }>('checkpoint.json');
+    const loaded = loadTorch(fixture('checkpoint.pt')) as Record<string, unknown> & { model: Record<string, Tensor> };
+    const { model, ...rest } = loaded;
+    const { model: modelReference, ...restReference } = reference;
+    assert.deepEqual(rest, restReference);
+    assert.deepEqual(rest, { epoch: 3, lr: 0.001, name: 'x', history: [0.5, 0.25], flag: true, nothing: null });
+    assertMatchesReference(model, modelReference);
+  });
+
+  test('the legacy (pre-1.6, non-zip) torch.save format gives advice to re-save', () => {
+    const path = fixture('legacy_format.pt');
     assert.throws(
       () => loadTorch(path),
       (e: Error) =>
-        e instanceof FileFormatError && e.message.includes(path) && /dict\(model\.state_dict\(\)\)/.test(e.message) && !e.message.includes('\n'),
+        e instanceof FileFormatError && e.message.includes(path) && /legacy/.test(e.message) && /1\.6/.test(e.message) && !e.message.includes('\n'),
     );
+  });
+
+  test('every .pt fixture loads (the legacy one with a FileFormatError) and frees what it does not return', () => {
+    const names = readdirSync(fixture('.')).filter((name) => name.endsWith('.pt'));
+    assert.ok(names.length >= 7, `only ${names.length} .pt fixtures`);
+    for (const name of names) {
+      if (name.startsWith('legacy')) {
+        assert.throws(() => loadTorch(fixture(name)), FileFormatError, name);
+        continue;
+      }
+      const before = liveTensorCount();
+      const loaded = loadTorch(fixture(name)) as Record<string, unknown>;
+      const tensors: Tensor[] = [];
+      const collect = (value: unknown): void => {
+        if (value instanceof Tensor) tensors.push(value);
+        else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
+      };
+      collect(loaded);
+      assert.ok(tensors.length > 0, `${name} holds tensors`);
+      assert.ok(liveTensorCount() <= before + tensors.length, `${name}: ${liveTensorCount() - before} alive for ${tensors.length} returned`);
+      for (const t of tensors) t.dispose();
+    }
   });
 });
 
