@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from reference_models import ConvAutoencoder, dense_autoencoder
+
 
 def read_images(path, limit):
     with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as f:
@@ -21,24 +23,6 @@ def read_images(path, limit):
     count, rows, cols = (int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(3))
     pixels = np.frombuffer(data, dtype=np.uint8, offset=16).reshape(count, rows * cols)[:limit]
     return torch.from_numpy(pixels.astype(np.float32) / 255.0)
-
-
-def dense_autoencoder():
-    return nn.Sequential(
-        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 32), nn.ReLU(),
-        nn.Linear(32, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid(),
-    )
-
-
-def conv_autoencoder(latent=32):
-    return nn.Sequential(
-        nn.Conv2d(1, 32, 3, stride=2, padding=1), nn.BatchNorm2d(32), nn.PReLU(),
-        nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.BatchNorm2d(64), nn.PReLU(),
-        nn.Flatten(), nn.Linear(3136, 512), nn.PReLU(), nn.Dropout(0.2), nn.Linear(512, latent),
-        nn.Linear(latent, 512), nn.PReLU(), nn.Linear(512, 3136), nn.PReLU(), nn.Unflatten(1, (64, 7, 7)),
-        nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.BatchNorm2d(32), nn.PReLU(),
-        nn.ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),
-    )
 
 
 WORKLOADS = {
@@ -50,7 +34,7 @@ WORKLOADS = {
 
 def measure(name, images, seconds, warmup_steps=10):
     batch, conv = WORKLOADS[name]
-    model = conv_autoencoder() if conv else dense_autoencoder()
+    model = ConvAutoencoder(latent=32) if conv else dense_autoencoder()
     data = images.view(-1, 1, 28, 28) if conv else images
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     count = data.shape[0]

@@ -1,6 +1,7 @@
 // The engine benchmark's workloads: the models of the design notes trained with Adam on
 // Fashion-MNIST. bench/engine_baseline.py defines the same three in PyTorch.
 import * as nn from '../src/nn/index.js';
+import { ConvAutoencoder } from '../src/models/conv-ae.js';
 import { F } from '../src/nn/index.js';
 import { Adam } from '../src/optim/index.js';
 import { tidy } from '../src/tensor/scope.js';
@@ -26,23 +27,12 @@ export function denseAutoencoder(): nn.Module {
   );
 }
 
-export function convAutoencoder(latent = 32): nn.Module {
-  return new nn.Sequential(
-    new nn.Conv2d(1, 32, 3, { stride: 2, padding: 1 }), new nn.BatchNorm2d(32), new nn.PReLU(),
-    new nn.Conv2d(32, 64, 3, { stride: 2, padding: 1 }), new nn.BatchNorm2d(64), new nn.PReLU(),
-    new nn.Flatten(), new nn.Linear(3136, 512), new nn.PReLU(), new nn.Dropout(0.2), new nn.Linear(512, latent),
-    new nn.Linear(latent, 512), new nn.PReLU(), new nn.Linear(512, 3136), new nn.PReLU(), new nn.Unflatten(1, [64, 7, 7]),
-    new nn.ConvTranspose2d(64, 32, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.BatchNorm2d(32), new nn.PReLU(),
-    new nn.ConvTranspose2d(32, 1, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.Sigmoid(),
-  );
-}
-
 /**
  * Trains `workload` on `images` ([N, 784] floats in [0, 1]) for `seconds` after `warmupSteps`,
  * and returns samples per second. Batches are consecutive slices, as in the baseline.
  */
 export function measureWorkload(workload: Workload, images: Tensor, seconds: number, warmupSteps = 10): number {
-  const model = workload.conv ? convAutoencoder() : denseAutoencoder();
+  const model = workload.conv ? new ConvAutoencoder({ latent: 32 }) : denseAutoencoder();
   const data = workload.conv ? images.view(-1, 1, 28, 28) : images;
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   const count = data.shape[0]!;

@@ -42,9 +42,12 @@ abstract class ConvBase extends Module {
     }
   }
 
+  protected abstract channels(): [number, number];
+
   protected override describe(): string {
-    const [c0, c1, kh, kw] = this.weight.shape;
-    return `${c0}, ${c1}, kernel=${kh}x${kw}, stride=${pair(this.stride).join('x')}, padding=${pair(this.padding).join('x')}`;
+    const [, , kh, kw] = this.weight.shape;
+    const [inChannels, outChannels] = this.channels();
+    return `${inChannels}, ${outChannels}, kernel=${kh}x${kw}, stride=${pair(this.stride).join('x')}, padding=${pair(this.padding).join('x')}`;
   }
 }
 
@@ -52,6 +55,10 @@ export class Conv2d extends ConvBase {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
     const groups = options.groups ?? 1;
     super([outChannels, inChannels / groups, ...pair(kernelSize)], outChannels, options);
+  }
+
+  protected channels(): [number, number] {
+    return [this.weight.shape[1]! * this.groups, this.weight.shape[0]!];
   }
 
   forward(x: Tensor): Tensor {
@@ -68,6 +75,10 @@ export class ConvTranspose2d extends ConvBase {
     // PyTorch stores transposed-conv weights as [in, out/groups, kH, kW].
     super([inChannels, outChannels / groups, ...pair(kernelSize)], outChannels, options);
     this.outputPadding = options.outputPadding ?? 0;
+  }
+
+  protected channels(): [number, number] {
+    return [this.weight.shape[0]!, this.weight.shape[1]! * this.groups];
   }
 
   forward(x: Tensor): Tensor {

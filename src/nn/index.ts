@@ -8,5 +8,6 @@ export { Dropout } from './dropout.js';
 export { Flatten, Unflatten } from './reshape.js';
 export { MaxPool2d, AvgPool2d, Upsample } from './sampling.js';
 export { Sequential } from './sequential.js';
+export { summary, type ModelSummary, type LayerSummary } from './summary.js';
 export * as init from './init.js';
 export * as F from './functional.js';

@@ -40,7 +40,12 @@ export abstract class Module {
     return module;
   }
 
-  *namedParameters(prefix = ''): Generator<[string, Tensor]> {
+  /** Parameters with dotted names; only this module's own with recurse false. */
+  *namedParameters(prefix = '', recurse = true): Generator<[string, Tensor]> {
+    if (!recurse) {
+      for (const [name, tensor] of this.#parameters) if (tensor) yield [prefix ? `${prefix}.${name}` : name, tensor];
+      return;
+    }
     yield* this.#named((m) => m.#parameters, prefix);
   }
 

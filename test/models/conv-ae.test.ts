@@ -1,0 +1,79 @@
+// The design notes' conv autoencoder: PyTorch state dicts load under the same names and give
+// PyTorch's outputs; the same seed gives PyTorch's initial weights; resize-conv variants work.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ArgumentError, loadSafetensors, loadTorch, manualSeed, models, nn, noGrad, randn, tidy, type Tensor } from '../../src/index.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/models/${name}`, import.meta.url));
+
+function maxAbsDifference(a: Tensor, b: Tensor): number {
+  return tidy(() => a.sub(b).abs().max().item());
+}
+
+describe('ConvAutoencoder', () => {
+  test('loads a state_dict saved by PyTorch and reproduces its outputs to 1e-5', () => {
+    const state = loadTorch(fixture('conv_ae_state_dict.pt')) as Record<string, Tensor>;
+    const model = new models.ConvAutoencoder({ latent: 8 });
+    model.loadStateDict(state); // strict: every name must match PyTorch's
+    model.eval();
+    const { tensors } = loadSafetensors(fixture('conv_ae_io.safetensors'));
+    noGrad(() => {
+      const codes = model.encode(tensors.inputs!);
+      const outputs = model.decode(codes);
+      // float32 convolutions and GEMMs summed in a different order: differences ~1e-7
+      assert.ok(maxAbsDifference(codes, tensors.codes!) < 1e-5, 'codes differ from PyTorch');
+      assert.ok(maxAbsDifference(outputs, tensors.outputs!) < 1e-5, 'outputs differ from PyTorch');
+    });
+    for (const t of [...Object.values(state), ...Object.values(tensors)]) t.dispose();
+    model.dispose();
+  });
+
+  test('manualSeed(0) gives the initial weights torch.manual_seed(0) gives', () => {
+    const reference = JSON.parse(readFileSync(fixture('conv_ae_init.json'), 'utf8')) as Record<string, { sum: number; first: number[] }>;
+    manualSeed(0);
+    const model = new models.ConvAutoencoder({ latent: 8 });
+    const state = model.stateDict();
+    for (const [name, expected] of Object.entries(reference)) {
+      const tensor = state[name];
+      assert.ok(tensor, `missing ${name}`);
+      const values = Array.from(tensor.flatten().toTypedArray() as Float32Array);
+      assert.deepEqual(values.slice(0, expected.first.length), expected.first.map((v) => Math.fround(v)), `first values of ${name}`);
+      const sum = values.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - expected.sum) <= 1e-6 * Math.max(1, Math.abs(expected.sum)) * values.length, `sum of ${name}`);
+    }
+    model.dispose();
+  });
+
+  for (const upsample of ['deconv', 'nearest', 'bilinear'] as const) {
+    test(`${upsample} decoder maps [N, latent] to [N, 1, 28, 28] in (0, 1)`, () => {
+      const model = new models.ConvAutoencoder({ latent: 4, upsample });
+      tidy(() => {
+        const output = model.forward(randn([3, 1, 28, 28]));
+        assert.deepEqual(output.shape, [3, 1, 28, 28]);
+        assert.ok(output.min().item() > 0 && output.max().item() < 1);
+      });
+      model.dispose();
+    });
+  }
+
+  test('rejects flat input with a message naming the expected shape', () => {
+    const model = new models.ConvAutoencoder({ latent: 4 });
+    assert.throws(() => tidy(() => model.forward(randn([2, 784]))), (e: Error) => e instanceof ArgumentError && /\[N, 1, 28, 28\], got \[2, 784\]/.test(e.message));
+    assert.throws(() => new models.ConvAutoencoder({ latent: 0 }), ArgumentError);
+    model.dispose();
+  });
+
+  test('summary lists every layer with its output shape and parameter count', () => {
+    const model = new models.ConvAutoencoder({ latent: 32 });
+    const result = tidy(() => nn.summary(model, randn([2, 1, 28, 28])));
+    assert.equal(result.layers.length, 21);
+    assert.deepEqual(result.layers.find((l) => l.name === 'encoder.7')?.outputShape, [2, 512]);
+    assert.equal(result.layers.reduce((total, l) => total + l.parameters, 0), result.totalParameters);
+    assert.equal(result.totalParameters, 3_286_055); // as PyTorch counts for the same model
+    assert.ok(model.training, 'summary restores training mode');
+    assert.match(result.text, /decoder\.8 \(ConvTranspose2d\)\s+\[2, 1, 28, 28\]\s+289/);
+    model.dispose();
+  });
+});
