@@ -8,6 +8,13 @@ export { Dropout } from './dropout.js';
 export { Flatten, Unflatten } from './reshape.js';
 export { MaxPool2d, AvgPool2d, Upsample } from './sampling.js';
 export { Sequential } from './sequential.js';
+export {
+  MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,
+  LogCoshLoss, KLDiagonalGaussiansLoss, KLToStandardNormalLoss, MMDLoss, SlicedWassersteinLoss, JensenShannonLoss, CircularLoss,
+  logCoshLoss, klDiagonalGaussians, klToStandardNormal, mmd, slicedWasserstein, jensenShannon,
+  circularLoss, circularMean, circularVariance,
+  type MMDKernel, type MMDOptions, type SlicedWassersteinOptions, type JensenShannonOptions,
+} from './losses.js';
 export { summary, type ModelSummary, type LayerSummary } from './summary.js';
 export * as init from './init.js';
 export * as F from './functional.js';
