@@ -5,3 +5,4 @@ export * as F from './nn/functional.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';
+export * as train from './train/index.js';

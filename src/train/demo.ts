@@ -1,10 +1,15 @@
 // The demo run behind `latentlab demo` and the README's first command: a 784-256-32-256-784
-// autoencoder trained with Adam on Fashion-MNIST, loss printed as it falls.
+// autoencoder trained with Adam on Fashion-MNIST by the Trainer, loss shown as it falls
+// (a progress bar on a terminal, log lines otherwise).
 import { loadFashionMnist } from '../data/fashion-mnist.js';
+import { DataLoader } from '../data/loader.js';
 import * as nn from '../nn/index.js';
+import { mseLoss } from '../nn/functional.js';
 import { Adam } from '../optim/adam.js';
 import { manualSeed } from '../tensor/runtime.js';
-import { fitAutoencoder, type EpochReport } from './fit.js';
+import type { EpochReport } from './fit.js';
+import type { ProgressMode } from './progress.js';
+import { Trainer } from './trainer.js';
 
 export interface DemoOptions {
   epochs: number;
@@ -12,6 +17,9 @@ export interface DemoOptions {
   seed: number;
   dataDir?: string;
   log: (line: string) => void;
+  /** 'auto' by default: a bar when progressStream (standard error) is a terminal. */
+  progress?: ProgressMode;
+  progressStream?: NodeJS.WritableStream;
 }
 
 export function runDemo(options: DemoOptions): { epochs: EpochReport[]; parameters: number } {
@@ -22,22 +30,23 @@ export function runDemo(options: DemoOptions): { epochs: EpochReport[]; paramete
     new nn.Flatten(), new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 32), new nn.ReLU(),
     new nn.Linear(32, 256), new nn.ReLU(), new nn.Linear(256, 784), new nn.Sigmoid(), new nn.Unflatten(1, [1, 28, 28]),
   );
-  options.log(`dense autoencoder 784-256-32-256-784 (${model.parameterCount()} parameters), Adam 1e-3, batch 128`);
+  const parameters = model.parameterCount();
+  options.log(`dense autoencoder 784-256-32-256-784 (${parameters} parameters), Adam 1e-3, batch 128`);
   options.log(`training on ${train.images.shape[0]} Fashion-MNIST images, testing on ${test.images.shape[0]}`);
-  const epochs = fitAutoencoder({
+  const result = new Trainer({
     model,
     optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
-    train: train.images,
-    test: test.images,
-    epochs: options.epochs,
-    batchSize: 128,
-    onStep: (step, loss) => {
-      if (step % 50 === 0) options.log(`  step ${String(step).padStart(5)}  batch loss ${loss.toFixed(5)}`);
-    },
-    onEpoch: (r) =>
-      options.log(`epoch ${r.epoch}/${options.epochs}  train mse ${r.trainLoss.toFixed(5)}  test mse ${r.testLoss.toFixed(5)}  (${r.seconds.toFixed(1)} s)`),
-  });
+    loss: (m, batch) => mseLoss(m.forward(batch.inputs), batch.inputs),
+    train: new DataLoader({ inputs: train.images }, { batchSize: 128, shuffle: true, seed: options.seed }),
+    validation: new DataLoader({ inputs: test.images }, { batchSize: 128 }),
+    maxEpochs: options.epochs,
+    seed: options.seed,
+    logEvery: 50,
+    progress: options.progress ?? 'auto',
+    progressStream: options.progressStream,
+  }).fitSync(); // synchronous: the demo command has nothing else to run meanwhile
   for (const t of [train.images, train.labels, test.images, test.labels]) t.dispose();
   model.dispose();
-  return { epochs, parameters: 784 * 256 + 256 + 256 * 32 + 32 + 32 * 256 + 256 + 256 * 784 + 784 };
+  const epochs = result.history.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.validationLoss!, seconds: e.seconds }));
+  return { epochs, parameters };
 }

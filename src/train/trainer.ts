@@ -1,0 +1,434 @@
+// The Trainer: the training loop every model and study uses, in the manner of Keras' fit and
+// PyTorch Lightning. It runs epochs (or steps), records train and validation losses with their
+// named terms, steps a learning-rate scheduler, stops on the criteria given, checkpoints every
+// epoch and resumes from a checkpoint bit for bit.
+//
+//   const trainer = new Trainer({ model, optimizer, loss, train, validation, maxEpochs: 10, seed: 0 });
+//   const result = await trainer.fit();   // result.reason, result.history
+import { noGrad } from '../tensor/autograd.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { manualSeed } from '../tensor/runtime.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { Batch, DataLoader } from '../data/loader.js';
+import type { Callback, TrainResult, TrainStart } from './callbacks.js';
+import { readCheckpoint, readLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { NonFiniteLossError } from './errors.js';
+import { addToSums, emptySums, meanOfSums, type EpochMetrics, type LogMetrics, type LossSums, type LossValues, type StepMetrics, type TrainHistory } from './metrics.js';
+import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
+import { decideAfterEpoch, decideAfterStep, maxEpochs, maxSteps, type StopDecision, type StoppingCriterion } from './stopping.js';
+import { gradientNorm } from './gradients.js';
+import { lossValues, type LossFunction } from './loss.js';
+import type { LearningRateScheduler, SchedulerConfig } from './scheduler.js';
+import { parseTrainerState, type TrainerState } from './state.js';
+
+export interface TrainerOptions {
+  model: Module;
+  optimizer: Optimizer<{ lr: number }>;
+  loss: LossFunction;
+  train: DataLoader;
+  validation?: DataLoader;
+  /** Total epochs of the run (counting epochs before a resume). At least one of maxEpochs, maxSteps. */
+  maxEpochs?: number;
+  /** Total optimizer steps of the run; training may stop mid-epoch. */
+  maxSteps?: number;
+  /** More stopping criteria (earlyStopping, gradientNormBelow, lossChangeBelow, your own). */
+  stopping?: StoppingCriterion[];
+  /** Record (and print) mean train loss every this many steps; 50 by default. */
+  logEvery?: number;
+  scheduler?: LearningRateScheduler | SchedulerConfig;
+  /** Write checkpointDir/last.safetensors after every epoch (the one before kept as previous.safetensors). */
+  checkpointDir?: string;
+  /**
+   * Seeds libtorch's generator (dropout, sampling) when a fresh run starts; a resumed run restores
+   * the saved generator instead. Data order comes from the loaders' own seeds.
+   */
+  seed: number;
+  callbacks?: Callback[];
+  /** 'auto' (default): a bar on a TTY, plain lines otherwise. */
+  progress?: ProgressMode;
+  /** Where progress goes; standard error by default. */
+  progressStream?: NodeJS.WritableStream;
+  /** Aborting it has the effect of requestStop(). */
+  signal?: AbortSignal;
+}
+
+// How often fit() lets the event loop run (signals, timers, a progress bar's redraws).
+const yieldEveryMs = 100;
+
+export class Trainer {
+  readonly model: Module;
+  readonly optimizer: Optimizer<{ lr: number }>;
+  readonly train: DataLoader;
+  readonly validation?: DataLoader;
+  readonly seed: number;
+  readonly checkpointDir?: string;
+  /** Set by resume(): the file read, and the newer one passed over if it was damaged. */
+  resumedFrom?: { path: string; skipped?: { path: string; reason: string } };
+
+  readonly #loss: LossFunction;
+  readonly #criteria: StoppingCriterion[];
+  readonly #logEvery: number;
+  readonly #scheduler?: Required<Omit<SchedulerConfig, 'monitor'>> & Pick<SchedulerConfig, 'monitor'>;
+  readonly #callbacks: Callback[];
+  readonly #progress: ProgressReporter;
+  readonly #parameters: Tensor[];
+  readonly #limits: { maxEpochs?: number; maxSteps?: number };
+
+  #history: TrainHistory = { epochs: [], steps: [] };
+  #step = 0;
+  /** Sums of the epoch in progress; null between epochs. */
+  #epochSums: LossSums | null = null;
+  #windowSums: LossSums = emptySums();
+  #seeded = false;
+  #running = false;
+  #stopRequested = false;
+  #lastCheckpoint?: string;
+
+  constructor(options: TrainerOptions) {
+    const { maxEpochs: epochs, maxSteps: steps, logEvery = 50, seed } = options;
+    if (epochs === undefined && steps === undefined) throw new ArgumentError('give maxEpochs or maxSteps (or both): a run needs an end');
+    if (!Number.isInteger(seed) || seed < 0) throw new ArgumentError(`seed must be a non-negative integer, got ${seed}`);
+    if (!Number.isInteger(logEvery) || logEvery < 1) throw new ArgumentError(`logEvery must be a positive integer, got ${logEvery}`);
+    if (options.train.length === 0) {
+      throw new ArgumentError(`the training loader yields no batches (${options.train.sampleCount} samples, batch size ${options.train.batchSize}, dropLast): use a smaller batch size`);
+    }
+    this.model = options.model;
+    this.optimizer = options.optimizer;
+    this.train = options.train;
+    this.validation = options.validation;
+    this.seed = seed;
+    this.checkpointDir = options.checkpointDir;
+    this.#loss = options.loss;
+    this.#logEvery = logEvery;
+    this.#limits = { maxEpochs: epochs, maxSteps: steps };
+    this.#criteria = [...(epochs !== undefined ? [maxEpochs(epochs)] : []), ...(steps !== undefined ? [maxSteps(steps)] : []), ...(options.stopping ?? [])];
+    for (const criterion of this.#criteria) criterion.check?.({ hasValidation: this.validation !== undefined });
+    if (options.scheduler) {
+      const config = 'scheduler' in options.scheduler ? options.scheduler : { scheduler: options.scheduler };
+      this.#scheduler = { interval: 'epoch', ...config };
+      if (config.monitor === 'validationLoss' && !this.validation) throw new ArgumentError("the scheduler monitors validation loss but there is no validation data: pass `validation`, or monitor 'trainLoss'");
+      if (config.monitor && config.interval === 'step') throw new ArgumentError('a scheduler that monitors an epoch loss must step every epoch, not every step');
+    }
+    this.#progress = createProgress(options.progress ?? 'auto', options.progressStream);
+    this.#callbacks = [...(options.callbacks ?? []), this.#progress];
+    this.#parameters = this.optimizer.paramGroups.flatMap((group) => group.params);
+    if (options.signal?.aborted) this.#stopRequested = true;
+    options.signal?.addEventListener('abort', () => this.requestStop(), { once: true });
+  }
+
+  /** Optimizer steps taken so far. */
+  get step(): number {
+    return this.#step;
+  }
+
+  /** Complete epochs so far. */
+  get epoch(): number {
+    return this.#history.epochs.length;
+  }
+
+  get history(): Readonly<TrainHistory> {
+    return this.#history;
+  }
+
+  /**
+   * Asks fit() to stop after the current batch, write a checkpoint and return with reason
+   * 'interrupted' (the CLI calls it on Ctrl-C). fit() again later continues where it stopped.
+   */
+  requestStop(): void {
+    this.#stopRequested = true;
+  }
+
+  /** Trains until a stopping criterion fires; lets the event loop run every ~100 ms, so signals and requestStop() from timers get through. */
+  async fit(): Promise<TrainResult> {
+    const run = this.#run();
+    let next = run.next();
+    while (!next.done) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      next = run.next();
+    }
+    return next.value;
+  }
+
+  /** fit() without ever yielding to the event loop: for scripts where nothing else must run meanwhile. */
+  fitSync(): TrainResult {
+    const run = this.#run();
+    let next = run.next();
+    while (!next.done) next = run.next();
+    return next.value;
+  }
+
+  /**
+   * Restores model, optimizer, generator, scheduler, data order, history and position from a
+   * checkpoint: `path`, or else checkpointDir's last (previous, if the last is damaged). The
+   * model, optimizer and loaders must be built as for the run that wrote it.
+   */
+  resume(path?: string): this {
+    if (this.#running) throw new ArgumentError('resume() cannot run while fit() is running');
+    let loaded: ReturnType<typeof readLatestCheckpoint>;
+    if (path !== undefined) loaded = { checkpoint: readCheckpoint(path) };
+    else if (this.checkpointDir !== undefined) loaded = readLatestCheckpoint(this.checkpointDir);
+    else throw new ArgumentError('resume() needs a checkpoint path, or checkpointDir in the Trainer options');
+    const { checkpoint, skipped } = loaded;
+    try {
+      const state = parseTrainerState(checkpoint.state, checkpoint.path);
+      if (state.batchSize !== this.train.batchSize || state.trainSamples !== this.train.sampleCount) {
+        throw new ArgumentError(
+          `checkpoint ${checkpoint.path} was written training on ${state.trainSamples} samples in batches of ${state.batchSize}; ` +
+            `this trainer has ${this.train.sampleCount} in batches of ${this.train.batchSize}: resume with the same data and batch size`,
+        );
+      }
+      const scheduler = this.#scheduler?.scheduler;
+      if (state.scheduler !== null && scheduler && !scheduler.loadStateDict) {
+        throw new ArgumentError(`checkpoint ${checkpoint.path} holds scheduler state but this scheduler has no loadStateDict()`);
+      }
+      restoreCheckpoint(checkpoint, { model: this.model, optimizer: this.optimizer });
+      if (state.scheduler !== null) scheduler?.loadStateDict?.(state.scheduler);
+      this.train.epoch = state.trainLoaderEpoch;
+      if (this.validation && state.validationLoaderEpoch !== null) this.validation.epoch = state.validationLoaderEpoch;
+      this.#history = state.history;
+      this.#step = state.step;
+      this.#epochSums = state.epochSums;
+      this.#windowSums = state.windowSums;
+      this.#seeded = true;
+      this.#lastCheckpoint = checkpoint.path;
+      this.resumedFrom = { path: checkpoint.path, ...(skipped ? { skipped } : {}) };
+      if (skipped) this.#progress.warn(`${skipped.reason}; resumed from ${checkpoint.path} instead`);
+    } finally {
+      checkpoint.dispose();
+    }
+    return this;
+  }
+
+  // The loop, as a generator that yields where the event loop may run; fit() and fitSync() drive it.
+  *#run(): Generator<void, TrainResult> {
+    if (this.#running) throw new ArgumentError('fit() is already running on this trainer: await it before calling fit() again');
+    this.#running = true;
+    const wasTraining = this.model.training;
+    try {
+      if (!this.#seeded) {
+        manualSeed(this.seed);
+        this.#seeded = true;
+      }
+      this.#emit('onTrainStart', {
+        epoch: this.epoch,
+        step: this.#step,
+        batchInEpoch: this.#epochSums?.batches ?? 0,
+        batchesPerEpoch: this.train.length,
+        samplesPerEpoch: this.train.sampleCount,
+        ...this.#limits,
+      } satisfies TrainStart);
+      let last = this.#history.epochs.at(-1);
+      let decision = this.#epochSums ? null : this.#decideAtEpochEnd();
+      decision ??= decideAfterStep(this.#criteria, { epoch: this.epoch, step: this.#step });
+      while (!decision) ({ decision, metrics: last } = yield* this.#runEpoch());
+      const result: TrainResult = {
+        ...decision,
+        epochs: this.epoch,
+        steps: this.#step,
+        history: this.#history,
+        ...(last ? { last } : {}),
+        ...(this.#lastCheckpoint ? { checkpoint: this.#lastCheckpoint } : {}),
+      };
+      this.#emit('onTrainEnd', result);
+      return result;
+    } finally {
+      this.#progress.close();
+      this.model.train(wasTraining);
+      this.#running = false;
+      this.#stopRequested = false;
+    }
+  }
+
+  *#runEpoch(): Generator<void, { decision: StopDecision | null; metrics: EpochMetrics }> {
+    const epoch = this.epoch + 1;
+    const sums = (this.#epochSums ??= emptySums());
+    const resumeAfter = sums.batches; // batches of this epoch done before a resume: skipped
+    this.model.train();
+    let decision: StopDecision | null = null;
+    let index = 0;
+    let tick = performance.now();
+    let lastYield = tick;
+    for (const batch of this.train) {
+      try {
+        if (++index <= resumeAfter) {
+          tick = performance.now();
+          continue;
+        }
+        const values = this.#trainStep(batch, epoch);
+        const now = performance.now();
+        const seconds = (now - tick) / 1000;
+        tick = now;
+        this.#step++;
+        for (const target of [sums, this.#windowSums]) {
+          addToSums(target, values, values.samples, values.gradientNorm);
+          target.seconds += seconds;
+        }
+        this.#emit('onStep', { epoch, step: this.#step, batch: index, ...values, learningRate: this.#learningRate() } satisfies StepMetrics);
+        if (this.#scheduler?.interval === 'step') this.#scheduler.scheduler.step();
+        if (this.#step % this.#logEvery === 0) this.#log(epoch);
+      } finally {
+        batch.dispose();
+      }
+      decision = decideAfterStep(this.#criteria, { epoch, step: this.#step }) ?? this.#interruption();
+      // At the epoch's last batch, let the loader finish so that it counts the epoch as done.
+      if (decision && index < this.train.length) break;
+      if (tick - lastYield > yieldEveryMs) {
+        yield;
+        lastYield = tick = performance.now();
+      }
+    }
+
+    if (sums.batches < this.train.length) {
+      // Stopped mid-epoch: the checkpoint keeps the partial sums, so a resumed run finishes
+      // this epoch with the same numbers. Validation runs after it, for the report only.
+      const partial = this.#epochMetrics(epoch, sums, false);
+      this.#saveCheckpoint();
+      if (decision?.reason === 'max-steps' && this.validation) this.#addValidation(partial, epoch);
+      return { decision, metrics: partial };
+    }
+    const metrics = this.#epochMetrics(epoch, sums, true);
+    if (this.validation) this.#addValidation(metrics, epoch);
+    this.#history.epochs.push(metrics);
+    this.#epochSums = null;
+    if (this.#scheduler?.interval === 'epoch') {
+      const monitor = this.#scheduler.monitor;
+      if (monitor) this.#scheduler.scheduler.step(metrics[monitor]!);
+      else this.#scheduler.scheduler.step();
+    }
+    this.#emit('onEpochEnd', metrics);
+    this.#saveCheckpoint();
+    return { decision: decision ?? this.#decideAtEpochEnd(), metrics };
+  }
+
+  /** One optimizer step inside tidy(): every tensor it makes is freed before the next. */
+  #trainStep(batch: Batch, epoch: number): LossValues & { samples: number; gradientNorm: number } {
+    const samples = batch.inputs.shape[0]!;
+    return tidy(() => {
+      this.optimizer.zeroGrad();
+      const { total, values } = lossValues(this.#loss(this.model, batch));
+      // Checked before backward(): a bad step never reaches the weights.
+      if (!Number.isFinite(values.loss)) throw this.#nonFinite('loss', values, epoch);
+      total.backward();
+      const norm = gradientNorm(this.#parameters);
+      if (!Number.isFinite(norm)) throw this.#nonFinite('gradient norm', { loss: norm, terms: {} }, epoch);
+      this.optimizer.step();
+      return { ...values, samples, gradientNorm: norm };
+    });
+  }
+
+  /** Mean loss and terms over `loader` in evaluation mode, without recording gradients. */
+  #evaluate(loader: DataLoader): LossValues {
+    const sums = emptySums();
+    this.model.eval();
+    try {
+      noGrad(() => {
+        for (const batch of loader) {
+          try {
+            addToSums(sums, tidy(() => lossValues(this.#loss(this.model, batch)).values), batch.inputs.shape[0]!);
+          } finally {
+            batch.dispose();
+          }
+        }
+      });
+    } finally {
+      this.model.train();
+    }
+    return meanOfSums(sums);
+  }
+
+  #addValidation(metrics: EpochMetrics, epoch: number): void {
+    const validation = this.#evaluate(this.validation!);
+    if (!Number.isFinite(validation.loss)) throw this.#nonFinite('validation loss', validation, epoch);
+    metrics.validationLoss = validation.loss;
+    metrics.validationTerms = validation.terms;
+  }
+
+  #epochMetrics(epoch: number, sums: LossSums, complete: boolean): EpochMetrics {
+    const mean = meanOfSums(sums);
+    return {
+      epoch,
+      step: this.#step,
+      trainLoss: mean.loss,
+      trainTerms: mean.terms,
+      gradientNorm: mean.gradientNorm,
+      learningRate: this.#learningRate(),
+      samples: sums.samples,
+      batches: sums.batches,
+      seconds: sums.seconds,
+      complete,
+    };
+  }
+
+  #log(epoch: number): void {
+    const sums = this.#windowSums;
+    const mean = meanOfSums(sums);
+    const metrics: LogMetrics = {
+      epoch,
+      step: this.#step,
+      loss: mean.loss,
+      terms: mean.terms,
+      gradientNorm: mean.gradientNorm,
+      learningRate: this.#learningRate(),
+      samplesPerSecond: sums.seconds > 0 ? sums.samples / sums.seconds : 0,
+    };
+    this.#history.steps.push(metrics);
+    this.#windowSums = emptySums();
+    this.#emit('onLog', metrics);
+  }
+
+  #decideAtEpochEnd(): StopDecision | null {
+    return decideAfterEpoch(this.#criteria, this.#history.epochs) ?? this.#interruption();
+  }
+
+  #interruption(): StopDecision | null {
+    return this.#stopRequested ? { reason: 'interrupted', message: `stopped on request at epoch ${this.epoch + (this.#epochSums ? 1 : 0)} step ${this.#step}` } : null;
+  }
+
+  #saveCheckpoint(): void {
+    if (this.checkpointDir === undefined) return;
+    this.#lastCheckpoint = saveCheckpoint(this.checkpointDir, { model: this.model, optimizer: this.optimizer, state: this.#state() });
+  }
+
+  #state(): TrainerState {
+    return {
+      step: this.#step,
+      trainLoaderEpoch: this.train.epoch,
+      validationLoaderEpoch: this.validation?.epoch ?? null,
+      batchSize: this.train.batchSize,
+      trainSamples: this.train.sampleCount,
+      history: this.#history,
+      epochSums: this.#epochSums,
+      windowSums: this.#windowSums,
+      scheduler: this.#scheduler?.scheduler.stateDict?.() ?? null,
+      seed: this.seed,
+    };
+  }
+
+  #learningRate(): number {
+    return this.optimizer.paramGroups[0]!.lr;
+  }
+
+  #nonFinite(what: string, values: LossValues, epoch: number): NonFiniteLossError {
+    const step = what === 'validation loss' ? this.#step : this.#step + 1;
+    const where = what === 'validation loss' ? `after epoch ${epoch}` : `at epoch ${epoch} step ${step}`;
+    const badTerms = Object.entries(values.terms).filter(([, v]) => !Number.isFinite(v)).map(([name, v]) => `${name} = ${v}`);
+    const kept = this.#lastCheckpoint ? `; the last checkpoint (${this.#lastCheckpoint}) was written before it and is intact` : '';
+    return new NonFiniteLossError(
+      `${what} became ${values.loss} ${where}${badTerms.length ? ` (${badTerms.join(', ')})` : ''}: lower the learning rate (now ${this.#learningRate()}), ` +
+        `check the data for NaN or infinite values, or rescale the loss terms${kept}`,
+      epoch,
+      step,
+      values.loss,
+    );
+  }
+
+  #emit<K extends keyof Callback>(event: K, value: Parameters<NonNullable<Callback[K]>>[0]): void {
+    for (const callback of this.#callbacks) {
+      const hook = callback[event] as ((value: unknown, trainer: Trainer) => void) | undefined;
+      hook?.call(callback, value, this);
+    }
+  }
+}

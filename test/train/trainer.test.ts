@@ -1,0 +1,329 @@
+// Trainer: losses recorded per epoch and per logEvery steps, resume equal to an uninterrupted
+// run bit for bit, graceful stop, NaN handling that leaves the last checkpoint intact, and no
+// tensors left behind.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArgumentError, F, liveTensorCount, manualSeed, tidy } from '../../src/index.js';
+import {
+  NonFiniteLossError,
+  Trainer,
+  earlyStopping,
+  readCheckpoint,
+  restoreCheckpoint,
+  type EpochMetrics,
+  type LossFunction,
+  type LogMetrics,
+  type StepMetrics,
+  type TrainerOptions,
+} from '../../src/train/index.js';
+import { HalvingScheduler, buildSetup, reconstructionLoss, sameBytes, temporaryDir, weightBytes, type Setup } from './helpers.js';
+
+function trainer(setup: Setup, options: Partial<TrainerOptions> = {}): Trainer {
+  return new Trainer({
+    model: setup.model,
+    optimizer: setup.optimizer,
+    loss: reconstructionLoss,
+    train: setup.train,
+    validation: setup.validation,
+    seed: 5,
+    progress: 'none',
+    ...options,
+  });
+}
+
+/** Trains a fresh setup for `maxEpochs` and returns its final weights and epoch losses. */
+async function straightRun(options: Partial<TrainerOptions> | ((setup: Setup) => Partial<TrainerOptions>)): Promise<{ weights: Buffer[]; losses: number[] }> {
+  const setup = buildSetup();
+  const result = await trainer(setup, typeof options === 'function' ? options(setup) : options).fit();
+  const out = { weights: weightBytes(setup.model), losses: result.history.epochs.map((e) => e.trainLoss) };
+  setup.dispose();
+  return out;
+}
+
+describe('Trainer#fit()', () => {
+  test('records the sample-weighted train loss, validation loss and named terms every epoch', async () => {
+    const setup = buildSetup();
+    const steps: StepMetrics[] = [];
+    const epochs: EpochMetrics[] = [];
+    const result = await trainer(setup, {
+      maxEpochs: 3,
+      callbacks: [{ onStep: (m) => steps.push(m), onEpochEnd: (m) => epochs.push(m) }],
+    }).fit();
+    assert.equal(result.reason, 'max-epochs');
+    assert.equal(result.epochs, 3);
+    assert.equal(result.steps, 12);
+    assert.deepEqual(result.history.epochs, epochs);
+    // Epoch train loss is the sample-weighted mean of its steps' losses (4 equal batches here).
+    const firstEpoch = steps.filter((s) => s.epoch === 1);
+    assert.equal(firstEpoch.length, 4);
+    const mean = firstEpoch.reduce((sum, s) => sum + s.loss * s.samples, 0) / 64;
+    assert.ok(Math.abs(epochs[0]!.trainLoss - mean) < 1e-12);
+    for (const metrics of epochs) {
+      assert.deepEqual(Object.keys(metrics.trainTerms).sort(), ['penalty', 'reconstruction']);
+      assert.ok(Math.abs(metrics.trainTerms.reconstruction! + metrics.trainTerms.penalty! - metrics.trainLoss) < 1e-6);
+      assert.ok(metrics.validationLoss! > 0 && Number.isFinite(metrics.validationLoss));
+      assert.deepEqual(Object.keys(metrics.validationTerms!).sort(), ['penalty', 'reconstruction']);
+      assert.ok(metrics.gradientNorm > 0);
+      assert.equal(metrics.complete, true);
+    }
+    assert.ok(epochs[2]!.trainLoss < epochs[0]!.trainLoss, 'train loss did not fall');
+    assert.equal(setup.model.training, true, 'fit() should leave the model in the mode it found it in');
+    setup.dispose();
+  });
+
+  test('validation loss is computed in eval mode without gradients (dropout off: two evaluations agree)', async () => {
+    const setup = buildSetup();
+    const validation: number[] = [];
+    // Training on nothing new between two validations: lr 0 keeps the weights.
+    for (const group of setup.optimizer.paramGroups) group.lr = 0;
+    await trainer(setup, { maxEpochs: 2, callbacks: [{ onEpochEnd: (m) => validation.push(m.validationLoss!) }] }).fit();
+    assert.equal(validation[0], validation[1]);
+    setup.dispose();
+  });
+
+  test('records the mean of every logEvery steps in history.steps', async () => {
+    const setup = buildSetup();
+    const logs: LogMetrics[] = [];
+    const steps: StepMetrics[] = [];
+    const result = await trainer(setup, { maxEpochs: 2, logEvery: 3, callbacks: [{ onLog: (m) => logs.push(m), onStep: (m) => steps.push(m) }] }).fit();
+    assert.deepEqual(result.history.steps, logs);
+    assert.deepEqual(logs.map((l) => l.step), [3, 6]);
+    const window = steps.slice(3, 6);
+    assert.ok(Math.abs(logs[1]!.loss - window.reduce((s, m) => s + m.loss, 0) / 3) < 1e-12);
+    assert.equal(logs[1]!.epoch, 2);
+    setup.dispose();
+  });
+
+  test('the same seed gives the same run; another seed gives another (dropout)', async () => {
+    const a = await straightRun({ maxEpochs: 2 });
+    const b = await straightRun({ maxEpochs: 2 });
+    const c = await straightRun({ maxEpochs: 2, seed: 6 });
+    assert.ok(sameBytes(a.weights, b.weights));
+    assert.ok(!sameBytes(a.weights, c.weights));
+  });
+
+  test('maxSteps stops mid-epoch and reports the partial epoch with its validation loss', async () => {
+    const setup = buildSetup();
+    const result = await trainer(setup, { maxSteps: 6 }).fit();
+    assert.equal(result.reason, 'max-steps');
+    assert.equal(result.steps, 6);
+    assert.equal(result.epochs, 1);
+    assert.equal(result.last?.complete, false);
+    assert.equal(result.last?.batches, 2);
+    assert.ok(result.last?.validationLoss !== undefined);
+    setup.dispose();
+  });
+
+  test('stops on early stopping with the reason in the result', async () => {
+    const setup = buildSetup();
+    for (const group of setup.optimizer.paramGroups) group.lr = 0; // validation loss never improves
+    const result = await trainer(setup, { maxEpochs: 20, stopping: [earlyStopping({ patience: 2 })] }).fit();
+    assert.equal(result.reason, 'early-stopping');
+    assert.equal(result.epochs, 3);
+    assert.match(result.message, /did not improve .* for 2 epochs \(best .* at epoch 1\)/);
+    setup.dispose();
+  });
+
+  test('steps the scheduler every epoch with the monitored loss', async () => {
+    const setup = buildSetup();
+    const scheduler = new HalvingScheduler(setup.optimizer);
+    const result = await trainer(setup, { maxEpochs: 3, scheduler: { scheduler, monitor: 'validationLoss' } }).fit();
+    assert.deepEqual(scheduler.metrics, result.history.epochs.map((e) => e.validationLoss));
+    assert.deepEqual(result.history.epochs.map((e) => e.learningRate), [1e-2, 5e-3, 2.5e-3]);
+    setup.dispose();
+  });
+
+  test('steps a scheduler with interval step after every optimizer step', async () => {
+    const setup = buildSetup();
+    const scheduler = new HalvingScheduler(setup.optimizer);
+    await trainer(setup, { maxEpochs: 2, scheduler: { scheduler, interval: 'step' } }).fit();
+    assert.equal(scheduler.epochs, 8);
+    assert.deepEqual(scheduler.metrics, Array(8).fill(undefined));
+    setup.dispose();
+  });
+
+  test('a loss that is not a single number is refused with what to do', async () => {
+    const setup = buildSetup();
+    const loss: LossFunction = (model, batch) => F.mseLoss(model.forward(batch.inputs), batch.inputs, 'none');
+    await assert.rejects(trainer(setup, { maxEpochs: 1, loss }).fit(), (e: Error) => e instanceof ArgumentError && /single number, got a tensor of shape \[16, 8\]: reduce it/.test(e.message));
+    setup.dispose();
+  });
+
+  test('rejects options without an end, and validation-watching criteria without validation data', () => {
+    const setup = buildSetup();
+    assert.throws(() => trainer(setup, {}), (e: Error) => e instanceof ArgumentError && /maxEpochs or maxSteps/.test(e.message));
+    assert.throws(
+      () => trainer(setup, { maxEpochs: 2, validation: undefined, stopping: [earlyStopping({ patience: 1 })] }),
+      (e: Error) => e instanceof ArgumentError && /needs validation data/.test(e.message),
+    );
+    setup.dispose();
+  });
+
+  test('fitSync() gives the same run as fit()', async () => {
+    const a = await straightRun({ maxEpochs: 2 });
+    const setup = buildSetup();
+    trainer(setup, { maxEpochs: 2 }).fitSync();
+    assert.ok(sameBytes(a.weights, weightBytes(setup.model)));
+    setup.dispose();
+  });
+});
+
+describe('Trainer#resume()', () => {
+  test('train 2 epochs, rebuild everything, resume, train 2 more: bitwise the weights of 4 straight epochs', async () => {
+    const straight = await straightRun((setup) => ({ maxEpochs: 4, scheduler: new HalvingScheduler(setup.optimizer) }));
+    const dir = temporaryDir();
+    const first = buildSetup();
+    await trainer(first, { maxEpochs: 2, checkpointDir: dir, scheduler: new HalvingScheduler(first.optimizer) }).fit();
+    first.dispose();
+
+    manualSeed(999); // whatever the generator holds now must not matter: resume restores it
+    const second = buildSetup();
+    const scheduler = new HalvingScheduler(second.optimizer);
+    const resumed = trainer(second, { maxEpochs: 4, checkpointDir: dir, scheduler }).resume();
+    assert.equal(resumed.epoch, 2);
+    assert.equal(resumed.step, 8);
+    assert.equal(scheduler.epochs, 2);
+    const result = await resumed.fit();
+    assert.equal(result.epochs, 4);
+    assert.ok(sameBytes(weightBytes(second.model), straight.weights), 'resumed weights differ from the uninterrupted run');
+    assert.deepEqual(result.history.epochs.map((e) => e.trainLoss), straight.losses);
+    second.dispose();
+  });
+
+  test('the comparison above is sensitive to the generator: a resumed run with another generator state differs', async () => {
+    const straight = await straightRun({ maxEpochs: 3 });
+    const dir = temporaryDir();
+    const first = buildSetup();
+    await trainer(first, { maxEpochs: 2, checkpointDir: dir }).fit();
+    first.dispose();
+    const second = buildSetup();
+    const resumed = trainer(second, { maxEpochs: 3, checkpointDir: dir }).resume();
+    manualSeed(5); // overrides the restored generator: dropout masks change
+    await resumed.fit();
+    assert.ok(!sameBytes(weightBytes(second.model), straight.weights));
+    second.dispose();
+  });
+
+  test('requestStop() from a callback stops after the batch, checkpoints, and a resumed run equals an uninterrupted one', async () => {
+    const straight = await straightRun({ maxEpochs: 3 });
+    const dir = temporaryDir();
+    const first = buildSetup();
+    const result = await trainer(first, {
+      maxEpochs: 3,
+      checkpointDir: dir,
+      callbacks: [{ onStep: (m, t) => m.step === 6 && t.requestStop() }],
+    }).fit();
+    assert.equal(result.reason, 'interrupted');
+    assert.equal(result.steps, 6);
+    assert.equal(result.epochs, 1);
+    assert.equal(result.last?.complete, false);
+    assert.equal(result.checkpoint, join(dir, 'last.safetensors'));
+    const saved = readCheckpoint(result.checkpoint!);
+    assert.equal((saved.state as { step: number }).step, 6);
+    saved.dispose();
+    first.dispose();
+
+    const second = buildSetup();
+    const resumed = await trainer(second, { maxEpochs: 3, checkpointDir: dir }).resume().fit();
+    assert.equal(resumed.reason, 'max-epochs');
+    assert.equal(resumed.steps, 12);
+    assert.ok(sameBytes(weightBytes(second.model), straight.weights), 'weights after a mid-epoch stop and resume differ');
+    assert.deepEqual(resumed.history.epochs.map((e) => e.trainLoss), straight.losses);
+    second.dispose();
+  });
+
+  test('an AbortSignal stops the run like requestStop()', async () => {
+    const setup = buildSetup();
+    const controller = new AbortController();
+    const result = await trainer(setup, { maxEpochs: 3, signal: controller.signal, callbacks: [{ onStep: (m) => m.step === 2 && controller.abort() }] }).fit();
+    assert.equal(result.reason, 'interrupted');
+    assert.equal(result.steps, 2);
+    setup.dispose();
+  });
+
+  test('refuses a checkpoint written with another batch size', async () => {
+    const dir = temporaryDir();
+    const first = buildSetup();
+    await trainer(first, { maxEpochs: 1, checkpointDir: dir }).fit();
+    first.dispose();
+    const second = buildSetup();
+    const other = new (second.train.constructor as typeof import('../../src/data/loader.js').DataLoader)(second.train.dataset, { batchSize: 8, shuffle: true, seed: 7 });
+    assert.throws(
+      () => trainer(second, { maxEpochs: 2, train: other, checkpointDir: dir }).resume(),
+      (e: Error) => e instanceof ArgumentError && /batches of 16.*batches of 8.*same data and batch size/.test(e.message),
+    );
+    second.dispose();
+  });
+});
+
+describe('Trainer: NaN loss', () => {
+  test('stops at once with an actionable error and leaves the last checkpoint (previous epoch) intact', async () => {
+    const dir = temporaryDir();
+    const setup = buildSetup();
+    let trainingCalls = 0;
+    const loss: LossFunction = (model, batch) => {
+      const output = reconstructionLoss(model, batch);
+      // Step 11 is the third batch of epoch 3.
+      if (model.training && ++trainingCalls === 11) return F.mseLoss(model.forward(batch.inputs), batch.inputs).mul(Number.NaN);
+      return output;
+    };
+    await assert.rejects(trainer(setup, { maxEpochs: 5, checkpointDir: dir, loss }).fit(), (error: Error) => {
+      assert.ok(error instanceof NonFiniteLossError);
+      assert.match(error.message, /^loss became NaN at epoch 3 step 11: lower the learning rate \(now 0\.01\)/);
+      assert.match(error.message, /last\.safetensors\) was written before it/);
+      assert.equal(error.epoch, 3);
+      assert.equal(error.step, 11);
+      return true;
+    });
+    // The weights never saw the bad step.
+    for (const tensor of Object.values(setup.model.stateDict())) assert.ok(tidy(() => tensor.isfinite().all().item()));
+
+    const last = readCheckpoint(join(dir, 'last.safetensors'));
+    const state = last.state as { step: number; history: { epochs: unknown[] } };
+    assert.equal(state.step, 8);
+    assert.equal(state.history.epochs.length, 2);
+    const fresh = buildSetup();
+    restoreCheckpoint(last, { model: fresh.model, optimizer: fresh.optimizer });
+    last.dispose();
+    assert.ok(existsSync(join(dir, 'previous.safetensors')));
+    const previous = readCheckpoint(join(dir, 'previous.safetensors'));
+    assert.equal((previous.state as { step: number }).step, 4);
+    previous.dispose();
+    fresh.dispose();
+    setup.dispose();
+  });
+});
+
+describe('Trainer: memory', () => {
+  test('live tensors after fit (and after resume + fit) = before + Adam state (2 per parameter)', async () => {
+    const dir = temporaryDir();
+    const setup = buildSetup();
+    const parameters = setup.model.parameters().length;
+    const before = liveTensorCount();
+    await trainer(setup, { maxEpochs: 2, logEvery: 3, checkpointDir: dir, scheduler: new HalvingScheduler(setup.optimizer) }).fit();
+    assert.equal(liveTensorCount(), before + 2 * parameters);
+    setup.dispose();
+
+    const again = buildSetup();
+    const beforeResume = liveTensorCount();
+    const resumed = trainer(again, { maxEpochs: 3, maxSteps: 10, checkpointDir: dir, scheduler: new HalvingScheduler(again.optimizer) }).resume();
+    await resumed.fit(); // stops mid-epoch at step 10: partial epoch, validation, checkpoint
+    assert.equal(liveTensorCount(), beforeResume + 2 * parameters);
+    again.dispose();
+  });
+
+  test('a run that fails on a NaN loss leaves nothing behind either', async () => {
+    const setup = buildSetup();
+    const before = liveTensorCount();
+    let calls = 0;
+    const loss: LossFunction = (model, batch) => {
+      const value = F.mseLoss(model.forward(batch.inputs), batch.inputs);
+      return model.training && ++calls === 6 ? value.mul(Number.NaN) : value;
+    };
+    await assert.rejects(trainer(setup, { maxEpochs: 3, loss }).fit(), NonFiniteLossError);
+    assert.equal(liveTensorCount(), before + 2 * setup.model.parameters().length);
+    setup.dispose();
+  });
+});
