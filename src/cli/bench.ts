@@ -1,6 +1,10 @@
-// `latentlab bench`: latentlab against PyTorch on the same training workloads (bench/engine.ts).
+// `latentlab bench`: latentlab against PyTorch side by side. `bench` (or `bench engine`) compares
+// training speed (bench/engine.ts); `bench quality` compares the test error reached through the
+// Trainer (bench/quality.ts).
 import { Command, InvalidArgumentError } from 'commander';
 import { describe, runEngineBenchmark } from '../../bench/engine.js';
+import { runQualityComparison } from '../../bench/quality.js';
+import { positiveInteger } from './demo.js';
 
 function positiveNumber(value: string): number {
   const number = Number(value);
@@ -8,26 +12,49 @@ function positiveNumber(value: string): number {
   return number;
 }
 
-export function benchCommand(): Command {
-  return new Command('bench')
-    .description('train the benchmark models in latentlab and in PyTorch side by side and print samples/s and the ratio')
-    .option('--seconds <s>', 'measured seconds per workload and thread setting', positiveNumber, 3)
+const log = (line: string) => console.error(line);
+
+function engineCommand(): Command {
+  return new Command('engine')
+    .description('train the benchmark models in latentlab and in PyTorch side by side; print samples/s and the ratio')
+    .option('--seconds <s>', 'measured seconds per workload and setting', positiveNumber, 3)
     .option('--only <names...>', 'run only these workloads (dense-ae-b128, dense-ae-b512, conv-ae-b128)')
     .option('--json', 'print {"workloads":[{"name","latentlab","pytorch","ratio"}]} (samples/s)')
-    .addHelpText('after', '\nExamples:\n  latentlab bench\n  latentlab bench --only conv-ae-b128 --seconds 5 --json')
+    .addHelpText('after', '\nExamples:\n  latentlab bench\n  latentlab bench engine --only conv-ae-b128 --seconds 5 --json')
     .action((options: { seconds: number; only?: string[]; json?: boolean }) => {
-      const log = (line: string) => console.error(line);
       const results = runEngineBenchmark({ seconds: options.seconds, only: options.only, log });
       if (options.json) {
-        console.log(JSON.stringify({ workloads: results.map(({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads }) => ({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads })) }, null, 2));
+        const workloads = results.map(({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads }) => ({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads }));
+        console.log(JSON.stringify({ workloads }, null, 2));
         return;
       }
       console.log('workload         latentlab   pytorch   ratio   pytorch at its best setting');
       for (const r of results) {
-        console.log(
-          `${r.name.padEnd(15)} ${r.latentlab.toFixed(0).padStart(10)} ${r.pytorch.toFixed(0).padStart(9)}   ${r.ratio.toFixed(2).padStart(4)}x  ${describe(r.pytorchThreads)}`,
-        );
+        console.log(`${r.name.padEnd(15)} ${r.latentlab.toFixed(0).padStart(10)} ${r.pytorch.toFixed(0).padStart(9)}   ${r.ratio.toFixed(2).padStart(4)}x  ${describe(r.pytorchThreads)}`);
       }
       console.log(`samples/s; ratio = latentlab / PyTorch (> 1: latentlab faster); latentlab at ${describe(results[0]!.latentlabThreads)}`);
     });
+}
+
+function qualityCommand(): Command {
+  return new Command('quality')
+    .description('train the dense AE on Fashion-MNIST through the Trainer and in PyTorch; compare test MSE per pixel')
+    .option('--epochs <n>', 'training epochs', positiveInteger, 3)
+    .option('--json', 'print {"epochs", "latentlab": {"testMse", "seconds"}, "pytorch": {...}, "relative"}')
+    .action(async (options: { epochs: number; json?: boolean }) => {
+      const result = await runQualityComparison({ epochs: options.epochs, log });
+      if (options.json) {
+        console.log(JSON.stringify(result, null, 2));
+        return;
+      }
+      console.log(`test MSE per pixel after ${result.epochs} epochs: latentlab ${result.latentlab.testMse.toFixed(6)}, PyTorch ${result.pytorch.testMse.toFixed(6)}`);
+      console.log(`latentlab / PyTorch = ${result.relative.toFixed(3)} (${result.relative <= 1.05 ? 'within' : 'NOT within'} 5%)`);
+    });
+}
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('compare latentlab with PyTorch: training speed (engine, the default) or reached quality')
+    .addCommand(engineCommand(), { isDefault: true })
+    .addCommand(qualityCommand());
 }
