@@ -1,6 +1,28 @@
-// torch.utils.data for latentlab: readers, built-in datasets, loaders and splits.
+// torch.utils.data for latentlab: readers, built-in datasets, downloads, transforms, loaders and splits.
 export { readIdx, decodeIdx } from './idx.js';
-export { loadFashionMnist, type ImageSplit } from './fashion-mnist.js';
+export { loadIdxImages, hasIdxImageFiles, idxFileNames, type ImageSplit, type Split } from './idx-images.js';
+export { loadFashionMnist, fashionMnistClasses, debianFashionMnistDir } from './fashion-mnist.js';
+export { loadMnist, mnistClasses } from './mnist.js';
+export { loadCifar10, readCifar10Batch, cifar10Classes } from './cifar10.js';
+export { readCsv, parseCsv, type CsvOptions, type CsvTable } from './csv.js';
+export { readNpy, decodeNpy, readNpz, encodeNpy, writeNpy } from './npy.js';
+export { readImageFolder, type ImageFolder, type ImageFolderOptions } from './png-folder.js';
+export { makeSwissRoll, makeSCurve, makeBlobs, makeMoons, makeCircles, type PointSet, type SyntheticOptions, type BlobOptions } from './synthetic.js';
+export { loadDataset, datasetNames, type DatasetName, type LoadDatasetOptions, type LoadedDataset } from './datasets.js';
+export {
+  downloadDataset,
+  downloadFile,
+  downloadFiles,
+  datasetSources,
+  defaultDatasetDir,
+  DownloadError,
+  type DatasetSource,
+  type RemoteFile,
+  type DownloadOptions,
+  type DownloadProgress,
+} from './download.js';
+export { extractTar } from './tar.js';
+export * as transforms from './transforms.js';
 export { DataLoader, type Batch, type DataLoaderOptions, type TensorDataset } from './loader.js';
 export { randomSplit, fewLabelSubset } from './split.js';
 export { seededRandom, permutation } from './random.js';

@@ -5,7 +5,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { zerosLike } from '../tensor/creation.js';
 import { native, type Handle } from '../tensor/native.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, checkOptionNames, groupByStep, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -34,7 +34,9 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupledWeightDecay: boolean = false;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, implementation: 'fused', ...options });
+    const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, implementation: 'fused' };
+    checkOptionNames(new.target.name, options, defaults);
+    super(params, { ...defaults, ...options });
   }
 
   protected override validate(group: AdamOptions): void {
@@ -45,9 +47,9 @@ export class Adam extends Optimizer<AdamOptions> {
     if (!(group.weightDecay >= 0)) throw new ArgumentError(`weight decay must be >= 0, got ${group.weightDecay}`);
   }
 
-  protected initialState(param: Tensor): Record<string, Tensor> {
+  protected initialState(param: Tensor, group: ParamGroup<AdamOptions>): Record<string, Tensor> {
     const state: Record<string, Tensor> = { exp_avg: zerosLike(param), exp_avg_sq: zerosLike(param) };
-    if (this.paramGroups.some((g) => g.amsgrad && g.params.includes(param))) state.max_exp_avg_sq = zerosLike(param);
+    if (group.amsgrad) state.max_exp_avg_sq = zerosLike(param);
     return state;
   }
 
@@ -97,17 +99,4 @@ export class AdamW extends Adam {
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(params, { weightDecay: 1e-2, ...options });
   }
-}
-
-function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
-  const groups = new Map<number, GradientBatch>();
-  batch.states.forEach((state, i) => {
-    let subset = groups.get(state.step);
-    if (!subset) groups.set(state.step, (subset = { params: [], paramHandles: [], grads: [], states: [] }));
-    subset.params.push(batch.params[i]!);
-    subset.paramHandles.push(batch.paramHandles[i]!);
-    subset.grads.push(batch.grads[i]!);
-    subset.states.push(state);
-  });
-  return groups;
 }

@@ -65,7 +65,7 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected abstract update(group: ParamGroup<O>, batch: GradientBatch): void;
 
   /** Initial state of a parameter (zero moments etc.), created on its first step. */
-  protected abstract initialState(param: Tensor): Record<string, Tensor>;
+  protected abstract initialState(param: Tensor, group: ParamGroup<O>): Record<string, Tensor>;
 
   zeroGrad(setToNone = true): void {
     for (const group of this.paramGroups) native.zeroGrads(handles(group.params), setToNone);
@@ -78,7 +78,7 @@ export abstract class Optimizer<O extends { lr: number }> {
       if (!grad) continue;
       let state = this.state.get(param);
       if (!state) {
-        const tensors = this.initialState(param);
+        const tensors = this.initialState(param, group);
         for (const tensor of Object.values(tensors)) keep(tensor);
         state = { step: 0, tensors };
         this.state.set(param, state);
@@ -144,5 +144,36 @@ export abstract class Optimizer<O extends { lr: number }> {
         this.state.set(param, { step, tensors });
       });
     });
+  }
+}
+
+/**
+ * Splits a batch by step count: parameters that joined a group later (or only now have a
+ * gradient) are at an earlier step, and step-dependent factors (bias corrections, lr decay)
+ * must be computed per count.
+ */
+export function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
+  const groups = new Map<number, GradientBatch>();
+  batch.states.forEach((state, i) => {
+    let subset = groups.get(state.step);
+    if (!subset) groups.set(state.step, (subset = { params: [], paramHandles: [], grads: [], states: [] }));
+    subset.params.push(batch.params[i]!);
+    subset.paramHandles.push(batch.paramHandles[i]!);
+    subset.grads.push(batch.grads[i]!);
+    subset.states.push(state);
+  });
+  return groups;
+}
+
+/**
+ * Rejects option names the optimizer does not have, so that a PyTorch spelling such as
+ * `weight_decay` fails loudly instead of being ignored.
+ */
+export function checkOptionNames(optimizer: string, options: object, defaults: object): void {
+  const known = Object.keys(defaults);
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      throw new ArgumentError(`${optimizer} has no option '${name}' (its options are ${known.join(', ')}; names are camelCase, e.g. weightDecay)`);
+    }
   }
 }

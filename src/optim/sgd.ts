@@ -5,7 +5,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { native, type Handle } from '../tensor/native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { keep } from '../tensor/scope.js';
-import { Optimizer, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, checkOptionNames, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -22,7 +22,9 @@ const clone = aten('clone');
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
-    super(params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+    const defaults: SGDOptions = { lr: options.lr, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };
+    checkOptionNames('SGD', options, defaults);
+    super(params, { ...defaults, ...options });
   }
 
   protected override validate(group: SGDOptions): void {

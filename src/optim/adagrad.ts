@@ -1,0 +1,65 @@
+// Adagrad (Duchi, Hazan & Singer 2011) with learning-rate decay and weight decay, in PyTorch
+// 1.13's operation order so trajectories match torch.optim.Adagrad.
+import { aten } from '../tensor/ops.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { fullLike } from '../tensor/creation.js';
+import { native, type Handle } from '../tensor/native.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, checkOptionNames, groupByStep, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
+
+export interface AdagradOptions {
+  lr: number;
+  /** The step size at step t is lr / (1 + (t − 1)·lrDecay). */
+  lrDecay: number;
+  weightDecay: number;
+  /** Starting value of the sum of squared gradients. */
+  initialAccumulatorValue: number;
+  eps: number;
+}
+
+const foreach = {
+  add: aten('_foreach_add.List'), addScalar_: aten('_foreach_add_.Scalar'), addcmul_: aten('_foreach_addcmul_.Scalar'),
+  addcdiv_: aten('_foreach_addcdiv_.Scalar'), sqrt: aten('_foreach_sqrt'),
+};
+
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    const defaults: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 };
+    checkOptionNames('Adagrad', options, defaults);
+    super(params, { ...defaults, ...options });
+  }
+
+  protected override validate(group: AdagradOptions): void {
+    super.validate(group);
+    if (!(group.lrDecay >= 0)) throw new ArgumentError(`Adagrad lrDecay must be >= 0, got ${group.lrDecay}`);
+    if (!(group.weightDecay >= 0)) throw new ArgumentError(`weight decay must be >= 0, got ${group.weightDecay}`);
+    if (!(group.initialAccumulatorValue >= 0)) {
+      throw new ArgumentError(`Adagrad initialAccumulatorValue must be >= 0, got ${group.initialAccumulatorValue}`);
+    }
+    if (!(group.eps >= 0)) throw new ArgumentError(`Adagrad eps must be >= 0, got ${group.eps}`);
+  }
+
+  protected initialState(param: Tensor, group: ParamGroup<AdagradOptions>): Record<string, Tensor> {
+    return { sum: fullLike(param, group.initialAccumulatorValue) };
+  }
+
+  protected update(group: ParamGroup<AdagradOptions>, batch: GradientBatch): void {
+    // The decayed step size depends on each parameter's own step count.
+    for (const [step, subset] of groupByStep(batch)) this.#adagrad(group, subset, step);
+  }
+
+  #adagrad(group: ParamGroup<AdagradOptions>, batch: GradientBatch, step: number): void {
+    const { lr, lrDecay, weightDecay, eps } = group;
+    const temporaries: Handle[] = [];
+    let grads = batch.grads;
+    if (weightDecay !== 0) temporaries.push(...(grads = foreach.add(grads, batch.paramHandles, weightDecay) as Handle[]));
+    const clr = lr / (1 + (step - 1) * lrDecay);
+    const sums = batch.states.map((s) => s.tensors.sum!.handle);
+    foreach.addcmul_(sums, grads, grads, 1);
+    const std = foreach.sqrt(sums) as Handle[];
+    temporaries.push(...std);
+    foreach.addScalar_(std, eps);
+    foreach.addcdiv_(batch.paramHandles, grads, std, -clr);
+    for (const handle of temporaries) native.dispose(handle);
+  }
+}

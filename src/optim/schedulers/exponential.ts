@@ -1,0 +1,23 @@
+// ExponentialLR: multiplies the learning rate by gamma every epoch.
+import { ArgumentError } from '../../tensor/errors.js';
+import { native } from '../../tensor/native.js';
+import { LRScheduler, type ScheduledOptimizer } from './scheduler.js';
+
+export interface ExponentialLROptions {
+  gamma: number;
+}
+
+export class ExponentialLR extends LRScheduler<ExponentialLROptions> {
+  constructor(optimizer: ScheduledOptimizer, options: ExponentialLROptions) {
+    if (!(options.gamma >= 0)) throw new ArgumentError(`ExponentialLR gamma must be >= 0, got ${options.gamma}`);
+    super(optimizer, { gamma: options.gamma });
+  }
+
+  protected chainedLr(lr: number, _baseLr: number, epoch: number): number {
+    return epoch === 0 ? lr : lr * this.options.gamma;
+  }
+
+  protected closedFormLr(baseLr: number, epoch: number): number {
+    return baseLr * native.libmPow(this.options.gamma, epoch); // C pow, as Python's **
+  }
+}
