@@ -7,6 +7,9 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cmath>
 
@@ -79,6 +82,16 @@ LATENTLAB_EXPORT(libmPow) {
   return Napi::Number::New(info.Env(), std::pow(argNumber(info, 0, "base"), argNumber(info, 1, "exponent")));
 }
 
+// Hands memory that is free but kept in the C allocator's arenas back to the system (glibc's
+// malloc_trim), so that the process's resident size reflects the tensors actually alive.
+LATENTLAB_EXPORT(trimMemory) {
+#if defined(__GLIBC__)
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 LATENTLAB_EXPORT(cudaDeviceCount) {
   const bool hasCuda = at::detail::getCUDAHooks().hasCUDA();
   return Napi::Number::New(info.Env(), hasCuda ? at::detail::getCUDAHooks().getNumGPUs() : 0);
@@ -104,6 +117,7 @@ void initRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("getRngState", Napi::Function::New(env, getRngState));
   exports.Set("setRngState", Napi::Function::New(env, setRngState));
   exports.Set("libmPow", Napi::Function::New(env, libmPow));
+  exports.Set("trimMemory", Napi::Function::New(env, trimMemory));
   exports.Set("cudaDeviceCount", Napi::Function::New(env, cudaDeviceCount));
   exports.Set("buildInfo", Napi::Function::New(env, buildInfo));
 }

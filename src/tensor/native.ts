@@ -56,7 +56,6 @@ export interface NativeBinding {
   setGradEnabled(enabled: boolean): boolean;
   isGradEnabled(): boolean;
 
-  loadPickle(bytes: Buffer): unknown;
   savePickle(tensors: Record<string, Handle>): Buffer;
 
   fusedAdamAvailable(): boolean;
@@ -76,6 +75,7 @@ export interface NativeBinding {
   getRngState(): Handle;
   setRngState(state: Handle): void;
   libmPow(base: number, exponent: number): number;
+  trimMemory(): boolean;
   cudaDeviceCount(): number;
   buildInfo(): BuildInfo;
 }

@@ -63,6 +63,12 @@ export function liveTensorCount(): number {
   return native.liveHandles();
 }
 
+/** Returns freed memory that the C allocator still holds to the system (after a big job, or
+ *  before reading the resident size). True if some was released. */
+export function trimMemory(): boolean {
+  return native.trimMemory();
+}
+
 export function cudaDeviceCount(): number {
   return native.cudaDeviceCount();
 }

@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError, F, Tensor, liveTensorCount, manualSeed, nn, randn, tensor, tidy } from '../../src/index.js';
 import { assertClose, f64, gradcheck, randomTensor } from '../tensor/gradcheck.js';
+import { collectGarbage } from '../helpers/gc.js';
 
 const check = (name: string, body: () => void) => test(name, () => tidy(body));
 const random = (shape: number[], low = -1, high = 1) => randomTensor(shape, { low, high, requiresGrad: false });
@@ -469,5 +470,6 @@ describe('memory', () => {
 });
 
 test('no tensors leaked by the whole file', () => {
+  collectGarbage(); // tensors the tests above dropped without disposing
   assert.equal(liveTensorCount(), liveAtStart);
 });
