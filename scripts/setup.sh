@@ -27,15 +27,16 @@ fi
 
 # 2. npm packages, exactly as locked.
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+stamp="libtorch=${LIBTORCH:-debian} blas=$(node scripts/openmp-blas-dir.cjs)"
 if [ ! -f node_modules/.latentlab-lock ] || [ "$(cat node_modules/.latentlab-lock)" != "$lock_hash" ]; then
-  say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm packages and building the native addon"
+  npm ci --no-audit --no-fund --loglevel=error # its install script builds the addon
   echo "$lock_hash" > node_modules/.latentlab-lock
+  echo "$stamp" > build/.latentlab-libtorch
 fi
 
 # 3. The native addon, rebuilt when its sources or the libraries it builds against change.
 addon=build/Release/latentlab.node
-stamp="libtorch=${LIBTORCH:-debian} blas=$(node scripts/openmp-blas-dir.cjs)"
 if [ ! -f "$addon" ] || [ "$(cat build/.latentlab-libtorch 2>/dev/null)" != "$stamp" ] ||
    [ -n "$(find native binding.gyp scripts/openmp-blas-dir.cjs -newer "$addon" 2>/dev/null | head -1)" ]; then
   say "building the native addon (${stamp})"
