@@ -25,4 +25,4 @@ export { extractTar } from './tar.js';
 export * as transforms from './transforms.js';
 export { DataLoader, type Batch, type DataLoaderOptions, type TensorDataset } from './loader.js';
 export { randomSplit, fewLabelSubset } from './split.js';
-export { seededRandom, permutation } from './random.js';
+export { seededRandom, permutation } from '../tensor/random.js';

@@ -4,7 +4,7 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { permutation, seededRandom } from './random.js';
+import { permutation, seededRandom } from '../tensor/random.js';
 
 /** Samples along the first dimension: inputs and, for supervised data, targets. */
 export interface TensorDataset {

@@ -9,7 +9,7 @@ import { ArgumentError, FileFormatError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
 import { tidy } from '../tensor/scope.js';
 import { loadIdxImages, type ImageSplit, type Split } from './idx-images.js';
-import { permutation, seededRandom } from './random.js';
+import { permutation, seededRandom } from '../tensor/random.js';
 
 export const mnistClasses = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 

@@ -2,9 +2,8 @@
 // (k labelled samples per class, for semi-supervised and transfer experiments).
 import { ArgumentError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
 import type { TensorDataset } from './loader.js';
-import { permutation, seededRandom } from './random.js';
+import { permutation, seededRandom } from '../tensor/random.js';
 
 function subset(dataset: TensorDataset, positions: ArrayLike<number>): TensorDataset {
   const index = tensor(BigInt64Array.from(Array.from(positions), (i) => BigInt(i)));

@@ -4,6 +4,7 @@
 import { tensor, randn } from '../tensor/creation.js';
 import { where } from '../tensor/combine.js';
 import { ArgumentError } from '../tensor/errors.js';
+import { seededRandom } from '../tensor/random.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from './functional.js';
@@ -165,16 +166,10 @@ export function slicedWasserstein(x: Tensor, y: Tensor, options: SlicedWasserste
   });
 }
 
-// Box–Muller over mulberry32: a local stream, so a seeded call leaves libtorch's generator alone.
+// Box–Muller over seededRandom: a local stream, so a seeded call leaves libtorch's generator alone.
 function seededGaussians(count: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296; // in (0, 1): log(0) never happens
-  };
+  const random = seededRandom(seed);
+  const uniform = () => 1 - random(); // in (0, 1]: log(0) never happens
   const values = new Float64Array(count);
   for (let i = 0; i < count; i += 2) {
     const radius = Math.sqrt(-2 * Math.log(uniform()));

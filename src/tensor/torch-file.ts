@@ -2,13 +2,12 @@
 // pickle (<archive>/data.pkl) whose tensors point at raw storages (<archive>/data/<key>).
 // The pickle machine knows only the objects torch.save writes for tensors, dicts, lists and
 // numbers, and refuses anything else by name, so a file can never run code.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import * as zlib from 'node:zlib';
 import { native } from './native.js';
 import { scalarTypeOf, type DType } from './dtype.js';
 import { ArgumentError, FileFormatError } from './errors.js';
 import { aten } from './ops.js';
 import { Tensor, wrap } from './tensor.js';
+import { ZipArchive } from './zip.js';
 
 const asStrided = aten('as_strided');
 
@@ -20,176 +19,8 @@ const asStrided = aten('as_strided');
  */
 export function readTorchFile(path: string): unknown {
   if (typeof path !== 'string') throw new ArgumentError(`path must be a string, got ${typeof path}`);
-  const file = FileBytes.open(path);
-  try {
-    return readArchive(file);
-  } finally {
-    file.close();
-  }
-}
-
-// ---- the file ------------------------------------------------------------------------------
-
-/** Random access by offset, so that only the entries the pickle names are read into memory. */
-class FileBytes {
-  private constructor(
-    readonly path: string,
-    private readonly fd: number,
-    readonly size: number,
-  ) {}
-
-  static open(path: string): FileBytes {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new FileFormatError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${(error as Error).message}`);
-    }
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) {
-      closeSync(fd);
-      throw new FileFormatError(`cannot read ${path}: it is not a regular file (a folder?)`);
-    }
-    return new FileBytes(path, fd, stats.size);
-  }
-
-  read(offset: number, length: number, what: string): Buffer {
-    if (!(offset >= 0 && length >= 0 && offset + length <= this.size)) {
-      throw this.corrupt(`${what} (bytes ${offset} to ${offset + length}) lies beyond the end of the file (${this.size} bytes): the file is truncated`);
-    }
-    const buffer = Buffer.allocUnsafe(length);
-    for (let done = 0; done < length; ) {
-      const count = readSync(this.fd, buffer, done, length - done, offset + done);
-      if (count === 0) throw this.corrupt(`${what} ends early: the file is truncated`);
-      done += count;
-    }
-    return buffer;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-
-  corrupt(why: string): FileFormatError {
-    return new FileFormatError(`${this.path} is not a readable PyTorch file (torch.save's zip format): ${why}`);
-  }
-}
-
-// ---- the zip container -----------------------------------------------------------------------
-
-interface ZipEntry {
-  name: string;
-  flags: number;
-  method: number;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  localHeaderOffset: number;
-}
-
-const saturated16 = 0xffff;
-const saturated32 = 0xffffffff;
-
-/** The central directory's entries by name (a zip64 directory when the classic record is saturated). */
-function readZipDirectory(file: FileBytes): Map<string, ZipEntry> {
-  // The end-of-central-directory record sits in the last 22 bytes plus a comment of up to 64 KiB.
-  const tailLength = Math.min(file.size, 22 + 0xffff);
-  const tail = file.read(file.size - tailLength, tailLength, 'the end of the zip archive');
-  let at = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === 0x06054b50 && i + 22 + tail.readUInt16LE(i + 20) <= tail.length) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) throw file.corrupt('it has no zip end-of-central-directory record (it is truncated, or not a zip archive at all)');
-  const recordOffset = file.size - tailLength + at;
-  let count = tail.readUInt16LE(at + 10);
-  let directorySize = tail.readUInt32LE(at + 12);
-  let directoryOffset = tail.readUInt32LE(at + 16);
-  if (count === saturated16 || directorySize === saturated32 || directoryOffset === saturated32) {
-    const locator = file.read(recordOffset - 20, 20, 'the zip64 end-of-central-directory locator');
-    if (locator.readUInt32LE(0) !== 0x07064b50) throw file.corrupt('its zip64 end-of-central-directory locator is missing');
-    const record = file.read(safeNumber(file, locator.readBigUInt64LE(8)), 56, 'the zip64 end-of-central-directory record');
-    if (record.readUInt32LE(0) !== 0x06064b50) throw file.corrupt('its zip64 end-of-central-directory record is missing');
-    count = safeNumber(file, record.readBigUInt64LE(32));
-    directorySize = safeNumber(file, record.readBigUInt64LE(40));
-    directoryOffset = safeNumber(file, record.readBigUInt64LE(48));
-  }
-  const directory = file.read(directoryOffset, directorySize, 'the zip central directory');
-  const entries = new Map<string, ZipEntry>();
-  let p = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > directory.length || directory.readUInt32LE(p) !== 0x02014b50) {
-      throw file.corrupt(`zip central directory entry ${i} of ${count} is damaged`);
-    }
-    const nameLength = directory.readUInt16LE(p + 28);
-    const extraLength = directory.readUInt16LE(p + 30);
-    const commentLength = directory.readUInt16LE(p + 32);
-    if (p + 46 + nameLength + extraLength + commentLength > directory.length) {
-      throw file.corrupt(`zip central directory entry ${i} of ${count} is damaged`);
-    }
-    const entry: ZipEntry = {
-      name: directory.toString('utf8', p + 46, p + 46 + nameLength),
-      flags: directory.readUInt16LE(p + 8),
-      method: directory.readUInt16LE(p + 10),
-      crc: directory.readUInt32LE(p + 16),
-      compressedSize: directory.readUInt32LE(p + 20),
-      size: directory.readUInt32LE(p + 24),
-      localHeaderOffset: directory.readUInt32LE(p + 42),
-    };
-    // The zip64 extra field holds, in this order, each 32-bit field that was saturated.
-    const extra = directory.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
-    for (let q = 0; q + 4 <= extra.length; q += 4 + extra.readUInt16LE(q + 2)) {
-      if (extra.readUInt16LE(q) !== 0x0001) continue;
-      let r = q + 4;
-      const next = (): number => {
-        if (r + 8 > q + 4 + extra.readUInt16LE(q + 2)) throw file.corrupt(`the zip64 sizes of entry '${entry.name}' are damaged`);
-        r += 8;
-        return safeNumber(file, extra.readBigUInt64LE(r - 8));
-      };
-      if (entry.size === saturated32) entry.size = next();
-      if (entry.compressedSize === saturated32) entry.compressedSize = next();
-      if (entry.localHeaderOffset === saturated32) entry.localHeaderOffset = next();
-    }
-    if (!entries.has(entry.name)) entries.set(entry.name, entry);
-    p += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
-
-function readZipEntry(file: FileBytes, entry: ZipEntry): Buffer {
-  const what = `zip entry '${entry.name}'`;
-  if (entry.flags & 1) throw file.corrupt(`${what} is encrypted`);
-  const header = file.read(entry.localHeaderOffset, 30, `the local header of ${what}`);
-  if (header.readUInt32LE(0) !== 0x04034b50) throw file.corrupt(`the local header of ${what} is missing`);
-  // torch.save pads the local extra field so that data starts 64-byte aligned: skip what it says.
-  const dataOffset = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  const stored = file.read(dataOffset, entry.compressedSize, what);
-  let data: Buffer;
-  if (entry.method === 0) {
-    data = stored;
-  } else if (entry.method === 8) {
-    try {
-      data = zlib.inflateRawSync(stored);
-    } catch (error) {
-      throw file.corrupt(`${what} does not inflate: ${(error as Error).message}`);
-    }
-  } else {
-    throw file.corrupt(`${what} uses zip compression method ${entry.method}; torch.save stores entries uncompressed (method 0), and latentlab also reads deflate (8)`);
-  }
-  if (data.length !== entry.size) throw file.corrupt(`${what} has ${data.length} bytes where the directory says ${entry.size}`);
-  // zlib.crc32 arrived in Node 20.15; older Nodes skip the check.
-  if (typeof zlib.crc32 === 'function' && zlib.crc32(data) >>> 0 !== entry.crc) {
-    throw file.corrupt(`${what} fails its CRC check: the file is damaged`);
-  }
-  return data;
-}
-
-function safeNumber(file: FileBytes, value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw file.corrupt(`a zip64 size or offset of ${value} is out of range`);
-  return Number(value);
+  using file = ZipArchive.open(path, { format: "PyTorch file (torch.save's zip format)", sniff: refuseLegacyFormat });
+  return readArchive(file);
 }
 
 // ---- the archive: storages and tensors --------------------------------------------------------
@@ -227,14 +58,17 @@ class Callable {
   ) {}
 }
 
-function readArchive(file: FileBytes): unknown {
-  const head = file.read(0, Math.min(file.size, legacyMagic.length), 'the start of the file');
+function refuseLegacyFormat(file: ZipArchive): void {
+  const head = file.bytes(0, Math.min(file.size, legacyMagic.length), 'the start of the file');
   if (head.length === legacyMagic.length && head[0] === 0x80 && head.subarray(2).equals(legacyMagic.subarray(2))) {
     throw new FileFormatError(
       `${file.path} is in torch.save's legacy format (PyTorch < 1.6, or _use_new_zipfile_serialization=False), which latentlab does not read: load it in Python and save it again with torch.save on PyTorch >= 1.6`,
     );
   }
-  const entries = readZipDirectory(file);
+}
+
+function readArchive(file: ZipArchive): unknown {
+  const { entries } = file;
   const pickleName = [...entries.keys()].find((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickleName === undefined) {
     throw file.corrupt(`it is a zip archive without a data.pkl entry (holding ${[...entries.keys()].slice(0, 3).join(', ') || 'nothing'})`);
@@ -247,7 +81,7 @@ function readArchive(file: FileBytes): unknown {
   }
   const entry = (name: string) => entries.get(`${prefix}${name}`);
   const byteOrderEntry = entry('byteorder');
-  const byteOrder = byteOrderEntry ? readZipEntry(file, byteOrderEntry).toString('latin1').trim() : 'little';
+  const byteOrder = byteOrderEntry ? file.read(byteOrderEntry).toString('latin1').trim() : 'little';
   if (byteOrder !== 'little' && byteOrder !== 'big') throw file.corrupt(`its byteorder entry says '${byteOrder}'`);
 
   const storages = new Map<string, Storage>();
@@ -271,7 +105,7 @@ function readArchive(file: FileBytes): unknown {
     const record = entry(`data/${key}`) ?? corrupt(`storage data/${key} is missing from the archive`);
     const elementSize = elementSizes[type.dtype];
     const byteLength = (numel as number) * elementSize;
-    let bytes = readZipEntry(file, record);
+    let bytes = file.read(record);
     if (bytes.length < byteLength) throw file.corrupt(`storage data/${key} has ${bytes.length} bytes but its tensors need ${byteLength}`);
     bytes = bytes.subarray(0, byteLength);
     if (byteOrder === 'big' && elementSize > 1) {
@@ -341,7 +175,7 @@ function readArchive(file: FileBytes): unknown {
   };
 
   try {
-    const pickle = readZipEntry(file, entries.get(pickleName)!);
+    const pickle = file.read(pickleName);
     const value = unpickle(pickle, { findGlobal, persistentLoad: loadStorage }, (why) => {
       throw file.corrupt(`${pickleName}: ${why}`);
     });

@@ -20,6 +20,11 @@ export interface ZipEntry {
 export interface ZipOpenOptions {
   /** What the archive should be, for error messages: "… is not a readable <format>: why". */
   format?: string;
+  /**
+   * Called before the central directory is read, so that a caller can recognise a look-alike
+   * format by its first bytes (`archive.bytes`) and fail with advice instead of "not a zip".
+   */
+  sniff?: (archive: ZipArchive) => void;
 }
 
 const saturated16 = 0xffff;
@@ -43,9 +48,11 @@ export class ZipArchive {
     fd: number,
     readonly size: number,
     private readonly format: string,
+    sniff?: (archive: ZipArchive) => void,
   ) {
     this.#fd = fd;
     try {
+      sniff?.(this);
       this.entries = this.readDirectory();
     } catch (error) {
       this.close();
@@ -67,7 +74,7 @@ export class ZipArchive {
       closeSync(fd);
       throw new FileFormatError(`cannot read ${path}: it is not a regular file (a folder?)`);
     }
-    return new ZipArchive(path, fd, stats.size, options.format ?? 'zip archive');
+    return new ZipArchive(path, fd, stats.size, options.format ?? 'zip archive', options.sniff);
   }
 
   /** The uncompressed bytes of an entry, checked against its size and CRC. */

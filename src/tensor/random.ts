@@ -1,6 +1,7 @@
-// A small seeded random generator for data order (shuffles, splits, subsets). It is separate
-// from libtorch's generator so that data order depends only on (seed, epoch): a resumed run
-// sees the same batches without replaying earlier epochs.
+// A small seeded random generator kept apart from libtorch's: data order (shuffles, splits,
+// subsets) depends only on (seed, epoch), so a resumed run sees the same batches without
+// replaying earlier epochs, and seeded draws elsewhere (a loss's fixed directions) leave
+// libtorch's generator alone.
 
 /** SplitMix64-derived 32-bit generator: uniform floats in [0, 1) from a seed. */
 export function seededRandom(...seeds: number[]): () => number {
