@@ -20,20 +20,27 @@ const { openmpBlasDir } = createRequire(import.meta.url)('../../scripts/openmp-b
 export interface WorkloadComparison {
   name: string;
   description: string;
-  /** samples/s */
+  /** samples/s, median over the rounds */
   latentlab: number;
-  /** samples/s at PyTorch's best thread setting */
+  /** samples/s at PyTorch's best setting, median over the rounds */
   pytorch: number;
   /** latentlab / pytorch: above 1 means latentlab is faster */
   ratio: number;
   latentlabThreads: RunSetting;
   pytorchThreads: RunSetting;
-  pytorchGrid: { threads: RunSetting; samplesPerSecond: number }[];
+  /** Per setting: the median and each round's samples/s. */
+  pytorchGrid: { threads: RunSetting; samplesPerSecond: number; rounds: number[] }[];
 }
 
 export interface EngineBenchOptions {
   /** Measured seconds per workload and setting, after warm-up. */
   seconds?: number;
+  /**
+   * Rounds, each measuring latentlab and then every PyTorch setting; each configuration is scored
+   * by its median round. Interleaving matters: these machines' speed drifts by tens of percent
+   * over minutes, and a median is not moved by one fast or slow phase.
+   */
+  rounds?: number;
   /** Names of the workloads to run (all by default). */
   only?: string[];
   /** Training images used (the first N of Fashion-MNIST's training split). */
@@ -44,25 +51,12 @@ export interface EngineBenchOptions {
 const baselineScript = fileURLToPath(new URL('../../bench/engine_baseline.py', import.meta.url));
 
 export function runEngineBenchmark(options: EngineBenchOptions = {}): WorkloadComparison[] {
-  const seconds = options.seconds ?? 3;
+  const seconds = options.seconds ?? 2;
   const samples = options.samples ?? 10000;
   const log = options.log ?? (() => {});
   const selected = workloads.filter((w) => !options.only || options.only.includes(w.name));
   if (selected.length === 0) throw new LatentlabError(`no workload named ${options.only?.join(', ')}: choose from ${workloads.map((w) => w.name).join(', ')}`);
   const python = ensurePythonTorch(log);
-
-  const { images } = loadFashionMnist('train', { limit: samples });
-  const flat = images.view(-1, 784);
-  const latentlabThreads = { ...getThreads(), blasThreading: buildInfo().blasThreading };
-  const ours = new Map<string, number>();
-  for (const workload of selected) {
-    manualSeed(0);
-    const rate = measureWorkload(workload, flat, seconds);
-    ours.set(workload.name, rate);
-    log(`latentlab  ${workload.name}  ${describe(latentlabThreads)}  ${rate.toFixed(0)} samples/s`);
-  }
-  flat.dispose();
-  images.dispose();
 
   // PyTorch gets every combination of 1 or all cores for its kernels and for BLAS, with
   // Debian's default OpenBLAS and, where installed, the OpenMP build latentlab links.
@@ -71,18 +65,40 @@ export function runEngineBenchmark(options: EngineBenchOptions = {}): WorkloadCo
   const counts = [...new Set([1, cores])];
   const builds = openmpBlasDir() ? ['pthreads', 'openmp'] : ['pthreads'];
   for (const blasThreading of builds) for (const torch of counts) for (const blas of counts) grid.push({ torch, blas, blasThreading });
-  const theirs = new Map<string, { threads: RunSetting; samplesPerSecond: number }[]>();
-  for (const threads of grid) {
-    for (const [name, rate] of runBaseline(python, threads, selected.map((w) => w.name), seconds, samples)) {
-      log(`pytorch    ${name}  ${describe(threads)}  ${rate.toFixed(0)} samples/s`);
-      theirs.set(name, [...(theirs.get(name) ?? []), { threads, samplesPerSecond: rate }]);
+
+  const { images } = loadFashionMnist('train', { limit: samples });
+  const flat = images.view(-1, 784);
+  const latentlabThreads = { ...getThreads(), blasThreading: buildInfo().blasThreading };
+  const ours = new Map<string, number[]>();
+  const theirs = new Map<string, Map<number, number[]>>(); // workload → grid index → samples/s per round
+  const rounds = options.rounds ?? 3;
+  for (let round = 1; round <= rounds; round++) {
+    for (const workload of selected) {
+      manualSeed(0);
+      const rate = measureWorkload(workload, flat, seconds);
+      ours.set(workload.name, [...(ours.get(workload.name) ?? []), rate]);
+      log(`round ${round}  latentlab  ${workload.name}  ${describe(latentlabThreads)}  ${rate.toFixed(0)} samples/s`);
     }
+    grid.forEach((threads, index) => {
+      for (const [name, rate] of runBaseline(python, threads, selected.map((w) => w.name), seconds, samples)) {
+        log(`round ${round}  pytorch    ${name}  ${describe(threads)}  ${rate.toFixed(0)} samples/s`);
+        const rates = theirs.get(name) ?? new Map<number, number[]>();
+        rates.set(index, [...(rates.get(index) ?? []), rate]);
+        theirs.set(name, rates);
+      }
+    });
   }
+  flat.dispose();
+  images.dispose();
 
   return selected.map((workload) => {
-    const pytorchGrid = theirs.get(workload.name) ?? [];
+    const pytorchGrid = [...(theirs.get(workload.name) ?? new Map<number, number[]>())].map(([index, rates]) => ({
+      threads: grid[index]!,
+      samplesPerSecond: median(rates),
+      rounds: rates,
+    }));
     const best = pytorchGrid.reduce((a, b) => (b.samplesPerSecond > a.samplesPerSecond ? b : a));
-    const latentlab = ours.get(workload.name)!;
+    const latentlab = median(ours.get(workload.name)!);
     return {
       name: workload.name,
       description: workload.description,
@@ -94,6 +110,12 @@ export function runEngineBenchmark(options: EngineBenchOptions = {}): WorkloadCo
       pytorchGrid,
     };
   });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export function describe(setting: RunSetting): string {

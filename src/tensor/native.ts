@@ -1,7 +1,7 @@
 // The whole native surface of the addon as one typed interface. Thread settings that libgomp
 // and OpenBLAS only read at load time are put in the environment before the addon loads.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,11 +90,23 @@ function findAddon(): string {
   throw new LatentlabError('the native addon is not built: run `npm run setup` in the latentlab folder');
 }
 
-// Idle OpenMP threads must sleep rather than spin, or they steal the cores OpenBLAS's own
-// threads need (measured: 2x slower dense training on 2 cores when both spin).
-process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+const addonPath = findAddon();
 
-export const native: NativeBinding = createRequire(import.meta.url)(findAddon()) as NativeBinding;
+// With OpenBLAS's pthreads build, idle OpenMP threads must sleep rather than spin, or they steal
+// the cores OpenBLAS's own threads need (measured: 2-3x slower training on 2 cores). With the
+// OpenMP build that setup links, both share one pool and libgomp's default (spin briefly, then
+// sleep) is ~10% faster. setup records which BLAS the addon was linked against.
+if (!linkedWithOpenmpBlas(addonPath)) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+
+function linkedWithOpenmpBlas(addon: string): boolean {
+  try {
+    return /blas=\S+/.test(readFileSync(join(dirname(dirname(addon)), '.latentlab-libtorch'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+export const native: NativeBinding = createRequire(import.meta.url)(addonPath) as NativeBinding;
 
 // Default threads, chosen by measurement on 2 cores (bench/engine.ts): with OpenBLAS built on
 // OpenMP, kernels and BLAS share one pool, and using every core for both is fastest for dense
