@@ -3,7 +3,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { avgPool2d, interpolate, maxPool2d, type InterpolateMode } from './functional.js';
 import { Module } from './module.js';
 
-export class MaxPool2d extends Module {
+// Both pools take the same window options; they differ only in the reduction applied.
+abstract class Pool2d extends Module {
   constructor(
     readonly kernelSize: number,
     readonly stride = kernelSize,
@@ -11,22 +12,24 @@ export class MaxPool2d extends Module {
   ) {
     super();
   }
+
+  protected abstract pool: typeof maxPool2d;
+
   forward(x: Tensor): Tensor {
-    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+    return this.pool(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+
+  protected override describe(): string {
+    return `kernel=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}`;
   }
 }
 
-export class AvgPool2d extends Module {
-  constructor(
-    readonly kernelSize: number,
-    readonly stride = kernelSize,
-    readonly padding = 0,
-  ) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
-  }
+export class MaxPool2d extends Pool2d {
+  protected pool = maxPool2d;
+}
+
+export class AvgPool2d extends Pool2d {
+  protected pool = avgPool2d;
 }
 
 export class Upsample extends Module {
