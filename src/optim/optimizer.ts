@@ -140,7 +140,7 @@ export abstract class Optimizer<O extends { lr: number }> {
           if (key === 'step') step = tensor.item();
           else tensors[key] = keep(tensor.clone());
         }
-        this.state.get(param) && Object.values(this.state.get(param)!.tensors).forEach((t) => t.dispose());
+        for (const old of Object.values(this.state.get(param)?.tensors ?? {})) old.dispose();
         this.state.set(param, { step, tensors });
       });
     });

@@ -384,8 +384,9 @@ export class Tensor {
     let result: Tensor = this;
     const advanced: (Tensor | null)[] = [];
     let dim = 0;
+    // Each basic step makes a view of the previous one; the intermediate views are freed.
     const step = (next: Tensor) => {
-      if (result !== this && !advanced.includes(result)) result.dispose();
+      if (result !== this) result.dispose();
       result = next;
     };
     for (const spec of specs) {

@@ -2,7 +2,7 @@
 // (label byte, then R, G, B planes), the split's file order, limit, the archive's subfolder,
 // and errors for files of the wrong size or with labels beyond 10 classes.
 // Run: npx tsc -p . && node --test dist/test/data/cifar10.test.js
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ArgumentError, FileFormatError, liveTensorCount, tidy } from '../../src/index.js';
 import { cifar10Classes, loadCifar10, readCifar10Batch } from '../../src/data/cifar10.js';
 import { buildCifarBatch, cifarPixel } from './builders.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 let root = '';
 // Train: five batches of 2, 3, 1, 2, 2 records; test: 3 records. Sample numbers run on across batches.
@@ -29,13 +30,7 @@ before(() => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = liveTensorCount();
-});
-afterEach(() => {
-  assert.equal(liveTensorCount(), baseline, 'the test leaked native tensors');
-});
+expectNoLeaksPerTest();
 
 describe('readCifar10Batch', () => {
   test('uint8 [N, 3, 32, 32] with the R, G, B planes in place, and int64 labels', () => {

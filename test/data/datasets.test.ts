@@ -1,7 +1,7 @@
 // loadDataset by name: each name gives inputs and targets of the documented shapes and kinds,
 // options reach the loaders, the data folder defaults apply, and an unknown name lists the
 // known ones. Run: npx tsc -p . && node --test dist/test/data/datasets.test.js
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { datasetNames, loadDataset, type LoadedDataset } from '../../src/data/da
 import { hasIdxImageFiles } from '../../src/data/idx-images.js';
 import { debianFashionMnistDir } from '../../src/data/fashion-mnist.js';
 import { buildCifarBatch, buildIdx } from './builders.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 let dataRoot = '';
 const savedDataDir = process.env.LATENTLAB_DATA_DIR;
@@ -25,13 +26,7 @@ after(() => {
   rmSync(dataRoot, { recursive: true, force: true });
 });
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = liveTensorCount();
-});
-afterEach(() => {
-  assert.equal(liveTensorCount(), baseline, 'the test leaked native tensors');
-});
+expectNoLeaksPerTest();
 
 function release(set: LoadedDataset): void {
   set.inputs.dispose();

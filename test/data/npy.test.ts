@@ -2,26 +2,21 @@
 // back with its dtype, shape and exact values (big-endian, Fortran order, format versions 1-3
 // included); damage and unsupported dtypes fail with a FileFormatError naming the file; and
 // writeNpy round-trips every dtype. Run: npx tsc -p . && node --test dist/test/data/npy.test.js
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, FileFormatError, Tensor, liveTensorCount, tensor, type DType } from '../../src/index.js';
 import { decodeNpy, encodeNpy, readNpy, readNpz, writeNpy } from '../../src/data/npy.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/data/npy');
 const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as Record<string, { dtype: DType; shape: number[]; values: number[] }>;
 
 const flat = (t: Tensor): number[] => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = liveTensorCount();
-});
-afterEach(() => {
-  assert.equal(liveTensorCount(), baseline, 'the test leaked native tensors');
-});
+expectNoLeaksPerTest();
 
 let dir = '';
 before(() => {

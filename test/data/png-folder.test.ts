@@ -1,7 +1,7 @@
 // Image folders (root/<class>/*.png): class order, pixel values and layout [N, C, H, W] for
 // grayscale and colour PNGs, luma conversion, and errors naming the offending file. The PNGs
 // are written by pngjs into a temporary folder. Run: npx tsc -p . && node --test dist/test/data/png-folder.test.js
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ArgumentError, FileFormatError, liveTensorCount } from '../../src/index.js';
 import { readImageFolder, type ImageFolder } from '../../src/data/png-folder.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 /** Writes a PNG whose pixel (x, y) has the RGB of `colour(x, y)`; grayscale output when `gray`. */
 function writePng(path: string, width: number, height: number, colour: (x: number, y: number) => [number, number, number], gray = false): void {
@@ -45,13 +46,7 @@ before(() => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = liveTensorCount();
-});
-afterEach(() => {
-  assert.equal(liveTensorCount(), baseline, 'the test leaked native tensors');
-});
+expectNoLeaksPerTest();
 
 describe('readImageFolder', () => {
   test('grayscale: sorted classes, files sorted within a class, [N, 1, H, W] of value/255', () => {

@@ -2,10 +2,11 @@
 // every point exactly on its manifold), class balance, noise of the requested size, and
 // determinism: the same seed gives the same points, another seed or the test split others.
 // Run: npx tsc -p . && node --test dist/test/data/synthetic.test.js
-import { test, describe, beforeEach, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError, liveTensorCount } from '../../src/index.js';
 import { makeBlobs, makeCircles, makeMoons, makeSCurve, makeSwissRoll, type PointSet } from '../../src/data/synthetic.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 // float32 storage: coordinates up to ~15 in size carry ~1e-6 relative rounding.
 const tolerance = 1e-5;
@@ -17,13 +18,7 @@ function arrays(set: PointSet): { points: number[][]; target: number[] } {
   return result;
 }
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = liveTensorCount();
-});
-afterEach(() => {
-  assert.equal(liveTensorCount(), baseline, 'the test leaked native tensors');
-});
+expectNoLeaksPerTest();
 
 describe('makeSwissRoll', () => {
   test('t in [1.5π, 4.5π], points (t cos t, 21v, t sin t) exactly when noise is 0', () => {

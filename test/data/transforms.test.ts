@@ -2,7 +2,7 @@
 // crops without freedom), statistical properties of the random ones (masked fraction ≈ p,
 // noise std ≈ σ, flip probability ≈ p) with tolerances derived from the sample sizes, and
 // repeatability under manualSeed. Run: npx tsc -p . && node --test dist/test/data/transforms.test.js
-import { test, describe, beforeEach, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError, arange, liveTensorCount, manualSeed, ones, rand, tensor, tidy, full } from '../../src/index.js';
 import {
@@ -18,14 +18,9 @@ import {
   saltAndPepperNoise,
   scaleToUnit,
 } from '../../src/data/transforms.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
-let baseline = 0;
-beforeEach(() => {
-  baseline = liveTensorCount();
-});
-afterEach(() => {
-  assert.equal(liveTensorCount(), baseline, 'the test leaked native tensors');
-});
+expectNoLeaksPerTest();
 
 // 10^6 elements: a proportion p is estimated with standard error √(p(1−p)/10^6) ≤ 0.0005, so
 // a tolerance of 0.003 is six standard errors (and the seeds are fixed, so no test flickers).

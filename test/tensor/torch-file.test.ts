@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { FileFormatError, Tensor, liveTensorCount } from '../../src/index.js';
 import { readTorchFile } from '../../src/tensor/torch-file.js';
+import { buildZip } from '../helpers/zip-builder.js';
 
 // ---- a pickle assembler: each helper gives the bytes of one opcode ---------------------------
 type Part = number | number[] | Buffer | Part[];
@@ -82,96 +82,13 @@ const tensorOps = (t: TensorSpec): Part[] => [
 const dictPickle = (tensors: Record<string, TensorSpec>): Buffer =>
   bytesOf(op.proto(2), op.emptyDict, op.mark, ...Object.entries(tensors).map(([name, t]) => [op.unicode(name), ...tensorOps(t)]), op.setitems, op.stop);
 
-// ---- a zip writer ----------------------------------------------------------------------------
-interface Entry {
-  name: string;
-  data: Buffer;
-  method?: number;
-  crc?: number;
-}
-
-/** A zip archive laid out as the spec says; zip64 saturates the classic fields and adds the zip64 records. */
-function zip(entries: Entry[], options: { zip64?: boolean } = {}): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const method = entry.method ?? 0;
-    const stored = method === 8 ? deflateRawSync(entry.data) : entry.data;
-    const crc = entry.crc ?? crc32(entry.data);
-    const name = Buffer.from(entry.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(stored.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    let extra = Buffer.alloc(0);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(45, 4);
-    central.writeUInt16LE(45, 6);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    if (options.zip64) {
-      extra = Buffer.alloc(28);
-      extra.writeUInt16LE(1, 0);
-      extra.writeUInt16LE(24, 2);
-      extra.writeBigUInt64LE(BigInt(entry.data.length), 4);
-      extra.writeBigUInt64LE(BigInt(stored.length), 12);
-      extra.writeBigUInt64LE(BigInt(offset), 20);
-      central.writeUInt32LE(0xffffffff, 20);
-      central.writeUInt32LE(0xffffffff, 24);
-      central.writeUInt32LE(0xffffffff, 42);
-    } else {
-      central.writeUInt32LE(stored.length, 20);
-      central.writeUInt32LE(entry.data.length, 24);
-      central.writeUInt32LE(offset, 42);
-    }
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt16LE(extra.length, 30);
-    locals.push(local, name, stored);
-    centrals.push(central, name, extra);
-    offset += local.length + name.length + stored.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  const tail: Buffer[] = [];
-  if (options.zip64) {
-    const record = Buffer.alloc(56);
-    record.writeUInt32LE(0x06064b50, 0);
-    record.writeBigUInt64LE(44n, 4);
-    record.writeBigUInt64LE(BigInt(entries.length), 24);
-    record.writeBigUInt64LE(BigInt(entries.length), 32);
-    record.writeBigUInt64LE(BigInt(directory.length), 40);
-    record.writeBigUInt64LE(BigInt(offset), 48);
-    const locator = Buffer.alloc(20);
-    locator.writeUInt32LE(0x07064b50, 0);
-    locator.writeBigUInt64LE(BigInt(offset + directory.length), 8);
-    locator.writeUInt32LE(1, 16);
-    tail.push(record, locator);
-    end.writeUInt16LE(0xffff, 8);
-    end.writeUInt16LE(0xffff, 10);
-    end.writeUInt32LE(0xffffffff, 12);
-    end.writeUInt32LE(0xffffffff, 16);
-  } else {
-    end.writeUInt16LE(entries.length, 8);
-    end.writeUInt16LE(entries.length, 10);
-    end.writeUInt32LE(directory.length, 12);
-    end.writeUInt32LE(offset, 16);
-  }
-  return Buffer.concat([...locals, directory, ...tail, end]);
-}
 
 const float32Bytes = (values: number[]) => Buffer.from(new Float32Array(values).buffer);
 
 /** The archive of {x: tensor([1, 2, 3])} with the given entry options. */
 const simpleArchive = (options: { method?: number; zip64?: boolean; prefix?: string } = {}) => {
   const prefix = options.prefix ?? 'archive';
-  return zip(
+  return buildZip(
     [
       { name: `${prefix}/data.pkl`, data: dictPickle({ x: { numel: 3, size: [3], stride: [1] } }), method: options.method },
       { name: `${prefix}/data/0`, data: float32Bytes([1, 2, 3]), method: options.method },
@@ -245,7 +162,7 @@ describe('readTorchFile: the zip container', () => {
   });
 
   test('a zip without data.pkl', () => {
-    expectFileFormatError(zip([{ name: 'archive/other.txt', data: Buffer.from('hi') }]), /data\.pkl/);
+    expectFileFormatError(buildZip([{ name: 'archive/other.txt', data: Buffer.from('hi') }]), /data\.pkl/);
   });
 
   test('an unsupported compression method is named', () => {
@@ -257,7 +174,7 @@ describe('readTorchFile: the zip container', () => {
   });
 
   test('an entry whose CRC does not match is refused', () => {
-    const bytes = zip([
+    const bytes = buildZip([
       { name: 'a/data.pkl', data: dictPickle({ x: { numel: 3, size: [3], stride: [1] } }) },
       { name: 'a/data/0', data: float32Bytes([1, 2, 3]), crc: 12345 },
     ]);
@@ -266,7 +183,7 @@ describe('readTorchFile: the zip container', () => {
 
   test("a big-endian archive (byteorder 'big') is byte-swapped", () => {
     const data = Buffer.from(new Float64Array([1.5, -2, 1e300]).buffer).swap64();
-    const bytes = zip([
+    const bytes = buildZip([
       { name: 'a/data.pkl', data: dictPickle({ x: { storageType: 'DoubleStorage', numel: 3, size: [3], stride: [1] } }) },
       { name: 'a/byteorder', data: Buffer.from('big') },
       { name: 'a/data/0', data },
@@ -275,7 +192,7 @@ describe('readTorchFile: the zip container', () => {
   });
 
   test('a TorchScript archive gets advice', () => {
-    const bytes = zip([
+    const bytes = buildZip([
       { name: 'm/data.pkl', data: bytesOf(op.proto(2), op.none, op.stop) },
       { name: 'm/constants.pkl', data: bytesOf(op.proto(2), op.emptyTuple, op.stop) },
     ]);
@@ -285,7 +202,7 @@ describe('readTorchFile: the zip container', () => {
 
 describe('readTorchFile: the pickle', () => {
   const archive = (pickle: Buffer, storages: Record<string, Buffer> = {}) =>
-    zip([{ name: 'a/data.pkl', data: pickle }, ...Object.entries(storages).map(([key, data]) => ({ name: `a/data/${key}`, data }))]);
+    buildZip([{ name: 'a/data.pkl', data: pickle }, ...Object.entries(storages).map(([key, data]) => ({ name: `a/data/${key}`, data }))]);
 
   test('an unknown global is refused by name before anything runs', () => {
     const pickle = bytesOf(op.proto(2), op.global('os', 'system'), op.unicode('echo hi'), op.tuple1, op.reduce, op.stop);
