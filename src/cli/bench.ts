@@ -1,16 +1,10 @@
 // `latentlab bench`: latentlab against PyTorch side by side. `bench` (or `bench engine`) compares
 // training speed (bench/engine.ts); `bench quality` compares the test error reached through the
 // Trainer (bench/quality.ts).
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { describe, runEngineBenchmark } from '../../bench/engine.js';
 import { runQualityComparison } from '../../bench/quality.js';
-import { positiveInteger } from './demo.js';
-
-function positiveNumber(value: string): number {
-  const number = Number(value);
-  if (!(number > 0)) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
-  return number;
-}
+import { positiveInteger, positiveNumber } from './options.js';
 
 const log = (line: string) => console.error(line);
 

@@ -1,19 +1,8 @@
 // `latentlab demo`: a short training run of the dense autoencoder on Fashion-MNIST that prints
 // its loss falling: the quickest check that the engine works on this machine.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { nonNegativeInteger, positiveInteger } from './options.js';
 import { runDemo } from '../train/demo.js';
-
-export function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
-  return number;
-}
-
-export function nonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
-  return number;
-}
 
 export function demoCommand(): Command {
   return new Command('demo')

@@ -1,26 +1,32 @@
 // The latentlab command line: parses, dispatches to one file per command, and turns errors
 // into one readable line on stderr (the stack only with --debug).
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { LatentlabError } from '../tensor/errors.js';
+import { packageVersion } from '../runs/versions.js';
 import { demoCommand } from './demo.js';
 import { benchCommand } from './bench.js';
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { resumeCommand, trainCommand } from './train.js';
+import { runsCommand } from './runs.js';
+import { evalCommand } from './eval.js';
+import { interpolateCommand, reconstructCommand, sampleCommand } from './images.js';
+import { reportCommand } from './report.js';
 
 export function buildProgram(): Command {
   const program = new Command('latentlab')
     .description('A lab for autoencoders and representation learning on libtorch')
     .version(packageVersion(), '-V, --version', 'print the version')
-    .option('--debug', 'show stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  program.addCommand(demoCommand());
-  program.addCommand(benchCommand());
+    .option('--debug', 'show stack traces of errors');
+  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), demoCommand(), benchCommand()]) {
+    program.addCommand(command);
+  }
+  configureErrors(program);
   return program;
+}
+
+/** Every command, however deep: a usage error is one line on stderr, and nothing calls process.exit. */
+function configureErrors(command: Command): void {
+  command.exitOverride().configureOutput({ outputError: (text, write) => write(`latentlab: ${text.replace(/^error: /, '')}`) });
+  for (const sub of command.commands) configureErrors(sub);
 }
 
 export async function main(argv: string[]): Promise<void> {

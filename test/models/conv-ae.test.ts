@@ -1,10 +1,11 @@
 // The design notes' conv autoencoder: PyTorch state dicts load under the same names and give
-// PyTorch's outputs; the same seed gives PyTorch's initial weights; resize-conv variants work.
+// PyTorch's outputs; the same seed gives PyTorch's initial weights; resize-conv variants work;
+// it is an Autoencoder with the shared objective.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ArgumentError, loadSafetensors, loadTorch, manualSeed, models, nn, noGrad, randn, tidy, type Tensor } from '../../src/index.js';
+import { ArgumentError, F, loadSafetensors, loadTorch, manualSeed, models, nn, noGrad, randn, tidy, type Tensor } from '../../src/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/models/${name}`, import.meta.url));
 
@@ -62,6 +63,33 @@ describe('ConvAutoencoder', () => {
     const model = new models.ConvAutoencoder({ latent: 4 });
     assert.throws(() => tidy(() => model.forward(randn([2, 784]))), (e: Error) => e instanceof ArgumentError && /\[N, 1, 28, 28\], got \[2, 784\]/.test(e.message));
     assert.throws(() => new models.ConvAutoencoder({ latent: 0 }), ArgumentError);
+    model.dispose();
+  });
+
+  test('is an Autoencoder: [1, 28, 28] samples, unconditional, loss { total, recon } with recon the mse', () => {
+    const model = new models.ConvAutoencoder({ latent: 4 }).eval();
+    assert.deepEqual(model.inputShape, [1, 28, 28]);
+    assert.equal(model.conditional, false);
+    assert.equal(model.reconstruction, 'mse');
+    tidy(() => {
+      const x = randn([3, 1, 28, 28]).sigmoid();
+      const terms = model.loss({ inputs: x, indices: x, dispose: () => x.dispose() });
+      assert.deepEqual(Object.keys(terms).sort(), ['recon', 'total']);
+      assert.ok(Math.abs(terms.recon!.item() - F.mseLoss(model.reconstruct(x), x).item()) < 1e-7);
+    });
+    model.dispose();
+  });
+
+  test('takes the regularisers: l1 sparsity adds λ · mean ‖z‖₁ to the total', () => {
+    const model = new models.ConvAutoencoder({ latent: 4, sparse: 'l1:0.1', denoise: 'gaussian:0.2' }).eval();
+    assert.deepEqual(model.denoise, { kind: 'gaussian', std: 0.2 });
+    tidy(() => {
+      const x = randn([3, 1, 28, 28]).sigmoid();
+      const terms = model.loss({ inputs: x, indices: x, dispose: () => x.dispose() });
+      const expected = model.encode(x).abs().sum().item() * 0.1 / 3;
+      assert.ok(Math.abs(terms.sparsity!.item() - expected) < 1e-6);
+      assert.ok(Math.abs(terms.total.item() - terms.recon!.item() - terms.sparsity!.item()) < 1e-6);
+    });
     model.dispose();
   });
 

@@ -1,0 +1,4 @@
+// Latent-space and reconstruction analysis: interpolation paths, decorrelation of codes, image quality.
+export { interpolate, type InterpolationMethod } from './interpolation.js';
+export { decorrelationMetrics, type DecorrelationMetrics } from './decorrelation.js';
+export { mse, binaryCrossEntropy, psnr, psnrPerImage, ssim, ssimPerImage, type PsnrOptions, type SsimOptions } from './image-quality.js';

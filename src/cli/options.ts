@@ -1,0 +1,68 @@
+// Argument parsers and options shared by the commands, so that every command reads numbers,
+// lists and the run store's location the same way and rejects bad values with the same words.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { RunStore } from '../track/store.js';
+
+export function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
+  return number;
+}
+
+export function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
+  return number;
+}
+
+export function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!(number > 0) || !Number.isFinite(number)) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  return number;
+}
+
+export function nonNegativeNumber(value: string): number {
+  const number = Number(value);
+  if (!(number >= 0) || !Number.isFinite(number)) throw new InvalidArgumentError(`expected a non-negative number, got '${value}'`);
+  return number;
+}
+
+/** "256,64" → [256, 64] */
+export function integerList(value: string): number[] {
+  const parts = value.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^\d+$/.test(part) || Number(part) <= 0)) throw new InvalidArgumentError(`expected comma-separated positive integers like 256,64, got '${value}'`);
+  return parts.map(Number);
+}
+
+/** "3,8" → [3, 8] */
+export function integerPair(value: string): [number, number] {
+  const parts = value.split(',').map((part) => part.trim());
+  if (parts.length !== 2 || parts.some((part) => !/^\d+$/.test(part))) throw new InvalidArgumentError(`expected two non-negative integers like 3,8, got '${value}'`);
+  return [Number(parts[0]), Number(parts[1])];
+}
+
+export const defaultStoreDir = 'latentlab-runs';
+
+/** --store <dir>: the run store, else $LATENTLAB_STORE, else ./latentlab-runs. */
+export function storeOption(): Option {
+  return new Option('--store <dir>', `run store folder (default: $LATENTLAB_STORE or ./${defaultStoreDir})`);
+}
+
+export function openStore(options: { store?: string }): RunStore {
+  return RunStore.open(options.store ?? process.env.LATENTLAB_STORE ?? defaultStoreDir);
+}
+
+/** Runs `action` with the store open, and closes it however the action ends. */
+export async function withStore<T>(options: { store?: string }, action: (store: RunStore) => T | Promise<T>): Promise<T> {
+  const store = openStore(options);
+  try {
+    return await action(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** The examples block every command's --help ends with. */
+export function examples(command: Command, lines: string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}`);
+}

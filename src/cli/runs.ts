@@ -1,0 +1,128 @@
+// `latentlab runs`: list the recorded runs, show one, compare several (parameter diff and final
+// metrics side by side), remove runs.
+import { Command } from 'commander';
+import type { RunRecord } from '../track/store.js';
+import { compareRuns } from '../runs/compare.js';
+import { formatNumber } from '../train/progress.js';
+import { examples, positiveInteger, storeOption, withStore } from './options.js';
+import { formatTable } from './table.js';
+
+export function runsCommand(): Command {
+  const runs = new Command('runs')
+    .description('list, show, compare and remove recorded runs')
+    .addOption(storeOption())
+    .option('--status <status>', 'only runs with this status (running, finished, failed, interrupted)')
+    .option('--model <name>', 'only runs of this model')
+    .option('--limit <n>', 'at most n runs, newest first', positiveInteger)
+    .option('--json', 'print the runs as a JSON array')
+    .action(async (flags: { store?: string; status?: string; model?: string; limit?: number; json?: boolean }) => {
+      await withStore(flags, (store) => {
+        const list = store.listRuns({ status: flags.status as RunRecord['status'] | undefined, model: flags.model, limit: flags.limit });
+        const rows = list.map((run) => ({ run, metrics: store.finalMetrics(run.id) }));
+        if (flags.json) {
+          console.log(JSON.stringify(rows.map(({ run, metrics }) => ({ ...run, metrics })), null, 2));
+          return;
+        }
+        if (rows.length === 0) {
+          console.log(`no runs in ${store.dir}: start one with latentlab train`);
+          return;
+        }
+        console.log(
+          formatTable(
+            ['id', 'name', 'model', 'dataset', 'status', 'epochs', 'test_loss', 'created'],
+            rows.map(({ run, metrics }) => [run.id, run.name ?? '', run.model, run.dataset, run.status, String(store.metrics(run.id, 'train_loss').length), number(metrics.test_loss), shortTime(run.createdAt)]),
+          ),
+        );
+      });
+    });
+  runs.addCommand(showCommand());
+  runs.addCommand(compareCommand());
+  runs.addCommand(removeCommand());
+  return examples(runs, ['latentlab runs', 'latentlab runs --status finished --json', 'latentlab runs show 20261123', 'latentlab runs compare 20261123-1425 20261123-1431', 'latentlab runs rm 20261123-1425']);
+}
+
+function showCommand(): Command {
+  const command = new Command('show')
+    .description("one run's record: parameters, status, versions, final metrics, artifacts")
+    .argument('<run>', 'run id (or a unique prefix)')
+    .addOption(storeOption())
+    .option('--json', 'print the run as one JSON object')
+    .action(async (id: string, flags: { store?: string; json?: boolean }) => {
+      await withStore(flags, (store) => {
+        const run = store.getRun(id);
+        const metrics = store.finalMetrics(run.id);
+        const artifacts = store.artifacts(run.id);
+        if (flags.json) {
+          console.log(JSON.stringify({ ...run, metrics, artifacts }, null, 2));
+          return;
+        }
+        const lines = [
+          `run ${run.id}${run.name ? ` (${run.name})` : ''}: ${run.model} on ${run.dataset}, ${run.status}`,
+          `created ${shortTime(run.createdAt)}${run.endedAt ? `, ended ${shortTime(run.endedAt)}` : ''}${run.gitCommit ? `, commit ${run.gitCommit.slice(0, 10)}` : ''}${run.host ? `, host ${run.host}` : ''}`,
+          ...(run.error ? [`error: ${run.error}`] : []),
+          '',
+          'parameters:',
+          ...Object.entries(run.config).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+          '',
+          'final metrics:',
+          ...Object.entries(metrics).map(([key, value]) => `  ${key}: ${formatNumber(value)}`),
+          '',
+          'artifacts:',
+          ...artifacts.map((artifact) => `  ${artifact.kind}: ${store.artifactPath(artifact)}`),
+          '',
+          `versions: ${Object.entries(run.versions ?? {}).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+        ];
+        console.log(lines.join('\n'));
+      });
+    });
+  return examples(command, ['latentlab runs show 20261123-1425', 'latentlab runs show 20261123-1425 --json']);
+}
+
+function compareCommand(): Command {
+  const command = new Command('compare')
+    .description('the parameters that differ between runs, and their final metrics side by side')
+    .argument('<runs...>', 'two or more run ids (or unique prefixes)')
+    .addOption(storeOption())
+    .option('--json', 'print {runs, parameters, metrics} as JSON')
+    .action(async (ids: string[], flags: { store?: string; json?: boolean }) => {
+      await withStore(flags, (store) => {
+        const comparison = compareRuns(store, ids);
+        if (flags.json) {
+          console.log(JSON.stringify(comparison, null, 2));
+          return;
+        }
+        const header = ['', ...comparison.runs.map((run) => run.id)];
+        const parameters = comparison.parameters.map((row) => [row.key, ...row.values.map((value) => (value === undefined ? '-' : JSON.stringify(value)))]);
+        const metrics = comparison.metrics.map((row) => [row.key, ...row.values.map(number)]);
+        console.log(parameters.length ? `parameters that differ:\n${formatTable(header, parameters)}` : 'the runs have the same parameters');
+        console.log(`\nfinal metrics:\n${formatTable(header, metrics)}`);
+      });
+    });
+  return examples(command, ['latentlab runs compare 20261123-1425 20261123-1431', 'latentlab runs compare a1 b2 c3 --json']);
+}
+
+function removeCommand(): Command {
+  const command = new Command('rm')
+    .description('remove runs: their records, metrics, checkpoints and artifacts')
+    .argument('<runs...>', 'run ids (or unique prefixes)')
+    .addOption(storeOption())
+    .action(async (ids: string[], flags: { store?: string }) => {
+      await withStore(flags, (store) => {
+        const runs = ids.map((id) => store.getRun(id)); // all resolved before any is removed
+        for (const run of runs) {
+          store.deleteRun(run.id);
+          console.log(`removed run ${run.id}`);
+        }
+      });
+    });
+  return examples(command, ['latentlab runs rm 20261123-1425']);
+}
+
+function number(value: number | undefined | null): string {
+  return value === undefined || value === null ? '-' : formatNumber(value);
+}
+
+function shortTime(time: string | number | null | undefined): string {
+  if (time === null || time === undefined) return '-';
+  return new Date(time).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -1,0 +1,45 @@
+// The convolutional VAE: the conv autoencoder's encoder and decoder shapes (conv-layers.ts), with
+// the encoder's last Linear giving mu and logvar (2·latent) and the decoder giving logits or
+// means; the variational machinery is VariationalAutoencoder's (vae.ts). A conditional model
+// appends the one-hot label to the flattened conv features and to the code.
+import * as nn from '../nn/index.js';
+import { cat } from '../tensor/combine.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { convBottleneckLayers, convDecoderLayers, convFeatureLayers, convFeatureSize, imageShape, type UpsampleMode } from './conv-layers.js';
+import { VariationalAutoencoder, type VariationalOptions } from './vae.js';
+
+export interface ConvVariationalAutoencoderOptions extends VariationalOptions {
+  /** 'deconv': transposed convolutions; 'nearest' | 'bilinear': resize-conv. */
+  upsample?: UpsampleMode;
+  /** Dropout in the encoder's bottleneck. */
+  dropout?: number;
+}
+
+export const convVariationalDefaults = { upsample: 'deconv', dropout: 0.2 } as const satisfies Partial<ConvVariationalAutoencoderOptions>;
+
+export class ConvVariationalAutoencoder extends VariationalAutoencoder {
+  readonly inputShape = imageShape;
+  readonly features: nn.Sequential;
+  readonly encoder: nn.Sequential;
+  readonly decoder: nn.Sequential;
+
+  constructor(options: ConvVariationalAutoencoderOptions) {
+    super(options);
+    const { upsample = convVariationalDefaults.upsample, dropout = convVariationalDefaults.dropout } = options;
+    this.features = this.registerModule('features', new nn.Sequential(...convFeatureLayers()));
+    this.encoder = this.registerModule('encoder', new nn.Sequential(...convBottleneckLayers(convFeatureSize + this.numClasses, 2 * this.latent, dropout)));
+    this.decoder = this.registerModule('decoder', new nn.Sequential(...convDecoderLayers(this.latent + this.numClasses, upsample)));
+  }
+
+  protected encoderNetwork(x: Tensor, condition: Tensor | null): Tensor {
+    return tidy(() => {
+      const features = this.features.forward(x); // (N, 3136)
+      return this.encoder.forward(condition ? cat([features, condition], 1) : features); // (N, 2L)
+    });
+  }
+
+  protected decoderNetwork(z: Tensor): Tensor {
+    return this.decoder.forward(z); // (N, 1, 28, 28)
+  }
+}

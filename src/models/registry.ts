@@ -1,0 +1,155 @@
+// Model configurations: the model families by name, the schema of their options (one flat block,
+// unknown keys rejected), the defaults of each family, and createModel. Each family takes only
+// the options that apply to it; parseModelConfig says which when one does not.
+//
+// Defaults (besides each model file's *Defaults): latent 32 for the autoencoders, 20 for the
+// VAEs (as pytorch/examples); a VAE is unconditional unless `conditional` is true.
+import { z } from 'zod';
+import { ArgumentError } from '../tensor/errors.js';
+import { activationNames } from './activations.js';
+import type { Autoencoder } from './autoencoder.js';
+import { imageShape } from './conv-layers.js';
+import { ConvAutoencoder, convAutoencoderDefaults } from './conv-ae.js';
+import { ConvVariationalAutoencoder, convVariationalDefaults } from './conv-vae.js';
+import { MlpAutoencoder, mlpAutoencoderDefaults } from './mlp-ae.js';
+import { reconstructionLosses } from './reconstruction.js';
+import { parseDenoise, parseSparse } from './regularizers.js';
+import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
+import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
+
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae'] as const;
+export type ModelName = (typeof modelNames)[number];
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).describe(`one of ${values.join(', ')}`);
+// A string option in the short syntax of regularizers.ts, failing with that parser's message.
+const spec = (parse: (text: string) => unknown) =>
+  z.string().superRefine((text, context) => {
+    try {
+      parse(text);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+/** The options of every family; `describe` holds what a bad value's message says is expected. */
+export const modelConfigSchema = z.strictObject({
+  model: oneOf(modelNames),
+  latent: z.number().int().positive().describe('a positive integer'),
+  /** Hidden widths of the MLP models' encoders, first to last; decoders mirror them. */
+  hidden: z.array(z.number().int().positive()).min(1).optional().describe('a non-empty list of positive integers'),
+  activation: oneOf(activationNames).optional(),
+  outputActivation: oneOf(['sigmoid', 'identity']).optional(),
+  batchNorm: z.boolean().optional().describe('true or false'),
+  dropout: z.number().min(0).lt(1).optional().describe('a number in [0, 1)'),
+  upsample: oneOf(['deconv', 'nearest', 'bilinear']).optional(),
+  /** 'gaussian:<std>' or 'mask:<fraction>'. */
+  denoise: spec(parseDenoise).optional(),
+  /** 'l1:<weight>' or 'kl:<target>[:<weight>]'. */
+  sparse: spec(parseSparse).optional(),
+  tied: z.boolean().optional().describe('true or false'),
+  beta: z.number().min(0).finite().optional().describe('a non-negative number'),
+  conditional: z.boolean().optional().describe('true or false'),
+  decoder: oneOf(['bernoulli', 'gaussian']).optional(),
+  /** σ of the Gaussian decoder. */
+  decoderStd: z.number().positive().finite().optional().describe('a positive number'),
+  reconstruction: oneOf(reconstructionLosses).optional(),
+});
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
+
+const regularized = ['denoise', 'sparse', 'reconstruction'] as const;
+const variational = ['beta', 'conditional', 'decoder', 'decoderStd', 'outputActivation'] as const;
+const applicable: Record<ModelName, readonly OptionName[]> = {
+  'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
+  'shallow-ae': ['activation', 'tied', ...regularized],
+  'conv-ae': ['upsample', 'dropout', ...regularized],
+  vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
+  'conv-vae': ['upsample', 'dropout', ...variational],
+};
+
+const defaults: Record<ModelName, Partial<ModelConfig>> = {
+  'mlp-ae': { latent: 32, ...mlpAutoencoderDefaults, hidden: [...mlpAutoencoderDefaults.hidden] },
+  'shallow-ae': { latent: 32, ...shallowAutoencoderDefaults },
+  'conv-ae': { latent: 32, ...convAutoencoderDefaults },
+  vae: { latent: 20, ...variationalDefaults, conditional: false, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden] },
+  'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
+};
+
+/**
+ * Validates a model configuration and fills in the family's defaults. Throws ArgumentError with
+ * one line naming the first bad field. Keys whose value is undefined count as absent.
+ */
+export function parseModelConfig(raw: unknown): ModelConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ArgumentError('a model configuration must be an object like { model: "conv-ae", latent: 32 }');
+  const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
+  const model = given.model;
+  if (model === undefined) throw new ArgumentError(`model is required: choose one of ${modelNames.join(', ')}`);
+  if (!modelNames.includes(model as ModelName)) throw new ArgumentError(`unknown model ${JSON.stringify(model)}: choose one of ${modelNames.join(', ')}`.replace(/"/g, "'"));
+  checkApplicable(model as ModelName, given);
+  const withDefaults: Record<string, unknown> = { ...defaults[model as ModelName], ...given };
+  if (withDefaults.decoder === 'gaussian') Object.assign(withDefaults, { ...gaussianDecoderDefaults, ...given });
+  const result = modelConfigSchema.safeParse(withDefaults);
+  if (!result.success) throw new ArgumentError(describeIssue(result.error.issues[0]!, withDefaults));
+  checkCombination(result.data);
+  return result.data;
+}
+
+function checkApplicable(model: ModelName, given: Record<string, unknown>): void {
+  const takes = new Set<string>(['model', 'latent', ...applicable[model]]);
+  for (const key of Object.keys(given)) {
+    if (takes.has(key)) continue;
+    if (key in modelConfigSchema.shape) {
+      const families = modelNames.filter((name) => applicable[name].includes(key as OptionName));
+      throw new ArgumentError(`${key} does not apply to ${model} (only to ${families.join(', ')})`);
+    }
+    throw new ArgumentError(`unknown option '${key}': ${model} takes latent, ${applicable[model].join(', ')}`);
+  }
+}
+
+// Options that are valid alone but not together.
+function checkCombination(config: ModelConfig): void {
+  if (config.reconstruction === 'bce' && config.model === 'shallow-ae') {
+    throw new ArgumentError("reconstruction 'bce' needs outputs in (0, 1), and shallow-ae's output is linear: use 'half-sse' or 'mse'");
+  }
+  if (config.reconstruction === 'bce' && config.outputActivation === 'identity') {
+    throw new ArgumentError("reconstruction 'bce' needs outputs in (0, 1): use outputActivation 'sigmoid', or reconstruction 'mse'");
+  }
+  if (config.decoder === 'bernoulli') {
+    for (const key of ['decoderStd', 'outputActivation'] as const) {
+      if (config[key] !== undefined) throw new ArgumentError(`${key} applies to decoder 'gaussian' only (a Bernoulli decoder outputs probabilities)`);
+    }
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
+  const key = String(issue.path[0] ?? '');
+  if (issue.code === 'custom') return issue.message;
+  const expected = modelConfigSchema.shape[key as keyof ModelConfig]?.description;
+  const got = JSON.stringify(input[key])?.replace(/"/g, "'");
+  return expected ? `${key} must be ${expected}, got ${got}` : `${key}: ${issue.message}`;
+}
+
+/** The model a configuration describes, for samples of `data.inputShape` (and `numClasses` for conditional models). */
+export function createModel(config: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): Autoencoder {
+  const c = parseModelConfig(config);
+  const { inputShape } = data;
+  if ((c.model === 'conv-ae' || c.model === 'conv-vae') && inputShape.join() !== imageShape.join()) {
+    throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${c.model === 'conv-ae' ? 'mlp-ae' : 'vae'} for other data`);
+  }
+  if (c.conditional && data.numClasses === undefined) {
+    throw new ArgumentError(`a conditional ${c.model} needs class labels, and the data has none: drop conditional or use labelled data`);
+  }
+  const numClasses = c.conditional ? data.numClasses : undefined;
+  switch (c.model) {
+    case 'mlp-ae':
+      return new MlpAutoencoder({ ...c, inputShape });
+    case 'shallow-ae':
+      return new ShallowAutoencoder({ ...c, inputShape });
+    case 'conv-ae':
+      return new ConvAutoencoder(c);
+    case 'vae':
+      return new MlpVariationalAutoencoder({ ...c, inputShape, numClasses });
+    case 'conv-vae':
+      return new ConvVariationalAutoencoder({ ...c, numClasses });
+  }
+}

@@ -1,0 +1,249 @@
+// Principal component analysis with scikit-learn's API and conventions (sklearn.decomposition.PCA,
+// version 1.2): a full or randomized SVD of the centred data, optional whitening.
+import { ArgumentError } from '../tensor/errors.js';
+import { keep, linalg, tidy, type DType, type Tensor } from '../tensor/index.js';
+import { NotFittedError } from './errors.js';
+import { randomizedSvd, svdFlip, type Svd } from './svd.js';
+
+export type SvdSolver = 'full' | 'randomized' | 'auto';
+
+export interface PCAOptions {
+  /**
+   * Components to keep: an integer in [1, min(N, D)], or a fraction in (0, 1) to keep the fewest
+   * components whose explained variance ratios add up to more than it (full solver only).
+   * Default min(N, D).
+   */
+  nComponents?: number;
+  /** Scale the projections to unit variance (transform divides by √explainedVariance). */
+  whiten?: boolean;
+  /**
+   * 'full': exact SVD. 'randomized': Halko et al.'s randomized SVD, for a few components of large
+   * data. 'auto' (default), as sklearn 1.2: full when max(N, D) ≤ 500 or when a fraction or at
+   * least 0.8·min(N, D) components are asked for, else randomized.
+   */
+  svdSolver?: SvdSolver;
+  /** Randomized solver: extra random directions sampled beyond nComponents (default 10). */
+  nOversamples?: number;
+  /** Randomized solver: power iterations; 'auto' (default) is 7 for nComponents < 0.1·min(N, D), else 4. */
+  nIter?: 'auto' | number;
+  /** Randomized solver: seed of its Gaussian start; the same seed gives the same fit. */
+  seed?: number;
+}
+
+interface Fitted {
+  components: Tensor;
+  explainedVariance: Tensor;
+  explainedVarianceRatio: Tensor;
+  singularValues: Tensor;
+  mean: Tensor;
+  noiseVariance: number;
+  solver: 'full' | 'randomized';
+}
+
+/**
+ * PCA of an [N, D] matrix. The fitted attributes match sklearn's (components_, explained_variance_
+ * with N − 1 in the denominator, noise_variance_ of probabilistic PCA, ...) under camelCase names.
+ *
+ * Precision: fit and transforms compute in float64 whatever the input dtype, and the fitted
+ * tensors are float64. The SVD of float32 data would lose the small components (a singular
+ * value σᵢ carries a relative error of about 1e-7·σ₁/σᵢ), and float64 costs at most twice the
+ * float32 time of an SVD that is O(N·D·min(N, D)). Outputs come back in the input's dtype when
+ * that is float32, else float64, so a float32 model can consume them directly.
+ *
+ * Signs: each component's sign is chosen so that the largest-magnitude entry of its column of
+ * U (of its projections of the training data) is positive: sklearn's svd_flip as PCA uses it up
+ * to sklearn 1.4, for both solvers. (sklearn 1.5 switched to making the largest entry of each
+ * component positive.) Components then match sklearn's exactly, signs included, unless two
+ * entries of a column of U tie in magnitude to rounding, where a sign may differ.
+ *
+ * The fitted tensors live on the input's device and outside any tidy() scope: dispose() frees them.
+ */
+export class PCA {
+  readonly options: Readonly<Required<Omit<PCAOptions, 'nComponents'>> & Pick<PCAOptions, 'nComponents'>>;
+  #fitted: Fitted | null = null;
+
+  constructor(options: PCAOptions = {}) {
+    const { nComponents, whiten = false, svdSolver = 'auto', nOversamples = 10, nIter = 'auto', seed = 0 } = options;
+    if (nComponents !== undefined && !(nComponents > 0 && (nComponents < 1 || Number.isInteger(nComponents)))) {
+      throw new ArgumentError(`nComponents must be a positive integer or a fraction in (0, 1), got ${nComponents}`);
+    }
+    if (!['full', 'randomized', 'auto'].includes(svdSolver)) {
+      throw new ArgumentError(`svdSolver must be 'full', 'randomized' or 'auto', got '${String(svdSolver)}'`);
+    }
+    if (svdSolver === 'randomized' && nComponents !== undefined && nComponents < 1) {
+      throw new ArgumentError(`a fraction of variance (nComponents ${nComponents}) needs svdSolver 'full' or 'auto'`);
+    }
+    if (!Number.isInteger(nOversamples) || nOversamples < 0) throw new ArgumentError(`nOversamples must be a non-negative integer, got ${nOversamples}`);
+    if (nIter !== 'auto' && !(Number.isInteger(nIter) && nIter >= 0)) throw new ArgumentError(`nIter must be 'auto' or a non-negative integer, got ${nIter}`);
+    if (!Number.isInteger(seed) || seed < 0) throw new ArgumentError(`seed must be a non-negative integer, got ${seed}`);
+    this.options = { nComponents, whiten, svdSolver, nOversamples, nIter, seed };
+  }
+
+  /** Principal axes in feature space, [k, D], by decreasing explained variance. */
+  get components(): Tensor {
+    return this.#state().components;
+  }
+  /** Variance of the data along each component (sample variance, N − 1 denominator), [k]. */
+  get explainedVariance(): Tensor {
+    return this.#state().explainedVariance;
+  }
+  /** Fraction of the total variance along each component, [k]. */
+  get explainedVarianceRatio(): Tensor {
+    return this.#state().explainedVarianceRatio;
+  }
+  /** Singular values of the centred data for the kept components, [k]. */
+  get singularValues(): Tensor {
+    return this.#state().singularValues;
+  }
+  /** Per-feature mean of the training data, [D]. */
+  get mean(): Tensor {
+    return this.#state().mean;
+  }
+  /** Probabilistic PCA's noise variance: the mean variance of the discarded directions (0 if none). */
+  get noiseVariance(): number {
+    return this.#state().noiseVariance;
+  }
+  /** The solver the fit used ('auto' resolved). */
+  get solver(): 'full' | 'randomized' {
+    return this.#state().solver;
+  }
+  get isFitted(): boolean {
+    return this.#fitted !== null;
+  }
+
+  /** Fits to x [N, D] (N ≥ 2), replacing (and freeing) any earlier fit. */
+  fit(x: Tensor): this {
+    const [n, d] = checkMatrix(x, 'fit');
+    if (n < 2) throw new ArgumentError(`PCA.fit needs at least 2 samples, got ${n}`);
+    const requested = this.options.nComponents ?? Math.min(n, d);
+    if (requested >= 1 && requested > Math.min(n, d)) {
+      throw new ArgumentError(`nComponents ${requested} exceeds min(samples, features) = min(${n}, ${d})`);
+    }
+    const solver = chooseSolver(this.options.svdSolver, n, d, requested);
+    const fitted = tidy(() => {
+      const data = x.to('float64');
+      const mean = data.mean({ dim: 0 });
+      const centred = data.sub(mean);
+      return solver === 'full' ? this.#fitFull(centred, requested, mean) : this.#fitRandomized(centred, requested, mean);
+    });
+    for (const t of tensorsOf(fitted)) keep(t);
+    this.dispose();
+    this.#fitted = fitted;
+    return this;
+  }
+
+  /** Projections of x [M, D] onto the components, [M, k] (whitened if asked). */
+  transform(x: Tensor): Tensor {
+    const fitted = this.#state();
+    checkFeatures(x, fitted.mean.shape[0]!, 'transform');
+    return tidy(() => {
+      const projected = x.to('float64').sub(fitted.mean).matmul(fitted.components.T);
+      const scaled = this.options.whiten ? projected.div(fitted.explainedVariance.sqrt()) : projected;
+      return scaled.to(outputDType(x));
+    });
+  }
+
+  /** Fits to x and returns its projections. */
+  fitTransform(x: Tensor): Tensor {
+    return this.fit(x).transform(x);
+  }
+
+  /** Points in feature space, [M, D], whose projections are z [M, k] (undoing whitening). */
+  inverseTransform(z: Tensor): Tensor {
+    const fitted = this.#state();
+    const k = fitted.components.shape[0]!;
+    if (z.ndim !== 2 || z.shape[1] !== k) {
+      throw new ArgumentError(`inverseTransform expects projections of shape [M, ${k}], got [${z.shape.join(', ')}]`);
+    }
+    return tidy(() => {
+      const axes = this.options.whiten ? fitted.components.mul(fitted.explainedVariance.sqrt().unsqueeze(1)) : fitted.components;
+      return z.to('float64').matmul(axes).add(fitted.mean).to(outputDType(z));
+    });
+  }
+
+  /** Frees the fitted tensors; the PCA can be fitted again. */
+  dispose(): void {
+    if (!this.#fitted) return;
+    for (const t of tensorsOf(this.#fitted)) t.dispose();
+    this.#fitted = null;
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  #state(): Fitted {
+    if (!this.#fitted) throw new NotFittedError('this PCA is not fitted: call fit(x) first');
+    return this.#fitted;
+  }
+
+  #fitFull(centred: Tensor, requested: number, mean: Tensor): Fitted {
+    const n = centred.shape[0]!;
+    const svd = linalg.svd(centred);
+    const { Vh } = svdFlip(svd.U, svd.Vh);
+    const variance = svd.S.square().div(n - 1); // all min(N, D) directions
+    const ratio = variance.div(variance.sum());
+    const k = requested < 1 ? componentsForFraction(ratio, requested) : requested;
+    const rank = variance.shape[0]!;
+    const head = (t: Tensor) => t.narrow(0, 0, k).clone(); // a copy, so the full SVD can be freed
+    return {
+      components: head(Vh),
+      explainedVariance: head(variance),
+      explainedVarianceRatio: head(ratio),
+      singularValues: head(svd.S),
+      mean,
+      noiseVariance: k < rank ? variance.narrow(0, k, rank - k).mean().item() : 0,
+      solver: 'full',
+    };
+  }
+
+  #fitRandomized(centred: Tensor, k: number, mean: Tensor): Fitted {
+    const [n, d] = centred.shape as [number, number];
+    const { nOversamples, nIter, seed } = this.options;
+    const { S, Vh }: Svd = randomizedSvd(centred, k, { nOversamples, nIter, seed });
+    const explainedVariance = S.square().div(n - 1);
+    // Only k singular values are known: the total variance comes from the data itself.
+    const totalVariance = centred.square().sum().div(n - 1);
+    const rank = Math.min(n, d);
+    return {
+      components: Vh,
+      explainedVariance,
+      explainedVarianceRatio: explainedVariance.div(totalVariance),
+      singularValues: S,
+      mean,
+      noiseVariance: k < rank ? totalVariance.sub(explainedVariance.sum()).item() / (rank - k) : 0,
+      solver: 'randomized',
+    };
+  }
+}
+
+function tensorsOf(fitted: Fitted): Tensor[] {
+  return [fitted.components, fitted.explainedVariance, fitted.explainedVarianceRatio, fitted.singularValues, fitted.mean];
+}
+
+// sklearn 1.2's choice for svd_solver='auto'.
+function chooseSolver(requested: SvdSolver, n: number, d: number, k: number): 'full' | 'randomized' {
+  if (requested !== 'auto') return requested;
+  if (Math.max(n, d) <= 500) return 'full';
+  return k >= 1 && k < 0.8 * Math.min(n, d) ? 'randomized' : 'full';
+}
+
+// The fewest leading components whose ratios add up to more than `fraction` (sklearn's
+// searchsorted(cumsum, fraction, side='right') + 1).
+function componentsForFraction(ratio: Tensor, fraction: number): number {
+  const atMost = tidy(() => ratio.cumsum(0).le(fraction).sum().item());
+  return Math.min(atMost + 1, ratio.shape[0]!);
+}
+
+function checkMatrix(x: Tensor, method: string): [number, number] {
+  if (x.ndim !== 2) throw new ArgumentError(`PCA.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
+  return x.shape as [number, number];
+}
+
+function checkFeatures(x: Tensor, features: number, method: string): void {
+  const [, d] = checkMatrix(x, method);
+  if (d !== features) throw new ArgumentError(`PCA.${method} expects ${features} features (as fitted), got ${d}`);
+}
+
+function outputDType(x: Tensor): DType {
+  return x.dtype === 'float32' ? 'float32' : 'float64';
+}

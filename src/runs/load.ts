@@ -1,0 +1,74 @@
+// A recorded run's trained model, rebuilt from its stored configuration and weights (the final
+// weights of a finished run, else its last checkpoint), with the test split it was measured on.
+import { existsSync } from 'node:fs';
+import { noGrad } from '../tensor/autograd.js';
+import { LatentlabError } from '../tensor/errors.js';
+import { loadSafetensors } from '../tensor/serialize.js';
+import { manualSeed } from '../tensor/runtime.js';
+import { loadDataset, type LoadedDataset } from '../data/datasets.js';
+import { readLatestCheckpoint } from '../train/checkpoint.js';
+import { createModel } from '../models/registry.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import type { RunRecord, RunStore } from '../track/store.js';
+import { parseRunConfig, type RunConfig } from './config.js';
+import { checkpointDir } from './train-run.js';
+
+export interface LoadedRun {
+  run: RunRecord;
+  config: RunConfig;
+  /** In eval mode. */
+  model: Autoencoder;
+  /** Where the weights came from. */
+  weights: string;
+  test: LoadedDataset;
+  dispose(): void;
+}
+
+/** Rebuilds a run's model with its trained weights and loads its test split (testLimit applies). */
+export function loadRun(store: RunStore, id: string): LoadedRun {
+  const run = store.getRun(id);
+  const config = parseRunConfig(run.config);
+  const { training } = config;
+  const test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed });
+  const disposeTest = () => [test.inputs, test.targets].forEach((t) => t.dispose());
+  try {
+    const numClasses = test.targetKind === 'class' ? test.classes?.length : undefined;
+    manualSeed(training.seed);
+    const model = createModel(config.model, { inputShape: test.inputs.shape.slice(1), ...(numClasses !== undefined ? { numClasses } : {}) });
+    let weights: string;
+    try {
+      weights = loadWeights(store, run, model);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    model.eval();
+    return { run, config, model, weights, test, dispose: () => (model.dispose(), disposeTest()) };
+  } catch (error) {
+    disposeTest();
+    throw error;
+  }
+}
+
+function loadWeights(store: RunStore, run: RunRecord, model: Autoencoder): string {
+  const final = store.artifacts(run.id, 'model')[0];
+  if (final) {
+    const path = store.artifactPath(final);
+    const { tensors } = loadSafetensors(path);
+    try {
+      noGrad(() => model.loadStateDict(tensors));
+    } finally {
+      Object.values(tensors).forEach((t) => t.dispose());
+    }
+    return path;
+  }
+  const dir = checkpointDir(store, run.id);
+  if (!existsSync(dir)) throw new LatentlabError(`run ${run.id} has no trained weights yet (status ${run.status}, no checkpoint): train or resume it first`);
+  const { checkpoint } = readLatestCheckpoint(dir);
+  try {
+    noGrad(() => model.loadStateDict(checkpoint.model));
+  } finally {
+    checkpoint.dispose();
+  }
+  return checkpoint.path;
+}

@@ -1,0 +1,194 @@
+// The HTML report of one or more recorded runs: loss curves (runs overlaid), parameters and final
+// metrics, then per run its reconstructions, interpolation strips (linear and slerp), 2-D latent
+// map, latent correlations with the decorrelation metrics, prior samples and KL per dimension
+// (VAEs), model summary and timings. Self-contained: one index.html that works offline.
+import { noGrad } from '../tensor/autograd.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { summary } from '../nn/summary.js';
+import { isGenerative } from '../models/autoencoder.js';
+import { decorrelationMetrics } from '../analysis/decorrelation.js';
+import { barChart, heatmap, lineChart, scatterChart } from '../report/charts.js';
+import { imageRows } from '../report/image-grid.js';
+import { writeReport, type Block, type Page, type Section } from '../report/html.js';
+import type { RunStore } from '../track/store.js';
+import { compareRuns } from './compare.js';
+import { loadRun, type LoadedRun } from './load.js';
+import { differentClassPair, interpolationStrip, latentMap, priorSamples, reconstructions, testCodes } from './visuals.js';
+
+export interface RunReportOptions {
+  /** Loss curves on a log scale. */
+  logScale?: boolean;
+  /** Test samples shown in the latent map (and used for the correlations). */
+  mapSamples?: number;
+}
+
+const imageScale = 2;
+
+/** Writes dir/index.html for the runs and returns its path. */
+export async function writeRunReport(store: RunStore, ids: readonly string[], dir: string, options: RunReportOptions = {}): Promise<string> {
+  return writeReport(dir, await buildRunReport(store, ids, options));
+}
+
+export async function buildRunReport(store: RunStore, ids: readonly string[], options: RunReportOptions = {}): Promise<Page> {
+  const runs = ids.map((id) => store.getRun(id));
+  const sections: Section[] = [await lossSection(store, runs.map((run) => run.id), options.logScale ?? false), overviewSection(store, runs.map((run) => run.id))];
+  for (const run of runs) {
+    const loaded = loadRun(store, run.id);
+    try {
+      sections.push(...(await runSections(store, loaded, options)));
+    } finally {
+      loaded.dispose();
+    }
+  }
+  const title = runs.length === 1 ? `${runs[0]!.name ?? runs[0]!.id}: ${runs[0]!.model} on ${runs[0]!.dataset}` : `${runs.length} runs compared`;
+  return { title, subtitle: `latentlab report of ${runs.map((run) => run.id).join(', ')}`, generated: new Date(), sections };
+}
+
+async function lossSection(store: RunStore, ids: string[], logScale: boolean): Promise<Section> {
+  const several = ids.length > 1;
+  const series = ids.flatMap((id) =>
+    (['train_loss', 'test_loss'] as const).map((key) => ({
+      name: `${several ? `${id} ` : ''}${key === 'train_loss' ? 'train' : 'test'}`,
+      points: store.metrics(id, key).map((row) => ({ x: row.epoch ?? 0, y: row.value })),
+    })),
+  ).filter((s) => s.points.length > 0);
+  const blocks: Block[] = series.length
+    ? [{ kind: 'chart', svg: await lineChart({ series, xTitle: 'epoch', yTitle: 'loss', title: 'Train and test loss per epoch', logScale }) }]
+    : [{ kind: 'text', text: 'No epoch has finished yet.' }];
+  return { title: 'Loss curves', description: 'Mean training loss of each epoch and the test loss measured after it.', blocks };
+}
+
+function overviewSection(store: RunStore, ids: string[]): Section {
+  const runs = ids.map((id) => store.getRun(id));
+  const finals = ids.map((id) => store.finalMetrics(id));
+  const metricKeys = [...new Set(finals.flatMap((m) => Object.keys(m)))].filter((key) => !key.includes('/')).sort();
+  const blocks: Block[] = [
+    {
+      kind: 'table',
+      caption: 'Final metrics',
+      columns: ['metric', ...ids],
+      rows: [['status', ...runs.map((run) => run.status)], ...metricKeys.map((key) => [key, ...finals.map((m) => m[key] ?? null)])],
+    },
+  ];
+  if (runs.length > 1) {
+    const { parameters } = compareRuns(store, ids);
+    blocks.push({ kind: 'table', caption: 'Parameters that differ', columns: ['parameter', ...ids], rows: parameters.map((p) => [p.key, ...p.values.map(show)]) });
+  }
+  const common = runs.length > 1 ? new Set(compareRuns(store, ids).parameters.map((p) => p.key)) : new Set<string>();
+  const shared = Object.entries(runs[0]!.config).filter(([key]) => !common.has(key));
+  blocks.push({ kind: 'table', caption: runs.length > 1 ? 'Parameters in common' : 'Parameters', columns: ['parameter', 'value'], rows: shared.map(([key, value]) => [key, show(value)]) });
+  return { title: 'Runs', blocks };
+}
+
+async function runSections(store: RunStore, loaded: LoadedRun, options: RunReportOptions): Promise<Section[]> {
+  const { run, model, test } = loaded;
+  const label = `${run.id}${run.name ? ` (${run.name})` : ''}`;
+  const sections: Section[] = [];
+  const image = (rows: Tensor[], columns: number, caption: string): Block => {
+    try {
+      const png = imageRows(rows, { columns, scale: imageScale });
+      return { kind: 'image', ...png, caption, alt: caption };
+    } finally {
+      rows.forEach((t) => t.dispose());
+    }
+  };
+
+  const { originals, reconstructions: outputs } = reconstructions(model, test, 10);
+  const pair = differentClassPair(test);
+  const strips = (['linear', 'slerp'] as const).map((method) =>
+    image([interpolationStrip(model, test, { kind: 'samples', ...pair }, 10, method)], 10, `${method} interpolation between test images ${pair.first} and ${pair.second}`),
+  );
+  const classStrips =
+    test.targetKind === 'class'
+      ? (['linear', 'slerp'] as const).map((method) => image([interpolationStrip(model, test, { kind: 'class-means', first: 0, second: 1 }, 10, method)], 10, `${method} interpolation between the mean codes of classes ${className(test, 0)} and ${className(test, 1)}`))
+      : [];
+  sections.push({
+    title: `${label}: reconstructions and interpolations`,
+    blocks: [image([originals, outputs], 10, 'Test images (top) and their reconstructions (bottom)'), ...strips, ...classStrips],
+  });
+
+  const map = latentMap(model, test, options.mapSamples ?? 2000);
+  const points = map.labels.map((labelIndex, i) => ({ x: map.points[2 * i]!, y: map.points[2 * i + 1]!, label: className(test, labelIndex) }));
+  const axes = map.explained ? map.axes.map((axis, i) => `${axis} (${(100 * map.explained![i]!).toFixed(1)}% of variance)`) : map.axes;
+  const codes = testCodes(model, test, Math.min(options.mapSamples ?? 2000, test.inputs.shape[0]!));
+  const decorrelation = decorrelationMetrics(codes);
+  codes.dispose();
+  sections.push({
+    title: `${label}: latent space`,
+    description: model.latent === 2 ? 'The 2-D code of each test sample.' : `The test codes projected on their first two principal components (latent size ${model.latent}).`,
+    blocks: [
+      {
+        kind: 'grid',
+        blocks: [
+          { kind: 'chart', svg: await scatterChart({ points, title: 'Latent map', xTitle: axes[0], yTitle: axes[1] }) },
+          { kind: 'chart', svg: await heatmap({ matrix: decorrelation.correlation, title: 'Pearson correlation of the latent dimensions', domain: [-1, 1] }) },
+        ],
+      },
+      {
+        kind: 'table',
+        caption: 'Decorrelation of the code (0, 1 and 0 for fully decorrelated dimensions)',
+        columns: ['‖corr − I‖_F', '|det corr|', 'mean |off-diagonal|'],
+        rows: [[decorrelation.frobenius, decorrelation.absDeterminant, decorrelation.meanAbsOffDiagonal]],
+      },
+    ],
+  });
+
+  if (isGenerative(model)) {
+    const samples = priorSamples(model, 40, test.classes?.length);
+    const rows = [0, 1, 2, 3].map((row) => samples.narrow(0, row * 10, 10));
+    const blocks: Block[] = [image(rows, 10, 'Decoded draws from the prior N(0, I)')];
+    samples.dispose();
+    const kl = klPerDimension(loaded);
+    if (kl) blocks.push({ kind: 'chart', svg: await barChart({ bars: kl.map((value, i) => ({ label: `z${i + 1}`, value })), title: 'KL divergence per latent dimension (nats)', xTitle: 'dimension', yTitle: 'KL' }) });
+    sections.push({ title: `${label}: generative model`, blocks });
+  }
+
+  sections.push({ title: `${label}: model and timings`, blocks: [modelSummary(loaded), timingTable(store, run.id)] });
+  return sections;
+}
+
+function klPerDimension(loaded: LoadedRun): number[] | undefined {
+  const model = loaded.model as unknown as { klPerDimension?: (x: Tensor, labels?: Tensor) => Tensor };
+  if (typeof model.klPerDimension !== 'function') return undefined;
+  const count = Math.min(1000, loaded.test.inputs.shape[0]!);
+  return noGrad(() =>
+    tidy(() => {
+      const labels = loaded.model.conditional ? loaded.test.targets.narrow(0, 0, count) : undefined;
+      return Array.from(model.klPerDimension!(loaded.test.inputs.narrow(0, 0, count), labels).toTypedArray() as ArrayLike<number>);
+    }),
+  );
+}
+
+function modelSummary(loaded: LoadedRun): Block {
+  if (loaded.model.conditional) return { kind: 'text', text: `${loaded.model.constructor.name}, ${loaded.model.parameterCount().toLocaleString('en-US')} parameters.` };
+  const text = tidy(() => summary(loaded.model, loaded.test.inputs.narrow(0, 0, 2)).text);
+  return { kind: 'code', text };
+}
+
+function timingTable(store: RunStore, id: string): Block {
+  const epochs = store.metrics(id, 'epoch_seconds');
+  const rates = store.metrics(id, 'train_samples_per_second');
+  const total = epochs.reduce((sum, row) => sum + row.value, 0);
+  const rows: (string | number | null)[][] = [
+    ['epochs', epochs.length],
+    ['training time (s)', total],
+    ['mean epoch time (s)', epochs.length ? total / epochs.length : null],
+    ['median training samples/s of an epoch', rates.length ? median(rates.map((row) => row.value)) : null],
+  ];
+  return { kind: 'table', caption: 'Timings', columns: ['', 'value'], rows };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function className(test: LoadedRun['test'], label: number): string {
+  return test.classes?.[label] ?? String(label);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,112 @@
+// Builds everything a run configuration describes: the data sets, the model, the optimizer and
+// the loaders. A resumed run calls it with the stored configuration and gets the same objects.
+import type { Tensor } from '../tensor/tensor.js';
+import { manualSeed } from '../tensor/runtime.js';
+import { tidy } from '../tensor/scope.js';
+import { DataLoader } from '../data/loader.js';
+import { loadDataset, type LoadedDataset } from '../data/datasets.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '../optim/index.js';
+import { createModel } from '../models/registry.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import { ArgumentError } from '../tensor/errors.js';
+import type { OptimizerName, RunConfig, TrainingConfig } from './config.js';
+
+export interface RunData {
+  train: LoadedDataset;
+  test: LoadedDataset;
+  /** Shape of one sample, e.g. [1, 28, 28]. */
+  inputShape: number[];
+  numClasses?: number;
+  dispose(): void;
+}
+
+export interface PreparedRun {
+  config: RunConfig;
+  data: RunData;
+  model: Autoencoder;
+  optimizer: Optimizer<{ lr: number }>;
+  trainLoader: DataLoader;
+  testLoader: DataLoader;
+  dispose(): void;
+}
+
+/** Loads the train and test splits of the configured data set. */
+export function loadRunData(training: TrainingConfig): RunData {
+  const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed });
+  let test: LoadedDataset;
+  try {
+    test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed });
+  } catch (error) {
+    disposeDataset(train);
+    throw error;
+  }
+  const numClasses = train.targetKind === 'class' ? (train.classes?.length ?? maxLabel(train.targets) + 1) : undefined;
+  return {
+    train,
+    test,
+    inputShape: train.inputs.shape.slice(1),
+    ...(numClasses !== undefined ? { numClasses } : {}),
+    dispose: () => [train, test].forEach(disposeDataset),
+  };
+}
+
+/** Data, model (initialised from the run's seed), optimizer and loaders of a run. */
+export function prepareRun(config: RunConfig): PreparedRun {
+  const { training } = config;
+  const data = loadRunData(training);
+  try {
+    if (config.model.conditional && data.numClasses === undefined) {
+      throw new ArgumentError(`a conditional model needs class labels, and ${training.dataset} has none: drop --conditional or choose a labelled data set`);
+    }
+    if (training.batch > data.train.inputs.shape[0]!) {
+      throw new ArgumentError(`batch size ${training.batch} is larger than the ${data.train.inputs.shape[0]} training samples: use a smaller --batch`);
+    }
+    manualSeed(training.seed); // the same seed gives the same initial weights
+    const model = createModel(config.model, { inputShape: data.inputShape, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
+    const optimizer = createOptimizer(training.optimizer, model, training);
+    const labelled = (set: LoadedDataset) => (set.targetKind === 'class' ? { inputs: set.inputs, targets: set.targets } : { inputs: set.inputs });
+    const trainLoader = new DataLoader(labelled(data.train), { batchSize: training.batch, shuffle: true, seed: training.seed });
+    const testLoader = new DataLoader(labelled(data.test), { batchSize: Math.max(training.batch, 256) });
+    return {
+      config,
+      data,
+      model,
+      optimizer,
+      trainLoader,
+      testLoader,
+      dispose: () => {
+        model.dispose();
+        data.dispose();
+      },
+    };
+  } catch (error) {
+    data.dispose();
+    throw error;
+  }
+}
+
+export function createOptimizer(name: OptimizerName, model: Autoencoder, training: Pick<TrainingConfig, 'lr' | 'momentum' | 'weightDecay'>): Optimizer<{ lr: number }> {
+  const { lr, momentum = 0, weightDecay = 0 } = training;
+  const params = model.parameters();
+  switch (name) {
+    case 'adam':
+      return new Adam(params, { lr, weightDecay });
+    case 'adamw':
+      return new AdamW(params, { lr, ...(training.weightDecay !== undefined ? { weightDecay } : {}) });
+    case 'sgd':
+      return new SGD(params, { lr, momentum, weightDecay });
+    case 'rmsprop':
+      return new RMSprop(params, { lr, momentum, weightDecay });
+    case 'adagrad':
+      return new Adagrad(params, { lr, weightDecay });
+  }
+}
+
+function disposeDataset(set: LoadedDataset): void {
+  set.inputs.dispose();
+  set.targets.dispose();
+}
+
+function maxLabel(targets: Tensor): number {
+  return tidy(() => targets.max().item());
+}

@@ -1,0 +1,182 @@
+// A tracked training run: the Trainer, wired to the run store. Every epoch's losses are committed
+// to the store before its checkpoint is written, so a crash never loses a recorded epoch; an
+// interrupted (Ctrl-C) or killed run continues from its last checkpoint with resumeRun().
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { encodeSafetensors } from '../tensor/serialize.js';
+import { LatentlabError } from '../tensor/errors.js';
+import { Trainer } from '../train/trainer.js';
+import type { ProgressMode } from '../train/progress.js';
+import type { EpochMetrics, LogMetrics } from '../train/metrics.js';
+import type { TrainResult } from '../train/callbacks.js';
+import type { RunStore, RunRecord } from '../track/store.js';
+import { MetricsWriter } from '../track/metrics-writer.js';
+import { flattenRunConfig, parseRunConfig, type RunConfig } from './config.js';
+import { prepareRun, type PreparedRun } from './setup.js';
+import { evaluateAutoencoder, type EvaluationMetrics } from './evaluate.js';
+import { runVersions } from './versions.js';
+
+export interface RunOptions {
+  /** 'auto' by default: a bar on a terminal, lines otherwise. */
+  progress?: ProgressMode;
+  progressStream?: NodeJS.WritableStream;
+  /** Aborting stops training after the current batch; the run is marked interrupted. */
+  signal?: AbortSignal;
+  /** Status lines (what is trained on what); standard error by default. */
+  log?: (line: string) => void;
+}
+
+export interface RunOutcome {
+  runId: string;
+  status: 'finished' | 'interrupted';
+  epochs: number;
+  steps: number;
+  /** Final train_loss and test_loss, then the test-set evaluation (test_mse, test_psnr, ...). */
+  metrics: Record<string, number>;
+}
+
+/** Records a new run in the store and trains it to the end (or until interrupted). */
+export async function trainRun(store: RunStore, config: RunConfig, options: RunOptions = {}): Promise<RunOutcome> {
+  const prepared = prepareRun(config);
+  try {
+    const run = store.createRun({
+      name: config.training.name ?? null,
+      model: config.model.model,
+      dataset: config.training.dataset,
+      config: flattenRunConfig(config),
+      seed: config.training.seed,
+      versions: runVersions(),
+    });
+    return await execute(store, run, prepared, options, false);
+  } finally {
+    prepared.dispose();
+  }
+}
+
+/** Continues an interrupted, killed or failed run from its last checkpoint, to its configured end. */
+export async function resumeRun(store: RunStore, id: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const run = store.getRun(id);
+  if (run.status === 'finished') throw new LatentlabError(`run ${run.id} has finished already: nothing to resume`);
+  if (run.status === 'running' && isAliveHere(run)) {
+    throw new LatentlabError(`run ${run.id} is still training (process ${run.pid} on ${run.host}): stop it with Ctrl-C first`);
+  }
+  const prepared = prepareRun(parseRunConfig(run.config));
+  try {
+    return await execute(store, run, prepared, options, true);
+  } finally {
+    prepared.dispose();
+  }
+}
+
+/** Where a run's checkpoints live: inside its artifacts folder. */
+export function checkpointDir(store: RunStore, runId: string): string {
+  return join(store.runDir(runId), 'checkpoints');
+}
+
+async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, options: RunOptions, resume: boolean): Promise<RunOutcome> {
+  const { model, config } = prepared;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const metrics = new MetricsWriter(store, run.id);
+  store.updateRun(run.id, { status: 'running', pid: process.pid, host: hostname(), error: null });
+  const trainer = new Trainer({
+    model,
+    optimizer: prepared.optimizer,
+    loss: (m, batch) => (m as typeof model).loss(batch),
+    train: prepared.trainLoader,
+    validation: prepared.testLoader,
+    maxEpochs: config.training.epochs,
+    seed: config.training.seed,
+    checkpointDir: checkpointDir(store, run.id),
+    progress: options.progress ?? 'auto',
+    progressStream: options.progressStream,
+    signal: options.signal,
+    callbacks: [
+      {
+        onLog: (step: LogMetrics) => metrics.add(stepRows(step)),
+        // Committed before the trainer writes this epoch's checkpoint.
+        onEpochEnd: (epoch: EpochMetrics) => {
+          metrics.add(epochRows(epoch));
+          metrics.flush();
+        },
+      },
+    ],
+  });
+  try {
+    if (resume) {
+      trainer.resume();
+      log(`resuming run ${run.id} at epoch ${trainer.epoch + 1} of ${config.training.epochs} (step ${trainer.step})`);
+    } else {
+      log(`run ${run.id}: ${describe(prepared)}`);
+    }
+    const result = await trainer.fit();
+    metrics.flush();
+    if (result.reason === 'interrupted') {
+      store.updateRun(run.id, { status: 'interrupted', pid: null });
+      log(`interrupted after ${result.steps} steps (epoch ${result.epochs} complete); continue with: latentlab resume ${run.id}`);
+      return { runId: run.id, status: 'interrupted', epochs: result.epochs, steps: result.steps, metrics: lastLosses(result) };
+    }
+    const evaluation = evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 });
+    metrics.add(Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
+    metrics.flush();
+    store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
+    store.updateRun(run.id, { status: 'finished', pid: null });
+    return { runId: run.id, status: 'finished', epochs: result.epochs, steps: result.steps, metrics: { ...lastLosses(result), ...evaluation } };
+  } catch (error) {
+    metrics.flush();
+    store.updateRun(run.id, { status: 'failed', pid: null, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    metrics.close();
+  }
+}
+
+function stepRows(step: LogMetrics) {
+  const at = { step: step.step, epoch: step.epoch };
+  return [
+    { key: 'train/loss', value: step.loss, ...at },
+    ...Object.entries(step.terms).map(([term, value]) => ({ key: `train/${term}`, value, ...at })),
+    { key: 'train/samples_per_second', value: step.samplesPerSecond, ...at },
+  ];
+}
+
+function epochRows(epoch: EpochMetrics) {
+  const at = { step: epoch.step, epoch: epoch.epoch };
+  const rows = [
+    { key: 'train_loss', value: epoch.trainLoss, ...at },
+    { key: 'epoch_seconds', value: epoch.seconds, ...at },
+    { key: 'train_samples_per_second', value: epoch.samples / epoch.seconds, ...at },
+    { key: 'learning_rate', value: epoch.learningRate, ...at },
+    ...Object.entries(epoch.trainTerms).map(([term, value]) => ({ key: `train_${term}`, value, ...at })),
+  ];
+  if (epoch.validationLoss !== undefined) rows.push({ key: 'test_loss', value: epoch.validationLoss, ...at });
+  for (const [term, value] of Object.entries(epoch.validationTerms ?? {})) rows.push({ key: `test_${term}`, value, ...at });
+  return rows;
+}
+
+function lastLosses(result: TrainResult): Record<string, number> {
+  const last = result.history.epochs.at(-1);
+  if (!last) return {};
+  return { train_loss: last.trainLoss, ...(last.validationLoss !== undefined ? { test_loss: last.validationLoss } : {}) };
+}
+
+function describe(prepared: PreparedRun): string {
+  const { config, data, model } = prepared;
+  const t = config.training;
+  return (
+    `${config.model.model} (latent ${config.model.latent}, ${model.parameterCount().toLocaleString('en-US')} parameters) on ${t.dataset}: ` +
+    `${data.train.inputs.shape[0]} training and ${data.test.inputs.shape[0]} test samples, ${t.epochs} epochs, batch ${t.batch}, ${t.optimizer} lr ${t.lr}`
+  );
+}
+
+/** Whether the process that marked a run as running is alive on this machine (a killed one is not). */
+function isAliveHere(run: RunRecord): boolean {
+  if (run.pid === null || run.host !== hostname()) return run.pid !== null; // another machine: assume alive
+  try {
+    process.kill(run.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export type { EvaluationMetrics };

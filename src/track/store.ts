@@ -1,0 +1,276 @@
+// The run store: every run's record, metrics and artifacts in one workspace folder, the source of
+// truth for reports and comparisons. Layout: <dir>/runs.db (SQLite) and <dir>/artifacts/<run id>/.
+// Several processes may use one store at once: SQLite's locks order their writes.
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { ArgumentError } from '../tensor/errors.js';
+import { checkArtifactKind, checkArtifactName, runFolder, writeArtifactFile, type ArtifactSource } from './artifacts.js';
+import { openDatabase, storeError } from './database.js';
+import { AmbiguousRunIdError, RunNotFoundError, RunStoreError } from './errors.js';
+import { newRunId } from './ids.js';
+import { metricRecord, storedMetricRow, type MetricRecord, type MetricRow, type StoredMetricRow } from './metrics.js';
+import { artifactRecord, runRecord, runStatuses, type ArtifactRecord, type ArtifactRow, type RunRecord, type RunRow, type RunStatus } from './records.js';
+import { newRunColumns, parseRunFilter, runUpdateColumns, type NewRun, type RunFilter, type RunUpdate } from './run-input.js';
+
+export type { ArtifactRecord, ArtifactSource, MetricRecord, MetricRow, NewRun, RunFilter, RunRecord, RunStatus, RunUpdate };
+export { runStatuses };
+
+/** The store's folder when neither a path nor LATENTLAB_STORE is given, relative to the working directory. */
+export const defaultStoreDir = 'latentlab-runs';
+
+export interface OpenOptions {
+  /** Create the folder and database when missing (default); false makes a missing store an error. */
+  create?: boolean;
+}
+
+export class RunStore {
+  /** The store's folder, absolute. */
+  readonly dir: string;
+  /** Its SQLite database. */
+  readonly file: string;
+  readonly #db: Database.Database;
+  #insertMetric: Database.Statement<[string, StoredMetricRow]> | undefined;
+
+  /** Opens the store in `dir`, else $LATENTLAB_STORE, else ./latentlab-runs; migrates an older schema. */
+  static open(dir: string = process.env.LATENTLAB_STORE || defaultStoreDir, options: OpenOptions = {}): RunStore {
+    if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError('a run store path must be a non-empty string');
+    const folder = resolve(dir);
+    const file = join(folder, 'runs.db');
+    prepareFolder(folder, file, options.create ?? true);
+    return new RunStore(folder, file, openDatabase(file));
+  }
+
+  private constructor(dir: string, file: string, db: Database.Database) {
+    this.dir = dir;
+    this.file = file;
+    this.#db = db;
+  }
+
+  /** Records a new run with status 'running' and returns it. */
+  createRun(input: NewRun): RunRecord {
+    const now = new Date();
+    const columns = newRunColumns(input, now.toISOString());
+    const names = Object.keys(columns);
+    return this.#use((db) => {
+      const insert = db.prepare(`INSERT INTO runs (id, ${names.join(', ')}) VALUES (@id, ${names.map((name) => `@${name}`).join(', ')})`);
+      const exists = db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck();
+      const id = db
+        .transaction(() => {
+          // Two runs created in the same second share the id's time part; the write lock held
+          // from here to the insert makes the check for a free random part race-free.
+          let candidate = newRunId(now);
+          for (let attempt = 0; exists.get(candidate) !== undefined; attempt++) {
+            if (attempt === 100) throw new RunStoreError(`no free run id for ${now.toISOString()} in ${this.file}`);
+            candidate = newRunId(now);
+          }
+          insert.run({ id: candidate, ...columns });
+          return candidate;
+        })
+        .immediate();
+      return this.#runById(db, id)!;
+    });
+  }
+
+  /** The run with this id, or with the only id that starts with it (like git's short hashes). */
+  getRun(idOrPrefix: string): RunRecord {
+    if (typeof idOrPrefix !== 'string' || idOrPrefix.length === 0) throw new ArgumentError('a run id must be a non-empty string');
+    return this.#use((db) => {
+      const exact = this.#runById(db, idOrPrefix);
+      if (exact) return exact;
+      const ids = db.prepare('SELECT id FROM runs WHERE substr(id, 1, length(@prefix)) = @prefix ORDER BY id').pluck().all({ prefix: idOrPrefix }) as string[];
+      if (ids.length === 0) throw this.#notFound(idOrPrefix);
+      if (ids.length > 1) {
+        const shown = ids.length > 4 ? `${ids.slice(0, 3).join(', ')}, ...` : ids.join(', ');
+        throw new AmbiguousRunIdError(`run id '${idOrPrefix}' matches ${ids.length} runs in ${this.dir} (${shown}): give more of the id`);
+      }
+      return this.#runById(db, ids[0]!)!;
+    });
+  }
+
+  /** Runs, newest first (the later insert first where two share a millisecond). */
+  listRuns(filter: RunFilter = {}): RunRecord[] {
+    const { status, model, studyId, limit } = parseRunFilter(filter);
+    const conditions = [status && 'status = @status', model && 'model = @model', studyId && 'study_id = @studyId'].filter(Boolean);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const parameters = Object.fromEntries(Object.entries({ status, model, studyId, limit }).filter(([, value]) => value !== undefined));
+    const sql = `SELECT * FROM runs ${where} ORDER BY created_at DESC, rowid DESC ${limit ? 'LIMIT @limit' : ''}`;
+    return this.#use((db) => (db.prepare(sql).all(parameters) as RunRow[]).map(runRecord));
+  }
+
+  /** Marks a run running, finished, failed or interrupted (an error message for the last two). */
+  setStatus(id: string, status: RunStatus, options: { error?: string } = {}): RunRecord {
+    return this.updateRun(id, { status, error: options.error ?? null });
+  }
+
+  /** Changes some of a run's fields and returns the run as it is now. */
+  updateRun(id: string, update: RunUpdate): RunRecord {
+    const columns = runUpdateColumns(update, new Date().toISOString());
+    const names = Object.keys(columns);
+    return this.#use((db) =>
+      db
+        .transaction(() => {
+          this.#requireRun(db, id);
+          if (names.length > 0) db.prepare(`UPDATE runs SET ${names.map((name) => `${name} = @${name}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
+          return this.#runById(db, id)!;
+        })
+        .immediate(),
+    );
+  }
+
+  /** Removes a run: its record, metrics, artifact records and its folder of files. */
+  deleteRun(id: string): void {
+    this.#use((db) =>
+      db
+        .transaction(() => {
+          this.#requireRun(db, id);
+          db.prepare('DELETE FROM runs WHERE id = ?').run(id); // metrics and artifacts follow by ON DELETE CASCADE
+        })
+        .immediate(),
+    );
+    // After the commit: should this fail, files are left over, but no record points at a missing file.
+    rmSync(join(this.dir, runFolder(id)), { recursive: true, force: true });
+  }
+
+  /**
+   * Records metric rows in one transaction: all of them or, on an error, none. Each commit is
+   * durable once this returns, even if the process is killed right after (see database.ts).
+   */
+  logMetrics(id: string, rows: readonly MetricRow[]): void {
+    if (!Array.isArray(rows)) throw new ArgumentError('logMetrics takes an array of metric rows');
+    const now = Date.now();
+    const stored = rows.map((row) => storedMetricRow(row, now));
+    this.#use((db) => {
+      // Prepared once: the trainer logs through it every few steps.
+      const insert = (this.#insertMetric ??= db.prepare(
+        `INSERT INTO metrics (run, key, step, epoch, value, time) VALUES (?, @key, @step, @epoch, @value, @time)
+         ON CONFLICT (run, key, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value, time = excluded.time`,
+      ));
+      db.transaction(() => {
+        this.#requireRun(db, id);
+        for (const row of stored) insert.run(id, row);
+      }).immediate();
+    });
+  }
+
+  /** A run's metric rows, by key then step; only those of `key` if given. */
+  metrics(id: string, key?: string): MetricRecord[] {
+    return this.#use((db) => {
+      this.#requireRun(db, id);
+      const rows = (
+        key === undefined
+          ? db.prepare('SELECT key, step, epoch, value, time FROM metrics WHERE run = ? ORDER BY key, step').all(id)
+          : db.prepare('SELECT key, step, epoch, value, time FROM metrics WHERE run = ? AND key = ? ORDER BY step').all(id, key)
+      ) as StoredMetricRow[];
+      return rows.map(metricRecord);
+    });
+  }
+
+  /** The value at the last step of each of a run's metric keys (NaN where that value was not finite). */
+  finalMetrics(id: string): Record<string, number> {
+    return this.#use((db) => {
+      this.#requireRun(db, id);
+      // With max(), SQLite takes the other bare columns from the row holding the maximum.
+      const rows = db.prepare('SELECT key, value, max(step) FROM metrics WHERE run = ? GROUP BY key ORDER BY key').all(id) as { key: string; value: number | null }[];
+      return Object.fromEntries(rows.map(({ key, value }) => [key, value ?? Number.NaN]));
+    });
+  }
+
+  /**
+   * Writes a file into the run's folder (atomically: a reader never sees half a file) and records
+   * it with its sha256. `name` is a path inside the folder; adding a name again replaces the file.
+   */
+  addArtifact(id: string, kind: string, name: string, source: ArtifactSource): ArtifactRecord {
+    checkArtifactKind(kind);
+    const path = posix.join(runFolder(id), checkArtifactName(name));
+    this.#use((db) => this.#requireRun(db, id));
+    const written = writeArtifactFile(join(this.dir, path), source);
+    return this.#use((db) =>
+      db
+        .transaction(() => {
+          this.#requireRun(db, id);
+          db.prepare(
+            `INSERT INTO artifacts (run, kind, path, sha256, bytes, created_at) VALUES (@run, @kind, @path, @sha256, @bytes, @created_at)
+             ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, sha256 = excluded.sha256, bytes = excluded.bytes, created_at = excluded.created_at`,
+          ).run({ run: id, kind, path, ...written, created_at: new Date().toISOString() });
+          return artifactRecord(db.prepare('SELECT * FROM artifacts WHERE path = ?').get(path) as ArtifactRow);
+        })
+        .immediate(),
+    );
+  }
+
+  /** A run's artifacts in the order they were first added; only those of `kind` if given. */
+  artifacts(id: string, kind?: string): ArtifactRecord[] {
+    return this.#use((db) => {
+      this.#requireRun(db, id);
+      const rows = (
+        kind === undefined
+          ? db.prepare('SELECT * FROM artifacts WHERE run = ? ORDER BY rowid').all(id)
+          : db.prepare('SELECT * FROM artifacts WHERE run = ? AND kind = ? ORDER BY rowid').all(id, kind)
+      ) as ArtifactRow[];
+      return rows.map(artifactRecord);
+    });
+  }
+
+  /** The absolute path of an artifact's file. */
+  artifactPath(artifact: ArtifactRecord): string {
+    return join(this.dir, artifact.path);
+  }
+
+  /** The absolute path of a run's folder (which exists once something is written into it). */
+  runDir(id: string): string {
+    this.#use((db) => this.#requireRun(db, id));
+    return join(this.dir, runFolder(id));
+  }
+
+  /** Closes the database; further calls throw. Closing twice is harmless. */
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Runs `action` on the open database, with SQLite's errors turned into RunStoreErrors. */
+  #use<T>(action: (db: Database.Database) => T): T {
+    if (!this.#db.open) throw new RunStoreError(`the run store ${this.dir} is closed`);
+    try {
+      return action(this.#db);
+    } catch (error) {
+      throw storeError(error, this.file);
+    }
+  }
+
+  #runById(db: Database.Database, id: string): RunRecord | undefined {
+    const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row && runRecord(row);
+  }
+
+  #requireRun(db: Database.Database, id: string): void {
+    if (typeof id !== 'string' || db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id) === undefined) throw this.#notFound(id);
+  }
+
+  #notFound(id: string): RunNotFoundError {
+    return new RunNotFoundError(`no run '${id}' in ${this.dir}: \`latentlab runs\` lists them`);
+  }
+}
+
+/** Makes sure `folder` is a folder (creating it if allowed) before SQLite gets to see it. */
+function prepareFolder(folder: string, file: string, create: boolean): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RunStoreError(`cannot open the run store ${folder}: ${(error as Error).message}`, { cause: error });
+    if (!create) throw missingStore(folder);
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (cause) {
+      throw new RunStoreError(`cannot create the run store ${folder}: ${(cause as Error).message}`, { cause });
+    }
+    return;
+  }
+  if (!isFolder) throw new RunStoreError(`${folder} is not a folder: a run store is a folder holding runs.db; choose another with --store or LATENTLAB_STORE`);
+  if (!create && !existsSync(file)) throw missingStore(folder);
+}
+
+function missingStore(folder: string): RunStoreError {
+  return new RunStoreError(`no run store in ${folder}: train a model first, or choose the store with --store or LATENTLAB_STORE`);
+}

