@@ -6,3 +6,8 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';
 export * as train from './train/index.js';
+export * as reduce from './reduce/index.js';
+export * as analysis from './analysis/index.js';
+export * as track from './track/index.js';
+export * as report from './report/index.js';
+export * as runs from './runs/index.js';

@@ -1,7 +1,7 @@
 // Argument parsers and options shared by the commands, so that every command reads numbers,
 // lists and the run store's location the same way and rejects bad values with the same words.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { RunStore } from '../track/store.js';
+import { RunStore, defaultStoreDir } from '../track/store.js';
 
 export function positiveInteger(value: string): number {
   const number = Number(value);
@@ -41,15 +41,13 @@ export function integerPair(value: string): [number, number] {
   return [Number(parts[0]), Number(parts[1])];
 }
 
-export const defaultStoreDir = 'latentlab-runs';
-
 /** --store <dir>: the run store, else $LATENTLAB_STORE, else ./latentlab-runs. */
 export function storeOption(): Option {
   return new Option('--store <dir>', `run store folder (default: $LATENTLAB_STORE or ./${defaultStoreDir})`);
 }
 
 export function openStore(options: { store?: string }): RunStore {
-  return RunStore.open(options.store ?? process.env.LATENTLAB_STORE ?? defaultStoreDir);
+  return RunStore.open(options.store); // undefined: $LATENTLAB_STORE, else ./latentlab-runs
 }
 
 /** Runs `action` with the store open, and closes it however the action ends. */

@@ -8,8 +8,17 @@ import { examples, positiveInteger, storeOption, withStore } from './options.js'
 import { formatTable } from './table.js';
 
 export function runsCommand(): Command {
-  const runs = new Command('runs')
-    .description('list, show, compare and remove recorded runs')
+  const runs = new Command('runs').description('list, show, compare and remove recorded runs');
+  runs.addCommand(listCommand(), { isDefault: true });
+  runs.addCommand(showCommand());
+  runs.addCommand(compareCommand());
+  runs.addCommand(removeCommand());
+  return examples(runs, ['latentlab runs', 'latentlab runs --status finished --json', 'latentlab runs show 20261123', 'latentlab runs compare 20261123-1425 20261123-1431', 'latentlab runs rm 20261123-1425']);
+}
+
+function listCommand(): Command {
+  const command = new Command('list')
+    .description('the recorded runs, newest first (the default of `latentlab runs`)')
     .addOption(storeOption())
     .option('--status <status>', 'only runs with this status (running, finished, failed, interrupted)')
     .option('--model <name>', 'only runs of this model')
@@ -35,10 +44,7 @@ export function runsCommand(): Command {
         );
       });
     });
-  runs.addCommand(showCommand());
-  runs.addCommand(compareCommand());
-  runs.addCommand(removeCommand());
-  return examples(runs, ['latentlab runs', 'latentlab runs --status finished --json', 'latentlab runs show 20261123', 'latentlab runs compare 20261123-1425 20261123-1431', 'latentlab runs rm 20261123-1425']);
+  return examples(command, ['latentlab runs', 'latentlab runs list --model vae --limit 5']);
 }
 
 function showCommand(): Command {

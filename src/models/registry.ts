@@ -20,7 +20,8 @@ import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefau
 export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae'] as const;
 export type ModelName = (typeof modelNames)[number];
 
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).describe(`one of ${values.join(', ')}`);
+// An optional choice; `describe` comes last because wrapping a schema drops its description.
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().describe(`one of ${values.join(', ')}`);
 // A string option in the short syntax of regularizers.ts, failing with that parser's message.
 const spec = (parse: (text: string) => unknown) =>
   z.string().superRefine((text, context) => {
@@ -33,15 +34,15 @@ const spec = (parse: (text: string) => unknown) =>
 
 /** The options of every family; `describe` holds what a bad value's message says is expected. */
 export const modelConfigSchema = z.strictObject({
-  model: oneOf(modelNames),
+  model: z.enum(modelNames),
   latent: z.number().int().positive().describe('a positive integer'),
   /** Hidden widths of the MLP models' encoders, first to last; decoders mirror them. */
   hidden: z.array(z.number().int().positive()).min(1).optional().describe('a non-empty list of positive integers'),
-  activation: oneOf(activationNames).optional(),
-  outputActivation: oneOf(['sigmoid', 'identity']).optional(),
+  activation: oneOf(activationNames),
+  outputActivation: oneOf(['sigmoid', 'identity']),
   batchNorm: z.boolean().optional().describe('true or false'),
   dropout: z.number().min(0).lt(1).optional().describe('a number in [0, 1)'),
-  upsample: oneOf(['deconv', 'nearest', 'bilinear']).optional(),
+  upsample: oneOf(['deconv', 'nearest', 'bilinear']),
   /** 'gaussian:<std>' or 'mask:<fraction>'. */
   denoise: spec(parseDenoise).optional(),
   /** 'l1:<weight>' or 'kl:<target>[:<weight>]'. */
@@ -49,10 +50,10 @@ export const modelConfigSchema = z.strictObject({
   tied: z.boolean().optional().describe('true or false'),
   beta: z.number().min(0).finite().optional().describe('a non-negative number'),
   conditional: z.boolean().optional().describe('true or false'),
-  decoder: oneOf(['bernoulli', 'gaussian']).optional(),
+  decoder: oneOf(['bernoulli', 'gaussian']),
   /** σ of the Gaussian decoder. */
   decoderStd: z.number().positive().finite().optional().describe('a positive number'),
-  reconstruction: oneOf(reconstructionLosses).optional(),
+  reconstruction: oneOf(reconstructionLosses),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;

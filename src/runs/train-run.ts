@@ -13,7 +13,7 @@ import type { RunStore, RunRecord } from '../track/store.js';
 import { MetricsWriter } from '../track/metrics-writer.js';
 import { flattenRunConfig, parseRunConfig, type RunConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './setup.js';
-import { evaluateAutoencoder, type EvaluationMetrics } from './evaluate.js';
+import { evaluateAutoencoder } from './evaluate.js';
 import { runVersions } from './versions.js';
 
 export interface RunOptions {
@@ -109,24 +109,26 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       log(`run ${run.id}: ${describe(prepared)}`);
     }
     const result = await trainer.fit();
-    metrics.flush();
+    metrics.close(); // the rest is written directly
     if (result.reason === 'interrupted') {
       store.updateRun(run.id, { status: 'interrupted', pid: null });
       log(`interrupted after ${result.steps} steps (epoch ${result.epochs} complete); continue with: latentlab resume ${run.id}`);
       return { runId: run.id, status: 'interrupted', epochs: result.epochs, steps: result.steps, metrics: lastLosses(result) };
     }
     const evaluation = evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 });
-    metrics.add(Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
-    metrics.flush();
+    store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
     store.updateRun(run.id, { status: 'finished', pid: null });
     return { runId: run.id, status: 'finished', epochs: result.epochs, steps: result.steps, metrics: { ...lastLosses(result), ...evaluation } };
   } catch (error) {
-    metrics.flush();
-    store.updateRun(run.id, { status: 'failed', pid: null, error: error instanceof Error ? error.message : String(error) });
+    // Best effort: if the store itself is what failed, these throw too, and the first error is the one to report.
+    try {
+      metrics.close();
+      store.updateRun(run.id, { status: 'failed', pid: null, error: error instanceof Error ? error.message : String(error) });
+    } catch {
+      /* the original error below says what went wrong */
+    }
     throw error;
-  } finally {
-    metrics.close();
   }
 }
 
@@ -179,4 +181,3 @@ function isAliveHere(run: RunRecord): boolean {
   }
 }
 
-export type { EvaluationMetrics };

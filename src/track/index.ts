@@ -3,4 +3,3 @@ export { RunStore, defaultStoreDir, runStatuses } from './store.js';
 export type { ArtifactRecord, ArtifactSource, MetricRecord, MetricRow, NewRun, OpenOptions, RunFilter, RunRecord, RunStatus, RunUpdate } from './store.js';
 export { MetricsWriter, type MetricsWriterOptions } from './metrics-writer.js';
 export { AmbiguousRunIdError, RunNotFoundError, RunStoreError } from './errors.js';
-export { migrations, type Migration } from './migrations.js';

@@ -1,7 +1,6 @@
 // Opens local pages in Debian's headless Chromium (driven by playwright-core) with the network
 // cut off, and inspects what the browser actually drew: chart paths, decoded images, console
 // errors, and any request that was not for a file: or data: URL (each one blocked and recorded).
-// The callbacks given to page.evaluate run in the page, hence the DOM types.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';

@@ -1,0 +1,78 @@
+// The report of real runs (a conditional VAE and an MLP autoencoder trained for a few steps on
+// MNIST digits, recorded in a temporary store), opened in headless Chromium with the network
+// cut off: every chart draws its marks and every image decodes at the size it was written.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { RunStore } from '../../src/track/store.js';
+import { parseRunConfig } from '../../src/runs/config.js';
+import { trainRun } from '../../src/runs/train-run.js';
+import { writeRunReport } from '../../src/runs/report.js';
+import { launchBrowser, openOffline } from '../helpers/browser.js';
+import { temporaryDir } from '../cli/helpers.js';
+
+const data = { dataset: 'mnist', trainLimit: 256, testLimit: 300, batch: 64, epochs: 2 };
+
+describe('run report', () => {
+  const { dir, cleanup } = temporaryDir('latentlab-report-');
+  let store: RunStore;
+  let browser: Browser;
+  const ids: string[] = [];
+
+  before(async () => {
+    store = RunStore.open(join(dir, 'store'));
+    for (const model of [{ model: 'vae', latent: 2, conditional: true, hidden: [64] }, { model: 'mlp-ae', latent: 6, hidden: [64] }]) {
+      const outcome = await trainRun(store, parseRunConfig({ ...model, ...data }), { progress: 'none', log: () => {} });
+      ids.push(outcome.runId);
+    }
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    store?.close();
+    cleanup();
+  });
+
+  test('one run: loss curves, latent map, correlations and KL bars drawn; reconstructions, interpolations and samples decoded', async () => {
+    const path = await writeRunReport(store, [ids[0]!], join(dir, 'vae'));
+    const html = readFileSync(path, 'utf8');
+    for (const heading of ['Loss curves', 'reconstructions and interpolations', 'latent space', 'generative model', 'model and timings']) {
+      assert.ok(html.includes(heading), `section '${heading}' missing`);
+    }
+    const page = await openOffline(browser, path);
+    try {
+      const marks = await page.svgPathCounts();
+      // line chart, latent scatter, correlation heatmap, KL bar chart: each draws something
+      assert.equal(marks.length, 4, `charts: ${JSON.stringify(marks)}`);
+      assert.ok(marks.every((count) => count > 0), `a chart drew nothing: ${JSON.stringify(marks)}`);
+      const images = await page.images();
+      // reconstructions (2 rows), 4 interpolation strips, prior samples (4 rows of 10)
+      assert.equal(images.length, 6);
+      for (const image of images) {
+        assert.ok(image.decoded && image.complete, `image ${image.source} did not decode`);
+        assert.ok(image.naturalWidth >= 10 * 56, `image narrower than 10 digits at 2x: ${image.naturalWidth}`);
+      }
+      assert.deepEqual(images.map((image) => Math.round(image.naturalHeight / 56)), [2, 1, 1, 1, 1, 4]);
+      assert.deepEqual(page.consoleErrors, []);
+      assert.deepEqual(page.externalRequests, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('two runs: loss curves overlaid (a train and a test line per run) and their parameters compared', async () => {
+    const path = await writeRunReport(store, ids, join(dir, 'both'), { logScale: true });
+    const html = readFileSync(path, 'utf8');
+    assert.ok(html.includes('Parameters that differ'));
+    const page = await openOffline(browser, path);
+    try {
+      const lines = await page.svgPathCounts('path[aria-roledescription="line mark"], .mark-line path');
+      assert.ok(lines[0]! >= 4, `expected 4 loss lines in the first chart, got ${lines[0]}`);
+      assert.deepEqual(page.consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
