@@ -40,10 +40,12 @@ export interface RandomizedSvdOptions {
  * sharpen it by power iterations, and take the exact SVD of a projected onto it. Signs follow
  * svdFlip. Wide matrices are processed transposed (fewer rows in the range basis), as in sklearn.
  *
- * Every power iteration is re-orthonormalised by QR. sklearn's default normalises by LU
- * (cheaper, slightly less accurate); libtorch's LU returns a dense m×m permutation, and QR's
- * cost is a fraction of the products with a, so QR it is. In exact arithmetic all normalisers
- * span the same subspace, so results agree with sklearn's to rounding where it converges.
+ * Each power iteration multiplies by aᵀa and re-orthonormalises the [min(m, n), l] product by
+ * QR. sklearn normalises after both products, by LU from its third iteration on; here the tall
+ * [max(m, n), l] factorisation, the costliest step after the products themselves, happens once
+ * at the end. Skipping it in between costs accuracy only in directions whose σ²/σ₁² is below
+ * float64's 1e-16, far beneath any component worth keeping, and the subspace is the same in
+ * exact arithmetic, so results agree with sklearn's to rounding wherever it converges.
  */
 export function randomizedSvd(a: Tensor, rank: number, options: RandomizedSvdOptions = {}): Svd {
   const { nOversamples = 10, nIter = 'auto', seed = 0 } = options;
@@ -65,13 +67,14 @@ export function randomizedSvd(a: Tensor, rank: number, options: RandomizedSvdOpt
   });
 }
 
-// An orthonormal [M, size] basis approximating the range of matrix (Halko et al. Algorithm 4.4).
+// An orthonormal [M, size] basis approximating the range of matrix [M, N], M ≥ N (Halko et al.
+// Algorithm 4.4, normalised once per iteration).
 function rangeFinder(matrix: Tensor, size: number, iterations: number, seed: number): Tensor {
   const columns = matrix.shape[1]!;
   let q = tensor(gaussians(columns * size, seed), { shape: [columns, size], dtype: matrix.dtype, device: matrix.device });
   for (let i = 0; i < iterations; i++) {
     // One scope per iteration, so that only the current basis outlives it.
-    const next: Tensor = tidy(() => linalg.qr(matrix.T.matmul(linalg.qr(matrix.matmul(q)).Q)).Q);
+    const next: Tensor = tidy(() => linalg.qr(matrix.T.matmul(matrix.matmul(q))).Q); // [N, size]
     q.dispose();
     q = next;
   }
