@@ -31,6 +31,7 @@ export function trainCommand(): Command {
     .option('--beta <b>', 'weight of the KL term (beta-VAE)', nonNegativeNumber)
     .option('--conditional', 'condition encoder and decoder on the class label (CVAE)')
     .option('--decoder <kind>', 'VAE likelihood: bernoulli or gaussian')
+    .option('--decoder-std <sigma>', 'standard deviation of the gaussian decoder', positiveNumber)
     .option('--loss <kind>', 'reconstruction loss of AEs: mse, bce or half-sse')
     .option('--epochs <n>', `training epochs (default ${trainingDefaults.epochs})`, positiveInteger)
     .option('--batch <n>', `batch size (default ${trainingDefaults.batch})`, positiveInteger)

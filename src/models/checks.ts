@@ -1,5 +1,5 @@
-// Argument checks shared by the model families: sizes at construction, batch shapes and class
-// labels at every call, each failing with a message that says what was expected.
+// Argument checks shared by the model families (sizes at construction, batch shapes and class
+// labels at every call, each failing with a message that says what was expected), and sampleSize.
 import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 

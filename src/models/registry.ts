@@ -23,7 +23,7 @@ export type ModelName = (typeof modelNames)[number];
 // An optional choice; `describe` comes last because wrapping a schema drops its description.
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().describe(`one of ${values.join(', ')}`);
 // A string option in the short syntax of regularizers.ts, failing with that parser's message.
-const spec = (parse: (text: string) => unknown) =>
+const shortSyntax = (parse: (text: string) => unknown) =>
   z.string().superRefine((text, context) => {
     try {
       parse(text);
@@ -43,10 +43,8 @@ export const modelConfigSchema = z.strictObject({
   batchNorm: z.boolean().optional().describe('true or false'),
   dropout: z.number().min(0).lt(1).optional().describe('a number in [0, 1)'),
   upsample: oneOf(['deconv', 'nearest', 'bilinear']),
-  /** 'gaussian:<std>' or 'mask:<fraction>'. */
-  denoise: spec(parseDenoise).optional(),
-  /** 'l1:<weight>' or 'kl:<target>[:<weight>]'. */
-  sparse: spec(parseSparse).optional(),
+  denoise: shortSyntax(parseDenoise).optional().describe('a string like gaussian:0.3 or mask:0.25'),
+  sparse: shortSyntax(parseSparse).optional().describe('a string like l1:1e-3 or kl:0.05'),
   tied: z.boolean().optional().describe('true or false'),
   beta: z.number().min(0).finite().optional().describe('a non-negative number'),
   conditional: z.boolean().optional().describe('true or false'),

@@ -93,10 +93,7 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
 
   /** [N, latent] → [N, ...inputShape]: Bernoulli probabilities or Gaussian means. */
   decode(z: Tensor, labels?: Tensor): Tensor {
-    return tidy(() => {
-      const output = this.#decoderOutput(z, this.#condition(labels, z));
-      return this.likelihood === 'bernoulli' || this.outputActivation === 'sigmoid' ? output.sigmoid() : output;
-    });
+    return tidy(() => this.#mean(this.#decoderOutput(z, this.#condition(labels, z))));
   }
 
   /** Decodes the posterior mean: deterministic. */
@@ -173,10 +170,14 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
   // log p(x|z) per sample, [N], from the decoder network's output.
   #logLikelihood(x: Tensor, output: Tensor): Tensor {
     if (this.likelihood === 'bernoulli') return F.binaryCrossEntropyWithLogits(output, x, { reduction: 'none' }).flatten(1).sum({ dim: 1 }).neg();
-    const mean = this.outputActivation === 'sigmoid' ? output.sigmoid() : output;
     const variance = this.decoderStd ** 2;
     const constant = 0.5 * sampleSize(this.inputShape) * Math.log(2 * Math.PI * variance);
-    return x.sub(mean).square().flatten(1).sum({ dim: 1 }).div(-2 * variance).sub(constant);
+    return x.sub(this.#mean(output)).square().flatten(1).sum({ dim: 1 }).div(-2 * variance).sub(constant);
+  }
+
+  // The decoder's mean in the data range: probabilities (a Bernoulli decoder's outputActivation is always sigmoid) or Gaussian means.
+  #mean(output: Tensor): Tensor {
+    return this.outputActivation === 'sigmoid' ? output.sigmoid() : output;
   }
 
   #posterior(x: Tensor, condition: Tensor | null): { mu: Tensor; logvar: Tensor } {

@@ -63,6 +63,7 @@ describe('parseModelConfig', () => {
     [{ model: 'mlp-ae', reconstruction: 'l2' }, "reconstruction must be one of mse, bce, half-sse, got 'l2'"],
     [{ model: 'mlp-ae', denoise: 'x' }, "--denoise expects gaussian:<std> (std > 0) or mask:<fraction> (0 < fraction < 1), got 'x'"],
     [{ model: 'conv-ae', sparse: 'l1' }, "--sparse expects l1:<weight> or kl:<target activation>[:<weight>] (0 < target < 1, weight > 0), got 'l1'"],
+    [{ model: 'shallow-ae', denoise: 0.3 }, 'denoise must be a string like gaussian:0.3 or mask:0.25, got 0.3'],
     [{ model: 'mlp-ae', lattent: 3 }, `unknown option 'lattent': mlp-ae takes ${options}`],
     [{ model: 'conv-ae', tied: true }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
