@@ -4,7 +4,7 @@
 import { tensor, randn } from '../tensor/creation.js';
 import { where } from '../tensor/combine.js';
 import { ArgumentError } from '../tensor/errors.js';
-import { seededRandom } from '../tensor/random.js';
+import { seededGaussians } from '../tensor/random.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from './functional.js';
@@ -166,19 +166,6 @@ export function slicedWasserstein(x: Tensor, y: Tensor, options: SlicedWasserste
   });
 }
 
-// Box–Muller over seededRandom: a local stream, so a seeded call leaves libtorch's generator alone.
-function seededGaussians(count: number, seed: number): Float64Array {
-  const random = seededRandom(seed);
-  const uniform = () => 1 - random(); // in (0, 1]: log(0) never happens
-  const values = new Float64Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(uniform()));
-    const angle = 2 * Math.PI * uniform();
-    values[i] = radius * Math.cos(angle);
-    if (i + 1 < count) values[i + 1] = radius * Math.sin(angle);
-  }
-  return values;
-}
 
 // ---- divergences between probability vectors ----------------------------------------------
 export interface JensenShannonOptions {

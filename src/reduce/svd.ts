@@ -1,7 +1,7 @@
 // Truncated SVDs for the linear reductions: scikit-learn's sign convention (svd_flip) and the
 // randomized SVD of Halko, Martinsson & Tropp (2011), "Finding structure with randomness".
 import { linalg, tensor, tidy, type Tensor } from '../tensor/index.js';
-import { seededRandom } from '../tensor/random.js';
+import { seededGaussians } from '../tensor/random.js';
 
 export interface Svd {
   /** Left singular vectors in columns, [m, k]. */
@@ -71,7 +71,7 @@ export function randomizedSvd(a: Tensor, rank: number, options: RandomizedSvdOpt
 // Algorithm 4.4, normalised once per iteration).
 function rangeFinder(matrix: Tensor, size: number, iterations: number, seed: number): Tensor {
   const columns = matrix.shape[1]!;
-  let q = tensor(gaussians(columns * size, seed), { shape: [columns, size], dtype: matrix.dtype, device: matrix.device });
+  let q = tensor(seededGaussians(columns * size, seed), { shape: [columns, size], dtype: matrix.dtype, device: matrix.device });
   for (let i = 0; i < iterations; i++) {
     // One scope per iteration, so that only the current basis outlives it.
     const next: Tensor = tidy(() => linalg.qr(matrix.T.matmul(matrix.matmul(q))).Q); // [N, size]
@@ -83,16 +83,3 @@ function rangeFinder(matrix: Tensor, size: number, iterations: number, seed: num
   return basis;
 }
 
-// Box–Muller over seededRandom: a local stream, so a seeded fit leaves libtorch's generator alone.
-function gaussians(count: number, seed: number): Float64Array {
-  const random = seededRandom(seed);
-  const uniform = () => 1 - random(); // in (0, 1]: log(0) never happens
-  const values = new Float64Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(uniform()));
-    const angle = 2 * Math.PI * uniform();
-    values[i] = radius * Math.cos(angle);
-    if (i + 1 < count) values[i + 1] = radius * Math.sin(angle);
-  }
-  return values;
-}

@@ -32,3 +32,20 @@ export function permutation(n: number, random: () => number): Int32Array {
   }
   return order;
 }
+
+/**
+ * `count` standard normal draws by Box–Muller over seededRandom(seed): a local stream, so seeded
+ * projections and sketches leave libtorch's generator (and so the rest of a run) alone.
+ */
+export function seededGaussians(count: number, seed: number): Float64Array {
+  const random = seededRandom(seed);
+  const uniform = () => 1 - random(); // in (0, 1]: log(0) never happens
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(uniform()));
+    const angle = 2 * Math.PI * uniform();
+    values[i] = radius * Math.cos(angle);
+    if (i + 1 < count) values[i + 1] = radius * Math.sin(angle);
+  }
+  return values;
+}
