@@ -1,11 +1,13 @@
 // A tracked training run: the Trainer, wired to the run store. Every epoch's losses are committed
 // to the store before its checkpoint is written, so a crash never loses a recorded epoch; an
 // interrupted (Ctrl-C) or killed run continues from its last checkpoint with resumeRun().
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { encodeSafetensors } from '../tensor/serialize.js';
 import { LatentlabError } from '../tensor/errors.js';
 import { Trainer } from '../train/trainer.js';
+import { lastCheckpointName, previousCheckpointName } from '../train/checkpoint.js';
 import type { ProgressMode } from '../train/progress.js';
 import type { EpochMetrics, LogMetrics } from '../train/metrics.js';
 import type { TrainResult } from '../train/callbacks.js';
@@ -15,6 +17,7 @@ import { flattenRunConfig, parseRunConfig, type RunConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from './evaluate.js';
 import { runVersions } from './versions.js';
+import { isRunProcessAlive } from './liveness.js';
 
 export interface RunOptions {
   /** 'auto' by default: a bar on a terminal, lines otherwise. */
@@ -24,6 +27,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Status lines (what is trained on what); standard error by default. */
   log?: (line: string) => void;
+  /** Records the run as part of this study (trainRun only). */
+  studyId?: string;
 }
 
 export interface RunOutcome {
@@ -46,6 +51,7 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
       config: flattenRunConfig(config),
       seed: config.training.seed,
       versions: runVersions(),
+      studyId: options.studyId ?? null,
     });
     return await execute(store, run, prepared, options, false);
   } finally {
@@ -57,7 +63,7 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
 export async function resumeRun(store: RunStore, id: string, options: RunOptions = {}): Promise<RunOutcome> {
   const run = store.getRun(id);
   if (run.status === 'finished') throw new LatentlabError(`run ${run.id} has finished already: nothing to resume`);
-  if (run.status === 'running' && isAliveHere(run)) {
+  if (run.status === 'running' && isRunProcessAlive(run)) {
     throw new LatentlabError(`run ${run.id} is still training (process ${run.pid} on ${run.host}): stop it with Ctrl-C first`);
   }
   const prepared = prepareRun(parseRunConfig(run.config));
@@ -102,10 +108,11 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     ],
   });
   try {
-    if (resume) {
+    if (resume && hasCheckpoint(checkpointDir(store, run.id))) {
       trainer.resume();
       log(`resuming run ${run.id} at epoch ${trainer.epoch + 1} of ${config.training.epochs} (step ${trainer.step})`);
     } else {
+      // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
       log(`run ${run.id}: ${describe(prepared)}`);
     }
     const result = await trainer.fit();
@@ -130,6 +137,10 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     }
     throw error;
   }
+}
+
+function hasCheckpoint(dir: string): boolean {
+  return [lastCheckpointName, previousCheckpointName].some((name) => existsSync(join(dir, name)));
 }
 
 function stepRows(step: LogMetrics) {
@@ -168,16 +179,5 @@ function describe(prepared: PreparedRun): string {
     `${config.model.model} (latent ${config.model.latent}, ${model.parameterCount().toLocaleString('en-US')} parameters) on ${t.dataset}: ` +
     `${data.train.inputs.shape[0]} training and ${data.test.inputs.shape[0]} test samples, ${t.epochs} epochs, batch ${t.batch}, ${t.optimizer} lr ${t.lr}`
   );
-}
-
-/** Whether the process that marked a run as running is alive on this machine (a killed one is not). */
-function isAliveHere(run: RunRecord): boolean {
-  if (run.pid === null || run.host !== hostname()) return run.pid !== null; // another machine: assume alive
-  try {
-    process.kill(run.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 

@@ -1,0 +1,165 @@
+// Training and testing a classifier through the Trainer, for the studies that rank optimizers or
+// representations by test accuracy. A run whose loss turns NaN comes back marked diverged, not thrown.
+import { noGrad } from '../tensor/autograd.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import * as F from '../nn/functional.js';
+import type { Module } from '../nn/module.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '../optim/index.js';
+import { DataLoader, type Batch, type TensorDataset } from '../data/loader.js';
+import { NonFiniteLossError } from '../train/errors.js';
+import type { LossOutput } from '../train/loss.js';
+import { Trainer } from '../train/trainer.js';
+import type { OptimizerName } from '../runs/config.js';
+
+/** Cross-entropy to minimise, with the batch's accuracy recorded beside it as a term. */
+export function classificationLoss(model: Module, batch: Batch): LossOutput {
+  if (!batch.targets) throw new ArgumentError('a classifier trains on labelled data: the batch has no targets');
+  const logits = model.forward(batch.inputs); // [N, classes]
+  return { total: F.crossEntropy(logits, batch.targets), accuracy: logits.argmax(1).eq(batch.targets).float().mean() };
+}
+
+/** Mean cross-entropy and accuracy over `loader`, in eval mode; the model's mode is restored after. */
+export function evaluateClassifier(model: Module, loader: DataLoader): { loss: number; accuracy: number } {
+  const wasTraining = model.training;
+  model.eval();
+  let [samples, lossSum, correct] = [0, 0, 0];
+  try {
+    noGrad(() => {
+      for (const batch of loader) {
+        try {
+          const n = batch.inputs.shape[0]!;
+          const { loss, accuracy } = tidy(() => {
+            const terms = classificationLoss(model, batch) as { total: Tensor; accuracy: Tensor };
+            return { loss: terms.total.item(), accuracy: terms.accuracy.item() };
+          });
+          samples += n;
+          lossSum += loss * n;
+          correct += accuracy * n;
+        } finally {
+          batch.dispose();
+        }
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  return { loss: lossSum / samples, accuracy: correct / samples };
+}
+
+/** The optimizers of the run configuration (src/runs/config.ts) over a given parameter list. */
+function createOptimizer(name: OptimizerName, params: Tensor[], options: { lr: number; momentum?: number }): Optimizer<{ lr: number }> {
+  const { lr, momentum = 0 } = options;
+  switch (name) {
+    case 'adam':
+      return new Adam(params, { lr });
+    case 'adamw':
+      return new AdamW(params, { lr });
+    case 'sgd':
+      return new SGD(params, { lr, momentum });
+    case 'rmsprop':
+      return new RMSprop(params, { lr, momentum });
+    case 'adagrad':
+      return new Adagrad(params, { lr });
+  }
+}
+
+export interface ClassifierEpoch {
+  epoch: number;
+  /** Optimizer steps by the end of the epoch. */
+  step: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  /** With testEveryEpoch only. */
+  testLoss?: number;
+  testAccuracy?: number;
+}
+
+export interface ClassifierOptimizer {
+  name: OptimizerName;
+  lr: number;
+  /** SGD and RMSProp momentum. */
+  momentum?: number;
+}
+
+export interface TrainClassifierOptions {
+  /** Initialised already (seed it before building it). */
+  model: Module;
+  /** What the optimizer updates: all of the model's parameters, or the head's alone. */
+  parameters: Tensor[];
+  optimizer: ClassifierOptimizer;
+  train: TensorDataset;
+  test: TensorDataset;
+  /** Capped at the number of training samples, so that a 10-example set is one full batch. */
+  batch: number;
+  /** Data order and the generator (dropout). */
+  seed: number;
+  /** At least one of epochs and steps: steps suit tiny training sets, where an epoch is a single step. */
+  epochs?: number;
+  steps?: number;
+  /** Test after every epoch, for onEpoch; otherwise only once at the end. */
+  testEveryEpoch?: boolean;
+  onEpoch?(epoch: ClassifierEpoch): void;
+}
+
+export interface ClassifierOutcome {
+  /** Mean over the last epoch (its part before stopping, for a step budget); the non-finite value where it diverged. */
+  trainLoss: number;
+  testLoss: number;
+  /** Of the final weights; of the last weights before the bad step where it diverged. */
+  testAccuracy: number;
+  /** Where it diverged: the epoch, and the step whose loss (or, after an epoch, whose test loss) was not finite. */
+  divergence?: { epoch: number; step: number };
+}
+
+/** Trains `model` with cross-entropy until its epoch or step budget is spent (or it diverges), then tests it. */
+export async function trainClassifier(options: TrainClassifierOptions): Promise<ClassifierOutcome> {
+  const { model, train, test, seed, onEpoch } = options;
+  const optimizer = createOptimizer(options.optimizer.name, options.parameters, options.optimizer);
+  const trainLoader = new DataLoader(train, { batchSize: Math.min(options.batch, train.inputs.shape[0]!), shuffle: true, seed });
+  const testLoader = new DataLoader(test, { batchSize: 500 });
+  const trainer = new Trainer({
+    model,
+    optimizer,
+    loss: classificationLoss,
+    train: trainLoader,
+    ...(options.testEveryEpoch ? { validation: testLoader } : {}),
+    ...(options.epochs !== undefined ? { maxEpochs: options.epochs } : {}),
+    ...(options.steps !== undefined ? { maxSteps: options.steps } : {}),
+    seed,
+    progress: 'none',
+    callbacks: [
+      {
+        onEpochEnd: (metrics) =>
+          onEpoch?.({
+            epoch: metrics.epoch,
+            step: metrics.step,
+            trainLoss: metrics.trainLoss,
+            trainAccuracy: metrics.trainTerms.accuracy!,
+            ...(metrics.validationLoss !== undefined ? { testLoss: metrics.validationLoss, testAccuracy: metrics.validationTerms!.accuracy! } : {}),
+          }),
+      },
+    ],
+  });
+  let trainLoss: number;
+  let divergence: NonFiniteLossError | undefined;
+  try {
+    const result = await trainer.fit();
+    trainLoss = result.last!.trainLoss;
+  } catch (error) {
+    if (!(error instanceof NonFiniteLossError)) throw error;
+    divergence = error;
+    trainLoss = error.value;
+  } finally {
+    // The optimizer is of no use after training: its state (Adam's moments) goes now, not at garbage collection.
+    tidy(() => Object.values(optimizer.stateDict().tensors).forEach((tensor) => tensor.dispose()));
+  }
+  const tested = evaluateClassifier(model, testLoader);
+  return {
+    trainLoss,
+    testLoss: tested.loss,
+    testAccuracy: tested.accuracy,
+    ...(divergence ? { divergence: { epoch: divergence.epoch, step: divergence.step } } : {}),
+  };
+}

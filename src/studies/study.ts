@@ -1,0 +1,66 @@
+// What a study is: a declarative recipe that expands into runs, executed through a StudyContext
+// that records every run under the study's id in the run store and reuses the finished ones. A
+// study's run() is idempotent: run again (or for `study report`) it finds its runs done and only
+// recomputes its tables and figures from them, so an interrupted study continues where it stopped.
+import type { RunRecord, RunStore } from '../track/store.js';
+import type { LoadedRun } from '../runs/load.js';
+import type { Section } from '../report/html.js';
+
+/**
+ * 'full': the published settings; 'quick': fewer epochs and samples, the same shape of results,
+ * under 10 minutes on 2 CPU cores; 'smoke': seconds, for CI (checks the wiring, not the science).
+ */
+export type StudyProfile = 'full' | 'quick' | 'smoke';
+
+/** A table of a study's results, as printed by `study run --json` and shown in its report. */
+export interface StudyTable {
+  name: string;
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+/** What a custom task body gets: its run's record and a way to log metric rows as it goes. */
+export interface TaskRun {
+  run: RunRecord;
+  store: RunStore;
+  /** Records metrics of the task at a step/epoch (e.g. a classifier's loss per epoch). */
+  log(rows: { key: string; value: number; step?: number; epoch?: number }[]): void;
+}
+
+export interface StudyContext {
+  readonly store: RunStore;
+  readonly profile: StudyProfile;
+  /** The study's id in the store: every run it makes carries it. */
+  readonly studyId: string;
+  log(line: string): void;
+  /**
+   * Trains an autoencoder run from a flat run configuration (as `latentlab train --config` takes;
+   * see src/runs/config.ts), or reuses the finished run of this study with the same `key`;
+   * an interrupted one is resumed. Returns its record; store.finalMetrics(run.id) has its metrics.
+   */
+  train(key: string, config: Record<string, unknown>): Promise<RunRecord>;
+  /**
+   * Runs a custom task (a classifier, a closed-form baseline, an analysis) recorded as a run of
+   * model `model`, or reuses the finished one with the same `key`. The body returns the task's
+   * final metrics, which are stored; a task is never half-reused (a task that did not finish runs again).
+   */
+  task(key: string, spec: { model: string; dataset: string; config: Record<string, unknown> }, body: (task: TaskRun) => Promise<Record<string, number>> | Record<string, number>): Promise<{ run: RunRecord; metrics: Record<string, number> }>;
+  /** A finished autoencoder run's model (eval mode) and test split; dispose() it. */
+  load(run: RunRecord): LoadedRun;
+}
+
+export interface StudyResult {
+  tables: StudyTable[];
+  /** The report's sections beyond the tables (figures, image grids, notes). */
+  sections: Section[];
+}
+
+export interface Study {
+  /** The name on the command line, e.g. 'activation-table'. */
+  name: string;
+  title: string;
+  /** One paragraph: what is compared, and what a reader should look for. */
+  description: string;
+  run(context: StudyContext): Promise<StudyResult>;
+}

@@ -1,0 +1,108 @@
+// The optimizer-table study on its smoke profile against a temporary run store: the table's shape,
+// the runs recorded under the study's id, their reuse on a second run; and the diverged-run path.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { manualSeed, rand, tidy } from '../../src/tensor/index.js';
+import { liveTensorCount } from '../../src/tensor/runtime.js';
+import { RunStore } from '../../src/track/store.js';
+import { MlpClassifier } from '../../src/models/classifier.js';
+import { createStudyContext } from '../../src/studies/context.js';
+import { optimizerTable, optimizerTableProfiles } from '../../src/studies/optimizer-table.js';
+import { trainClassifier } from '../../src/studies/classify-train.js';
+import type { StudyResult } from '../../src/studies/study.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+
+describe('optimizer-table study (smoke profile)', () => {
+  const studyId = 'optimizer-table:smoke';
+  let dir: string;
+  let store: RunStore;
+  let first: StudyResult;
+  let leaked: number;
+  const context = () => createStudyContext({ store, profile: 'smoke', studyId, log: () => {} });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'latentlab-optimizer-table-'));
+    store = RunStore.open(dir);
+    const live = liveTensorCount();
+    first = await optimizerTable.run(context());
+    leaked = liveTensorCount() - live;
+  });
+  after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the table has a row per optimizer and step size, with an accuracy in [0, 1] or "diverged"', () => {
+    const [table] = first.tables;
+    assert.equal(first.tables.length, 1);
+    assert.deepEqual(table!.columns, ['optimizer', 'step size', 'mean accuracy', 'std', 'per seed', 'seeds diverged']);
+    assert.equal(table!.rows.length, 15);
+    assert.deepEqual(new Set(table!.rows.map((row) => row[0])), new Set(['SGD', 'SGD + momentum 0.9', 'RMSProp', 'Adam', 'AdaGrad']));
+    assert.deepEqual(new Set(table!.rows.map((row) => row[1])), new Set([0.5, 1e-2, 1e-5]));
+    for (const [, , mean, std, perSeed, diverged] of table!.rows) {
+      assert.ok(mean === 'diverged' || (typeof mean === 'number' && mean >= 0 && mean <= 1), `mean ${mean}`);
+      assert.equal(std, null, 'one seed in the smoke profile: no standard deviation');
+      assert.equal(String(perSeed).split(', ').length, optimizerTableProfiles.smoke.seeds);
+      assert.ok(typeof diverged === 'number' && diverged >= 0 && diverged <= optimizerTableProfiles.smoke.seeds);
+    }
+  });
+
+  test('frees every tensor it made (data, models, optimizer state)', () => {
+    assert.equal(leaked, 0);
+  });
+
+  test('a loss chart per step size', () => {
+    const [section] = first.sections;
+    const grid = section!.blocks[0]!;
+    assert.equal(grid.kind, 'grid');
+    assert.equal(grid.kind === 'grid' && grid.blocks.length, 3);
+    if (grid.kind === 'grid') for (const block of grid.blocks) assert.ok(block.kind === 'text' || (block.kind === 'chart' && block.svg.startsWith('<svg')));
+  });
+
+  test('records one finished mlp-classifier run per (optimizer, step size, seed) with per-epoch metrics', () => {
+    const runs = store.listRuns({ studyId });
+    assert.equal(runs.length, 15 * optimizerTableProfiles.smoke.seeds);
+    for (const run of runs) {
+      assert.equal(run.status, 'finished');
+      assert.equal(run.model, 'mlp-classifier');
+      assert.equal(run.dataset, 'mnist');
+      const final = store.finalMetrics(run.id);
+      assert.ok(final.test_accuracy! >= 0 && final.test_accuracy! <= 1);
+      assert.ok(final.diverged === 0 || final.diverged === 1);
+      if (final.diverged === 0) assert.equal(store.metrics(run.id, 'train_loss').length, optimizerTableProfiles.smoke.epochs);
+    }
+  });
+
+  test('a second run reuses every finished run and gives the same table', async () => {
+    const ids = store.listRuns({ studyId }).map((run) => run.id).sort();
+    const again = await optimizerTable.run(context());
+    assert.deepEqual(store.listRuns({ studyId }).map((run) => run.id).sort(), ids);
+    assert.deepEqual(again.tables, first.tables);
+  });
+});
+
+describe('trainClassifier on a diverging run', () => {
+  expectNoLeaksPerTest();
+
+  test('returns the run marked diverged, with where and the accuracy of the weights it stopped with', async () => {
+    const inputs = rand([64, 1, 28, 28]);
+    const targets = tidy(() => rand([64]).mul(10).floor().to('int64'));
+    manualSeed(0);
+    const model = new MlpClassifier({ inputShape: [1, 28, 28], numClasses: 10 });
+    // A step size of 1e12 sends the weights past float32's range within a few steps.
+    const outcome = await trainClassifier({
+      model, parameters: model.parameters(), optimizer: { name: 'sgd', lr: 1e12 }, train: { inputs, targets }, test: { inputs, targets }, batch: 16, seed: 0, epochs: 5,
+    });
+    assert.ok(outcome.divergence, 'expected the run to diverge');
+    assert.equal(outcome.divergence.epoch, 1);
+    assert.ok(outcome.divergence.step >= 1 && outcome.divergence.step <= 4);
+    assert.ok(!Number.isFinite(outcome.trainLoss));
+    assert.ok(outcome.testAccuracy >= 0 && outcome.testAccuracy <= 1);
+    model.dispose();
+    inputs.dispose();
+    targets.dispose();
+  });
+});

@@ -1,0 +1,55 @@
+// Runs a study's smoke profile twice through the real StudyContext against a temporary run store,
+// and reads the blocks of its sections, for the sweep studies' tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunStore } from '../../src/track/store.js';
+import type { Block, ImageBlock, Section } from '../../src/report/html.js';
+import { createStudyContext, studyIdOf } from '../../src/studies/context.js';
+import type { Study, StudyResult } from '../../src/studies/study.js';
+
+export interface SmokeRun {
+  store: RunStore;
+  studyId: string;
+  result: StudyResult;
+  /** What the context logged during the run. */
+  log: string[];
+}
+
+/** A temporary store and a way to run `study` (smoke profile) against it. */
+export function smokeHarness(study: Study): { run: () => Promise<SmokeRun>; close: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `latentlab-${study.name}-`));
+  const store = RunStore.open(join(dir, 'store'));
+  const studyId = studyIdOf(study.name, 'smoke');
+  return {
+    async run() {
+      const log: string[] = [];
+      const result = await study.run(createStudyContext({ store, profile: 'smoke', studyId, log: (line) => log.push(line) }));
+      return { store, studyId, result, log };
+    },
+    close() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every block of the sections, grids opened. */
+export function allBlocks(sections: readonly Section[]): Block[] {
+  const open = (block: Block): Block[] => (block.kind === 'grid' ? block.blocks.flatMap(open) : [block]);
+  return sections.flatMap((section) => section.blocks.flatMap(open));
+}
+
+export function charts(sections: readonly Section[]): string[] {
+  return allBlocks(sections).flatMap((block) => (block.kind === 'chart' ? [block.svg] : []));
+}
+
+export function images(sections: readonly Section[]): ImageBlock[] {
+  return allBlocks(sections).filter((block): block is ImageBlock => block.kind === 'image');
+}
+
+/** A PNG's size as its header states it, to check the bytes are the image the block claims. */
+export function pngSize(png: Buffer): { width: number; height: number } {
+  if (png.subarray(1, 4).toString('latin1') !== 'PNG') throw new Error('not a PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
