@@ -11,3 +11,4 @@ export * as analysis from './analysis/index.js';
 export * as track from './track/index.js';
 export * as report from './report/index.js';
 export * as runs from './runs/index.js';
+export * as studies from './studies/index.js';

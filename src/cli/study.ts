@@ -87,7 +87,7 @@ function print(outcome: StudyOutcome, json: boolean): void {
   }
   console.log(`${study.title} (${outcome.profile} profile, ${outcome.seconds.toFixed(0)} s)`);
   for (const table of result.tables) {
-    const rows = table.rows.map((row) => row.map((cell) => (cell === null ? '-' : typeof cell === 'number' ? formatNumber(cell) : cell)));
+    const rows = table.rows.map((row) => row.map((cell) => (cell === null ? '-' : typeof cell === 'number' ? (Number.isInteger(cell) ? String(cell) : formatNumber(cell)) : cell)));
     console.log(`\n${table.title}\n${formatTable(table.columns, rows)}`);
   }
 }

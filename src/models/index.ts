@@ -15,3 +15,4 @@ export {
   parseDenoise, parseSparse, corrupt, sparsityPenalty, defaultKLSparsityWeight, type Denoise, type Sparsity,
 } from './regularizers.js';
 export { modelNames, modelConfigSchema, parseModelConfig, createModel, type ModelName, type ModelConfig } from './registry.js';
+export { MlpClassifier, mlpClassifierDefaults, EncoderClassifier, createConvEncoder, type MlpClassifierOptions, type EncoderClassifierOptions, type EncoderMode } from './classifier.js';

@@ -63,7 +63,7 @@ export function prepareRun(config: RunConfig): PreparedRun {
     }
     manualSeed(training.seed); // the same seed gives the same initial weights
     const model = createModel(config.model, { inputShape: data.inputShape, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
-    const optimizer = createOptimizer(training.optimizer, model, training);
+    const optimizer = createOptimizer(training.optimizer, model.parameters(), training);
     const labelled = (set: LoadedDataset) => (set.targetKind === 'class' ? { inputs: set.inputs, targets: set.targets } : { inputs: set.inputs });
     const trainLoader = new DataLoader(labelled(data.train), { batchSize: training.batch, shuffle: true, seed: training.seed });
     const testLoader = new DataLoader(labelled(data.test), { batchSize: Math.max(training.batch, 256) });
@@ -85,9 +85,9 @@ export function prepareRun(config: RunConfig): PreparedRun {
   }
 }
 
-export function createOptimizer(name: OptimizerName, model: Autoencoder, training: Pick<TrainingConfig, 'lr' | 'momentum' | 'weightDecay'>): Optimizer<{ lr: number }> {
+/** The optimizer of a run configuration over `params` (a model's, or only its trainable part). */
+export function createOptimizer(name: OptimizerName, params: Tensor[], training: Pick<TrainingConfig, 'lr' | 'momentum' | 'weightDecay'>): Optimizer<{ lr: number }> {
   const { lr, momentum = 0, weightDecay = 0 } = training;
-  const params = model.parameters();
   switch (name) {
     case 'adam':
       return new Adam(params, { lr, weightDecay });

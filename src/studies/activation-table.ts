@@ -23,7 +23,7 @@ const allActivations: readonly StudiedActivation[] = ['relu', 'sigmoid', 'tanh',
 
 export const activationTableSettings: Record<StudyProfile, ActivationTableSettings> = {
   full: { activations: allActivations, hidden: [25, 50, 100], epochs: 30, data: {} },
-  quick: { activations: allActivations, hidden: [25, 50, 100], epochs: 10, data: { trainLimit: 4000, testLimit: 1000 } },
+  quick: { activations: allActivations, hidden: [25, 50, 100], epochs: 8, data: { trainLimit: 3000, testLimit: 1000 } },
   smoke: { activations: ['sigmoid', 'tanh'], hidden: [25], epochs: 1, data: { trainLimit: 256, testLimit: 128 } },
 };
 
@@ -46,7 +46,7 @@ export function learningRate(activation: StudiedActivation): number {
   return activation === 'tanh' ? 0.01 : 0.005;
 }
 
-const activationLabels: Record<StudiedActivation, string> = { relu: 'ReLU', sigmoid: 'sigmoid', tanh: 'tanh', identity: 'identity', negative: 'negative (σ(a) = −a)' };
+const activationLabels: Record<StudiedActivation, string> = { relu: 'ReLU', sigmoid: 'sigmoid', tanh: 'tanh', identity: 'identity', negative: 'negative (−a)' };
 
 export const activationTable: Study = {
   name: 'activation-table',
@@ -73,17 +73,10 @@ async function runActivationTable(context: StudyContext): Promise<StudyResult> {
       trained.push({ activation, hidden, run: await context.train(`${activation},hidden=${hidden}`, config) });
     }
   }
-  const final = (activation: StudiedActivation, hidden: number, key: string) => {
-    const run = trained.find((t) => t.activation === activation && t.hidden === hidden)!.run;
-    return context.store.finalMetrics(run.id)[key] ?? null;
-  };
-
   const curves: Block[] = [];
   for (const activation of settings.activations) {
     const runs = trained.filter((t) => t.activation === activation);
-    const series = ['train_loss', 'test_loss'].flatMap((key) =>
-      epochSeries(context.store, runs.map((t) => ({ name: `${t.hidden} hidden, ${key === 'train_loss' ? 'train' : 'test'}`, id: t.run.id })), key),
-    );
+    const series = runs.flatMap((t) => (['train', 'test'] as const).flatMap((split) => epochSeries(context.store, [{ name: `${t.hidden} hidden, ${split}`, id: t.run.id }], `${split}_loss`)));
     curves.push(await curvesBlock(series, activationLabels[activation], 'epoch', 'loss (½‖x − x̂‖² per digit)'));
   }
 
@@ -92,8 +85,11 @@ async function runActivationTable(context: StudyContext): Promise<StudyResult> {
       {
         name: 'losses',
         title: 'Final train and test loss (½‖x − x̂‖² per digit) by activation and hidden size',
-        columns: ['activation', 'learning rate', ...settings.hidden.flatMap((h) => [`train loss, ${h} hidden`, `test loss, ${h} hidden`])],
-        rows: settings.activations.map((a) => [activationLabels[a], learningRate(a), ...settings.hidden.flatMap((h) => [final(a, h, 'train_loss'), final(a, h, 'test_loss')])]),
+        columns: ['activation', 'hidden units', 'learning rate', 'train loss', 'test loss'],
+        rows: trained.map(({ activation, hidden, run }) => {
+          const final = context.store.finalMetrics(run.id);
+          return [activationLabels[activation], hidden, learningRate(activation), final.train_loss ?? null, final.test_loss ?? null];
+        }),
       },
     ],
     sections: [

@@ -6,12 +6,12 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from '../nn/functional.js';
 import type { Module } from '../nn/module.js';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '../optim/index.js';
 import { DataLoader, type Batch, type TensorDataset } from '../data/loader.js';
 import { NonFiniteLossError } from '../train/errors.js';
 import type { LossOutput } from '../train/loss.js';
 import { Trainer } from '../train/trainer.js';
 import type { OptimizerName } from '../runs/config.js';
+import { createOptimizer } from '../runs/setup.js';
 
 /** Cross-entropy to minimise, with the batch's accuracy recorded beside it as a term. */
 export function classificationLoss(model: Module, batch: Batch): LossOutput {
@@ -46,23 +46,6 @@ export function evaluateClassifier(model: Module, loader: DataLoader): { loss: n
     model.train(wasTraining);
   }
   return { loss: lossSum / samples, accuracy: correct / samples };
-}
-
-/** The optimizers of the run configuration (src/runs/config.ts) over a given parameter list. */
-function createOptimizer(name: OptimizerName, params: Tensor[], options: { lr: number; momentum?: number }): Optimizer<{ lr: number }> {
-  const { lr, momentum = 0 } = options;
-  switch (name) {
-    case 'adam':
-      return new Adam(params, { lr });
-    case 'adamw':
-      return new AdamW(params, { lr });
-    case 'sgd':
-      return new SGD(params, { lr, momentum });
-    case 'rmsprop':
-      return new RMSprop(params, { lr, momentum });
-    case 'adagrad':
-      return new Adagrad(params, { lr });
-  }
 }
 
 export interface ClassifierEpoch {

@@ -73,8 +73,10 @@ export function createStudyContext(options: StudyContextOptions): StudyContext {
       };
       try {
         const metrics = await body(task);
-        const lastStep = Math.max(0, ...store.metrics(run.id).map((row) => row.step));
-        store.logMetrics(run.id, Object.entries(metrics).map(([metric, value]) => ({ key: metric, value, step: lastStep })));
+        // Final values at the last logged step and epoch, so that they do not blank that epoch's rows.
+        const logged = store.metrics(run.id);
+        const last = logged.reduce((latest, row) => (row.step >= latest.step ? row : latest), { step: 0, epoch: null as number | null });
+        store.logMetrics(run.id, Object.entries(metrics).map(([metric, value]) => ({ key: metric, value, step: last.step, epoch: last.epoch })));
         const done = store.updateRun(run.id, { status: 'finished', pid: null });
         log(`${key}: ${Object.entries(metrics).map(([metric, value]) => `${metric} ${Number.isFinite(value) ? value.toPrecision(4) : value}`).join(', ')}`);
         return { run: done, metrics: store.finalMetrics(run.id) };

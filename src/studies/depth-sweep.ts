@@ -90,15 +90,15 @@ async function runDepthSweep(context: StudyContext): Promise<StudyResult> {
   const finals = (result: VariantResult, key: string) => result.runs.map((run) => context.store.finalMetrics(run.id)[key] ?? NaN);
   const testLoss = results.map((r) => finals(r, 'test_loss'));
   // One curve per model: the 1-layer model belongs to both families.
-  const curves = [...new Map(results.map((r) => [r.runs[0]!.id, { name: `hidden ${r.hidden.join('-')}`, id: r.runs[0]!.id }])).values()];
+  const curves = [...new Map(results.map((r) => [r.runs[0]!.id, { name: `${r.depth} × ${r.hidden[0]}`, id: r.runs[0]!.id }])).values()];
   const againstDepth = (family: DepthFamily) => ({ name: family, points: results.flatMap((r, i) => (r.family === family ? [{ x: r.depth, y: mean(testLoss[i]!) }] : [])) });
   return {
     tables: [
       {
         name: 'depth',
         title: 'Final losses by depth and parameter count',
-        columns: ['family', 'hidden layers', 'hidden widths', 'parameters', 'parameters / 1-layer model', 'seeds', 'train loss (mean)', 'test loss (mean)', 'test loss (standard deviation)'],
-        rows: results.map((r, i) => [r.family, r.depth, r.hidden.join('-'), r.parameters, r.parameters / reference, r.runs.length, mean(finals(r, 'train_loss')), mean(testLoss[i]!), standardDeviation(testLoss[i]!)]),
+        columns: ['family', 'hidden layers', 'units per layer', 'parameters', 'parameters / 1-layer model', 'seeds', 'mean train loss', 'mean test loss', 'test loss std over seeds'],
+        rows: results.map((r, i) => [r.family, r.depth, r.hidden[0]!, r.parameters, r.parameters / reference, r.runs.length, mean(finals(r, 'train_loss')), mean(testLoss[i]!), standardDeviation(testLoss[i]!)]),
       },
     ],
     sections: [
@@ -109,7 +109,7 @@ async function runDepthSweep(context: StudyContext): Promise<StudyResult> {
       },
       {
         title: 'Loss curves',
-        description: `Per epoch, one line per model (its hidden widths), for the first seed (${settings.seeds[0]}).`,
+        description: `Per epoch, one line per model (hidden layers × units per layer), for the first seed (${settings.seeds[0]}).`,
         blocks: [{ kind: 'grid', blocks: [await curvesBlock(epochSeries(context.store, curves, 'train_loss'), 'Train loss'), await curvesBlock(epochSeries(context.store, curves, 'test_loss'), 'Test loss')] }],
       },
     ],

@@ -2,11 +2,11 @@
 // sizes d, to see how reconstruction error, interpolations and the code's decorrelation change with d.
 import { decorrelationMetrics, type DecorrelationMetrics } from '../analysis/decorrelation.js';
 import type { LoadedDataset } from '../data/datasets.js';
+import type { Autoencoder } from '../models/autoencoder.js';
 import { lineChart } from '../report/charts.js';
-import type { Block, Section } from '../report/html.js';
+import type { Block } from '../report/html.js';
 import { interpolationStrip, reconstructions, testCodes } from '../runs/visuals.js';
 import { ArgumentError } from '../tensor/errors.js';
-import type { Autoencoder } from '../models/autoencoder.js';
 import type { RunRecord } from '../track/store.js';
 import { curvesBlock, epochSeries, imageBlock } from './sweep-blocks.js';
 import type { Study, StudyContext, StudyProfile, StudyResult } from './study.js';
@@ -59,8 +59,9 @@ export const latentSweep: Study = {
   title: 'Latent size sweep of an MLP autoencoder on MNIST',
   description:
     'The same MLP autoencoder (784-256-d-256-784, ReLU, sigmoid output, MSE, Adam) trained on MNIST digits for latent sizes d from 3 to 104. ' +
-    'Look for where the test loss stops improving as d grows, for interpolations between digits that turn from blurry blends into ' +
-    'superimposed strokes as d grows, and for the code dimensions becoming more correlated (larger ‖corr − I‖, smaller |det corr|) when d is larger than the data needs.',
+    'Look for where the test loss stops improving as d grows, for whether the interpolations between two digits pass through plausible digits ' +
+    'or through superimposed strokes, and for how correlated the code dimensions are: ‖corr − I‖_F grows with d by its number of entries alone, ' +
+    'so compare d by the mean |off-diagonal| correlation, and read |det corr| (1 for uncorrelated dimensions) on its log scale.',
   run: runLatentSweep,
 };
 

@@ -28,8 +28,9 @@ export interface LinearAeVsPcaSettings {
   shownLatent: number;
 }
 
-// Batches of 256 with a cosine-annealed rate of 1e-2 bring the training error within 0.2% of the
-// optimum in 20 epochs for every k up to 50 (measured); 8 epochs still land within about 1%.
+// Batches of 256 with a cosine-annealed rate of 1e-2 (measured on the 8,000 digits): 8 epochs land
+// within 0.7% of the optimum for every k up to 50, 30 epochs within 0.01% for k ≤ 25, where the
+// largest principal angles also shrink (k = 25: 74° → 10°).
 export const linearAeVsPcaSettings: Record<StudyProfile, LinearAeVsPcaSettings> = {
   full: { latents: [2, 5, 10, 25, 50], data: {}, epochs: 30, batch: 256, lr: 1e-2, orthonormality: 1, shownLatent: 10 },
   quick: { latents: [2, 5, 10, 25, 50], data: {}, epochs: 8, batch: 256, lr: 1e-2, orthonormality: 1, shownLatent: 10 },
@@ -57,13 +58,8 @@ const variants = [
 ] as const;
 type Variant = (typeof variants)[number];
 
-interface AutoencoderMetrics {
-  train_error: number;
-  test_error: number;
-  max_principal_angle_deg: number;
-  mean_principal_angle_deg: number;
-  decoder_orthonormality: number;
-}
+const autoencoderMetricKeys = ['train_error', 'test_error', 'max_principal_angle_deg', 'mean_principal_angle_deg', 'decoder_orthonormality'] as const;
+type AutoencoderMetrics = Record<(typeof autoencoderMetricKeys)[number], number>;
 
 interface Row {
   k: number;
@@ -100,7 +96,7 @@ async function pcaTask(context: StudyContext, data: PcaStudyData, settings: Line
       pca.dispose();
     }
   });
-  return { train_error: metrics.train_error!, test_error: metrics.test_error!, optimum: metrics.optimum! };
+  return { train_error: metrics.train_error ?? NaN, test_error: metrics.test_error ?? NaN, optimum: metrics.optimum ?? NaN };
 }
 
 async function autoencoderTask(context: StudyContext, data: PcaStudyData, settings: LinearAeVsPcaSettings, k: number, variant: Variant): Promise<Row['autoencoders'][number]> {
@@ -126,7 +122,8 @@ async function autoencoderTask(context: StudyContext, data: PcaStudyData, settin
       model.dispose();
     }
   });
-  return { runId: run.id, metrics: metrics as unknown as AutoencoderMetrics };
+  // NaN for a metric a run lacks, so that a gap shows in the table instead of failing the study.
+  return { runId: run.id, metrics: Object.fromEntries(autoencoderMetricKeys.map((key) => [key, metrics[key] ?? NaN])) as AutoencoderMetrics };
 }
 
 const gapPercent = (error: number, optimum: number) => (100 * (error - optimum)) / optimum;

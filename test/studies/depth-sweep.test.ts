@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { depthSweep, depthSweepSettings, depthVariants } from '../../src/studies/depth-sweep.js';
+import { mlpAutoencoderParameters } from '../../src/studies/sweep-widths.js';
 import { charts, smokeHarness, type SmokeRun } from './sweep-harness.js';
 
 const settings = depthSweepSettings.smoke;
@@ -40,10 +41,11 @@ describe('depth-sweep study (smoke profile)', () => {
     assert.equal(first.result.tables.length, 1);
     const [table] = first.result.tables;
     assert.equal(table!.name, 'depth');
-    assert.deepEqual(table!.columns, ['family', 'hidden layers', 'hidden widths', 'parameters', 'parameters / 1-layer model', 'seeds', 'train loss (mean)', 'test loss (mean)', 'test loss (standard deviation)']);
+    assert.deepEqual(table!.columns, ['family', 'hidden layers', 'units per layer', 'parameters', 'parameters / 1-layer model', 'seeds', 'mean train loss', 'mean test loss', 'test loss std over seeds']);
     assert.deepEqual(table!.rows.map((row) => [row[0], row[1]]), [['constant width', 1], ['constant width', 2], ['equal parameters', 1], ['equal parameters', 2]]);
-    for (const [family, depth, widths, parameters, ratio, seeds, train, testLoss, spread] of table!.rows) {
-      assert.equal(String(widths).split('-').length, depth);
+    for (const [family, depth, width, parameters, ratio, seeds, train, testLoss, spread] of table!.rows) {
+      if (family === 'constant width') assert.equal(width, settings.width);
+      assert.equal(parameters, mlpAutoencoderParameters(784, new Array(depth as number).fill(width), 16));
       assert.equal(seeds, 1);
       assert.equal(spread, null, 'one seed has no spread');
       assert.ok(typeof train === 'number' && train > 0 && typeof testLoss === 'number' && testLoss > 0);
@@ -66,5 +68,6 @@ describe('depth-sweep study (smoke profile)', () => {
     assert.deepEqual(first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort(), ids);
     assert.deepEqual(second.log, []);
     assert.deepEqual(second.result.tables, first.result.tables);
+    assert.deepEqual([first.leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
   });
 });

@@ -62,5 +62,6 @@ describe('latent-sweep study (smoke profile)', () => {
     assert.deepEqual(first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort(), before);
     assert.deepEqual(second.log, [], 'nothing trained, so nothing logged');
     assert.deepEqual(second.result.tables, first.result.tables);
+    assert.deepEqual([first.leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
   });
 });

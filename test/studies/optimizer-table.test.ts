@@ -82,6 +82,21 @@ describe('optimizer-table study (smoke profile)', () => {
     assert.deepEqual(store.listRuns({ studyId }).map((run) => run.id).sort(), ids);
     assert.deepEqual(again.tables, first.tables);
   });
+
+  test('a run recorded as diverged shows as "diverged" in the table and is left out of the mean', async () => {
+    // The smoke profile is too short to diverge, so one finished run's record is made to say it did.
+    const run = store.listRuns({ studyId }).find((r) => r.name === 'adam-lr0.5-seed0')!;
+    const step = Math.max(...store.metrics(run.id).map((row) => row.step)) + 1;
+    store.logMetrics(run.id, [
+      { key: 'train_loss', value: Number.NaN, epoch: 1, step },
+      { key: 'test_accuracy', value: 0.1, epoch: 1, step },
+      { key: 'diverged', value: 1, step },
+    ]);
+    const again = await optimizerTable.run(context());
+    const rows = again.tables[0]!.rows;
+    assert.deepEqual(rows.find((row) => row[0] === 'Adam' && row[1] === 0.5), ['Adam', 0.5, 'diverged', null, 'diverged', 1]);
+    assert.deepEqual(rows.filter((row) => row[5] !== 0).length, 1);
+  });
 });
 
 describe('trainClassifier on a diverging run', () => {

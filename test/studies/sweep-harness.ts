@@ -3,7 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { RunStore } from '../../src/track/store.js';
+import { collectGarbage } from '../helpers/gc.js';
 import type { Block, ImageBlock, Section } from '../../src/report/html.js';
 import { createStudyContext, studyIdOf } from '../../src/studies/context.js';
 import type { Study, StudyResult } from '../../src/studies/study.js';
@@ -14,6 +16,8 @@ export interface SmokeRun {
   result: StudyResult;
   /** What the context logged during the run. */
   log: string[];
+  /** Native tensors alive after the run that were not before it. */
+  leakedTensors: number;
 }
 
 /** A temporary store and a way to run `study` (smoke profile) against it. */
@@ -24,14 +28,24 @@ export function smokeHarness(study: Study): { run: () => Promise<SmokeRun>; clos
   return {
     async run() {
       const log: string[] = [];
+      const before = await settledTensorCount();
       const result = await study.run(createStudyContext({ store, profile: 'smoke', studyId, log: (line) => log.push(line) }));
-      return { store, studyId, result, log };
+      return { store, studyId, result, log, leakedTensors: (await settledTensorCount()) - before };
     },
     close() {
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// Training leaves some unreferenced tensors to their finalizers: collect them (finalizers run on
+// a later turn of the event loop) so that the count shows what the study itself kept alive.
+async function settledTensorCount(): Promise<number> {
+  collectGarbage();
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  return liveTensorCount();
 }
 
 /** Every block of the sections, grids opened. */
