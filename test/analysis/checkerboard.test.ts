@@ -1,5 +1,6 @@
-// The checkerboard measure (src/analysis/checkerboard.ts) on images whose 2×2-period energy is
-// known in closed form: flat images, ±1 checkerboards and stripes, linear ramps.
+// The checkerboard measure (src/analysis/checkerboard.ts) on images whose 2×2-periodic energy is
+// known in closed form: flat images, ±1 checkerboards and stripes, a patch of checkerboard, ramps,
+// and against the Nyquist coefficients of the DFT computed in plain JavaScript.
 // Run: npx tsc -p . && node --test dist/test/analysis/checkerboard.test.js
 // Tolerance: 1e-12 (float64 means of at most a few thousand O(1) terms); a flat image is exact.
 import { describe, test } from 'node:test';
@@ -26,9 +27,8 @@ describe('checkerboardEnergy', () => {
   check('a ±1 checkerboard scores 1, the maximum for images in [−1, 1], in either phase', () => {
     closeTo(checkerboardEnergy(image(28, 28, checkerboard)), [1], 1e-12);
     closeTo(checkerboardEnergy(image(28, 28, (i, j) => -checkerboard(i, j))), [1], 1e-12);
-    // Any other image in [−1, 1] scores less: uniform noise about 3/4 of its variance 1/3.
-    const noise = rand([8, 1, 28, 28]).mul(2).sub(1);
-    for (const value of checkerboardEnergy(noise)) assert.ok(value > 0.15 && value < 0.35, `noise scored ${value}`);
+    // Uniform noise in [−1, 1] averages out over the 196 tiles: about (3/4)(1/3)/196 ≈ 0.0013.
+    for (const value of checkerboardEnergy(rand([8, 1, 28, 28]).mul(2).sub(1))) assert.ok(value < 0.01, `noise scored ${value}`);
   });
 
   check('a 0/1 checkerboard scores 0.25 and ±1 stripes score 1: period-2 patterns along either axis count', () => {
@@ -37,12 +37,28 @@ describe('checkerboardEnergy', () => {
     closeTo(checkerboardEnergy(image(8, 8, (_, j) => (j % 2 === 0 ? 1 : -1))), [1], 1e-12);
   });
 
-  check('a linear ramp of slope s per pixel scores s²/4: smooth images score little', () => {
+  check('a checkerboard over a quarter of the image scores 1/16: it is a global measure', () => {
+    closeTo(checkerboardEnergy(image(28, 28, (i, j) => (i < 14 && j < 14 ? checkerboard(i, j) : 0))), [1 / 16], 1e-12);
+  });
+
+  check('smooth images score little: a ramp of slope s scores s²/4, a Gaussian bump next to nothing', () => {
     const slope = 1 / 27; // 0 to 1 across a 28-pixel row
     closeTo(checkerboardEnergy(image(28, 28, (_, j) => j * slope)), [slope ** 2 / 4], 1e-12);
-    const diagonal = checkerboardEnergy(image(28, 28, (i, j) => (i + j) * slope))[0]!;
-    assertClose(diagonal, slope ** 2 / 2, { atol: 1e-12 }); // two ramps: s²/4 each, cross term cancels
-    assert.ok(diagonal < 1e-3);
+    closeTo(checkerboardEnergy(image(28, 28, (i, j) => (i + j) * slope)), [slope ** 2 / 2], 1e-12); // s²/4 along each axis
+    const bump = checkerboardEnergy(image(28, 28, (i, j) => Math.exp(-((i - 9.3) ** 2 + (j - 16.8) ** 2) / (2 * 3 ** 2))))[0]!;
+    assert.ok(bump > 0 && bump < 1e-6, `bump scored ${bump}`);
+  });
+
+  check('equals the power at the three Nyquist frequencies of the DFT, (Σ|X|²)/(HW)²', () => {
+    const [h, w] = [6, 8];
+    // Smooth content plus period-2 terms of uneven, position-dependent size along both axes.
+    const x = (i: number, j: number) => Math.sin(1.3 * i + 0.7 * j) + 0.5 * (j % 2) - 0.3 * ((i + j) % 2) + 0.2 * (i % 2) * (j / w);
+    const values = Array.from({ length: h * w }, (_, p) => x(Math.floor(p / w), p % w));
+    // X(u, v) at u ∈ {0, H/2}, v ∈ {0, W/2} is real: Σ x(i, j)·(−1)^(i·[u≠0] + j·[v≠0]).
+    const coefficient = (rows: boolean, columns: boolean) => values.reduce((sum, _, p) => sum + x(Math.floor(p / w), p % w) * (-1) ** ((rows ? Math.floor(p / w) : 0) + (columns ? p % w : 0)), 0);
+    const expected = (coefficient(true, false) ** 2 + coefficient(false, true) ** 2 + coefficient(true, true) ** 2) / (h * w) ** 2;
+    assert.ok(expected > 0.01, `a test with something to find: ${expected}`);
+    closeTo(checkerboardEnergy(image(h, w, x)), [expected], 1e-12);
   });
 
   check('one value per image, averaged over channels', () => {

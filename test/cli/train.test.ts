@@ -169,7 +169,7 @@ describe('latentlab: bad input gives one line on stderr and a non-zero exit', ()
 
   test('a corrupt checkpoint is named in the error, and the store is left as it was', async () => {
     const running = startCli(store, ['train', ...small, '--train-limit', '2000', '--batch', '32', '--epochs', '40', '--name', 'corrupt']);
-    await running.waitFor(/epoch 1\/40 +train loss/);
+    await running.waitFor(/epoch 2\/40 +train loss/); // printed after epoch 1's checkpoint was written
     running.child.kill('SIGKILL');
     await running.exited;
     const opened = RunStore.open(store);

@@ -42,7 +42,7 @@ describe('upsampling study (smoke profile)', () => {
     }
     const reference = table!.rows[3]!;
     assert.deepEqual(reference.slice(1, 5), [null, null, null, null]);
-    assert.ok((reference[5] as number) > 0, 'digits have edges, which score');
+    assert.ok((reference[5] as number) > 0, 'real images have some energy at the Nyquist frequencies too');
   });
 
   test('sections: measures, the flat image, reconstructions, random decodings, curves', () => {
