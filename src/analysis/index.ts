@@ -2,3 +2,5 @@
 export { interpolate, type InterpolationMethod } from './interpolation.js';
 export { decorrelationMetrics, type DecorrelationMetrics } from './decorrelation.js';
 export { mse, binaryCrossEntropy, psnr, psnrPerImage, ssim, ssimPerImage, type PsnrOptions, type SsimOptions } from './image-quality.js';
+export { principalAngles } from './subspace.js';
+export { checkerboardEnergy } from './checkerboard.js';

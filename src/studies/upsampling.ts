@@ -30,7 +30,7 @@ export interface UpsamplingSettings {
 
 export const upsamplingSettings: Record<StudyProfile, UpsamplingSettings> = {
   full: { dataset: 'fashion-mnist', data: {}, epochs: 10, measuredImages: 2000, randomCodes: 500 },
-  quick: { dataset: 'fashion-mnist', data: { trainLimit: 15000, testLimit: 2000 }, epochs: 4, measuredImages: 1000, randomCodes: 200 },
+  quick: { dataset: 'fashion-mnist', data: { trainLimit: 10000, testLimit: 2000 }, epochs: 3, measuredImages: 1000, randomCodes: 200 },
   smoke: { dataset: 'mnist', data: { trainLimit: 128, testLimit: 64 }, epochs: 1, measuredImages: 64, randomCodes: 16 },
 };
 
@@ -128,7 +128,8 @@ async function runUpsampling(context: StudyContext): Promise<StudyResult> {
       {
         title: 'A flat gray image, reconstructed',
         description: 'Top row: each decoder’s reconstruction of a flat gray image, left to right in the order of the table. Bottom row: the same, contrast-stretched to the full gray range, which makes a periodic grid visible.',
-        blocks: [imageBlock(flatRows, `flat gray: ${upsamplingModes.join(', ')} (left to right); stretched below`)],
+        // Four times magnified: the grid is one pixel fine.
+        blocks: [{ ...imageBlock(flatRows, `flat gray: ${upsamplingModes.join(', ')} (left to right); stretched below`), scale: 4 }],
       },
       {
         title: 'Reconstructions',
