@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { activationTable, activationTableSettings, learningRate } from '../../src/studies/activation-table.js';
-import { charts, images, pngSize, smokeHarness, type SmokeRun } from './sweep-harness.js';
+import { charts, images, pngSize, smokeHarness, type SmokeRun } from './study-harness.js';
 
 const settings = activationTableSettings.smoke;
 

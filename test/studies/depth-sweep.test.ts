@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { depthSweep, depthSweepSettings, depthVariants } from '../../src/studies/depth-sweep.js';
 import { mlpAutoencoderParameters } from '../../src/studies/sweep-widths.js';
-import { charts, smokeHarness, type SmokeRun } from './sweep-harness.js';
+import { charts, smokeHarness, type SmokeRun } from './study-harness.js';
 
 const settings = depthSweepSettings.smoke;
 

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { latentSweep, latentSweepSettings } from '../../src/studies/latent-sweep.js';
-import { charts, images, pngSize, smokeHarness, type SmokeRun } from './sweep-harness.js';
+import { charts, images, pngSize, smokeHarness, type SmokeRun } from './study-harness.js';
 
 const settings = latentSweepSettings.smoke;
 const latents = [...new Set([...settings.sweep, ...settings.strips])].sort((a, b) => a - b);

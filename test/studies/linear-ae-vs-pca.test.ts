@@ -10,7 +10,7 @@ import { principalAngles } from '../../src/analysis/subspace.js';
 import { linearAeVsPca, linearAeVsPcaSettings } from '../../src/studies/linear-ae-vs-pca.js';
 import { autoencoderError, orthonormalityPenalty, trainLinearAutoencoder } from '../../src/studies/pca-linear-autoencoder.js';
 import { discardedVariance } from '../../src/studies/pca-data.js';
-import { charts, images, pngSize, smokeHarness, type SmokeRun } from './sweep-harness.js';
+import { charts, images, pngSize, smokeHarness, type SmokeRun } from './study-harness.js';
 
 // Centred Gaussian samples [n, d] with covariance Q diag(variances) Qᵀ for a random rotation Q;
 // returns them with Q's first k columns, the population's top-k principal axes.

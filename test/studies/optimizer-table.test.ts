@@ -2,38 +2,28 @@
 // the runs recorded under the study's id, their reuse on a second run; and the diverged-run path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { manualSeed, rand, tidy } from '../../src/tensor/index.js';
-import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { RunStore } from '../../src/track/store.js';
 import { MlpClassifier } from '../../src/models/classifier.js';
 import { createStudyContext } from '../../src/studies/context.js';
 import { optimizerTable, optimizerTableProfiles } from '../../src/studies/optimizer-table.js';
 import { trainClassifier } from '../../src/studies/classify-train.js';
 import type { StudyResult } from '../../src/studies/study.js';
+import { smokeHarness } from './study-harness.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 describe('optimizer-table study (smoke profile)', () => {
   const studyId = 'optimizer-table:smoke';
-  let dir: string;
+  const harness = smokeHarness(optimizerTable);
   let store: RunStore;
   let first: StudyResult;
   let leaked: number;
   const context = () => createStudyContext({ store, profile: 'smoke', studyId, log: () => {} });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'latentlab-optimizer-table-'));
-    store = RunStore.open(dir);
-    const live = liveTensorCount();
-    first = await optimizerTable.run(context());
-    leaked = liveTensorCount() - live;
+    ({ store, result: first, leakedTensors: leaked } = await harness.run());
   });
-  after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => harness.close());
 
   test('the table has a row per optimizer and step size, with an accuracy in [0, 1] or "diverged"', () => {
     const [table] = first.tables;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rand } from '../../src/tensor/creation.js';
 import { curvesBlock, imageBlock } from '../../src/studies/sweep-blocks.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
-import { pngSize } from './sweep-harness.js';
+import { pngSize } from './study-harness.js';
 
 expectNoLeaksPerTest();
 

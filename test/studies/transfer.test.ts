@@ -2,37 +2,27 @@
 // a classifier run per (labels, mode, seed), the accuracy table's shape, and reuse on a second run.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { RunStore } from '../../src/track/store.js';
 import { createStudyContext } from '../../src/studies/context.js';
 import { transfer, transferProfiles } from '../../src/studies/transfer.js';
 import type { StudyResult } from '../../src/studies/study.js';
+import { smokeHarness } from './study-harness.js';
 
 const smoke = transferProfiles.smoke;
 const modes = ['frozen', 'fine-tune', 'scratch'];
 
 describe('transfer study (smoke profile)', () => {
   const studyId = 'transfer:smoke';
-  let dir: string;
+  const harness = smokeHarness(transfer);
   let store: RunStore;
   let first: StudyResult;
   let leaked: number;
   const context = () => createStudyContext({ store, profile: 'smoke', studyId, log: () => {} });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'latentlab-transfer-'));
-    store = RunStore.open(dir);
-    const live = liveTensorCount();
-    first = await transfer.run(context());
-    leaked = liveTensorCount() - live;
+    ({ store, result: first, leakedTensors: leaked } = await harness.run());
   });
-  after(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => harness.close());
 
   test('the table has a row per (labels, mode) with the mean accuracy over seeds', () => {
     const [table] = first.tables;

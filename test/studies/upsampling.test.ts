@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { upsampling, upsamplingModes, upsamplingSettings } from '../../src/studies/upsampling.js';
-import { charts, images, pngSize, smokeHarness, type SmokeRun } from './sweep-harness.js';
+import { charts, images, pngSize, smokeHarness, type SmokeRun } from './study-harness.js';
 
 const settings = upsamplingSettings.smoke;
 const gridSize = (rows: number, columns: number) => ({ width: 30 * columns + 2, height: 30 * rows + 2 });

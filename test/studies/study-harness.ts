@@ -1,5 +1,5 @@
 // Runs a study's smoke profile twice through the real StudyContext against a temporary run store,
-// and reads the blocks of its sections, for the sweep studies' tests.
+// and reads the blocks of its sections, for the study tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
