@@ -51,7 +51,7 @@ function dataWithCovariance(n: number, eigenvalues: number[]): { x: Tensor; axes
 const spectrum = Array.from({ length: 30 }, (_, i) => 4 * 0.5 ** i);
 
 describe('PCA of data with a known covariance', () => {
-  for (const svdSolver of ['full', 'randomized'] as const) {
+  for (const svdSolver of ['full', 'randomized', 'covariance_eigh'] as const) {
     check(`${svdSolver}: explained variances are the eigenvalues, components the eigenvectors up to sign`, () => {
       const k = 4;
       const { x, axes, mean } = dataWithCovariance(200, spectrum);
@@ -93,7 +93,7 @@ describe('PCA of data with a known covariance', () => {
       assertClose(pca.inverseTransform(pca.transform(x)), x.sub(pca.mean).matmul(v.T).matmul(v).add(pca.mean), tight);
     });
   });
-  for (const svdSolver of ['full', 'randomized'] as const) {
+  for (const svdSolver of ['full', 'randomized', 'covariance_eigh'] as const) {
     check(`${svdSolver}: whitened projections have unit variance and no correlation; inverseTransform undoes it`, () => {
       const { x } = dataWithCovariance(100, spectrum.slice(0, 12));
       withPCA({ nComponents: 3, whiten: true, svdSolver }, x, (pca) => {
@@ -103,11 +103,38 @@ describe('PCA of data with a known covariance', () => {
       });
     });
   }
+  for (const svdSolver of ['full', 'randomized', 'covariance_eigh'] as const) {
+    for (const whiten of [false, true]) {
+      check(`${svdSolver}${whiten ? ', whitened' : ''}: fitTransform (from the factorisation) equals transform of the training data`, () => {
+        const { x } = dataWithCovariance(120, spectrum.slice(0, 12));
+        const pca = new PCA({ nComponents: 3, whiten, svdSolver });
+        const z = pca.fitTransform(x);
+        try {
+          assertClose(z, pca.transform(x), tight);
+        } finally {
+          pca.dispose();
+        }
+      });
+    }
+  }
   check('a fraction keeps the fewest components explaining more than it', () => {
     // ratios ≈ 1/2, 1/4, 1/8, ...: cumulative 0.5, 0.75, 0.875, ...
     const { x } = dataWithCovariance(100, spectrum);
     withPCA({ nComponents: 0.7 }, x, (pca) => assert.equal(pca.components.shape[0], 2));
     withPCA({ nComponents: 0.8 }, x, (pca) => assert.equal(pca.components.shape[0], 3));
+    withPCA({ nComponents: 0.8, svdSolver: 'covariance_eigh' }, x, (pca) => assert.equal(pca.components.shape[0], 3));
+  });
+  check('covariance_eigh on float32 data: its float32 product stays within float32 rounding of the float64 fit', () => {
+    // The covariance's entries carry ~1e-7 relative error; with eigenvalue gaps of a factor 2 the
+    // leading eigenvalues and axes inherit about that (measured: 3e-8 here), far inside 1e-5.
+    const { x } = dataWithCovariance(400, spectrum.slice(0, 10));
+    withPCA({ nComponents: 3, svdSolver: 'covariance_eigh' }, x.float(), (single) => {
+      withPCA({ nComponents: 3, svdSolver: 'full' }, x, (exact) => {
+        assertClose(single.explainedVariance, exact.explainedVariance, { rtol: 1e-5 });
+        assertClose(single.components, exact.components, { atol: 1e-5 }); // signs included
+        assertClose(single.mean, exact.mean, { atol: 1e-5 });
+      });
+    });
   });
 });
 
@@ -138,11 +165,17 @@ describe('PCA against scikit-learn', () => {
   const optionsOf = (sklearn: Case['options']): PCAOptions =>
     Object.fromEntries(Object.entries(sklearn).map(([key, value]) => [names[key] ?? assert.fail(`unmapped option ${key}`), value]));
   const close = { atol: 1e-11 };
+  // sklearn 1.2 made the fixtures; our 'auto' follows 1.5, which sends tall data (N ≥ 10·D, D ≤
+  // 1000) to covariance_eigh. That solver is exact, so the same values must come out.
+  const expectedSolver = (c: Case) => {
+    const [n, d] = c.x.shape as [number, number];
+    return (c.options.svd_solver ?? 'auto') === 'auto' && d <= 1000 && n >= 10 * d ? 'covariance_eigh' : c.solver;
+  };
 
   for (const [name, c] of Object.entries(cases)) {
     check(`${name} ${JSON.stringify(c.options)}: attributes, transforms and inverse match sklearn (signs included)`, () => {
       withPCA(optionsOf(c.options), c.x, (pca) => {
-        assert.equal(pca.solver, c.solver);
+        assert.equal(pca.solver, expectedSolver(c));
         assertClose(pca.components, c.components, close);
         assertClose(pca.explainedVariance, c.explained_variance, close);
         assertClose(pca.explainedVarianceRatio, c.explained_variance_ratio, close);
@@ -180,10 +213,11 @@ describe('PCA behaviour', () => {
       withPCA({ nComponents: 2 }, x, (exact) => assertClose(z, exact.transform(x), { atol: 1e-5 }));
     });
   });
-  check("'auto' picks full for small data and randomized for over 500 samples and few components", () => {
-    withPCA({ nComponents: 2 }, random([100, 8]), (pca) => assert.equal(pca.solver, 'full'));
-    withPCA({ nComponents: 2 }, random([501, 8]), (pca) => assert.equal(pca.solver, 'randomized'));
-    withPCA({ nComponents: 7 }, random([501, 8]), (pca) => assert.equal(pca.solver, 'full')); // 7 ≥ 0.8·8
+  check("'auto' picks covariance_eigh for tall data, full for small data, randomized for few components of large data", () => {
+    withPCA({ nComponents: 2 }, random([80, 8]), (pca) => assert.equal(pca.solver, 'covariance_eigh')); // 80 ≥ 10·8
+    withPCA({ nComponents: 2 }, random([79, 8]), (pca) => assert.equal(pca.solver, 'full'));
+    withPCA({ nComponents: 2 }, random([600, 80]), (pca) => assert.equal(pca.solver, 'randomized')); // 600 < 10·80
+    withPCA({ nComponents: 70 }, random([600, 80]), (pca) => assert.equal(pca.solver, 'full')); // 70 ≥ 0.8·80
   });
   test('dispose frees every fitted tensor, and a second fit frees the first', () => {
     const x = random([30, 4]);
