@@ -1,0 +1,20 @@
+// The shape every reduction shares, scikit-learn's estimator API in TypeScript: fit to data
+// [N, D] (and labels, for the supervised ones), map points to [N, nComponents], and map back
+// where the method has an inverse.
+import type { Tensor } from '../tensor/index.js';
+
+export interface Reducer {
+  /** Fits to x [N, D]; supervised methods (LDA) need integer labels [N]. Replaces any earlier fit. */
+  fit(x: Tensor, labels?: Tensor): this;
+  /** Fits and returns the embedding of the training points, [N, nComponents]. */
+  fitTransform(x: Tensor, labels?: Tensor): Tensor;
+  /**
+   * Embeds new points [M, D] with the fitted map. Absent where the method has none (t-SNE
+   * embeds only the points it was fitted on, as in scikit-learn).
+   */
+  transform?(x: Tensor): Tensor;
+  /** Points in input space [M, D] whose embedding is z [M, nComponents], where defined. */
+  inverseTransform?(z: Tensor): Tensor;
+  /** Frees the fitted tensors. */
+  dispose(): void;
+}
