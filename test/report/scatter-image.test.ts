@@ -18,7 +18,7 @@ function pixel(png: PNG, x: number, y: number): number[] {
 describe('scatterImage', () => {
   test('points land at scaled positions in their class colour; y grows upwards; the rest is white', () => {
     // Corners of a square: (0,0) class 0, (1,1) class 1, (0,1) class 2, (1,0) class 3.
-    const image = scatterImage([0, 1, 0, 1], [0, 1, 1, 0], [0, 1, 2, 3], { size: 100, radius: 3, opacity: 1 });
+    const image = scatterImage([0, 1, 0, 1], [0, 1, 1, 0], [0, 1, 2, 3], { size: 100, radius: 3, opacity: 1, legend: false });
     const png = PNG.sync.read(image.png);
     assert.deepEqual([png.width, png.height, image.width, image.height], [100, 100, 100, 100]);
     const margin = 3 + 8;
@@ -33,7 +33,7 @@ describe('scatterImage', () => {
   });
 
   test('both axes share one scale: a wide cloud leaves blank bands above and below', () => {
-    const image = scatterImage([0, 10], [0, 1], [0, 0], { size: 200, radius: 1, opacity: 1 });
+    const image = scatterImage([0, 10], [0, 1], [0, 0], { size: 200, radius: 1, opacity: 1, legend: false });
     const png = PNG.sync.read(image.png);
     const inked = (y: number) => [...Array(200).keys()].some((x) => pixel(png, x, y).some((v) => v !== 255));
     const rows = [...Array(200).keys()].filter(inked);
@@ -46,6 +46,15 @@ describe('scatterImage', () => {
     const double = PNG.sync.read(scatterImage([0, 0, 1], [0, 0, 1], [0, 0, 0], { size: 64, radius: 2, opacity: 0.5 }).png);
     const at = [10, 64 - 11] as const; // the dot at (0, 0)
     assert.ok(pixel(double, ...at)[0]! < pixel(single, ...at)[0]!);
+  });
+
+  test('the legend shows a swatch in each label’s colour, top right, one row per label', () => {
+    const png = PNG.sync.read(scatterImage([0, 1, 2], [0, 1, 2], [7, 2, 7], { size: 200 }).png);
+    // Box at x ≥ 200 − 4 − (2·(5 + 1 + 4) + 8) = 168; swatches 10 px square from x 172, rows 14 px apart from y 8.
+    assert.deepEqual(pixel(png, 176, 12), rgbOf(categoryColours[2]!));
+    assert.deepEqual(pixel(png, 176, 26), rgbOf(categoryColours[7]!));
+    const inkInLabelColumn = [...Array(10).keys()].some((dy) => pixel(png, 186, 8 + dy)[0]! < 100);
+    assert.ok(inkInLabelColumn, 'the label 2 is drawn beside its swatch');
   });
 
   test('non-finite points are skipped; bad arguments name the problem', () => {
