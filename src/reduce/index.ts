@@ -1,4 +1,12 @@
-// Dimensionality reductions fitted to data: PCA now; kernel PCA, t-SNE and UMAP to come.
+// Dimensionality reductions fitted to data, with scikit-learn's API, and the measures of an
+// embedding's quality.
+export type { Reducer } from './reducer.js';
 export { PCA, type PCAOptions, type SvdSolver } from './pca.js';
 export { randomizedSvd, svdFlip, type Svd, type RandomizedSvdOptions } from './svd.js';
+export { symmetricEigen, type SymmetricEigenOptions, type Eigenpairs } from './eigen.js';
+export { KernelPCA, type KernelPCAOptions, type KernelPCAKernel, type KernelPCAEigenSolver } from './kernel-pca.js';
+export { pairwiseKernels, linearKernel, rbfKernel, polynomialKernel, sigmoidKernel, cosineSimilarity, kernelNames, type KernelName, type KernelOptions } from './kernels.js';
+export { Isomap, type IsomapOptions, undirectedGraph, connectedComponents, shortestPathLengths, type WeightedGraph } from './isomap.js';
+export { nearestNeighbors, nearestNeighborsOf, squaredDistances, type Neighbors, type NeighborOptions } from './neighbors.js';
+export { trustworthiness, continuity, knnAccuracy, reconstructionError, type KnnAccuracyOptions } from './metrics.js';
 export { NotFittedError } from './errors.js';
