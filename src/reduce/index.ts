@@ -2,7 +2,11 @@
 // embedding's quality.
 export type { Reducer } from './reducer.js';
 export { PCA, type PCAOptions, type SvdSolver } from './pca.js';
-export { randomizedSvd, svdFlip, type Svd, type RandomizedSvdOptions } from './svd.js';
+export { randomizedSvd, rightSvd, svdFlip, type Svd, type RandomizedSvdOptions } from './svd.js';
+export { LinearDiscriminantAnalysis, LDA, type LDAOptions } from './lda.js';
+export { FastICA, type FastICAOptions, type IcaAlgorithm, type IcaFunction, type IcaWhitening, type IcaWhitenSolver } from './ica.js';
+export { LocallyLinearEmbedding, LLE, barycenterWeights, type LLEOptions, type LLEMethod, type LLEEigenSolver } from './lle.js';
+export { smallestEigenpairs, EigenConvergenceError, type SmallestEigenOptions, type SmallestEigenpairs } from './lle-eigen.js';
 export { symmetricEigen, type SymmetricEigenOptions, type Eigenpairs } from './eigen.js';
 export { KernelPCA, type KernelPCAOptions, type KernelPCAKernel, type KernelPCAEigenSolver } from './kernel-pca.js';
 export { pairwiseKernels, linearKernel, rbfKernel, polynomialKernel, sigmoidKernel, cosineSimilarity, kernelNames, type KernelName, type KernelOptions } from './kernels.js';

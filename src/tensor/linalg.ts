@@ -5,6 +5,7 @@ import { Tensor, wrap, wrapAll } from './tensor.js';
 const op = {
   svd: aten('linalg_svd'), svdvals: aten('linalg_svdvals'), eigh: aten('linalg_eigh'),
   eigvalsh: aten('linalg_eigvalsh'), qr: aten('linalg_qr'), cholesky: aten('linalg_cholesky'),
+  choleskySolve: aten('cholesky_solve'),
   solve: aten('linalg_solve'), inv: aten('linalg_inv'), pinv: aten('linalg_pinv.atol_rtol_float'),
   det: aten('linalg_det'), slogdet: aten('linalg_slogdet'), lstsq: aten('linalg_lstsq'),
   matrixNorm: aten('linalg_matrix_norm'), matrixNormStr: aten('linalg_matrix_norm.str_ord'),
@@ -34,6 +35,13 @@ export function qr(a: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): {
 /** Lower-triangular L with A = L Lᵀ (upper: U with A = Uᵀ U). */
 export function cholesky(a: Tensor, options: { upper?: boolean } = {}): Tensor {
   return wrap(op.cholesky(a.handle, options.upper ?? false));
+}
+/**
+ * X with A X = B, given A's Cholesky factor (A = L Lᵀ, or A = Uᵀ U with upper): two triangular
+ * solves, O(n²) per column of B once the O(n³) factor is paid for.
+ */
+export function choleskySolve(b: Tensor, factor: Tensor, options: { upper?: boolean } = {}): Tensor {
+  return wrap(op.choleskySolve(b.handle, factor.handle, options.upper ?? false));
 }
 /** X with A X = B. */
 export function solve(a: Tensor, b: Tensor): Tensor {

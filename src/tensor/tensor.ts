@@ -48,7 +48,7 @@ const op = {
   flatten: aten('flatten.using_ints'), flip: aten('flip'), floor: aten('floor'), fmod: aten('fmod.Tensor'),
   fmodS: aten('fmod.Scalar'), frac: aten('frac'), gather: aten('gather'), ge: aten('ge.Tensor'),
   geS: aten('ge.Scalar'), gt: aten('gt.Tensor'), gtS: aten('gt.Scalar'), index: aten('index.Tensor'),
-  indexPut_: aten('index_put_'), indexSelect: aten('index_select'), isfinite: aten('isfinite'),
+  indexAdd: aten('index_add'), indexPut_: aten('index_put_'), indexSelect: aten('index_select'), isfinite: aten('isfinite'),
   isinf: aten('isinf'), isnan: aten('isnan'), item: aten('item'), le: aten('le.Tensor'), leS: aten('le.Scalar'),
   lerp_: aten('lerp_.Scalar'), lerp: aten('lerp.Scalar'), log: aten('log'), log10: aten('log10'),
   log1p: aten('log1p'), log2: aten('log2'), log_: aten('log_'), logicalAnd: aten('logical_and'),
@@ -76,6 +76,8 @@ const op = {
   tril: aten('tril'), triu: aten('triu'), trunc: aten('trunc'), unflatten: aten('unflatten.int'),
   uniform_: aten('uniform_'), unsqueeze: aten('unsqueeze'), var: aten('var.correction'), view: aten('view'),
   where: aten('where.self'), zero_: aten('zero_'), floorDivide: aten('floor_divide'),
+  nonzero: aten('nonzero'), repeatInterleave: aten('repeat_interleave.self_Tensor'), indexAdd_: aten('index_add_'),
+  repeatInterleaveS: aten('repeat_interleave.self_int'),
   floorDivideS: aten('floor_divide.Scalar'), vectorNorm: aten('linalg_vector_norm'),
   matrixNorm: aten('linalg_matrix_norm'), matrixNormStr: aten('linalg_matrix_norm.str_ord'),
 };
@@ -421,6 +423,31 @@ export class Tensor {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return wrap(op.indexSelect(this.#handle, dim, index.handle));
+  }
+  /** Positions of the non-zero (true) elements, one row each, [count, ndim] int64 (as torch.nonzero). */
+  nonzero(): Tensor {
+    return wrap(op.nonzero(this.#handle));
+  }
+  /**
+   * Each slice along `dim` repeated `repeats` times (a number, or an int64 tensor of one count per
+   * slice), consecutively: [a, b].repeatInterleave([2, 1]) = [a, a, b]. Without `dim`, of the
+   * flattened tensor.
+   */
+  repeatInterleave(repeats: Tensor | number, dim?: number): Tensor {
+    return wrap(
+      repeats instanceof Tensor
+        ? op.repeatInterleave(this.#handle, repeats.handle, dim ?? null, null)
+        : op.repeatInterleaveS(this.#handle, repeats, dim ?? null, null),
+    );
+  }
+  /** A copy with alpha·source's slices added at `index` along dim (repeated indices accumulate). */
+  indexAdd(dim: number, index: Tensor, source: Tensor, alpha: number = 1): Tensor {
+    return wrap(op.indexAdd(this.#handle, dim, index.handle, source.handle, alpha));
+  }
+  /** In place, this[index[i]] += alpha · source[i] along `dim` (duplicates in index accumulate). */
+  indexAdd_(dim: number, index: Tensor, source: Tensor, alpha: number = 1): this {
+    op.indexAdd_(this.#handle, dim, index.handle, source.handle, alpha);
+    return this;
   }
   gather(dim: number, index: Tensor): Tensor {
     return wrap(op.gather(this.#handle, dim, index.handle));
