@@ -6,7 +6,10 @@ import type { Tensor } from '../tensor/index.js';
 export interface Reducer {
   /** Fits to x [N, D]; supervised methods (LDA) need integer labels [N]. Replaces any earlier fit. */
   fit(x: Tensor, labels?: Tensor): this;
-  /** Fits and returns the embedding of the training points, [N, nComponents]. */
+  /**
+   * Fits and returns the embedding of the training points, [N, nComponents]: a tensor of the
+   * caller's, which dispose() does not free (a reducer that keeps its embedding returns a copy).
+   */
   fitTransform(x: Tensor, labels?: Tensor): Tensor;
   /**
    * Embeds new points [M, D] with the fitted map. Absent where the method has none (t-SNE

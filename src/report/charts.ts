@@ -60,7 +60,9 @@ export interface BarChartOptions {
   /** Drawn in the order given. */
   bars: readonly Bar[];
   title?: string;
+  /** The labels' axis title (the vertical axis when long labels lay the bars down). */
   xTitle?: string;
+  /** The values' axis title. */
   yTitle?: string;
 }
 
@@ -182,17 +184,17 @@ export async function barChart(options: BarChartOptions): Promise<string> {
   if (bars.length === 0) throw new ArgumentError(`${chart}: no finite values to plot (given ${options.bars.length} bars)`);
   const { height, maxWidth, maxStep } = chartSizes.bar;
   const step = Math.max(4, Math.min(maxStep, Math.floor(maxWidth / bars.length)));
-  const longLabels = bars.some((bar) => bar.label.length > 4);
+  const category = { field: 'label', type: 'nominal', title: options.xTitle ?? null, sort: null } as const;
+  const value = { field: 'value', type: 'quantitative', title: options.yTitle ?? null } as const;
+  // Labels longer than a few characters would overlap under vertical bars (and vega then hides
+  // every other one): such bars lie down, each label on its own row.
+  const horizontal = bars.some((bar) => bar.label.length > 4);
   return renderSvg({
-    width: { step },
-    height,
+    ...(horizontal ? { width: chartSizes.bar.maxWidth / 2, height: { step: 22 } } : { width: { step }, height }),
     ...titled(options.title),
     data: { values: bars.map(({ label, value }) => ({ label, value })) },
     mark: { type: 'bar', color: categoryColours[0], cornerRadiusEnd: 2 },
-    encoding: {
-      x: { field: 'label', type: 'nominal', title: options.xTitle ?? null, sort: null, axis: { labelAngle: longLabels ? -45 : 0 } },
-      y: { field: 'value', type: 'quantitative', title: options.yTitle ?? null },
-    },
+    encoding: horizontal ? { y: { ...category, axis: { labelLimit: 0 } }, x: value } : { x: { ...category, axis: { labelAngle: 0 } }, y: value },
   });
 }
 

@@ -236,6 +236,15 @@ describe('barChart', () => {
     assert.ok(heights[1]! > 2.5 * heights[0]!, `bar heights ${heights}`);
   });
 
+  test('long labels lay the bars down, every label on its own row, in the order given', async () => {
+    const labels = ['PCA', 'kernel PCA', 't-SNE', 'UMAP', 'autoencoder (2-D latent)'];
+    const svg = await barChart({ bars: labels.map((label, i) => ({ label, value: i + 1 })), yTitle: 'seconds' });
+    assertWellFormed(svg);
+    assert.deepEqual(yAxisLabels(svg).sort((a, b) => a.y - b.y).map((label) => label.text), labels);
+    const widths = drawnPaths(svg, 'rect').map((item) => Number(item.match(/d="M[\d.]+,[\d.]+h([\d.]+)/)?.[1]));
+    assert.ok(widths[4]! > 4.5 * widths[0]!, `bar lengths ${widths}`);
+  });
+
   test('no finite value is an ArgumentError', async () => {
     await assert.rejects(barChart({ bars: [{ label: 'a', value: NaN }] }), /no finite values/);
     await assert.rejects(barChart({ bars: [{ label: 'a', value: 1 }, { label: 'a', value: 2 }] }), /'a' appears twice/);
