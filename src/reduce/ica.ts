@@ -3,11 +3,12 @@
 // as non-Gaussian as possible by Hyvärinen's fixed-point iteration (Hyvärinen & Oja 2000,
 // "Independent component analysis: algorithms and applications", Tables 8.3 and 8.4).
 import { ArgumentError } from '../tensor/errors.js';
-import { keep, linalg, stack, tensor, tidy, type DType, type Tensor } from '../tensor/index.js';
+import { keep, linalg, stack, tensor, tidy, type Tensor } from '../tensor/index.js';
 import { seededGaussians } from '../tensor/random.js';
 import { NotFittedError } from './errors.js';
 import type { Reducer } from './reducer.js';
 import { rightSvd } from './svd.js';
+import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
 export type IcaAlgorithm = 'parallel' | 'deflation';
 export type IcaFunction = 'logcosh' | 'exp' | 'cube';
@@ -140,7 +141,7 @@ export class FastICA implements Reducer {
 
   /** Fits to x [N, D] (N ≥ 2), replacing (and freeing) any earlier fit. */
   fit(x: Tensor): this {
-    const [n, d] = checkMatrix(x, 'fit');
+    const [n, d] = checkMatrix(x, 'FastICA.fit');
     if (n < 2) throw new ArgumentError(`FastICA.fit needs at least 2 samples, got ${n}`);
     const { wInit } = this.options;
     const k = this.options.nComponents ?? wInit?.shape[0] ?? Math.min(n, d);
@@ -170,7 +171,7 @@ export class FastICA implements Reducer {
   /** Sources of x [M, D], [M, k]. */
   transform(x: Tensor): Tensor {
     const fitted = this.#state();
-    checkFeatures(x, fitted.mean.shape[0]!, 'transform');
+    checkFeatures(x, fitted.mean.shape[0]!, 'FastICA.transform');
     return tidy(() => x.to('float64').sub(fitted.mean).matmul(fitted.components.T).to(outputDType(x)));
   }
 
@@ -318,16 +319,3 @@ function oneOf(name: string, value: unknown, allowed: readonly string[]): void {
   }
 }
 
-function checkMatrix(x: Tensor, method: string): [number, number] {
-  if (x.ndim !== 2) throw new ArgumentError(`FastICA.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
-  return x.shape as [number, number];
-}
-
-function checkFeatures(x: Tensor, features: number, method: string): void {
-  const [, d] = checkMatrix(x, method);
-  if (d !== features) throw new ArgumentError(`FastICA.${method} expects ${features} features (as fitted), got ${d}`);
-}
-
-function outputDType(x: Tensor): DType {
-  return x.dtype === 'float32' ? 'float32' : 'float64';
-}

@@ -2,11 +2,12 @@
 // (sklearn.manifold.Isomap, version 1.2): classical MDS of the geodesic distances along the
 // k-nearest-neighbour graph, so a curled-up manifold is laid out flat.
 import { ArgumentError } from '../tensor/errors.js';
-import { cat, keep, tensor, tidy, type DType, type Tensor } from '../tensor/index.js';
+import { cat, keep, tensor, tidy, type Tensor } from '../tensor/index.js';
 import { NotFittedError } from './errors.js';
 import { KernelPCA, type KernelPCAEigenSolver } from './kernel-pca.js';
 import { nearestNeighbors, nearestNeighborsOf, squaredDistances } from './neighbors.js';
 import type { Reducer } from './reducer.js';
+import { checkMatrix, outputDType } from './checks.js';
 
 export interface IsomapOptions {
   /** Neighbours of each point in the graph (default 5). */
@@ -91,7 +92,7 @@ export class Isomap implements Reducer {
 
   /** Fits to x [N, D], replacing (and freeing) any earlier fit. */
   fit(x: Tensor): this {
-    checkPoints(x, 'fit');
+    checkMatrix(x, 'Isomap.fit');
     const n = x.shape[0]!;
     const { nNeighbors, nComponents, eigenSolver, nOversamples, nIter, seed, connectComponents } = this.options;
     if (nNeighbors >= n) throw new ArgumentError(`nNeighbors ${nNeighbors} needs more than ${nNeighbors} points, got ${n}`);
@@ -144,7 +145,7 @@ export class Isomap implements Reducer {
    */
   transform(x: Tensor): Tensor {
     const fitted = this.#state();
-    checkPoints(x, 'transform');
+    checkMatrix(x, 'Isomap.transform');
     const d = fitted.x.shape[1]!;
     if (x.shape[1] !== d) throw new ArgumentError(`Isomap.transform expects ${d} features (as fitted), got ${x.shape[1]}`);
     const k = this.options.nNeighbors;
@@ -412,11 +413,3 @@ function concatFloat(a: Float64Array, b: Float64Array): Float64Array {
   return out;
 }
 
-function checkPoints(x: Tensor, method: string): void {
-  if (x.ndim !== 2) throw new ArgumentError(`Isomap.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new ArgumentError(`Isomap.${method} expects float32 or float64 input, got ${x.dtype}`);
-}
-
-function outputDType(x: Tensor): DType {
-  return x.dtype === 'float32' ? 'float32' : 'float64';
-}

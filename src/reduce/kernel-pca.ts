@@ -1,11 +1,12 @@
 // Kernel PCA with scikit-learn's API and conventions (sklearn.decomposition.KernelPCA, version
 // 1.2): PCA in the feature space of a kernel, computed from the centred kernel matrix alone.
 import { ArgumentError } from '../tensor/errors.js';
-import { eye, keep, tensor, tidy, linalg, type DType, type Tensor } from '../tensor/index.js';
+import { eye, keep, tensor, tidy, linalg, type Tensor } from '../tensor/index.js';
 import { NotFittedError } from './errors.js';
 import { symmetricEigen } from './eigen.js';
 import { kernelNames, pairwiseKernels, type KernelName, type KernelOptions } from './kernels.js';
 import type { Reducer } from './reducer.js';
+import { checkFeatures, outputDType } from './checks.js';
 
 export type KernelPCAKernel = KernelName | 'precomputed';
 export type KernelPCAEigenSolver = 'auto' | 'dense' | 'randomized';
@@ -156,7 +157,7 @@ export class KernelPCA implements Reducer {
         );
       }
     } else {
-      checkFeatures(x, fitted.x.shape[1]!, 'transform');
+      checkFeatures(x, fitted.x.shape[1]!, 'KernelPCA.transform');
     }
     return tidy(() => {
       const kernel = fitted.x === null ? float64Copy(x) : this.#kernel(x.to(fitted.x.dtype), fitted.x).to('float64');
@@ -289,12 +290,3 @@ function tensorsOf(fitted: Fitted): Tensor[] {
   return all;
 }
 
-function checkFeatures(x: Tensor, features: number, method: string): void {
-  if (x.ndim !== 2) throw new ArgumentError(`KernelPCA.${method} expects data of shape [M, D], got [${x.shape.join(', ')}]: flatten images first`);
-  if (x.shape[1] !== features) throw new ArgumentError(`KernelPCA.${method} expects ${features} features (as fitted), got ${x.shape[1]}`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new ArgumentError(`KernelPCA.${method} expects float32 or float64 input, got ${x.dtype}`);
-}
-
-function outputDType(x: Tensor): DType {
-  return x.dtype === 'float32' ? 'float32' : 'float64';
-}

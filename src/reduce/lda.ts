@@ -6,6 +6,7 @@ import { keep, linalg, tensor, tidy, type DType, type Tensor } from '../tensor/i
 import { NotFittedError } from './errors.js';
 import type { Reducer } from './reducer.js';
 import { rightSvd } from './svd.js';
+import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
 export interface LDAOptions {
   /** Dimensions kept by transform, at most min(classes − 1, D). Default min(classes − 1, D). */
@@ -105,7 +106,7 @@ export class LinearDiscriminantAnalysis implements Reducer {
 
   /** Fits to x [N, D] with integer class labels [N] (required), replacing (and freeing) any earlier fit. */
   fit(x: Tensor, labels?: Tensor): this {
-    const [n, d] = checkMatrix(x, 'fit');
+    const [n, d] = checkMatrix(x, 'LinearDiscriminantAnalysis.fit');
     if (labels === undefined) {
       throw new ArgumentError('LinearDiscriminantAnalysis.fit needs class labels [N]: LDA is supervised, call fit(x, labels)');
     }
@@ -139,7 +140,7 @@ export class LinearDiscriminantAnalysis implements Reducer {
   /** Discriminant coordinates of x [M, D]: (x − xbar)·scalings[:, :nComponents], [M, nComponents]. */
   transform(x: Tensor): Tensor {
     const fitted = this.#state();
-    checkFeatures(x, fitted.xbar.shape[0]!, 'transform');
+    checkFeatures(x, fitted.xbar.shape[0]!, 'LinearDiscriminantAnalysis.transform');
     return tidy(() => {
       const k = Math.min(fitted.maxComponents, fitted.scalings.shape[1]!);
       return x.to('float64').sub(fitted.xbar).matmul(fitted.scalings.narrow(1, 0, k)).to(outputDType(x));
@@ -157,7 +158,7 @@ export class LinearDiscriminantAnalysis implements Reducer {
    */
   decisionFunction(x: Tensor): Tensor {
     const fitted = this.#state();
-    checkFeatures(x, fitted.xbar.shape[0]!, 'decisionFunction');
+    checkFeatures(x, fitted.xbar.shape[0]!, 'LinearDiscriminantAnalysis.decisionFunction');
     return tidy(() => {
       const scores = x.to('float64').matmul(fitted.coef.T).add(fitted.intercept);
       return fitted.classList.length === 2 ? scores.squeeze(1) : scores;
@@ -266,18 +267,3 @@ function countAbove(values: Tensor, threshold: number): number {
   return tidy(() => values.gt(threshold).sum().item());
 }
 
-function checkMatrix(x: Tensor, method: string): [number, number] {
-  if (x.ndim !== 2) {
-    throw new ArgumentError(`LinearDiscriminantAnalysis.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
-  }
-  return x.shape as [number, number];
-}
-
-function checkFeatures(x: Tensor, features: number, method: string): void {
-  const [, d] = checkMatrix(x, method);
-  if (d !== features) throw new ArgumentError(`LinearDiscriminantAnalysis.${method} expects ${features} features (as fitted), got ${d}`);
-}
-
-function outputDType(x: Tensor): DType {
-  return x.dtype === 'float32' ? 'float32' : 'float64';
-}

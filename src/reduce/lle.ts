@@ -3,11 +3,12 @@
 // neighbours by weights summing to 1, and the embedding is the low-dimensional configuration
 // that the same weights rebuild best (Roweis & Saul 2000; modified LLE: Zhang & Wang 2007).
 import { ArgumentError, TorchError } from '../tensor/errors.js';
-import { arange, cat, eye, fullLike, keep, linalg, ones, tidy, zeros, type DType, type Tensor } from '../tensor/index.js';
+import { arange, cat, eye, fullLike, keep, linalg, ones, tidy, zeros, type Tensor } from '../tensor/index.js';
 import { smallestEigenpairs } from './lle-eigen.js';
 import { nearestNeighbors, nearestNeighborsOf } from './neighbors.js';
 import type { Reducer } from './reducer.js';
 import { NotFittedError } from './errors.js';
+import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
 export type LLEMethod = 'standard' | 'modified';
 export type LLEEigenSolver = 'auto' | 'dense' | 'iterative';
@@ -119,7 +120,7 @@ export class LocallyLinearEmbedding implements Reducer {
 
   /** Fits to x [N, D], replacing (and freeing) any earlier fit. */
   fit(x: Tensor): this {
-    const [n, d] = checkMatrix(x, 'fit');
+    const [n, d] = checkMatrix(x, 'LocallyLinearEmbedding.fit');
     const { nNeighbors: k, nComponents, method } = this.options;
     if (k >= n) throw new ArgumentError(`nNeighbors must be below the number of samples: got nNeighbors ${k} for ${n} samples`);
     if (nComponents > d) throw new ArgumentError(`nComponents ${nComponents} exceeds the ${d} input dimensions`);
@@ -147,7 +148,7 @@ export class LocallyLinearEmbedding implements Reducer {
    */
   transform(x: Tensor): Tensor {
     const fitted = this.#state();
-    checkFeatures(x, fitted.train.shape[1]!, 'transform');
+    checkFeatures(x, fitted.train.shape[1]!, 'LocallyLinearEmbedding.transform');
     return tidy(() => {
       const points = x.to('float64');
       const neighbors = nearestNeighborsOf(points, fitted.train, this.options.nNeighbors).indices; // [M, k]
@@ -361,16 +362,3 @@ function median(values: Tensor): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function checkMatrix(x: Tensor, method: string): [number, number] {
-  if (x.ndim !== 2) throw new ArgumentError(`LocallyLinearEmbedding.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
-  return x.shape as [number, number];
-}
-
-function checkFeatures(x: Tensor, features: number, method: string): void {
-  const [, d] = checkMatrix(x, method);
-  if (d !== features) throw new ArgumentError(`LocallyLinearEmbedding.${method} expects ${features} features (as fitted), got ${d}`);
-}
-
-function outputDType(x: Tensor): DType {
-  return x.dtype === 'float32' ? 'float32' : 'float64';
-}

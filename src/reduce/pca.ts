@@ -2,9 +2,10 @@
 // version 1.2, plus 1.5's covariance solver): a full or randomized SVD of the centred data, or the
 // eigendecomposition of its covariance; optional whitening.
 import { ArgumentError } from '../tensor/errors.js';
-import { keep, linalg, tidy, type DType, type Tensor } from '../tensor/index.js';
+import { keep, linalg, tidy, type Tensor } from '../tensor/index.js';
 import { NotFittedError } from './errors.js';
 import { randomizedSvd, svdFlip, type Svd } from './svd.js';
+import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
 export type SvdSolver = 'full' | 'randomized' | 'covariance_eigh' | 'auto';
 
@@ -130,7 +131,7 @@ export class PCA {
   /** Projections of x [M, D] onto the components, [M, k] (whitened if asked). */
   transform(x: Tensor): Tensor {
     const fitted = this.#state();
-    checkFeatures(x, fitted.mean.shape[0]!, 'transform');
+    checkFeatures(x, fitted.mean.shape[0]!, 'PCA.transform');
     return tidy(() => {
       const projected = x.to('float64').sub(fitted.mean).matmul(fitted.components.T);
       const scaled = this.options.whiten ? projected.div(fitted.explainedVariance.sqrt()) : projected;
@@ -175,7 +176,7 @@ export class PCA {
 
   // Fits, stores the fitted tensors, and returns the training data's (unwhitened) projections.
   #fit(x: Tensor): Tensor {
-    const [n, d] = checkMatrix(x, 'fit');
+    const [n, d] = checkMatrix(x, 'PCA.fit');
     if (n < 2) throw new ArgumentError(`PCA.fit needs at least 2 samples, got ${n}`);
     const requested = this.options.nComponents ?? Math.min(n, d);
     if (requested >= 1 && requested > Math.min(n, d)) {
@@ -299,16 +300,3 @@ function componentsForFraction(ratio: Tensor, fraction: number): number {
   return Math.min(atMost + 1, ratio.shape[0]!);
 }
 
-function checkMatrix(x: Tensor, method: string): [number, number] {
-  if (x.ndim !== 2) throw new ArgumentError(`PCA.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
-  return x.shape as [number, number];
-}
-
-function checkFeatures(x: Tensor, features: number, method: string): void {
-  const [, d] = checkMatrix(x, method);
-  if (d !== features) throw new ArgumentError(`PCA.${method} expects ${features} features (as fitted), got ${d}`);
-}
-
-function outputDType(x: Tensor): DType {
-  return x.dtype === 'float32' ? 'float32' : 'float64';
-}
