@@ -11,6 +11,9 @@ export { symmetricEigen, type SymmetricEigenOptions, type Eigenpairs } from './e
 export { KernelPCA, type KernelPCAOptions, type KernelPCAKernel, type KernelPCAEigenSolver } from './kernel-pca.js';
 export { pairwiseKernels, linearKernel, rbfKernel, polynomialKernel, sigmoidKernel, cosineSimilarity, kernelNames, type KernelName, type KernelOptions } from './kernels.js';
 export { Isomap, type IsomapOptions, undirectedGraph, connectedComponents, shortestPathLengths, type WeightedGraph } from './isomap.js';
+export { UMAP, type UMAPOptions, type UMAPInit } from './umap.js';
+export { fuzzySimplicialSet, smoothKnnDistances, membershipStrengths, findAbParams, type FuzzyGraph, type SmoothKnn, type SmoothKnnOptions, type FuzzySimplicialSetOptions } from './umap-graph.js';
+export { laplacianEigenvectors, spectralLayout, type LaplacianEigenOptions, type LaplacianEigenpairs } from './umap-spectral.js';
 export { nearestNeighbors, nearestNeighborsOf, squaredDistances, type Neighbors, type NeighborOptions } from './neighbors.js';
 export { trustworthiness, continuity, knnAccuracy, reconstructionError, type KnnAccuracyOptions } from './metrics.js';
 export { NotFittedError } from './errors.js';
