@@ -10,7 +10,8 @@ export { smallestEigenpairs, EigenConvergenceError, type SmallestEigenOptions, t
 export { symmetricEigen, type SymmetricEigenOptions, type Eigenpairs } from './eigen.js';
 export { KernelPCA, type KernelPCAOptions, type KernelPCAKernel, type KernelPCAEigenSolver } from './kernel-pca.js';
 export { pairwiseKernels, linearKernel, rbfKernel, polynomialKernel, sigmoidKernel, cosineSimilarity, kernelNames, type KernelName, type KernelOptions } from './kernels.js';
-export { Isomap, type IsomapOptions, undirectedGraph, connectedComponents, shortestPathLengths, type WeightedGraph } from './isomap.js';
+export { Isomap, type IsomapOptions, undirectedGraph, shortestPathLengths, type WeightedGraph } from './isomap.js';
+export { connectedComponents, type SparseRows } from './graph.js';
 export { UMAP, type UMAPOptions, type UMAPInit } from './umap.js';
 export { fuzzySimplicialSet, smoothKnnDistances, membershipStrengths, findAbParams, type FuzzyGraph, type SmoothKnn, type SmoothKnnOptions, type FuzzySimplicialSetOptions } from './umap-graph.js';
 export { laplacianEigenvectors, spectralLayout, type LaplacianEigenOptions, type LaplacianEigenpairs } from './umap-spectral.js';

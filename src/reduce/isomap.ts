@@ -8,6 +8,7 @@ import { KernelPCA, type KernelPCAEigenSolver } from './kernel-pca.js';
 import { nearestNeighbors, nearestNeighborsOf, squaredDistances } from './neighbors.js';
 import type { Reducer } from './reducer.js';
 import { checkMatrix, outputDType } from './checks.js';
+import { connectedComponents, type SparseRows } from './graph.js';
 
 export interface IsomapOptions {
   /** Neighbours of each point in the graph (default 5). */
@@ -202,9 +203,8 @@ export class Isomap implements Reducer {
 // ---- graphs ------------------------------------------------------------------------------
 
 /** An undirected weighted graph in compressed sparse rows: node i's edges are targets/weights[offsets[i] .. offsets[i + 1]). */
-export interface WeightedGraph {
-  offsets: Int32Array; // [N + 1]
-  targets: Int32Array; // [E], each undirected edge stored from both ends
+export interface WeightedGraph extends SparseRows {
+  // targets: each undirected edge is stored from both ends
   weights: Float64Array; // [E]
 }
 
@@ -263,34 +263,6 @@ export function undirectedGraph(n: number, sources: Int32Array, targets: Int32Ar
     offsets[i + 1] = written;
   }
   return { offsets, targets: allTargets.slice(0, written), weights: allWeights.slice(0, written) };
-}
-
-/** Connected components by breadth-first search: their count, and each node's component (numbered by first node). */
-export function connectedComponents(graph: WeightedGraph): { count: number; labels: Int32Array } {
-  const { offsets, targets } = graph;
-  const n = offsets.length - 1;
-  const labels = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
-  let count = 0;
-  for (let root = 0; root < n; root++) {
-    if (labels[root] !== -1) continue;
-    labels[root] = count;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = root;
-    while (head < tail) {
-      const u = queue[head++]!;
-      for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
-        const v = targets[e]!;
-        if (labels[v] === -1) {
-          labels[v] = count;
-          queue[tail++] = v;
-        }
-      }
-    }
-    count++;
-  }
-  return { count, labels };
 }
 
 /**

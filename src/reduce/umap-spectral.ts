@@ -8,6 +8,7 @@ import { aten } from '../tensor/ops.js';
 import { wrapAll } from '../tensor/tensor.js';
 import { squaredDistances } from './neighbors.js';
 import { oneThread, type FuzzyGraph } from './umap-graph.js';
+import { connectedComponents } from './graph.js';
 
 const embeddingBag = aten('embedding_bag.padding_idx');
 
@@ -140,33 +141,13 @@ function denseEigenpairs(graph: FuzzyGraph, normalized: Tensor, trivial: Tensor,
   return { eigenvalues: eigenvalues.narrow(0, 0, k), eigenvectors: eigenvectors.narrow(1, 0, k).contiguous(), iterations: 0 };
 }
 
-/**
- * Connected components of a graph on `size` vertices given by its edges (union–find), as a label
- * per vertex in [0, count), numbered by first vertex.
- */
-export function connectedComponents(graph: FuzzyGraph): { labels: Int32Array; count: number } {
-  const n = graph.size;
-  const [from, to] = tidy(() => [graph.rows.to('int32').toTypedArray() as Int32Array, graph.cols.to('int32').toTypedArray() as Int32Array]);
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const root = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
-  for (let e = 0; e < from.length; e++) {
-    const [a, b] = [root(from[e]!), root(to[e]!)];
-    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-  }
-  const labels = new Int32Array(n);
-  const numbering = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const r = root(i);
-    if (!numbering.has(r)) numbering.set(r, numbering.size);
-    labels[i] = numbering.get(r)!;
-  }
-  return { labels, count: numbering.size };
+/** The fuzzy graph's components (its edge list is sorted by row, both directions present). */
+export function fuzzyGraphComponents(graph: FuzzyGraph): { labels: Int32Array; count: number } {
+  const [rows, targets] = tidy(() => [graph.rows.to('int32').toTypedArray() as Int32Array, graph.cols.to('int32').toTypedArray() as Int32Array]);
+  const offsets = new Int32Array(graph.size + 1);
+  for (const row of rows) offsets[row + 1]!++;
+  for (let i = 0; i < graph.size; i++) offsets[i + 1]! += offsets[i]!;
+  return connectedComponents({ offsets, targets });
 }
 
 /**
@@ -182,7 +163,7 @@ export function spectralLayout(data: Tensor, graph: FuzzyGraph, dim: number, opt
 }
 
 function layoutComponents(data: Tensor, graph: FuzzyGraph, dim: number, options: LaplacianEigenOptions): Tensor {
-  const { labels, count } = connectedComponents(graph);
+  const { labels, count } = fuzzyGraphComponents(graph);
   if (count === 1) return tidy(() => laplacianEigenvectors(graph, dim, options).eigenvectors);
   return tidy(() => {
     const n = graph.size;
