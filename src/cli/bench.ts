@@ -1,9 +1,11 @@
 // `latentlab bench`: latentlab against PyTorch side by side. `bench` (or `bench engine`) compares
 // training speed (bench/engine.ts); `bench quality` compares the test error reached through the
-// Trainer (bench/quality.ts).
+// Trainer (bench/quality.ts); `bench reduce` compares the reductions with scikit-learn and UMAP's
+// implementations (bench/reduce.ts).
 import { Command } from 'commander';
 import { describe, runEngineBenchmark } from '../../bench/engine.js';
 import { runQualityComparison } from '../../bench/quality.js';
+import { reduceTaskNames, runReduceBenchmark } from '../../bench/reduce.js';
 import { positiveInteger, positiveNumber } from './options.js';
 
 const log = (line: string) => console.error(line);
@@ -47,9 +49,31 @@ function qualityCommand(): Command {
     });
 }
 
+function reduceCommand(): Command {
+  return new Command('reduce')
+    .description('PCA, t-SNE and UMAP in latentlab against scikit-learn, umap-learn and umap-js on the same data; print seconds, the ratio and trustworthiness')
+    .option('--only <names...>', `run only these tasks (${reduceTaskNames.join(', ')})`)
+    .option('--json', 'print {"tasks":[{"name","reference","latentlab_s","reference_s","ratio","trust_latentlab","trust_reference"}]}')
+    .action((options: { only?: string[]; json?: boolean }) => {
+      const tasks = runReduceBenchmark({ only: options.only, log });
+      if (options.json) {
+        console.log(JSON.stringify({ tasks }, null, 2));
+        return;
+      }
+      console.log('task                     reference              latentlab s  reference s   ratio   trust latentlab  trust reference');
+      for (const t of tasks) {
+        console.log(
+          `${t.name.padEnd(24)} ${t.reference.padEnd(22)} ${t.latentlab_s.toFixed(2).padStart(11)} ${t.reference_s.toFixed(2).padStart(12)} ${t.ratio.toFixed(2).padStart(6)}x ${t.trust_latentlab.toFixed(4).padStart(16)} ${t.trust_reference.toFixed(4).padStart(16)}`,
+        );
+      }
+      console.log('ratio = reference seconds / latentlab seconds (> 1: latentlab faster); trustworthiness at k = 5 on the first 10,000 points, both scored by the same function');
+    });
+}
+
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('compare latentlab with PyTorch: training speed (engine, the default) or reached quality')
+    .description('compare latentlab with PyTorch: training speed (engine, the default) or reached quality; and its reductions with scikit-learn and UMAP (reduce)')
     .addCommand(engineCommand(), { isDefault: true })
-    .addCommand(qualityCommand());
+    .addCommand(qualityCommand())
+    .addCommand(reduceCommand());
 }

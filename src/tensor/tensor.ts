@@ -77,7 +77,7 @@ const op = {
   uniform_: aten('uniform_'), unsqueeze: aten('unsqueeze'), var: aten('var.correction'), view: aten('view'),
   where: aten('where.self'), zero_: aten('zero_'), floorDivide: aten('floor_divide'),
   nonzero: aten('nonzero'), repeatInterleave: aten('repeat_interleave.self_Tensor'), indexAdd_: aten('index_add_'),
-  repeatInterleaveS: aten('repeat_interleave.self_int'),
+  repeatInterleaveS: aten('repeat_interleave.self_int'), segmentReduce: aten('segment_reduce'), searchsorted: aten('searchsorted.Tensor'),
   floorDivideS: aten('floor_divide.Scalar'), vectorNorm: aten('linalg_vector_norm'),
   matrixNorm: aten('linalg_matrix_norm'), matrixNormStr: aten('linalg_matrix_norm.str_ord'),
 };
@@ -439,6 +439,22 @@ export class Tensor {
         ? op.repeatInterleave(this.#handle, repeats.handle, dim ?? null, null)
         : op.repeatInterleaveS(this.#handle, repeats, dim ?? null, null),
     );
+  }
+  /**
+   * Reduces consecutive segments along `axis`: segment i covers the next lengths[i] slices
+   * (int64 `lengths`, one row of lengths per index of the dimensions before `axis`, as
+   * torch.segment_reduce); an empty segment gives 0 for 'sum'. Faster than scatterAdd with sorted
+   * indices, since no index is read per element.
+   */
+  segmentReduce(reduce: 'sum' | 'mean' | 'max' | 'min' | 'prod', lengths: Tensor, axis = 0): Tensor {
+    return wrap(op.segmentReduce(this.#handle, reduce, lengths.handle, null, null, axis, false, reduce === 'sum' ? 0 : null));
+  }
+  /**
+   * For each value of `values`, the index at which it would be inserted into this sorted 1-d
+   * tensor to keep it sorted: before equal elements, or after them with `right` (torch.searchsorted).
+   */
+  searchsorted(values: Tensor, right = false): Tensor {
+    return wrap(op.searchsorted(this.#handle, values.handle, false, right, null, null));
   }
   /** A copy with alpha·source's slices added at `index` along dim (repeated indices accumulate). */
   indexAdd(dim: number, index: Tensor, source: Tensor, alpha: number = 1): Tensor {

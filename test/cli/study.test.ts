@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, openOffline } from '../helpers/browser.js';
 import { cli, temporaryDir } from './helpers.js';
 
-const names = ['latent-sweep', 'depth-sweep', 'activation-table', 'optimizer-table', 'linear-ae-vs-pca', 'transfer', 'upsampling'];
+const names = ['latent-sweep', 'depth-sweep', 'activation-table', 'optimizer-table', 'linear-ae-vs-pca', 'transfer', 'upsampling', 'compare-reductions'];
 
 describe('latentlab study', () => {
   const { dir, cleanup } = temporaryDir('latentlab-study-cli-');
@@ -22,7 +22,7 @@ describe('latentlab study', () => {
     cleanup();
   });
 
-  test('study list names all seven studies', () => {
+  test('study list names all eight studies', () => {
     const listed = cli(store, ['study', 'list']).stdout.split('\n').map((line) => line.split(/\s+/)[0]).filter(Boolean);
     assert.deepEqual(listed, names);
   });

@@ -1,0 +1,189 @@
+// `latentlab bench reduce`: latentlab's reductions against the references people use, on the
+// same data in one go: PCA on Fashion-MNIST's 60k images (scikit-learn), t-SNE on 5k and 10k
+// MNIST digits (scikit-learn's Barnes–Hut), UMAP on 10k digits (umap-learn, and umap-js). Each
+// side is timed after a warm-up fit on a small slice; both embeddings are scored by the same
+// trustworthiness function (src/reduce/metrics.ts, equal to scikit-learn's).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UMAP as UmapJs } from 'umap-js';
+import { loadFashionMnist } from '../src/data/fashion-mnist.js';
+import { loadMnist } from '../src/data/mnist.js';
+import { readNpy, writeNpy } from '../src/data/npy.js';
+import { PCA } from '../src/reduce/pca.js';
+import { TSNE } from '../src/reduce/tsne.js';
+import { UMAP } from '../src/reduce/umap.js';
+import { trustworthiness } from '../src/reduce/metrics.js';
+import type { Reducer } from '../src/reduce/reducer.js';
+import { ArgumentError, LatentlabError } from '../src/tensor/errors.js';
+import { cat, tensor, tidy, type Tensor } from '../src/tensor/index.js';
+import { seededRandom } from '../src/tensor/random.js';
+import { ensurePythonModule } from './python.js';
+
+export interface ReduceTaskResult {
+  name: string;
+  /** The reference implementation and version, e.g. 'scikit-learn 1.2.1'. */
+  reference: string;
+  latentlab_s: number;
+  reference_s: number;
+  /** reference_s / latentlab_s: above 1, latentlab is faster. */
+  ratio: number;
+  trust_latentlab: number;
+  trust_reference: number;
+}
+
+interface Task {
+  name: string;
+  method: 'pca' | 'tsne' | 'umap';
+  data: 'fashion-mnist-60k' | 'mnist-5k' | 'mnist-10k';
+  components: number;
+  /** Reference: a Python module run by reduce_baseline.py, or umap-js in this process. */
+  reference: 'python' | 'umap-js';
+}
+
+const tasks: readonly Task[] = [
+  { name: 'pca-fashion-60k', method: 'pca', data: 'fashion-mnist-60k', components: 50, reference: 'python' },
+  { name: 'tsne-mnist-5k', method: 'tsne', data: 'mnist-5k', components: 2, reference: 'python' },
+  { name: 'tsne-mnist-10k', method: 'tsne', data: 'mnist-10k', components: 2, reference: 'python' },
+  { name: 'umap-mnist-10k', method: 'umap', data: 'mnist-10k', components: 2, reference: 'python' },
+  { name: 'umap-mnist-10k-umap-js', method: 'umap', data: 'mnist-10k', components: 2, reference: 'umap-js' },
+];
+export const reduceTaskNames = tasks.map((task) => task.name);
+
+/** Points scored for trustworthiness: its exact ranks cost O(N²·D), so PCA's 60k are sampled. */
+const TRUST_POINTS = 10_000;
+const TRUST_NEIGHBOURS = 5;
+const WARM_UP_POINTS = 600;
+const seed = 0;
+
+const baselineScript = fileURLToPath(new URL('../../bench/reduce_baseline.py', import.meta.url));
+
+export function runReduceBenchmark(options: { only?: readonly string[]; log?: (line: string) => void } = {}): ReduceTaskResult[] {
+  const log = options.log ?? (() => {});
+  const unknown = (options.only ?? []).filter((name) => !reduceTaskNames.includes(name));
+  if (unknown.length) throw new ArgumentError(`unknown reduce benchmark task ${unknown.join(', ')}: choose from ${reduceTaskNames.join(', ')}`);
+  const selected = tasks.filter((task) => !options.only?.length || options.only.includes(task.name));
+  const pythonModules = new Set(selected.filter((t) => t.reference === 'python').map((t) => (t.method === 'umap' ? 'umap' : 'sklearn')));
+  const python = [...pythonModules].map((module) => ensurePythonModule(module, module === 'umap' ? 'umap-learn' : 'python3-sklearn', log))[0];
+
+  const workDir = mkdtempSync(join(tmpdir(), 'latentlab-bench-reduce-'));
+  const datasets = new Map<Task['data'], { points: Tensor; file: string }>();
+  try {
+    return selected.map((task) => {
+      const data = datasets.get(task.data) ?? loadData(task.data, workDir);
+      datasets.set(task.data, data);
+      const ours = timeLatentlab(task, data.points);
+      log(`${task.name}: latentlab ${ours.seconds.toFixed(2)} s`);
+      const theirs = task.reference === 'umap-js' ? timeUmapJs(task, data.points) : timePython(python!, task, data.file, workDir);
+      log(`${task.name}: ${theirs.implementation} ${theirs.seconds.toFixed(2)} s`);
+      const result = tidy(() => {
+        const scored = scoredRows(data.points.shape[0]!);
+        const trust = (embedding: Tensor) => trustworthiness(data.points.narrow(0, 0, scored), embedding.narrow(0, 0, scored), TRUST_NEIGHBOURS);
+        return {
+          name: task.name,
+          reference: theirs.implementation,
+          latentlab_s: ours.seconds,
+          reference_s: theirs.seconds,
+          ratio: theirs.seconds / ours.seconds,
+          trust_latentlab: trust(ours.embedding),
+          trust_reference: trust(theirs.embedding),
+        };
+      });
+      ours.embedding.dispose();
+      theirs.embedding.dispose();
+      log(`${task.name}: trustworthiness latentlab ${result.trust_latentlab.toFixed(4)}, reference ${result.trust_reference.toFixed(4)}`);
+      return result;
+    });
+  } finally {
+    for (const { points } of datasets.values()) points.dispose();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** How many leading rows trustworthiness is computed on (the data are in a fixed shuffled order). */
+export function scoredRows(n: number): number {
+  return Math.min(n, TRUST_POINTS);
+}
+
+// The points as [N, D] float32, and the same points as an .npy file for the Python side.
+function loadData(name: Task['data'], workDir: string): { points: Tensor; file: string } {
+  const points = tidy(() => {
+    if (name === 'fashion-mnist-60k') {
+      const { images, labels } = loadFashionMnist('train');
+      labels.dispose();
+      return shuffledRows(images.view(-1, 784));
+    }
+    const train = loadMnist('train');
+    const test = loadMnist('test');
+    const all = cat([train.images, test.images], 0).view(-1, 784);
+    return all.narrow(0, 0, name === 'mnist-5k' ? 5000 : 10_000);
+  });
+  const file = join(workDir, `${name}.npy`);
+  writeNpy(file, points);
+  return { points, file };
+}
+
+// Fashion-MNIST's training file is ordered by nothing in particular, but a seeded shuffle makes
+// the sampled rows scored for trustworthiness a fair sample whatever the file's order.
+function shuffledRows(x: Tensor): Tensor {
+  const random = seededRandom(seed);
+  const order = [...Array(x.shape[0]!).keys()];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return x.indexSelect(0, tensor(order, { dtype: 'int64' }));
+}
+
+function createReducer(task: Task): Reducer {
+  if (task.method === 'pca') return new PCA({ nComponents: task.components, seed });
+  if (task.method === 'tsne') return new TSNE({ nComponents: task.components, seed });
+  return new UMAP({ nComponents: task.components, seed });
+}
+
+function timeLatentlab(task: Task, points: Tensor): { seconds: number; embedding: Tensor } {
+  const warmUp = createReducer(task);
+  tidy(() => warmUp.fitTransform(points.narrow(0, 0, WARM_UP_POINTS)));
+  warmUp.dispose();
+  const reducer = createReducer(task);
+  const begin = performance.now();
+  const embedding = reducer.fitTransform(points);
+  const seconds = (performance.now() - begin) / 1000;
+  reducer.dispose();
+  return { seconds, embedding };
+}
+
+function timePython(python: string, task: Task, dataFile: string, workDir: string): { seconds: number; embedding: Tensor; implementation: string } {
+  const out = join(workDir, `${task.name}-reference.npy`);
+  const result = spawnSync(python, [baselineScript, '--method', task.method, '--data', dataFile, '--out', out, '--components', String(task.components), '--seed', String(seed)], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    throw new LatentlabError(`the ${task.method} reference failed (${python} ${baselineScript}): ${(result.stderr || result.error?.message || '').trim().split('\n').pop()}`);
+  }
+  const { seconds, implementation } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { seconds: number; implementation: string };
+  return { seconds, implementation, embedding: readNpy(out) };
+}
+
+function timeUmapJs(task: Task, points: Tensor): { seconds: number; embedding: Tensor; implementation: string } {
+  const rows = toRows(points);
+  const fit = (data: number[][]) => new UmapJs({ nComponents: task.components, nNeighbors: 15, minDist: 0.1, random: seededRandom(seed) }).fit(data);
+  fit(rows.slice(0, WARM_UP_POINTS));
+  const begin = performance.now();
+  const embedding = fit(rows);
+  const seconds = (performance.now() - begin) / 1000;
+  return { seconds, implementation: `umap-js ${umapJsVersion()}`, embedding: tensor(embedding, { dtype: 'float64' }) };
+}
+
+function toRows(points: Tensor): number[][] {
+  const [n, d] = points.shape as [number, number];
+  const flat = points.toTypedArray();
+  return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * d, (i + 1) * d) as Float32Array));
+}
+
+function umapJsVersion(): string {
+  return (createRequire(import.meta.url)('umap-js/package.json') as { version: string }).version;
+}
