@@ -12,8 +12,10 @@ export { KernelPCA, type KernelPCAOptions, type KernelPCAKernel, type KernelPCAE
 export { pairwiseKernels, linearKernel, rbfKernel, polynomialKernel, sigmoidKernel, cosineSimilarity, kernelNames, type KernelName, type KernelOptions } from './kernels.js';
 export { Isomap, type IsomapOptions, undirectedGraph, shortestPathLengths, type WeightedGraph } from './isomap.js';
 export { connectedComponents, type SparseRows } from './graph.js';
-export { TSNE, type TSNEOptions, type TSNEMethod } from './tsne.js';
-export { jointProbabilities, jointProbabilitiesNN, type SparseAffinities } from './tsne-affinities.js';
+export { TSNE, gradientDescent, type TSNEOptions, type TSNEMethod, type DescentOptions } from './tsne.js';
+export { conditionalProbabilities, jointProbabilities, jointProbabilitiesNN, type SparseAffinities } from './tsne-affinities.js';
+export { FftRepulsion, exactRepulsion, type FftRepulsionOptions } from './tsne-fft.js';
+export { exactKlGradient } from './tsne-gradient.js';
 export { UMAP, type UMAPOptions, type UMAPInit } from './umap.js';
 export { fuzzySimplicialSet, smoothKnnDistances, membershipStrengths, findAbParams, type FuzzyGraph, type SmoothKnn, type SmoothKnnOptions, type FuzzySimplicialSetOptions } from './umap-graph.js';
 export { laplacianEigenvectors, spectralLayout, type LaplacianEigenOptions, type LaplacianEigenpairs } from './umap-spectral.js';

@@ -1,14 +1,14 @@
 // t-distributed stochastic neighbour embedding (van der Maaten & Hinton 2008) with scikit-learn
 // 1.2's API, defaults and optimiser (sklearn.manifold.TSNE): exact gradients for small data, and
-// for large data FFT-interpolated repulsion (FIt-SNE, Linderman et al. 2019) where sklearn uses
-// Barnes–Hut trees.
+// for large data the repulsion interpolated on a grid by FFT (FIt-SNE, Linderman et al. 2019,
+// with an exact near field: tsne-fft.ts) where sklearn uses Barnes–Hut trees.
 import { ArgumentError } from '../tensor/errors.js';
 import { Tensor, keep, ones, tensor, tidy, zerosLike } from '../tensor/index.js';
 import { seededGaussians } from '../tensor/random.js';
 import { checkMatrix } from './checks.js';
 import { NotFittedError } from './errors.js';
 import { PCA } from './pca.js';
-import { oneThread } from './umap-graph.js';
+import { withNumThreads } from '../tensor/runtime.js';
 import type { Reducer } from './reducer.js';
 import { jointProbabilities, jointProbabilitiesNN } from './tsne-affinities.js';
 import { FftRepulsion, type FftRepulsionOptions } from './tsne-fft.js';
@@ -137,7 +137,7 @@ export class TSNE implements Reducer {
     const [n] = checkMatrix(x, 'TSNE.fit');
     const { nComponents, perplexity, earlyExaggeration, learningRate, init } = this.options;
     if (n < 2) throw new ArgumentError(`TSNE.fit needs at least 2 samples, got ${n}`);
-    if (perplexity >= n) throw new ArgumentError(`perplexity (${perplexity}) must be less than the number of samples (${n}): lower it to at most ${Math.max(1, Math.ceil(n / 3) - 1)} or so`);
+    if (perplexity >= n) throw new ArgumentError(`perplexity (${perplexity}) must be less than the number of samples (${n}): lower it (5 to 50 is usual) or add samples`);
     const method = this.options.method === 'auto' ? (n <= EXACT_AUTO_LIMIT || nComponents !== 2 ? 'exact' : 'fft') : this.options.method;
     if (init instanceof Tensor && (init.ndim !== 2 || init.shape[0] !== n || init.shape[1] !== nComponents)) {
       throw new ArgumentError(`init must have shape [${n}, ${nComponents}] for this data, got [${init.shape.join(', ')}]`);
@@ -152,7 +152,7 @@ export class TSNE implements Reducer {
       // The descent is thousands of operations on vectors of 10⁴–10⁶ elements, where OpenMP's
       // fork and join per operation costs more than it saves (measured on 2 loaded cores, 10,000
       // digits: 85 s with 2 threads, 53 s with 1); the kNN's matrix products keep every thread.
-      const { error, lastIteration } = oneThread(() => this.#descend(objective, y!, rate));
+      const { error, lastIteration } = withNumThreads(1, () => this.#descend(objective, y!, rate)); // a loop of small operations: see withNumThreads
       this.dispose();
       this.#fitted = { embedding: y, klDivergence: error, nIterRun: lastIteration + 1, learningRate: rate, method };
       y = null;

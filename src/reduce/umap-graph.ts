@@ -2,25 +2,10 @@
 // smooth_knn_dist, compute_membership_strengths and fuzzy_simplicial_set) and the (a, b) fit of
 // its low-dimensional similarity curve (find_ab_params), vectorised over points in tensor ops.
 import { ArgumentError } from '../tensor/errors.js';
-import { arange, cat, full, getNumThreads, setNumThreads, tidy, where, zeros, type Tensor } from '../tensor/index.js';
+import { arange, cat, full, tidy, where, withNumThreads, zeros, type Tensor } from '../tensor/index.js';
 
-/**
- * Runs fn with libtorch's kernels on one thread, then restores the caller's setting. Past the kNN
- * (large matrix products, which keep every BLAS thread), UMAP is thousands of operations on
- * vectors of 10⁴–10⁶ elements, where OpenMP's fork and join per operation costs more than the
- * parallel work saves, and far more when other processes share the cores: fitting 10,000 MNIST
- * digits on a loaded 2-core machine took 134 s with 2 threads, 14 s with 1.
- */
-export function oneThread<T>(fn: () => T): T {
-  const threads = getNumThreads();
-  if (threads === 1) return fn();
-  setNumThreads(1);
-  try {
-    return fn();
-  } finally {
-    setNumThreads(threads);
-  }
-}
+/** Runs fn on one libtorch thread: see withNumThreads. Past the kNN (large matrix products, which keep every BLAS thread), UMAP and t-SNE are loops of small operations. */
+export const oneThread = <T>(fn: () => T): T => withNumThreads(1, fn);
 
 /** umap-learn's tolerance on |Σ exp − log2(k)| that ends a point's binary search. */
 const SMOOTH_K_TOLERANCE = 1e-5;

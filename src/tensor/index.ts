@@ -5,6 +5,7 @@ export { type DType, type TypedArray } from './dtype.js';
 export * from './creation.js';
 export * from './combine.js';
 export * as linalg from './linalg.js';
+export * as fft from './fft.js';
 export { grad, backward, noGrad, enableGrad, isGradEnabled, zeroGrads, type GradOptions } from './autograd.js';
 export { tidy, keep } from './scope.js';
 export * from './runtime.js';

@@ -182,7 +182,6 @@ describe('FFT repulsion', () => {
 });
 
 describe('TSNE fits', () => {
-
   // sklearn's descent multiplies rounding differences quickly (see the fixture script), so it is
   // compared over 10 iterations from the same start: the first 10 of a fit and 10 after the
   // early exaggeration phase.
@@ -260,8 +259,9 @@ describe('TSNE behaviour', () => {
     } finally {
       tsne.dispose();
     }
+    assert.throws(() => tsne.embedding, NotFittedError, 'dispose() frees the fit');
   });
-  check('not fitted, or disposed: attributes throw NotFittedError', () => {
+  check('not fitted: attributes throw NotFittedError', () => {
     const tsne = new TSNE();
     assert.throws(() => tsne.embedding, NotFittedError);
     assert.throws(() => tsne.klDivergence, NotFittedError);
@@ -277,6 +277,8 @@ describe('TSNE behaviour', () => {
       [{ init: 'spectral' as 'pca' }, /init must be 'pca', 'random' or a tensor/],
       [{ earlyExaggeration: 0.5 }, /earlyExaggeration must be at least 1/],
       [{ nComponents: 0 }, /nComponents must be a positive integer/],
+      [{ fft: { nodesPerInterval: 0 } }, /nodesPerInterval must be an integer in \[1, 10\]/],
+      [{ fft: { maxIntervalWidth: -2 } }, /maxIntervalWidth must be a positive number/],
     ];
     for (const [options, message] of bad) assert.throws(() => new TSNE(options), (e: Error) => e instanceof ArgumentError && message.test(e.message));
     assert.throws(() => new TSNE({ perplexity: 20 }).fit(x), /perplexity \(20\) must be less than the number of samples \(20\)/);
