@@ -2,7 +2,7 @@
 // and OpenBLAS only read at load time are put in the environment before the addon loads.
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LatentlabError } from './errors.js';
@@ -94,14 +94,15 @@ const addonPath = findAddon();
 
 // With OpenBLAS's pthreads build, idle OpenMP threads must sleep rather than spin, or they steal
 // the cores OpenBLAS's own threads need (measured: 2-3x slower training on 2 cores). With the
-// OpenMP build that setup links, both share one pool and a short spin before sleeping is ~10%
-// faster than sleeping at once. But libgomp's default spin, 300,000 turns (~0.1-1 ms), is a
-// disaster when other processes load the machine: spinning threads take the cores the working
-// ones wait for. Measured on 2 cores beside other jobs, a 60k × 784 PCA took 26 s instead of
-// 2.3 s, a study's smoke run 80 s instead of 15 s. 10,000 turns keeps the spin's gain on an idle
-// machine and loses little under load. setup records which BLAS the addon was linked against.
+// OpenMP build that setup links, both share one pool and libgomp's default (spin up to 300,000
+// turns, then sleep) is the fastest on an idle machine: a spin of 10,000 turns trained 5-30%
+// slower (dense AE, batch 512) and 3-9% (conv AE), measured interleaved. But when other processes
+// already load the cores, that long spin takes the cores the working threads wait for: on 2 cores
+// beside other jobs a 60k × 784 PCA took 26 s instead of 3.5 s with the short spin, a study's
+// smoke run 80 s instead of 15 s. So the spin is cut short when the machine is busy at start-up
+// (1-minute load average at least half the cores). setup records which BLAS the addon links.
 if (!linkedWithOpenmpBlas(addonPath)) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
-else process.env.GOMP_SPINCOUNT ??= '10000';
+else if (loadavg()[0]! >= availableParallelism() / 2) process.env.GOMP_SPINCOUNT ??= '10000';
 
 function linkedWithOpenmpBlas(addon: string): boolean {
   try {
