@@ -13,14 +13,12 @@ import { UMAP as UmapJs } from 'umap-js';
 import { loadFashionMnist } from '../src/data/fashion-mnist.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { readNpy, writeNpy } from '../src/data/npy.js';
-import { PCA } from '../src/reduce/pca.js';
-import { TSNE } from '../src/reduce/tsne.js';
-import { UMAP } from '../src/reduce/umap.js';
+import { createReducer } from '../src/reduce/registry.js';
 import { trustworthiness } from '../src/reduce/metrics.js';
 import type { Reducer } from '../src/reduce/reducer.js';
 import { ArgumentError, LatentlabError } from '../src/tensor/errors.js';
 import { cat, tensor, tidy, type Tensor } from '../src/tensor/index.js';
-import { seededRandom } from '../src/tensor/random.js';
+import { permutation, seededRandom } from '../src/tensor/random.js';
 import { ensurePythonModule } from './python.js';
 
 export interface ReduceTaskResult {
@@ -126,29 +124,19 @@ function loadData(name: Task['data'], workDir: string): { points: Tensor; file: 
   return { points, file };
 }
 
-// Fashion-MNIST's training file is ordered by nothing in particular, but a seeded shuffle makes
-// the sampled rows scored for trustworthiness a fair sample whatever the file's order.
+// A seeded shuffle makes the leading rows scored for trustworthiness a fair sample whatever the
+// file's order.
 function shuffledRows(x: Tensor): Tensor {
-  const random = seededRandom(seed);
-  const order = [...Array(x.shape[0]!).keys()];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return x.indexSelect(0, tensor(order, { dtype: 'int64' }));
+  return x.indexSelect(0, tensor(permutation(x.shape[0]!, seededRandom(seed))).to('int64'));
 }
 
-function createReducer(task: Task): Reducer {
-  if (task.method === 'pca') return new PCA({ nComponents: task.components, seed });
-  if (task.method === 'tsne') return new TSNE({ nComponents: task.components, seed });
-  return new UMAP({ nComponents: task.components, seed });
-}
+const createTaskReducer = (task: Task): Reducer => createReducer(task.method, { nComponents: task.components, seed });
 
 function timeLatentlab(task: Task, points: Tensor): { seconds: number; embedding: Tensor } {
-  const warmUp = createReducer(task);
+  const warmUp = createTaskReducer(task);
   tidy(() => warmUp.fitTransform(points.narrow(0, 0, WARM_UP_POINTS)));
   warmUp.dispose();
-  const reducer = createReducer(task);
+  const reducer = createTaskReducer(task);
   const begin = performance.now();
   const embedding = reducer.fitTransform(points);
   const seconds = (performance.now() - begin) / 1000;

@@ -2,6 +2,7 @@
 // points, where an SVG with one element per point grows large and slow to open.
 import { PNG } from 'pngjs';
 import { ArgumentError } from '../tensor/errors.js';
+import { permutation, seededRandom } from '../tensor/random.js';
 import { categoryColours } from './theme.js';
 import type { PngImage } from './image-grid.js';
 
@@ -41,7 +42,9 @@ export function scatterImage(x: ArrayLike<number>, y: ArrayLike<number>, labels:
     // Centre the shorter extent.
     const offsetX = margin + (size - 2 * margin - bounds.width * scale) / 2;
     const offsetY = margin + (size - 2 * margin - bounds.height * scale) / 2;
-    for (const i of shuffled(finite)) {
+    // A fixed shuffle: the same picture for the same data, and no class always painted last.
+    for (const at of permutation(finite.length, seededRandom(0))) {
+      const i = finite[at]!;
       const cx = offsetX + (x[i]! - bounds.minX) * scale;
       const cy = size - (offsetY + (y[i]! - bounds.minY) * scale); // y grows upwards, as in a chart
       paintDot(image, cx, cy, radius, colourOf(labels[i]!), opacity);
@@ -122,16 +125,4 @@ function paintDot(image: PNG, cx: number, cy: number, radius: number, colour: re
 
 function rgb(hex: string): number[] {
   return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
-}
-
-// A fixed permutation (a linear congruential generator): the same picture for the same data.
-function shuffled(indices: readonly number[]): number[] {
-  const order = [...indices];
-  let state = 0x2545f491;
-  for (let i = order.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
 }

@@ -3,7 +3,7 @@
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
 import { continuity, knnAccuracy, reconstructionError, trustworthiness } from '../reduce/metrics.js';
 import { PCA } from '../reduce/pca.js';
-import { createReducer, isReductionMethod, isSupervised, reductionMethods, reductionTitle, type ReducerOptionValue } from '../reduce/registry.js';
+import { createReducer, isReductionMethod, isSupervised, reductionMethods, reductionTitle, type ReducerOptionValue, type ReductionMethod } from '../reduce/registry.js';
 import type { Reducer } from '../reduce/reducer.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { keep, tidy, type Tensor } from '../tensor/index.js';
@@ -61,14 +61,14 @@ export interface Embedding {
 export function embedDataset(options: EmbedOptions): Embedding {
   const { method, nComponents = 2, neighbors = 5 } = options;
   const autoencoderRun = method.startsWith('ae:') ? method.slice(3) : null;
-  if (!autoencoderRun && !isReductionMethod(method)) {
+  if (autoencoderRun === null && !isReductionMethod(method)) {
     throw new ArgumentError(`unknown method '${method}': choose from ${reductionMethods.join(', ')} or ae:<run id>`);
   }
   if (!Number.isInteger(nComponents) || nComponents < 1) throw new ArgumentError(`nComponents must be a positive integer, got ${nComponents}`);
   const data = loadDataset(options.dataset ?? 'mnist', { split: options.split ?? 'train', dataDir: options.dataDir, limit: options.n ?? 5000, seed: options.seed });
   try {
     const labels = data.targetKind === 'class' ? data.targets : null;
-    const fitted = autoencoderRun !== null ? encodeWithRun(autoencoderRun, data, nComponents, options) : reduce(method, data, nComponents, options);
+    const fitted = autoencoderRun !== null ? encodeWithRun(autoencoderRun, data, nComponents, options) : reduce(method as ReductionMethod, data, nComponents, options);
     try {
       const metrics = tidy(() => scoreEmbedding(data.inputs.flatten(1), fitted.points, labels, neighbors, fitted.reconstruction));
       return {
@@ -116,17 +116,18 @@ interface Fitted {
   seconds: number;
 }
 
-function reduce(method: string, data: LoadedDataset, nComponents: number, options: EmbedOptions): Fitted {
-  if (isSupervised(method as never) && data.targetKind !== 'class') throw new ArgumentError(`${method} needs class labels, but ${data.name} has none`);
+function reduce(method: ReductionMethod, data: LoadedDataset, nComponents: number, options: EmbedOptions): Fitted {
+  const supervised = isSupervised(method);
+  if (supervised && data.targetKind !== 'class') throw new ArgumentError(`${method} needs class labels, but ${data.name} has none`);
   const reducer: Reducer = createReducer(method, { nComponents, seed: options.seed ?? 0, params: options.params });
   try {
     const x = data.inputs.flatten(1);
     const begin = performance.now();
-    const points = keep(reducer.fitTransform(x, isSupervised(method as never) ? data.targets : undefined));
+    const points = keep(reducer.fitTransform(x, supervised ? data.targets : undefined));
     const seconds = (performance.now() - begin) / 1000;
     const reconstruction = invert(reducer, points);
     x.dispose();
-    return { title: reductionTitle(method as never), points, seconds, ...(reconstruction ? { reconstruction } : {}) };
+    return { title: reductionTitle(method), points, seconds, ...(reconstruction ? { reconstruction } : {}) };
   } finally {
     reducer.dispose();
   }
