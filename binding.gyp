@@ -13,7 +13,10 @@
         "native/autograd.cc",
         "native/serialize.cc",
         "native/runtime.cc",
-        "native/optim.cc"
+        "native/optim.cc",
+        "native/profiler.cc",
+        "native/allocator.cc",
+        "native/fused_loss.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_EXPERIMENTAL", "NODE_ADDON_API_DISABLE_DEPRECATED"],

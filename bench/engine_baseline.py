@@ -1,13 +1,17 @@
 """PyTorch baseline of `latentlab bench`: the same workloads as bench/workloads.ts.
 
-Run by the benchmark with Debian's /usr/bin/python3 (python3-torch, the same libtorch):
+Run by the benchmark with Debian's /usr/bin/python3 (python3-torch, the same libtorch), one
+process per thread setting, in --serve mode: it builds and warms up every named workload, prints
+{"ready": true}, then for each line "<workload> <seconds>" on stdin trains that workload for the
+given seconds (continuing where its last slice stopped) and prints
+{"name": ..., "samples_per_s": ...}. Without --serve it measures each workload once:
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/engine_baseline.py --torch-threads 2 \
         --data /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz --seconds 3 conv-ae-b128
-Prints one JSON line per workload: {"name": ..., "samples_per_s": ...}.
 """
 import argparse
 import gzip
 import json
+import sys
 import time
 
 import numpy as np
@@ -32,34 +36,41 @@ WORKLOADS = {
 }
 
 
-def measure(name, images, seconds, warmup_steps=10):
-    batch, conv = WORKLOADS[name]
-    model = ConvAutoencoder(latent=32) if conv else dense_autoencoder()
-    data = images.view(-1, 1, 28, 28) if conv else images
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    count = data.shape[0]
-    step = 0
+class Trainer:
+    """One workload's model and optimizer, trained in measured slices (after a warm-up)."""
 
-    def train_step():
-        nonlocal step
-        start = (step * batch) % (count - batch)
-        step += 1
-        x = data.narrow(0, start, batch)
-        optimizer.zero_grad(set_to_none=True)
-        loss = nn.functional.mse_loss(model(x), x)
+    def __init__(self, name, images, warmup_steps=10):
+        self.batch, conv = WORKLOADS[name]
+        self.model = ConvAutoencoder(latent=32) if conv else dense_autoencoder()
+        self.data = images.view(-1, 1, 28, 28) if conv else images
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+        self.step = 0
+        for _ in range(warmup_steps):
+            self.train_step()
+
+    def train_step(self):
+        count = self.data.shape[0]
+        start = (self.step * self.batch) % (count - self.batch)
+        self.step += 1
+        x = self.data.narrow(0, start, self.batch)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = nn.functional.mse_loss(self.model(x), x)
         loss.backward()
-        optimizer.step()
+        self.optimizer.step()
 
-    for _ in range(warmup_steps):
-        train_step()
-    samples = 0
-    begin = time.perf_counter()
-    elapsed = 0.0
-    while elapsed < seconds:
-        train_step()
-        samples += batch
-        elapsed = time.perf_counter() - begin
-    return samples / elapsed
+    def measure(self, seconds):
+        samples = 0
+        begin = time.perf_counter()
+        elapsed = 0.0
+        while elapsed < seconds:
+            self.train_step()
+            samples += self.batch
+            elapsed = time.perf_counter() - begin
+        return samples / elapsed
+
+
+def report(name, rate):
+    print(json.dumps({"name": name, "samples_per_s": rate}), flush=True)
 
 
 def main():
@@ -69,12 +80,20 @@ def main():
     parser.add_argument("--limit", type=int, default=10000)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--torch-threads", type=int, default=1)
+    parser.add_argument("--serve", action="store_true", help="measure slices on request (see above)")
     args = parser.parse_args()
     torch.set_num_threads(args.torch_threads)
     torch.manual_seed(0)
     images = read_images(args.data, args.limit)
-    for name in args.workloads:
-        print(json.dumps({"name": name, "samples_per_s": measure(name, images, args.seconds)}), flush=True)
+    if not args.serve:
+        for name in args.workloads:
+            report(name, Trainer(name, images).measure(args.seconds))
+        return
+    trainers = {name: Trainer(name, images) for name in args.workloads}
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        name, seconds = line.split()
+        report(name, trainers[name].measure(float(seconds)))
 
 
 if __name__ == "__main__":

@@ -28,34 +28,53 @@ export function denseAutoencoder(): nn.Module {
 }
 
 /**
- * Trains `workload` on `images` ([N, 784] floats in [0, 1]) for `seconds` after `warmupSteps`,
- * and returns samples per second. Batches are consecutive slices, as in the baseline.
+ * One workload's model and optimizer, trained in measured slices on `images` ([N, 784] floats in
+ * [0, 1]) after a warm-up. Batches are consecutive slices, as in the baseline.
  */
-export function measureWorkload(workload: Workload, images: Tensor, seconds: number, warmupSteps = 10): number {
-  const model = workload.conv ? new ConvAutoencoder({ latent: 32 }) : denseAutoencoder();
-  const data = workload.conv ? images.view(-1, 1, 28, 28) : images;
-  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
-  const count = data.shape[0]!;
-  let step = 0;
-  const trainStep = () =>
-    tidy(() => {
-      const start = (step++ * workload.batch) % (count - workload.batch);
-      const batch = data.narrow(0, start, workload.batch);
-      optimizer.zeroGrad();
-      const loss = F.mseLoss(model.forward(batch), batch);
-      loss.backward();
-      optimizer.step();
-    });
-  for (let i = 0; i < warmupSteps; i++) trainStep();
-  let samples = 0;
-  const begin = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < seconds) {
-    trainStep();
-    samples += workload.batch;
-    elapsed = Number(process.hrtime.bigint() - begin) / 1e9;
+export class WorkloadTrainer {
+  readonly #model: nn.Module;
+  readonly #optimizer: Adam;
+  readonly #data: Tensor;
+  #step = 0;
+
+  constructor(
+    readonly workload: Workload,
+    images: Tensor,
+    warmupSteps = 10,
+  ) {
+    this.#model = workload.conv ? new ConvAutoencoder({ latent: 32 }) : denseAutoencoder();
+    this.#data = workload.conv ? images.view(-1, 1, 28, 28) : images.view(-1, 784);
+    this.#optimizer = new Adam(this.#model.parameters(), { lr: 1e-3 });
+    for (let i = 0; i < warmupSteps; i++) this.#trainStep();
   }
-  model.dispose();
-  if (data !== images) data.dispose();
-  return samples / elapsed;
+
+  /** Trains for `seconds` and returns samples per second. */
+  measure(seconds: number): number {
+    let samples = 0;
+    const begin = process.hrtime.bigint();
+    let elapsed = 0;
+    while (elapsed < seconds) {
+      this.#trainStep();
+      samples += this.workload.batch;
+      elapsed = Number(process.hrtime.bigint() - begin) / 1e9;
+    }
+    return samples / elapsed;
+  }
+
+  dispose(): void {
+    this.#model.dispose();
+    this.#data.dispose();
+  }
+
+  #trainStep(): void {
+    tidy(() => {
+      const { batch } = this.workload;
+      const count = this.#data.shape[0]!;
+      const batchData = this.#data.narrow(0, (this.#step++ * batch) % (count - batch), batch);
+      this.#optimizer.zeroGrad();
+      const loss = F.mseLoss(this.#model.forward(batchData), batchData);
+      loss.backward();
+      this.#optimizer.step();
+    });
+  }
 }

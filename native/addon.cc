@@ -127,12 +127,16 @@ static void keepLargeBlocksInHeap() {
 static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   using namespace latentlab;
   keepLargeBlocksInHeap();
+  installCachingAllocator();
   initOps(env, exports);
   initTensorData(env, exports);
   initAutograd(env, exports);
   initSerialize(env, exports);
   initRuntime(env, exports);
   initOptim(env, exports);
+  initProfiler(env, exports);
+  initAllocator(env, exports);
+  initFusedLoss(env, exports);
   return exports;
 }
 

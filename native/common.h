@@ -71,5 +71,10 @@ void initAutograd(Napi::Env env, Napi::Object exports);
 void initSerialize(Napi::Env env, Napi::Object exports);
 void initRuntime(Napi::Env env, Napi::Object exports);
 void initOptim(Napi::Env env, Napi::Object exports);
+void initProfiler(Napi::Env env, Napi::Object exports);
+void initAllocator(Napi::Env env, Napi::Object exports);
+void initFusedLoss(Napi::Env env, Napi::Object exports);
+// Puts the caching CPU allocator (allocator.cc) in place of libtorch's default.
+void installCachingAllocator();
 
 }  // namespace latentlab

@@ -1,6 +1,8 @@
-// Latent-space and reconstruction analysis: interpolation paths, decorrelation of codes, image quality.
+// Latent-space and reconstruction analysis: interpolation paths, decorrelation of codes, image quality;
+// and the summary statistics that tables and benchmarks print.
 export { interpolate, type InterpolationMethod } from './interpolation.js';
 export { decorrelationMetrics, type DecorrelationMetrics } from './decorrelation.js';
 export { mse, binaryCrossEntropy, psnr, psnrPerImage, ssim, ssimPerImage, type PsnrOptions, type SsimOptions } from './image-quality.js';
 export { principalAngles } from './subspace.js';
 export { checkerboardEnergy } from './checkerboard.js';
+export { mean, median, quantile, standardDeviation } from './statistics.js';

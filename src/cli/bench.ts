@@ -13,23 +13,25 @@ const log = (line: string) => console.error(line);
 function engineCommand(): Command {
   return new Command('engine')
     .description('train the benchmark models in latentlab and in PyTorch side by side; print samples/s and the ratio')
-    .option('--seconds <s>', 'measured seconds per workload, setting and round', positiveNumber, 2)
-    .option('--rounds <n>', 'interleaved rounds; each configuration is scored by its median round', positiveInteger, 3)
+    .option('--seconds <s>', 'measured seconds per slice (one workload, one configuration, one round)', positiveNumber, 1)
+    .option('--rounds <n>', 'comparison rounds, after two selection rounds over the thread grid', positiveInteger, 10)
     .option('--only <names...>', 'run only these workloads (dense-ae-b128, dense-ae-b512, conv-ae-b128)')
-    .option('--json', 'print {"workloads":[{"name","latentlab","pytorch","ratio"}]} (samples/s)')
-    .addHelpText('after', '\nExamples:\n  latentlab bench\n  latentlab bench engine --only conv-ae-b128 --seconds 5 --json')
-    .action((options: { seconds: number; rounds: number; only?: string[]; json?: boolean }) => {
-      const results = runEngineBenchmark({ seconds: options.seconds, rounds: options.rounds, only: options.only, log });
+    .option('--json', 'print {"workloads":[{"name","latentlab","pytorch","ratio","ratioIqr"}]} (samples/s)')
+    .addHelpText('after', '\nExamples:\n  latentlab bench\n  latentlab bench engine --only conv-ae-b128 --seconds 2 --json')
+    .action(async (options: { seconds: number; rounds: number; only?: string[]; json?: boolean }) => {
+      const results = await runEngineBenchmark({ seconds: options.seconds, rounds: options.rounds, only: options.only, log });
       if (options.json) {
-        const workloads = results.map(({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads }) => ({ name, latentlab, pytorch, ratio, latentlabThreads, pytorchThreads }));
+        const workloads = results.map(({ name, latentlab, pytorch, ratio, ratioIqr, latentlabThreads, pytorchThreads }) => ({ name, latentlab, pytorch, ratio, ratioIqr, latentlabThreads, pytorchThreads }));
         console.log(JSON.stringify({ workloads }, null, 2));
         return;
       }
-      console.log('workload         latentlab   pytorch   ratio   pytorch at its best setting');
+      console.log('workload         latentlab   pytorch   ratio  (IQR)          pytorch at its best setting');
       for (const r of results) {
-        console.log(`${r.name.padEnd(15)} ${r.latentlab.toFixed(0).padStart(10)} ${r.pytorch.toFixed(0).padStart(9)}   ${r.ratio.toFixed(2).padStart(4)}x  ${describe(r.pytorchThreads)}`);
+        const iqr = `(${r.ratioIqr[0].toFixed(2)}-${r.ratioIqr[1].toFixed(2)})`;
+        console.log(`${r.name.padEnd(15)} ${r.latentlab.toFixed(0).padStart(10)} ${r.pytorch.toFixed(0).padStart(9)}   ${r.ratio.toFixed(2).padStart(4)}x ${iqr.padEnd(13)}  ${describe(r.pytorchThreads)}`);
       }
-      console.log(`samples/s (median of the rounds); ratio = latentlab / PyTorch (> 1: latentlab faster); latentlab at ${describe(results[0]!.latentlabThreads)}`);
+      console.log('samples/s: medians over the comparison rounds; ratio = latentlab / PyTorch in the same round, median and interquartile range (> 1: latentlab faster)');
+      console.log(`latentlab at ${describe(results[0]!.latentlabThreads)}`);
     });
 }
 

@@ -1,6 +1,7 @@
 // Functional neural-network operations, as torch.nn.functional: layers, activations, losses.
 // Images are [N, C, H, W]; sizes given as one number apply to every spatial dimension.
-import { aten } from '../tensor/ops.js';
+import { aten, translateNativeError } from '../tensor/ops.js';
+import { native } from '../tensor/native.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { Tensor, wrap } from '../tensor/tensor.js';
 
@@ -17,7 +18,7 @@ const op = {
   dropout: aten('dropout'), embedding: aten('embedding'), relu: aten('relu'), leakyRelu: aten('leaky_relu'),
   prelu: aten('prelu'), elu: aten('elu'), selu: aten('selu'), gelu: aten('gelu'), sigmoid: aten('sigmoid'),
   tanh: aten('tanh'), softplus: aten('softplus'), softmax: aten('softmax.int'), logSoftmax: aten('log_softmax.int'),
-  mseLoss: aten('mse_loss'), l1Loss: aten('l1_loss'), smoothL1Loss: aten('smooth_l1_loss'), huberLoss: aten('huber_loss'),
+  l1Loss: aten('l1_loss'), smoothL1Loss: aten('smooth_l1_loss'), huberLoss: aten('huber_loss'),
   bce: aten('binary_cross_entropy'), bceWithLogits: aten('binary_cross_entropy_with_logits'),
   crossEntropy: aten('cross_entropy_loss'), nllLoss: aten('nll_loss_nd'), klDiv: aten('kl_div'),
   div: aten('div.Scalar'),
@@ -173,8 +174,14 @@ export const softmax = (x: Tensor, dim: number): Tensor => wrap(op.softmax(x.han
 export const logSoftmax = (x: Tensor, dim: number): Tensor => wrap(op.logSoftmax(x.handle, dim));
 
 // ---- losses --------------------------------------------------------------------------------
+/** Mean squared error; on a sigmoid's output its backward and the sigmoid's are one pass. */
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return wrap(op.mseLoss(input.handle, target.handle, reductionCode(reduction)));
+  const code = reductionCode(reduction);
+  try {
+    return new Tensor(native.mseLoss(input.handle, target.handle, code));
+  } catch (error) {
+    translateNativeError(error, 'mse_loss');
+  }
 }
 
 export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {

@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { summary } from '../nn/summary.js';
 import { isGenerative } from '../models/autoencoder.js';
 import { decorrelationMetrics } from '../analysis/decorrelation.js';
+import { median } from '../analysis/statistics.js';
 import { barChart, heatmap, lineChart, scatterChart } from '../report/charts.js';
 import { imageRows } from '../report/image-grid.js';
 import { writeReport, type Block, type Page, type Section } from '../report/html.js';
@@ -177,12 +178,6 @@ function timingTable(store: RunStore, id: string): Block {
     ['median training samples/s of an epoch', rates.length ? median(rates.map((row) => row.value)) : null],
   ];
   return { kind: 'table', caption: 'Timings', columns: ['', 'value'], rows };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function className(test: LoadedRun['test'], label: number): string {

@@ -1,5 +1,6 @@
 // The depth-sweep study: MLP autoencoders on MNIST with 1 to 4 hidden layers per encoder and
 // decoder, at constant width and at equal parameter count, so that depth and size are not confounded.
+import { mean, standardDeviation } from '../analysis/statistics.js';
 import { lineChart } from '../report/charts.js';
 import type { RunRecord } from '../track/store.js';
 import { curvesBlock, epochSeries } from './sweep-blocks.js';
@@ -116,13 +117,3 @@ async function runDepthSweep(context: StudyContext): Promise<StudyResult> {
   };
 }
 
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-
-/** The sample standard deviation; null for a single value, whose spread is unknown. */
-function standardDeviation(values: readonly number[]): number | null {
-  if (values.length < 2) return null;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1));
-}

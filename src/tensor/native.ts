@@ -67,6 +67,13 @@ export interface NativeBinding {
     options: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number },
   ): boolean;
 
+  /** ATen's mse_loss, with a fused backward when the input is a sigmoid's output (fused_loss.cc). */
+  mseLoss(input: Handle, target: Handle, reduction: number): Handle;
+  emptyCache(): number;
+  allocatorStats(): AllocatorStats;
+  startProfiler(): void;
+  stopProfiler(): OpProfile[];
+
   setNumThreads(threads: number): void;
   getNumThreads(): number;
   setBlasThreads(threads: number): boolean;
@@ -78,6 +85,30 @@ export interface NativeBinding {
   trimMemory(): boolean;
   cudaDeviceCount(): number;
   buildInfo(): BuildInfo;
+}
+
+/** The caching CPU allocator's state (allocator.cc); bytes of blocks of 64 KiB and more. */
+export interface AllocatorStats {
+  /** freed blocks kept for reuse */
+  cachedBytes: number;
+  /** blocks in use by tensors */
+  liveBytes: number;
+  /** allocations served from the cache, and from the system */
+  hits: number;
+  misses: number;
+  /** most bytes kept idle (LATENTLAB_CPU_CACHE_MB) */
+  limitBytes: number;
+}
+
+/** One operator's share of a profiled run: as a row of torch.profiler's key_averages(). */
+export interface OpProfile {
+  /** 'aten::addmm', or an autograd node such as 'AddmmBackward0' */
+  name: string;
+  calls: number;
+  /** microseconds, the ops it called included */
+  totalUs: number;
+  /** microseconds in this op alone */
+  selfUs: number;
 }
 
 function findAddon(): string {
@@ -99,10 +130,27 @@ const addonPath = findAddon();
 // slower (dense AE, batch 512) and 3-9% (conv AE), measured interleaved. But when other processes
 // already load the cores, that long spin takes the cores the working threads wait for: on 2 cores
 // beside other jobs a 60k × 784 PCA took 26 s instead of 3.5 s with the short spin, a study's
-// smoke run 80 s instead of 15 s. So the spin is cut short when the machine is busy at start-up
-// (1-minute load average at least half the cores). setup records which BLAS the addon links.
+// smoke run 80 s instead of 15 s. So the spin is cut short when the machine is busy at start-up.
+// setup records which BLAS the addon links.
 if (!linkedWithOpenmpBlas(addonPath)) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
-else if (loadavg()[0]! >= availableParallelism() / 2) process.env.GOMP_SPINCOUNT ??= '10000';
+else if (machineIsBusy()) process.env.GOMP_SPINCOUNT ??= '10000';
+
+/**
+ * Whether other processes keep the cores busy: at least half the cores running other tasks at
+ * this moment (/proc/loadavg's count of runnable tasks, less this process), or a 1-minute load
+ * average of every core. Not the 1-minute average alone: it still remembers a job that ended
+ * a minute ago, so a benchmark started right after the build would run with the short spin.
+ */
+function machineIsBusy(): boolean {
+  const cores = availableParallelism();
+  if (loadavg()[0]! >= cores) return true;
+  try {
+    const running = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[3]?.split('/')[0]);
+    return running - 1 >= cores / 2;
+  } catch {
+    return false; // not Linux: only the average tells
+  }
+}
 
 function linkedWithOpenmpBlas(addon: string): boolean {
   try {

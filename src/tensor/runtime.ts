@@ -1,6 +1,6 @@
 // Engine-wide settings: threads, seeds and random state, devices, live-tensor accounting.
 import { cpus } from 'node:os';
-import { native, type BuildInfo } from './native.js';
+import { native, type AllocatorStats, type BuildInfo, type OpProfile } from './native.js';
 import { ArgumentError } from './errors.js';
 import { translateNativeError } from './ops.js';
 import { Tensor } from './tensor.js';
@@ -34,7 +34,6 @@ export function getNumThreads(): number {
   return native.getNumThreads();
 }
 
-/** Threads of the BLAS library (OpenBLAS) used for matrix products. False if the BLAS is not OpenBLAS. */
 /**
  * Runs fn with libtorch's kernels on `threads` threads, then restores the caller's setting. For
  * loops of many small operations (vectors of 10⁴–10⁶ elements, as in t-SNE's and UMAP's
@@ -52,6 +51,8 @@ export function withNumThreads<T>(threads: number, fn: () => T): T {
     setNumThreads(previous);
   }
 }
+
+/** Threads of the BLAS library (OpenBLAS) used for matrix products. False if the BLAS is not OpenBLAS. */
 export function setBlasThreads(threads: number): boolean {
   if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a positive integer, got ${threads}`);
   return native.setBlasThreads(threads);
@@ -80,10 +81,50 @@ export function liveTensorCount(): number {
   return native.liveHandles();
 }
 
-/** Returns freed memory that the C allocator still holds to the system (after a big job, or
- *  before reading the resident size). True if some was released. */
+/**
+ * Returns freed memory to the system: the blocks the caching allocator keeps for reuse, then
+ * what the C allocator still holds (after a big job, or before reading the resident size).
+ * True if the C allocator released some.
+ */
 export function trimMemory(): boolean {
+  native.emptyCache();
   return native.trimMemory();
+}
+
+export type { AllocatorStats };
+
+/**
+ * The caching CPU allocator's counters. Tensor buffers of 64 KiB and more are kept when freed
+ * and handed out again for the same size, so that a training step reuses warm memory instead of
+ * fresh pages; at most LATENTLAB_CPU_CACHE_MB (default 1024, 0 turns caching off) stay idle.
+ */
+export function allocatorStats(): AllocatorStats {
+  return native.allocatorStats();
+}
+
+/** Frees the blocks the caching allocator keeps for reuse (as torch.cuda.empty_cache()); returns their bytes. */
+export function emptyCache(): number {
+  return native.emptyCache();
+}
+
+export type { OpProfile };
+
+/**
+ * Runs fn under libtorch's operator profiler (the one behind torch.autograd.profiler) and
+ * returns its result with one row per operator and autograd node, the most self time first.
+ * Times are CPU wall time on the calling thread; an op's parallel work is inside its own time.
+ */
+export function profile<T>(fn: () => T): { result: T; ops: OpProfile[] } {
+  native.startProfiler();
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    native.stopProfiler();
+    throw error;
+  }
+  const ops = native.stopProfiler().sort((a, b) => b.selfUs - a.selfUs);
+  return { result, ops };
 }
 
 export function cudaDeviceCount(): number {

@@ -1,0 +1,41 @@
+// profile() (native/profiler.cc): libtorch's operator profiler, summarised per op as
+// torch.profiler's key_averages() does: calls, total time with children, self time without.
+// Run: npx tsc -p . && node --test dist/test/tensor/profiler.test.js
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { F, profile, randn, tidy } from '../../src/index.js';
+
+test('ops, their calls and the nesting of total and self time', () => {
+  const x = randn([64, 32]);
+  const w = randn([16, 32]).requiresGrad_();
+  const b = randn([16]);
+  const { result, ops } = profile(() =>
+    tidy(() => {
+      for (let i = 0; i < 3; i++) F.linear(x, w, b).sum().backward();
+      return 42;
+    }),
+  );
+  assert.equal(result, 42);
+  const byName = new Map(ops.map((op) => [op.name, op]));
+  const linear = byName.get('aten::linear');
+  const addmm = byName.get('aten::addmm');
+  assert.ok(linear && addmm, `ops seen: ${ops.map((op) => op.name).join(', ')}`);
+  assert.equal(linear.calls, 3);
+  assert.equal(addmm.calls, 3);
+  assert.ok(byName.has('AddmmBackward0'), 'autograd nodes are recorded too');
+  for (const op of ops) assert.ok(op.totalUs >= op.selfUs - 1e-6 && op.selfUs >= -1e-6, `${op.name}: self ${op.selfUs} total ${op.totalUs}`);
+  // linear calls addmm: its self time leaves out what addmm took
+  assert.ok(linear.totalUs >= addmm.totalUs, 'linear includes addmm');
+  assert.ok(linear.selfUs <= linear.totalUs - addmm.totalUs + 1e-6);
+  for (let i = 1; i < ops.length; i++) assert.ok(ops[i - 1]!.selfUs >= ops[i]!.selfUs, 'sorted by self time');
+  x.dispose();
+  w.dispose();
+  b.dispose();
+});
+
+test('one profiler at a time; a throwing function still stops it', () => {
+  assert.throws(() => profile(() => profile(() => 0)), /already running/);
+  assert.throws(() => profile(() => { throw new Error('inside'); }), /inside/);
+  const { ops } = profile(() => tidy(() => { randn([4]).exp(); }));
+  assert.ok(ops.some((op) => op.name === 'aten::exp'));
+});
