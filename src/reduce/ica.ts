@@ -5,7 +5,7 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { keep, linalg, stack, tensor, tidy, type Tensor } from '../tensor/index.js';
 import { seededGaussians } from '../tensor/random.js';
-import { NotFittedError } from './errors.js';
+import { FittedState } from './fitted.js';
 import type { Reducer } from './reducer.js';
 import { rightSvd } from './svd.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
@@ -81,7 +81,7 @@ interface Fitted {
  */
 export class FastICA implements Reducer {
   readonly options: Readonly<ResolvedOptions>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('FastICA');
 
   constructor(options: FastICAOptions = {}) {
     const {
@@ -113,30 +113,30 @@ export class FastICA implements Reducer {
 
   /** Unmixing matrix in feature space, [k, D]: sources = (x − mean)·componentsᵀ. */
   get components(): Tensor {
-    return this.#state().components;
+    return this.#fitted.get().components;
   }
   /** Mixing matrix, [D, k]: the pseudo-inverse of components; data ≈ sources·mixingᵀ + mean. */
   get mixing(): Tensor {
-    return this.#state().mixing;
+    return this.#fitted.get().mixing;
   }
   /** Per-feature mean of the training data, [D]. */
   get mean(): Tensor {
-    return this.#state().mean;
+    return this.#fitted.get().mean;
   }
   /** The whitening matrix K, [k, D]: whitened data = (x − mean)·Kᵀ·√N. */
   get whitening(): Tensor {
-    return this.#state().whitening;
+    return this.#fitted.get().whitening;
   }
   /** Iterations run: for 'deflation', the most any one component needed. */
   get nIterRun(): number {
-    return this.#state().nIterRun;
+    return this.#fitted.get().nIterRun;
   }
   /** Whether every component met tol within maxIter (sklearn warns when not). */
   get converged(): boolean {
-    return this.#state().converged;
+    return this.#fitted.get().converged;
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D] (N ≥ 2), replacing (and freeing) any earlier fit. */
@@ -162,15 +162,13 @@ export class FastICA implements Reducer {
       const components = unmixing.matmul(whitening);
       return { components, mixing: linalg.pinv(components), mean, whitening, nIterRun: run.iterations, converged: run.converged };
     });
-    for (const t of tensorsOf(fitted)) keep(t);
-    this.dispose();
-    this.#fitted = fitted;
+    this.#fitted.set(fitted);
     return this;
   }
 
   /** Sources of x [M, D], [M, k]. */
   transform(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     checkFeatures(x, fitted.mean.shape[0]!, 'FastICA.transform');
     return tidy(() => x.to('float64').sub(fitted.mean).matmul(fitted.components.T).to(outputDType(x)));
   }
@@ -182,7 +180,7 @@ export class FastICA implements Reducer {
 
   /** Data mixed from sources s [M, k]: s·mixingᵀ + mean, [M, D]. */
   inverseTransform(s: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     const k = fitted.components.shape[0]!;
     if (s.ndim !== 2 || s.shape[1] !== k) {
       throw new ArgumentError(`FastICA.inverseTransform expects sources of shape [M, ${k}], got [${s.shape.join(', ')}]`);
@@ -192,18 +190,12 @@ export class FastICA implements Reducer {
 
   /** Frees the fitted tensors; the FastICA can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    for (const t of tensorsOf(this.#fitted)) t.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this FastICA is not fitted: call fit(x) first');
-    return this.#fitted;
-  }
 
   // K [k, D] with rows u_j/d_j: the principal axes of the centred data divided by its singular values.
   #whitening(centred: Tensor, k: number): Tensor {
@@ -309,9 +301,6 @@ function symmetricDecorrelation(w: Tensor): Tensor {
   });
 }
 
-function tensorsOf(fitted: Fitted): Tensor[] {
-  return [fitted.components, fitted.mixing, fitted.mean, fitted.whitening];
-}
 
 function oneOf(name: string, value: unknown, allowed: readonly string[]): void {
   if (!allowed.includes(value as string)) {

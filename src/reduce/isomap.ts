@@ -2,8 +2,8 @@
 // (sklearn.manifold.Isomap, version 1.2): classical MDS of the geodesic distances along the
 // k-nearest-neighbour graph, so a curled-up manifold is laid out flat.
 import { ArgumentError } from '../tensor/errors.js';
-import { cat, keep, tensor, tidy, type Tensor } from '../tensor/index.js';
-import { NotFittedError } from './errors.js';
+import { cat, tensor, tidy, type Tensor } from '../tensor/index.js';
+import { FittedState } from './fitted.js';
 import { KernelPCA, type KernelPCAEigenSolver } from './kernel-pca.js';
 import { nearestNeighbors, nearestNeighborsOf, squaredDistances } from './neighbors.js';
 import type { Reducer } from './reducer.js';
@@ -60,7 +60,7 @@ const TRANSFORM_BLOCK_ELEMENTS = 1 << 24;
  */
 export class Isomap implements Reducer {
   readonly options: Readonly<Required<IsomapOptions>>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('Isomap');
 
   constructor(options: IsomapOptions = {}) {
     const { nNeighbors = 5, nComponents = 2, eigenSolver = 'auto', connectComponents = false, nOversamples = 10, nIter = 'auto', seed = 0 } = options;
@@ -77,18 +77,18 @@ export class Isomap implements Reducer {
 
   /** Embedding of the training points, [N, nComponents] (sklearn's embedding_), float64. */
   get embedding(): Tensor {
-    return this.#state().embedding;
+    return this.#fitted.get().embedding;
   }
   /** Geodesic (shortest-path) distances between the training points, [N, N] (sklearn's dist_matrix_). */
   get geodesicDistances(): Tensor {
-    return this.#state().geodesicDistances;
+    return this.#fitted.get().geodesicDistances;
   }
   /** Eigenvalues of the centred kernel −½·H·D_G²·H for the kept components, descending. */
   get eigenvalues(): Tensor {
-    return this.#state().kernelPCA.eigenvalues;
+    return this.#fitted.get().kernelPCA.eigenvalues;
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D], replacing (and freeing) any earlier fit. */
@@ -124,18 +124,14 @@ export class Isomap implements Reducer {
       const embedding = kernelPCA.fitTransform(geodesicDistances.square().mul_(-0.5));
       return { x: x.clone(), geodesicDistances, embedding, kernelPCA };
     });
-    keep(fitted.x);
-    keep(fitted.geodesicDistances);
-    keep(fitted.embedding);
-    this.dispose();
-    this.#fitted = fitted;
+    this.#fitted.set(fitted);
     return this;
   }
 
   /** Fits to x and returns its embedding, [N, nComponents] (float32 for float32 input). */
   fitTransform(x: Tensor): Tensor {
     this.fit(x);
-    return tidy(() => this.#state().embedding.to(outputDType(x)));
+    return tidy(() => this.#fitted.get().embedding.to(outputDType(x)));
   }
 
   /**
@@ -145,7 +141,7 @@ export class Isomap implements Reducer {
    * kernel PCA projects new points. Training points get their fitted embedding back.
    */
   transform(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     checkMatrix(x, 'Isomap.transform');
     const d = fitted.x.shape[1]!;
     if (x.shape[1] !== d) throw new ArgumentError(`Isomap.transform expects ${d} features (as fitted), got ${x.shape[1]}`);
@@ -172,7 +168,7 @@ export class Isomap implements Reducer {
    * inner products miss of the geodesic ones.
    */
   reconstructionError(): number {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     return tidy(() => {
       const kernel = fitted.geodesicDistances.square().mul_(-0.5);
       const columnMeans = kernel.mean({ dim: 0 });
@@ -184,20 +180,12 @@ export class Isomap implements Reducer {
 
   /** Frees the fitted tensors; the model can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    const { x, geodesicDistances, embedding, kernelPCA } = this.#fitted;
-    for (const t of [x, geodesicDistances, embedding]) t.dispose();
-    kernelPCA.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this Isomap is not fitted: call fit(x) first');
-    return this.#fitted;
-  }
 }
 
 // ---- graphs ------------------------------------------------------------------------------

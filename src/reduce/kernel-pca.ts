@@ -3,6 +3,7 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { eye, keep, tensor, tidy, linalg, type Tensor } from '../tensor/index.js';
 import { NotFittedError } from './errors.js';
+import { FittedState } from './fitted.js';
 import { symmetricEigen } from './eigen.js';
 import { kernelNames, pairwiseKernels, type KernelName, type KernelOptions } from './kernels.js';
 import type { Reducer } from './reducer.js';
@@ -82,7 +83,7 @@ interface Fitted {
  */
 export class KernelPCA implements Reducer {
   readonly options: Readonly<Required<Omit<KernelPCAOptions, 'nComponents' | 'gamma'>> & Pick<KernelPCAOptions, 'nComponents' | 'gamma'>>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('KernelPCA');
 
   constructor(options: KernelPCAOptions = {}) {
     const {
@@ -115,31 +116,29 @@ export class KernelPCA implements Reducer {
 
   /** Eigenvalues of the centred training kernel for the kept components, descending, [k] (sklearn's eigenvalues_). */
   get eigenvalues(): Tensor {
-    return this.#state().eigenvalues;
+    return this.#fitted.get().eigenvalues;
   }
   /** The matching unit eigenvectors in columns, [N, k] (sklearn's eigenvectors_). */
   get eigenvectors(): Tensor {
-    return this.#state().eigenvectors;
+    return this.#fitted.get().eigenvectors;
   }
   /** The solver the fit used ('auto' resolved). */
   get solver(): 'dense' | 'randomized' {
-    return this.#state().solver;
+    return this.#fitted.get().solver;
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D] (or, with kernel 'precomputed', to the kernel matrix [N, N]), replacing any earlier fit. */
   fit(x: Tensor): this {
-    const fitted = this.#compute(x);
-    this.dispose();
-    this.#fitted = fitted;
+    this.#fitted.set(this.#compute(x));
     return this;
   }
 
   /** Fits and returns the training points' coordinates √λᵢ·vᵢ, [N, k]. */
   fitTransform(x: Tensor): Tensor {
-    const fitted = this.fit(x).#state();
+    const fitted = this.fit(x).#fitted.get();
     return tidy(() => fitted.eigenvectors.mul(fitted.eigenvalues.sqrt()).to(outputDType(x)));
   }
 
@@ -148,7 +147,7 @@ export class KernelPCA implements Reducer {
    * points), [M, k]. For the training points themselves this equals fitTransform's result.
    */
   transform(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     const n = fitted.eigenvectors.shape[0]!;
     if (fitted.x === null) {
       if (x.ndim !== 2 || x.shape[1] !== n) {
@@ -172,7 +171,7 @@ export class KernelPCA implements Reducer {
    * points through a centred kernel, so with the linear kernel it does not restore the mean.
    */
   inverseTransform(z: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     if (!fitted.inverse) throw new NotFittedError('inverseTransform needs a fit with fitInverseTransform: true');
     const k = fitted.eigenvalues.shape[0]!;
     if (z.ndim !== 2 || z.shape[1] !== k) throw new ArgumentError(`inverseTransform expects coordinates of shape [M, ${k}], got [${z.shape.join(', ')}]`);
@@ -182,18 +181,12 @@ export class KernelPCA implements Reducer {
 
   /** Frees the fitted tensors; the model can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    for (const t of tensorsOf(this.#fitted)) t.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this KernelPCA is not fitted: call fit(x) first');
-    return this.#fitted;
-  }
 
   #kernel(x: Tensor, y?: Tensor): Tensor {
     const { kernel, gamma, degree, coef0 } = this.options;
@@ -218,7 +211,7 @@ export class KernelPCA implements Reducer {
     const chosen = eigenSolver === 'auto' ? (n > 200 && k < 10 ? 'randomized' : 'dense') : eigenSolver;
     const solver = chosen === 'randomized' && k + nOversamples >= n ? 'dense' : chosen; // symmetricEigen's own fallback, made visible
 
-    const fitted = tidy((): Fitted => {
+    return tidy((): Fitted => {
       const kernel = precomputed ? float64Copy(x) : this.#kernel(x).to('float64'); // [N, N], ours to overwrite
       const columnMeans = kernel.mean({ dim: 0 });
       const kernelMean = columnMeans.mean().item();
@@ -244,8 +237,6 @@ export class KernelPCA implements Reducer {
         eigenvalues, eigenvectors, scaledEigenvectors, kernelColumnMeans: columnMeans, kernelMean, inverse, solver,
       };
     });
-    for (const t of tensorsOf(fitted)) keep(t);
-    return fitted;
   }
 }
 
@@ -283,10 +274,4 @@ function cleanSpectrum(values: number[]): number[] {
   return values.map((value) => (value < 0 || value < 1e-12 * largest ? 0 : value));
 }
 
-function tensorsOf(fitted: Fitted): Tensor[] {
-  const all = [fitted.eigenvalues, fitted.eigenvectors, fitted.scaledEigenvectors, fitted.kernelColumnMeans];
-  if (fitted.x) all.push(fitted.x);
-  if (fitted.inverse) all.push(fitted.inverse.embedding, fitted.inverse.dualCoefficients);
-  return all;
-}
 

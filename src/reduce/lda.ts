@@ -2,8 +2,8 @@
 // (sklearn.discriminant_analysis.LinearDiscriminantAnalysis, version 1.2, solver 'svd'): the
 // supervised projection that separates class means relative to the shared within-class spread.
 import { ArgumentError } from '../tensor/errors.js';
-import { keep, linalg, tensor, tidy, type DType, type Tensor } from '../tensor/index.js';
-import { NotFittedError } from './errors.js';
+import { linalg, tensor, tidy, type DType, type Tensor } from '../tensor/index.js';
+import { FittedState } from './fitted.js';
 import type { Reducer } from './reducer.js';
 import { rightSvd } from './svd.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
@@ -51,7 +51,7 @@ interface Fitted {
  */
 export class LinearDiscriminantAnalysis implements Reducer {
   readonly options: Readonly<{ nComponents: number | undefined; tol: number; priors: readonly number[] | undefined }>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('LinearDiscriminantAnalysis', 'fit(x, labels)');
 
   constructor(options: LDAOptions = {}) {
     const { nComponents, tol = 1e-4, priors } = options;
@@ -70,38 +70,38 @@ export class LinearDiscriminantAnalysis implements Reducer {
 
   /** Sorted distinct class labels, [classes] int64. */
   get classes(): Tensor {
-    return this.#state().classes;
+    return this.#fitted.get().classes;
   }
   /** Class priors used by the fit (given, renormalised to sum 1, or the class frequencies), [classes]. */
   get priors(): Tensor {
-    return this.#state().priors;
+    return this.#fitted.get().priors;
   }
   /** Class means, [classes, D]. */
   get means(): Tensor {
-    return this.#state().means;
+    return this.#fitted.get().means;
   }
   /** Overall mean as the priors weigh the classes: priors · means, [D]. */
   get xbar(): Tensor {
-    return this.#state().xbar;
+    return this.#fitted.get().xbar;
   }
   /** Discriminant directions in feature space, in columns, [D, rank]; transform uses the first nComponents. */
   get scalings(): Tensor {
-    return this.#state().scalings;
+    return this.#fitted.get().scalings;
   }
   /** Share of the between-class variance along each kept direction, [nComponents] (at most). */
   get explainedVarianceRatio(): Tensor {
-    return this.#state().explainedVarianceRatio;
+    return this.#fitted.get().explainedVarianceRatio;
   }
   /** Weights of the linear decision function, [classes, D], or [1, D] for two classes (as sklearn's coef_). */
   get coef(): Tensor {
-    return this.#state().coef;
+    return this.#fitted.get().coef;
   }
   /** Intercepts of the decision function, [classes], or [1] for two classes. */
   get intercept(): Tensor {
-    return this.#state().intercept;
+    return this.#fitted.get().intercept;
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D] with integer class labels [N] (required), replacing (and freeing) any earlier fit. */
@@ -131,15 +131,13 @@ export class LinearDiscriminantAnalysis implements Reducer {
       const classIndex = tensor(inverse, { dtype: 'int64', device: x.device });
       return this.#solve(data, classIndex, counts, priors, classList, nComponents ?? maxComponents);
     });
-    for (const t of tensorsOf(fitted)) keep(t);
-    this.dispose();
-    this.#fitted = fitted;
+    this.#fitted.set(fitted);
     return this;
   }
 
   /** Discriminant coordinates of x [M, D]: (x − xbar)·scalings[:, :nComponents], [M, nComponents]. */
   transform(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     checkFeatures(x, fitted.xbar.shape[0]!, 'LinearDiscriminantAnalysis.transform');
     return tidy(() => {
       const k = Math.min(fitted.maxComponents, fitted.scalings.shape[1]!);
@@ -157,7 +155,7 @@ export class LinearDiscriminantAnalysis implements Reducer {
    * second class against the first) for two classes.
    */
   decisionFunction(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     checkFeatures(x, fitted.xbar.shape[0]!, 'LinearDiscriminantAnalysis.decisionFunction');
     return tidy(() => {
       const scores = x.to('float64').matmul(fitted.coef.T).add(fitted.intercept);
@@ -167,7 +165,7 @@ export class LinearDiscriminantAnalysis implements Reducer {
 
   /** The most probable class label of each row of x [M, D], [M] int64. */
   predict(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     return tidy(() => {
       const scores = this.decisionFunction(x);
       const index = fitted.classList.length === 2 ? scores.gt(0).long() : scores.argmax(1);
@@ -177,18 +175,12 @@ export class LinearDiscriminantAnalysis implements Reducer {
 
   /** Frees the fitted tensors; the LDA can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    for (const t of tensorsOf(this.#fitted)) t.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this LinearDiscriminantAnalysis is not fitted: call fit(x, labels) first');
-    return this.#fitted;
-  }
 
   // sklearn's _solve_svd, step for step.
   #solve(data: Tensor, classIndex: Tensor, counts: number[], priors: Tensor, classList: number[], maxComponents: number): Fitted {
@@ -235,9 +227,6 @@ export class LinearDiscriminantAnalysis implements Reducer {
 /** Short name, as sklearn users write it. */
 export { LinearDiscriminantAnalysis as LDA };
 
-function tensorsOf(fitted: Fitted): Tensor[] {
-  return [fitted.classes, fitted.priors, fitted.means, fitted.xbar, fitted.scalings, fitted.explainedVarianceRatio, fitted.coef, fitted.intercept];
-}
 
 const integerDTypes: readonly DType[] = ['int64', 'int32', 'int16', 'int8', 'uint8'];
 

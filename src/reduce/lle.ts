@@ -7,7 +7,7 @@ import { arange, cat, eye, fullLike, keep, linalg, ones, tidy, zeros, type Tenso
 import { smallestEigenpairs } from './lle-eigen.js';
 import { nearestNeighbors, nearestNeighborsOf } from './neighbors.js';
 import type { Reducer } from './reducer.js';
-import { NotFittedError } from './errors.js';
+import { FittedState } from './fitted.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
 export type LLEMethod = 'standard' | 'modified';
@@ -78,7 +78,7 @@ interface Fitted {
  */
 export class LocallyLinearEmbedding implements Reducer {
   readonly options: Readonly<Required<LLEOptions>>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('LocallyLinearEmbedding');
 
   constructor(options: LLEOptions = {}) {
     const {
@@ -104,18 +104,18 @@ export class LocallyLinearEmbedding implements Reducer {
 
   /** The embedding of the training points, [N, nComponents] float64. */
   get embedding(): Tensor {
-    return this.#state().embedding;
+    return this.#fitted.get().embedding;
   }
   /** The sum of the nComponents eigenvalues the embedding belongs to (sklearn's reconstruction_error_). */
   get reconstructionError(): number {
-    return this.#state().reconstructionError;
+    return this.#fitted.get().reconstructionError;
   }
   /** The eigensolver the fit used ('auto' resolved). */
   get solver(): 'dense' | 'iterative' {
-    return this.#state().solver;
+    return this.#fitted.get().solver;
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D], replacing (and freeing) any earlier fit. */
@@ -134,10 +134,7 @@ export class LocallyLinearEmbedding implements Reducer {
       const { values, vectors } = this.#bottomEigenpairs(factors, neighbors, solver);
       return { train, embedding: positiveLargest(vectors), reconstructionError: values.sum().item(), solver };
     });
-    keep(fitted.train);
-    keep(fitted.embedding);
-    this.dispose();
-    this.#fitted = fitted;
+    this.#fitted.set(fitted);
     return this;
   }
 
@@ -147,7 +144,7 @@ export class LocallyLinearEmbedding implements Reducer {
    * combination of their embeddings. A training point is its own nearest neighbour here.
    */
   transform(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     checkFeatures(x, fitted.train.shape[1]!, 'LocallyLinearEmbedding.transform');
     return tidy(() => {
       const points = x.to('float64');
@@ -167,19 +164,12 @@ export class LocallyLinearEmbedding implements Reducer {
 
   /** Frees the fitted tensors; the LLE can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    this.#fitted.train.dispose();
-    this.#fitted.embedding.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this LocallyLinearEmbedding is not fitted: call fit(x) first');
-    return this.#fitted;
-  }
 
   // The eigenpairs of M after the smallest, nComponents of them, as sklearn's null_space(k_skip=1).
   #bottomEigenpairs(factors: Tensor, neighbors: Tensor, solver: 'dense' | 'iterative'): { values: Tensor; vectors: Tensor } {

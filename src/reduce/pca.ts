@@ -3,7 +3,7 @@
 // eigendecomposition of its covariance; optional whitening.
 import { ArgumentError } from '../tensor/errors.js';
 import { keep, linalg, tidy, type Tensor } from '../tensor/index.js';
-import { NotFittedError } from './errors.js';
+import { FittedState } from './fitted.js';
 import { randomizedSvd, svdFlip, type Svd } from './svd.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
@@ -71,7 +71,7 @@ type FitWithProjections = Fitted & { projections: Tensor };
  */
 export class PCA {
   readonly options: Readonly<Required<Omit<PCAOptions, 'nComponents'>> & Pick<PCAOptions, 'nComponents'>>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('PCA');
 
   constructor(options: PCAOptions = {}) {
     const { nComponents, whiten = false, svdSolver = 'auto', nOversamples = 10, nIter = 'auto', seed = 0 } = options;
@@ -92,34 +92,34 @@ export class PCA {
 
   /** Principal axes in feature space, [k, D], by decreasing explained variance. */
   get components(): Tensor {
-    return this.#state().components;
+    return this.#fitted.get().components;
   }
   /** Variance of the data along each component (sample variance, N − 1 denominator), [k]. */
   get explainedVariance(): Tensor {
-    return this.#state().explainedVariance;
+    return this.#fitted.get().explainedVariance;
   }
   /** Fraction of the total variance along each component, [k]. */
   get explainedVarianceRatio(): Tensor {
-    return this.#state().explainedVarianceRatio;
+    return this.#fitted.get().explainedVarianceRatio;
   }
   /** Singular values of the centred data for the kept components, [k]. */
   get singularValues(): Tensor {
-    return this.#state().singularValues;
+    return this.#fitted.get().singularValues;
   }
   /** Per-feature mean of the training data, [D]. */
   get mean(): Tensor {
-    return this.#state().mean;
+    return this.#fitted.get().mean;
   }
   /** Probabilistic PCA's noise variance: the mean variance of the discarded directions (0 if none). */
   get noiseVariance(): number {
-    return this.#state().noiseVariance;
+    return this.#fitted.get().noiseVariance;
   }
   /** The solver the fit used ('auto' resolved). */
   get solver(): ResolvedSolver {
-    return this.#state().solver;
+    return this.#fitted.get().solver;
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D] (N ≥ 2), replacing (and freeing) any earlier fit. */
@@ -130,7 +130,7 @@ export class PCA {
 
   /** Projections of x [M, D] onto the components, [M, k] (whitened if asked). */
   transform(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     checkFeatures(x, fitted.mean.shape[0]!, 'PCA.transform');
     return tidy(() => {
       const projected = x.to('float64').sub(fitted.mean).matmul(fitted.components.T);
@@ -146,14 +146,14 @@ export class PCA {
   fitTransform(x: Tensor): Tensor {
     const projections = this.#fit(x);
     return tidy(() => {
-      const scaled = this.options.whiten ? projections.div(this.#state().explainedVariance.sqrt()) : projections;
+      const scaled = this.options.whiten ? projections.div(this.#fitted.get().explainedVariance.sqrt()) : projections;
       return scaled.to(outputDType(x));
     });
   }
 
   /** Points in feature space, [M, D], whose projections are z [M, k] (undoing whitening). */
   inverseTransform(z: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     const k = fitted.components.shape[0]!;
     if (z.ndim !== 2 || z.shape[1] !== k) {
       throw new ArgumentError(`inverseTransform expects projections of shape [M, ${k}], got [${z.shape.join(', ')}]`);
@@ -166,9 +166,7 @@ export class PCA {
 
   /** Frees the fitted tensors; the PCA can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    for (const t of tensorsOf(this.#fitted)) t.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -190,16 +188,10 @@ export class PCA {
       const centred = data.sub(mean);
       return solver === 'full' ? this.#fitFull(centred, requested, mean) : this.#fitRandomized(centred, requested, mean);
     });
-    for (const t of tensorsOf(fitted)) keep(t);
-    this.dispose();
-    this.#fitted = fitted;
+    this.#fitted.set(fitted);
     return projections;
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this PCA is not fitted: call fit(x) first');
-    return this.#fitted;
-  }
 
   #fitFull(centred: Tensor, requested: number, mean: Tensor): FitWithProjections {
     const n = centred.shape[0]!;
@@ -281,9 +273,6 @@ export class PCA {
   }
 }
 
-function tensorsOf(fitted: Fitted): Tensor[] {
-  return [fitted.components, fitted.explainedVariance, fitted.explainedVarianceRatio, fitted.singularValues, fitted.mean];
-}
 
 // sklearn 1.5's choice for svd_solver='auto'.
 function chooseSolver(requested: SvdSolver, n: number, d: number, k: number): ResolvedSolver {

@@ -6,7 +6,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { Tensor, keep, ones, tensor, tidy, zerosLike } from '../tensor/index.js';
 import { seededGaussians } from '../tensor/random.js';
 import { checkMatrix } from './checks.js';
-import { NotFittedError } from './errors.js';
+import { FittedState } from './fitted.js';
 import { PCA } from './pca.js';
 import { withNumThreads } from '../tensor/runtime.js';
 import type { Reducer } from './reducer.js';
@@ -82,7 +82,7 @@ type Resolved = Required<Omit<TSNEOptions, 'init' | 'fft'>> & { init: 'pca' | 'r
  */
 export class TSNE implements Reducer {
   readonly options: Readonly<Resolved>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('TSNE');
 
   constructor(options: TSNEOptions = {}) {
     const {
@@ -110,26 +110,26 @@ export class TSNE implements Reducer {
 
   /** The embedding of the training points, [N, nComponents] float32. */
   get embedding(): Tensor {
-    return this.#state().embedding;
+    return this.#fitted.get().embedding;
   }
   /** KL(P ‖ Q) at the last error evaluation (the final iteration, or the check that stopped the descent), as sklearn's kl_divergence_. */
   get klDivergence(): number {
-    return this.#state().klDivergence;
+    return this.#fitted.get().klDivergence;
   }
   /** Iterations run in all (sklearn's n_iter_ is this minus 1: the index of the last one). */
   get nIterRun(): number {
-    return this.#state().nIterRun;
+    return this.#fitted.get().nIterRun;
   }
   /** The learning rate used ('auto' resolved), as sklearn's learning_rate_. */
   get learningRate(): number {
-    return this.#state().learningRate;
+    return this.#fitted.get().learningRate;
   }
   /** The method used ('auto' resolved). */
   get method(): 'exact' | 'fft' {
-    return this.#state().method;
+    return this.#fitted.get().method;
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D], replacing (and freeing) any earlier fit. Labels are ignored (t-SNE is unsupervised). */
@@ -153,8 +153,7 @@ export class TSNE implements Reducer {
       // fork and join per operation costs more than it saves (measured on 2 loaded cores, 10,000
       // digits: 85 s with 2 threads, 53 s with 1); the kNN's matrix products keep every thread.
       const { error, lastIteration } = withNumThreads(1, () => this.#descend(objective, y!, rate)); // a loop of small operations: see withNumThreads
-      this.dispose();
-      this.#fitted = { embedding: y, klDivergence: error, nIterRun: lastIteration + 1, learningRate: rate, method };
+      this.#fitted.set({ embedding: y, klDivergence: error, nIterRun: lastIteration + 1, learningRate: rate, method });
       y = null;
     } finally {
       y?.dispose();
@@ -170,18 +169,12 @@ export class TSNE implements Reducer {
 
   /** Frees the embedding; the TSNE can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    this.#fitted.embedding.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this TSNE is not fitted: call fit(x) first');
-    return this.#fitted;
-  }
 
   // The initial embedding, float32 [N, nComponents].
   #start(x: Tensor): Tensor {

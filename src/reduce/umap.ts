@@ -2,8 +2,8 @@
 // umap-learn 0.5's API, defaults and algorithm, computed with the engine's tensors: exact kNN,
 // the fuzzy simplicial set, spectral initialisation by LOBPCG, and a batched SGD layout.
 import { ArgumentError } from '../tensor/errors.js';
-import { arange, cat, getRngState, keep, manualSeed, rand, randn, setRngState, tidy, where, zeros, type Tensor } from '../tensor/index.js';
-import { NotFittedError } from './errors.js';
+import { arange, cat, getRngState, manualSeed, rand, randn, setRngState, tidy, where, zeros, type Tensor } from '../tensor/index.js';
+import { FittedState } from './fitted.js';
 import { nearestNeighbors, nearestNeighborsOf } from './neighbors.js';
 import { PCA } from './pca.js';
 import type { Reducer } from './reducer.js';
@@ -77,7 +77,7 @@ interface Fitted {
  */
 export class UMAP implements Reducer {
   readonly options: Readonly<ResolvedOptions>;
-  #fitted: Fitted | null = null;
+  readonly #fitted = new FittedState<Fitted>('UMAP');
 
   constructor(options: UMAPOptions = {}) {
     const {
@@ -110,7 +110,7 @@ export class UMAP implements Reducer {
 
   /** The embedding of the training points, [N, nComponents] float32 (umap-learn's embedding_). */
   get embedding(): Tensor {
-    return this.#state().embedding;
+    return this.#fitted.get().embedding;
   }
   /**
    * The fuzzy simplicial set of the training points (umap-learn's graph_): a symmetric sparse
@@ -118,15 +118,15 @@ export class UMAP implements Reducer {
    * layout drops the edges too weak to be sampled.
    */
   get graph(): FuzzyGraph {
-    return this.#state().graph;
+    return this.#fitted.get().graph;
   }
   /** a and b of the embedded similarity 1/(1 + a·d^(2b)) used by the fit. */
   get curve(): { a: number; b: number } {
-    const { a, b } = this.#state();
+    const { a, b } = this.#fitted.get();
     return { a, b };
   }
   get isFitted(): boolean {
-    return this.#fitted !== null;
+    return this.#fitted.isFitted;
   }
 
   /** Fits to x [N, D] (N > nNeighbors), replacing (and freeing) any earlier fit. Labels are not supported. */
@@ -152,9 +152,7 @@ export class UMAP implements Reducer {
         });
       }),
     );
-    for (const t of tensorsOf(fitted)) keep(t);
-    this.dispose();
-    this.#fitted = fitted;
+    this.#fitted.set(fitted);
     return this;
   }
 
@@ -172,7 +170,7 @@ export class UMAP implements Reducer {
    * of the learning rate, moving only the new points. Returns [M, nComponents] float32.
    */
   transform(x: Tensor): Tensor {
-    const fitted = this.#state();
+    const fitted = this.#fitted.get();
     const [m, d] = checkMatrix(x, 'transform');
     if (d !== fitted.data.shape[1]) throw new ArgumentError(`UMAP.transform expects ${fitted.data.shape[1]} features (as fitted), got ${d}`);
     const { nNeighbors, localConnectivity, nEpochs, learningRate, negativeSampleRate, repulsionStrength, seed } = this.options;
@@ -208,18 +206,12 @@ export class UMAP implements Reducer {
 
   /** Frees the fitted tensors; the UMAP can be fitted again. */
   dispose(): void {
-    if (!this.#fitted) return;
-    for (const t of tensorsOf(this.#fitted)) t.dispose();
-    this.#fitted = null;
+    this.#fitted.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  #state(): Fitted {
-    if (!this.#fitted) throw new NotFittedError('this UMAP is not fitted: call fit(x) first');
-    return this.#fitted;
-  }
 
   // umap-learn's simplicial_set_embedding: drop edges too weak to be sampled in nEpochs, start
   // from `init` scaled into [0, 10]², then the SGD layout.
@@ -277,9 +269,6 @@ function seeded<T>(seed: number, fn: () => T): T {
   }
 }
 
-function tensorsOf(fitted: Fitted): Tensor[] {
-  return [fitted.embedding, fitted.data, fitted.graph.rows, fitted.graph.cols, fitted.graph.weights];
-}
 
 function checkMatrix(x: Tensor, method: string): [number, number] {
   if (x.ndim !== 2) throw new ArgumentError(`UMAP.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
