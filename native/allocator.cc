@@ -5,8 +5,8 @@
 // step's activations land on fresh pages that the kernel must fault in and zero: on the dense AE
 // at batch 512 a 1.6 MB elementwise op then took 4-6x its time on warm memory. Blocks of at least
 // kMinCachedBytes are therefore kept on free lists by size and handed out again as they are,
-// warm in cache, up to a bound on the memory held idle (LATENTLAB_CPU_CACHE_MB, default 1024);
-// emptyCache() gives it all back. Smaller blocks go straight to glibc, whose bins reuse them well.
+// warm in cache, up to a bound on the memory held idle (LATENTLAB_CPU_CACHE_MB, default 1024;
+// past it, idle blocks of other sizes make room, largest first); emptyCache() gives it all back. Smaller blocks go straight to glibc, whose bins reuse them well.
 // The same idea as PyTorch's CUDA caching allocator, on the CPU.
 #include "common.h"
 
@@ -14,6 +14,7 @@
 #include <c10/core/impl/alloc_cpu.h>
 
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -63,23 +64,35 @@ class BlockCache {
 
   void give(void* block) {
     if (!block) return;
-    std::unique_lock<std::mutex> lock(mutex_);
-    auto entry = sizes_.find(block);
-    if (entry == sizes_.end()) {  // a small block, or one allocated before the cache was installed
-      lock.unlock();
-      c10::free_cpu(block);
-      return;
+    std::vector<void*> released;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto entry = sizes_.find(block);
+      if (entry == sizes_.end()) {  // a small block, or one allocated before the cache was installed
+        released.push_back(block);
+      } else {
+        const size_t size = entry->second;
+        stats_.liveBytes -= size;
+        if (size > limitBytes_) {
+          sizes_.erase(entry);
+          released.push_back(block);
+        } else {
+          // Over the bound, idle blocks of other sizes go first, the largest first: sizes that a
+          // finished job used should not keep the current one from being cached.
+          for (auto list = free_.rbegin(); list != free_.rend() && stats_.cachedBytes + size > limitBytes_; ++list) {
+            while (!list->second.empty() && stats_.cachedBytes + size > limitBytes_) {
+              released.push_back(list->second.back());
+              sizes_.erase(list->second.back());
+              list->second.pop_back();
+              stats_.cachedBytes -= list->first;
+            }
+          }
+          free_[size].push_back(block);
+          stats_.cachedBytes += size;
+        }
+      }
     }
-    const size_t size = entry->second;
-    stats_.liveBytes -= size;
-    if (stats_.cachedBytes + size <= limitBytes_) {
-      free_[size].push_back(block);
-      stats_.cachedBytes += size;
-      return;
-    }
-    sizes_.erase(entry);
-    lock.unlock();
-    c10::free_cpu(block);
+    for (void* idle : released) c10::free_cpu(idle);
   }
 
   size_t empty() {
@@ -121,7 +134,7 @@ class BlockCache {
 
   std::mutex mutex_;
   std::unordered_map<void*, size_t> sizes_;                 // size class of every managed block
-  std::unordered_map<size_t, std::vector<void*>> free_;     // idle blocks by size class
+  std::map<size_t, std::vector<void*>> free_;               // idle blocks by size class, ordered for eviction
   CacheStats stats_;
   size_t limitBytes_;
 };

@@ -1,10 +1,10 @@
 // depth-sweep's smoke profile through the real StudyContext (its table, charts, the runs under its
 // study id, a second run that reuses them), and the variants it trains: equal parameter counts.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { depthSweep, depthSweepSettings, depthVariants } from '../../src/studies/depth-sweep.js';
 import { mlpAutoencoderParameters } from '../../src/studies/sweep-widths.js';
-import { charts, smokeHarness, type SmokeRun } from './study-harness.js';
+import { charts, smokeRunBefore } from './study-harness.js';
 
 const settings = depthSweepSettings.smoke;
 
@@ -22,24 +22,19 @@ test('depthVariants: at every depth of the full profile, one constant-width mode
 });
 
 describe('depth-sweep study (smoke profile)', () => {
-  const harness = smokeHarness(depthSweep);
-  let first: SmokeRun;
-  before(async () => {
-    first = await harness.run();
-  });
-  after(() => harness.close());
+  const { first, harness } = smokeRunBefore(depthSweep);
 
   test('trains each distinct hidden-width list once per seed (the 1-layer model is shared by both families)', () => {
     const expected = [...new Set(depthVariants(settings).map((v) => `hidden=${v.hidden.join('-')},seed=0`))].sort();
     assert.equal(expected.length, 3, 'smoke settings changed: update this test');
-    const runs = first.store.listRuns({ studyId: first.studyId });
+    const runs = first().store.listRuns({ studyId: first().studyId });
     assert.deepEqual(runs.map((run) => run.name).sort(), expected);
     assert.ok(runs.every((run) => run.status === 'finished' && run.config.latent === 16 && run.config.epochs === 1));
   });
 
   test('table: one row per family and depth with parameter counts and losses', () => {
-    assert.equal(first.result.tables.length, 1);
-    const [table] = first.result.tables;
+    assert.equal(first().result.tables.length, 1);
+    const [table] = first().result.tables;
     assert.equal(table!.name, 'depth');
     assert.deepEqual(table!.columns, ['family', 'hidden layers', 'units per layer', 'parameters', 'parameters / 1-layer model', 'seeds', 'mean train loss', 'mean test loss', 'test loss std over seeds']);
     assert.deepEqual(table!.rows.map((row) => [row[0], row[1]]), [['constant width', 1], ['constant width', 2], ['equal parameters', 1], ['equal parameters', 2]]);
@@ -56,18 +51,18 @@ describe('depth-sweep study (smoke profile)', () => {
   });
 
   test('sections: test loss against depth, and train and test curves', () => {
-    assert.deepEqual(first.result.sections.map((s) => s.title), ['Test loss against depth', 'Loss curves']);
-    const svgs = charts(first.result.sections);
+    assert.deepEqual(first().result.sections.map((s) => s.title), ['Test loss against depth', 'Loss curves']);
+    const svgs = charts(first().result.sections);
     assert.equal(svgs.length, 3);
     assert.ok(svgs.every((svg) => svg.startsWith('<svg')));
   });
 
   test('a second run reuses every finished run and gives the same table', async () => {
-    const ids = first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort();
+    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
     const second = await harness.run();
-    assert.deepEqual(first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort(), ids);
+    assert.deepEqual(first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort(), ids);
     assert.deepEqual(second.log, []);
-    assert.deepEqual(second.result.tables, first.result.tables);
-    assert.deepEqual([first.leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
+    assert.deepEqual(second.result.tables, first().result.tables);
+    assert.deepEqual([first().leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
   });
 });

@@ -1,9 +1,9 @@
 // latent-sweep's smoke profile through the real StudyContext: its tables, charts and image grids,
 // the runs it records under its study id, and a second run that reuses them all.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { latentSweep, latentSweepSettings } from '../../src/studies/latent-sweep.js';
-import { charts, images, pngSize, smokeHarness, type SmokeRun } from './study-harness.js';
+import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
 const settings = latentSweepSettings.smoke;
 const latents = [...new Set([...settings.sweep, ...settings.strips])].sort((a, b) => a - b);
@@ -11,16 +11,11 @@ const latents = [...new Set([...settings.sweep, ...settings.strips])].sort((a, b
 const gridSize = (rows: number, columns: number) => ({ width: 30 * columns + 2, height: 30 * rows + 2 });
 
 describe('latent-sweep study (smoke profile)', () => {
-  const harness = smokeHarness(latentSweep);
-  let first: SmokeRun;
-  before(async () => {
-    first = await harness.run();
-  });
-  after(() => harness.close());
+  const { first, harness } = smokeRunBefore(latentSweep);
 
   test('the smoke profile trains the sweep and the strip latent sizes, each once', () => {
     assert.deepEqual(latents, [3, 5, 10], 'smoke settings changed: update this test');
-    const runs = first.store.listRuns({ studyId: first.studyId });
+    const runs = first().store.listRuns({ studyId: first().studyId });
     assert.deepEqual(runs.map((run) => run.name).sort(), ['d=10', 'd=3', 'd=5']);
     for (const run of runs) {
       assert.equal(run.status, 'finished');
@@ -30,7 +25,7 @@ describe('latent-sweep study (smoke profile)', () => {
   });
 
   test('tables: final losses and decorrelation metrics, one row per latent size', () => {
-    const [losses, decorrelation] = first.result.tables;
+    const [losses, decorrelation] = first().result.tables;
     assert.equal(losses!.name, 'losses');
     assert.deepEqual(losses!.columns, ['latent size', 'train loss', 'test loss', 'test PSNR (dB)']);
     assert.deepEqual(losses!.rows.map((row) => row[0]), latents);
@@ -44,7 +39,7 @@ describe('latent-sweep study (smoke profile)', () => {
   });
 
   test('sections: loss curves, loss and decorrelation against d, reconstructions per d, strips per strip d', () => {
-    const { sections } = first.result;
+    const { sections } = first().result;
     assert.deepEqual(sections.map((s) => s.title), ['Loss curves by latent size', 'Final loss against latent size', 'Decorrelation of the code against latent size', 'Reconstructions by latent size', 'Interpolations between digits']);
     const svgs = charts(sections);
     assert.equal(svgs.length, 2 + 1 + 3);
@@ -57,11 +52,11 @@ describe('latent-sweep study (smoke profile)', () => {
   });
 
   test('a second run reuses every finished run and gives the same tables', async () => {
-    const before = first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort();
+    const before = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
     const second = await harness.run();
-    assert.deepEqual(first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort(), before);
+    assert.deepEqual(first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort(), before);
     assert.deepEqual(second.log, [], 'nothing trained, so nothing logged');
-    assert.deepEqual(second.result.tables, first.result.tables);
-    assert.deepEqual([first.leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
+    assert.deepEqual(second.result.tables, first().result.tables);
+    assert.deepEqual([first().leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
   });
 });

@@ -10,7 +10,7 @@ import { principalAngles } from '../../src/analysis/subspace.js';
 import { linearAeVsPca, linearAeVsPcaSettings } from '../../src/studies/linear-ae-vs-pca.js';
 import { autoencoderError, orthonormalityPenalty, trainLinearAutoencoder } from '../../src/studies/pca-linear-autoencoder.js';
 import { discardedVariance } from '../../src/studies/pca-data.js';
-import { charts, images, pngSize, smokeHarness, type SmokeRun } from './study-harness.js';
+import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
 // Centred Gaussian samples [n, d] with covariance Q diag(variances) Qᵀ for a random rotation Q;
 // returns them with Q's first k columns, the population's top-k principal axes.
@@ -63,28 +63,23 @@ describe('trainLinearAutoencoder on data of known covariance', () => {
 
 describe('linear-ae-vs-pca study (smoke profile)', () => {
   const settings = linearAeVsPcaSettings.smoke;
-  const harness = smokeHarness(linearAeVsPca);
-  let first: SmokeRun;
-  before(async () => {
-    first = await harness.run();
-  });
-  after(() => harness.close());
+  const { first, harness } = smokeRunBefore(linearAeVsPca);
 
   test('records a PCA and two autoencoder runs per k under the study id', () => {
     assert.deepEqual(settings.latents, [2, 5], 'smoke settings changed: update this test');
-    const runs = first.store.listRuns({ studyId: first.studyId });
+    const runs = first().store.listRuns({ studyId: first().studyId });
     const expected = settings.latents.flatMap((k) => [`pca k=${k}`, `linear-ae k=${k}`, `linear-ae+orthonormal k=${k}`]);
     assert.deepEqual(runs.map((run) => run.name).sort(), expected.sort());
     for (const run of runs) {
       assert.equal(run.status, 'finished');
       assert.equal(run.model, run.name!.startsWith('pca') ? 'pca' : 'linear-ae');
       assert.equal(run.config.orthonormality, run.name!.includes('orthonormal') ? settings.orthonormality : run.model === 'pca' ? undefined : 0);
-      if (run.model === 'linear-ae') assert.equal(first.store.artifacts(run.id, 'weights').length, 1, 'the decoder is kept');
+      if (run.model === 'linear-ae') assert.equal(first().store.artifacts(run.id, 'weights').length, 1, 'the decoder is kept');
     }
   });
 
   test('errors table: per k, optimum ≤ PCA ≈ optimum ≤ autoencoders, angles in [0°, 90°]', () => {
-    const [errors, details] = first.result.tables;
+    const [errors, details] = first().result.tables;
     assert.equal(errors!.name, 'errors');
     assert.deepEqual(errors!.columns, ['k', 'optimum', 'pca_error', 'ae_error', 'ae_gap_pct', 'max_principal_angle_deg', 'ae_ortho_error', 'ae_ortho_gap_pct', 'ortho_max_principal_angle_deg']);
     assert.deepEqual(errors!.rows.map((row) => row[0]), settings.latents);
@@ -106,7 +101,7 @@ describe('linear-ae-vs-pca study (smoke profile)', () => {
   });
 
   test('sections: error and gap charts, angle charts, training curves, decoder columns', () => {
-    const { sections } = first.result;
+    const { sections } = first().result;
     assert.equal(sections.length, 4);
     assert.equal(charts(sections).length, 2 + 2 + 2);
     const [picture] = images(sections);
@@ -115,12 +110,12 @@ describe('linear-ae-vs-pca study (smoke profile)', () => {
   });
 
   test('a second run reuses every finished run and gives the same tables', async () => {
-    const ids = first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort();
+    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
     const live = liveTensorCount();
     const second = await harness.run();
     assert.equal(liveTensorCount(), live, 'the study freed every tensor it made');
     assert.deepEqual(second.store.listRuns({ studyId: second.studyId }).map((run) => run.id).sort(), ids);
     assert.deepEqual(second.log, [], 'nothing ran, so nothing logged');
-    assert.deepEqual(second.result.tables, first.result.tables);
+    assert.deepEqual(second.result.tables, first().result.tables);
   });
 });

@@ -1,33 +1,21 @@
 // The optimizer-table study on its smoke profile against a temporary run store: the table's shape,
 // the runs recorded under the study's id, their reuse on a second run; and the diverged-run path.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, rand, tidy } from '../../src/tensor/index.js';
-import { RunStore } from '../../src/track/store.js';
 import { MlpClassifier } from '../../src/models/classifier.js';
-import { createStudyContext } from '../../src/studies/context.js';
 import { optimizerTable, optimizerTableProfiles } from '../../src/studies/optimizer-table.js';
 import { trainClassifier } from '../../src/studies/classify-train.js';
-import type { StudyResult } from '../../src/studies/study.js';
-import { smokeHarness } from './study-harness.js';
+import { smokeRunBefore } from './study-harness.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 describe('optimizer-table study (smoke profile)', () => {
-  const studyId = 'optimizer-table:smoke';
-  const harness = smokeHarness(optimizerTable);
-  let store: RunStore;
-  let first: StudyResult;
-  let leaked: number;
-  const context = () => createStudyContext({ store, profile: 'smoke', studyId, log: () => {} });
-
-  before(async () => {
-    ({ store, result: first, leakedTensors: leaked } = await harness.run());
-  });
-  after(() => harness.close());
+  const { first, harness } = smokeRunBefore(optimizerTable);
 
   test('the table has a row per optimizer and step size, with an accuracy in [0, 1] or "diverged"', () => {
-    const [table] = first.tables;
-    assert.equal(first.tables.length, 1);
+    const { tables } = first().result;
+    const [table] = tables;
+    assert.equal(tables.length, 1);
     assert.deepEqual(table!.columns, ['optimizer', 'step size', 'mean accuracy', 'std', 'per seed', 'seeds diverged']);
     assert.equal(table!.rows.length, 15);
     assert.deepEqual(new Set(table!.rows.map((row) => row[0])), new Set(['SGD', 'SGD + momentum 0.9', 'RMSProp', 'Adam', 'AdaGrad']));
@@ -41,11 +29,11 @@ describe('optimizer-table study (smoke profile)', () => {
   });
 
   test('frees every tensor it made (data, models, optimizer state)', () => {
-    assert.equal(leaked, 0);
+    assert.equal(first().leakedTensors, 0);
   });
 
   test('a loss chart per step size', () => {
-    const [section] = first.sections;
+    const [section] = first().result.sections;
     const grid = section!.blocks[0]!;
     assert.equal(grid.kind, 'grid');
     assert.equal(grid.kind === 'grid' && grid.blocks.length, 3);
@@ -53,6 +41,7 @@ describe('optimizer-table study (smoke profile)', () => {
   });
 
   test('records one finished mlp-classifier run per (optimizer, step size, seed) with per-epoch metrics', () => {
+    const { store, studyId } = first();
     const runs = store.listRuns({ studyId });
     assert.equal(runs.length, 15 * optimizerTableProfiles.smoke.seeds);
     for (const run of runs) {
@@ -67,14 +56,16 @@ describe('optimizer-table study (smoke profile)', () => {
   });
 
   test('a second run reuses every finished run and gives the same table', async () => {
+    const { store, studyId, result } = first();
     const ids = store.listRuns({ studyId }).map((run) => run.id).sort();
-    const again = await optimizerTable.run(context());
+    const again = (await harness.run()).result;
     assert.deepEqual(store.listRuns({ studyId }).map((run) => run.id).sort(), ids);
-    assert.deepEqual(again.tables, first.tables);
+    assert.deepEqual(again.tables, result.tables);
   });
 
   test('a run recorded as diverged shows as "diverged" in the table and is left out of the mean', async () => {
     // The smoke profile is too short to diverge, so one finished run's record is made to say it did.
+    const { store, studyId } = first();
     const run = store.listRuns({ studyId }).find((r) => r.name === 'adam-lr0.5-seed0')!;
     const step = Math.max(...store.metrics(run.id).map((row) => row.step)) + 1;
     store.logMetrics(run.id, [
@@ -82,7 +73,7 @@ describe('optimizer-table study (smoke profile)', () => {
       { key: 'test_accuracy', value: 0.1, epoch: 1, step },
       { key: 'diverged', value: 1, step },
     ]);
-    const again = await optimizerTable.run(context());
+    const again = (await harness.run()).result;
     const rows = again.tables[0]!.rows;
     assert.deepEqual(rows.find((row) => row[0] === 'Adam' && row[1] === 0.5), ['Adam', 0.5, 'diverged', null, 'diverged', 1]);
     assert.deepEqual(rows.filter((row) => row[5] !== 0).length, 1);

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { RunStore } from '../../src/track/store.js';
 import { collectGarbage } from '../helpers/gc.js';
@@ -20,22 +21,44 @@ export interface SmokeRun {
   leakedTensors: number;
 }
 
+export interface SmokeHarness {
+  run: () => Promise<SmokeRun>;
+  close: () => void;
+}
+
 /** A temporary store and a way to run `study` (smoke profile) against it. */
-export function smokeHarness(study: Study): { run: () => Promise<SmokeRun>; close: () => void } {
+export function smokeHarness(study: Study): SmokeHarness {
   const dir = mkdtempSync(join(tmpdir(), `latentlab-${study.name}-`));
   const store = RunStore.open(join(dir, 'store'));
   const studyId = studyIdOf(study.name, 'smoke');
   return {
     async run() {
       const log: string[] = [];
-      const before = await settledTensorCount();
+      const baseline = await settledTensorCount();
       const result = await study.run(createStudyContext({ store, profile: 'smoke', studyId, log: (line) => log.push(line) }));
-      return { store, studyId, result, log, leakedTensors: (await settledTensorCount()) - before };
+      return { store, studyId, result, log, leakedTensors: (await settledTensorCount()) - baseline };
     },
     close() {
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Inside a describe(): one smoke run shared by its tests (training is the slow part), the store closed after them. */
+export function smokeRunBefore(study: Study): { first: () => SmokeRun; harness: SmokeHarness } {
+  const harness = smokeHarness(study);
+  let first: SmokeRun | undefined;
+  before(async () => {
+    first = await harness.run();
+  });
+  after(() => harness.close());
+  return {
+    first: () => {
+      if (!first) throw new Error('the smoke run has not happened yet: call first() inside a test');
+      return first;
+    },
+    harness,
   };
 }
 

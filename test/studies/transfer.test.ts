@@ -1,32 +1,20 @@
 // The transfer study on its smoke profile against a temporary run store: one pretrained autoencoder,
 // a classifier run per (labels, mode, seed), the accuracy table's shape, and reuse on a second run.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunStore } from '../../src/track/store.js';
-import { createStudyContext } from '../../src/studies/context.js';
 import { transfer, transferProfiles } from '../../src/studies/transfer.js';
-import type { StudyResult } from '../../src/studies/study.js';
-import { smokeHarness } from './study-harness.js';
+import { smokeRunBefore } from './study-harness.js';
 
 const smoke = transferProfiles.smoke;
 const modes = ['frozen', 'fine-tune', 'scratch'];
 
 describe('transfer study (smoke profile)', () => {
-  const studyId = 'transfer:smoke';
-  const harness = smokeHarness(transfer);
-  let store: RunStore;
-  let first: StudyResult;
-  let leaked: number;
-  const context = () => createStudyContext({ store, profile: 'smoke', studyId, log: () => {} });
-
-  before(async () => {
-    ({ store, result: first, leakedTensors: leaked } = await harness.run());
-  });
-  after(() => harness.close());
+  const { first, harness } = smokeRunBefore(transfer);
 
   test('the table has a row per (labels, mode) with the mean accuracy over seeds', () => {
-    const [table] = first.tables;
-    assert.equal(first.tables.length, 1);
+    const { tables } = first().result;
+    const [table] = tables;
+    assert.equal(tables.length, 1);
     assert.deepEqual(table!.columns, ['labels', 'encoder', 'mean accuracy', 'std', 'per seed']);
     assert.deepEqual(
       table!.rows.map((row) => [row[0], row[1]]),
@@ -40,6 +28,7 @@ describe('transfer study (smoke profile)', () => {
   });
 
   test('records the pretrained conv-ae and one finished classifier run per (labels, mode, seed)', () => {
+    const { store, studyId } = first();
     const runs = store.listRuns({ studyId });
     const autoencoders = runs.filter((run) => run.model === 'conv-ae');
     assert.equal(autoencoders.length, 1);
@@ -53,13 +42,14 @@ describe('transfer study (smoke profile)', () => {
   });
 
   test('frees every tensor it made (data, pretrained model, classifiers)', () => {
-    assert.equal(leaked, 0);
+    assert.equal(first().leakedTensors, 0);
   });
 
   test('a second run reuses every finished run and gives the same table', async () => {
+    const { store, studyId, result } = first();
     const ids = store.listRuns({ studyId }).map((run) => run.id).sort();
-    const again = await transfer.run(context());
+    const again = (await harness.run()).result;
     assert.deepEqual(store.listRuns({ studyId }).map((run) => run.id).sort(), ids);
-    assert.deepEqual(again.tables, first.tables);
+    assert.deepEqual(again.tables, result.tables);
   });
 });

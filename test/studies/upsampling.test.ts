@@ -1,25 +1,20 @@
 // upsampling's smoke profile through the real StudyContext: its table of test losses and
 // checkerboard measures, its image grids, the runs it records and a second run that reuses them.
 // Run: npx tsc -p . && node --test dist/test/studies/upsampling.test.js
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { upsampling, upsamplingModes, upsamplingSettings } from '../../src/studies/upsampling.js';
-import { charts, images, pngSize, smokeHarness, type SmokeRun } from './study-harness.js';
+import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
 const settings = upsamplingSettings.smoke;
 const gridSize = (rows: number, columns: number) => ({ width: 30 * columns + 2, height: 30 * rows + 2 });
 
 describe('upsampling study (smoke profile)', () => {
-  const harness = smokeHarness(upsampling);
-  let first: SmokeRun;
-  before(async () => {
-    first = await harness.run();
-  });
-  after(() => harness.close());
+  const { first, harness } = smokeRunBefore(upsampling);
 
   test('trains one conv autoencoder per upsampling mode under the study id', () => {
-    const runs = first.store.listRuns({ studyId: first.studyId });
+    const runs = first().store.listRuns({ studyId: first().studyId });
     assert.deepEqual(runs.map((run) => run.name).sort(), ['upsample=bilinear', 'upsample=deconv', 'upsample=nearest']);
     for (const run of runs) {
       assert.equal(run.status, 'finished');
@@ -30,7 +25,7 @@ describe('upsampling study (smoke profile)', () => {
   });
 
   test('table: test loss and checkerboard measures per mode, and the test images as reference', () => {
-    const [table] = first.result.tables;
+    const [table] = first().result.tables;
     assert.equal(table!.name, 'upsampling');
     assert.deepEqual(table!.columns, ['upsample', 'test_loss', 'test_psnr', 'flat_checkerboard', 'random_code_checkerboard', 'reconstruction_checkerboard']);
     assert.deepEqual(table!.rows.map((row) => row[0]), [...upsamplingModes, '(test images)']);
@@ -46,7 +41,7 @@ describe('upsampling study (smoke profile)', () => {
   });
 
   test('sections: measures, the flat image, reconstructions, random decodings, curves', () => {
-    const { sections } = first.result;
+    const { sections } = first().result;
     assert.deepEqual(sections.map((s) => s.title), ['Checkerboard measure', 'A flat gray image, reconstructed', 'Reconstructions', 'Decodings of random codes', 'Training curves']);
     assert.equal(charts(sections).length, 2);
     const [flat, shown, decoded] = images(sections);
@@ -56,12 +51,12 @@ describe('upsampling study (smoke profile)', () => {
   });
 
   test('a second run reuses every finished run and gives the same tables', async () => {
-    const ids = first.store.listRuns({ studyId: first.studyId }).map((run) => run.id).sort();
+    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
     const live = liveTensorCount();
     const second = await harness.run();
     assert.equal(liveTensorCount(), live, 'the study freed every tensor it made');
     assert.deepEqual(second.store.listRuns({ studyId: second.studyId }).map((run) => run.id).sort(), ids);
     assert.deepEqual(second.log, [], 'nothing trained, so nothing logged');
-    assert.deepEqual(second.result.tables, first.result.tables);
+    assert.deepEqual(second.result.tables, first().result.tables);
   });
 });

@@ -53,12 +53,15 @@ function childStats(cacheMb: string, script: string): { cachedBytes: number; hit
   return JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
 
-test('LATENTLAB_CPU_CACHE_MB bounds the idle memory, and 0 turns caching off', () => {
+test('LATENTLAB_CPU_CACHE_MB bounds the idle memory, evicting other sizes first, and 0 turns caching off', () => {
   // Three 1 MiB blocks alive at once, then freed: a 2 MiB bound keeps two of them.
   const keepThree = 'const ts = [0, 1, 2].map(() => l.ones([262144])); ts.forEach((t) => t.dispose())';
   const bounded = childStats('2', keepThree);
   assert.equal(bounded.limitBytes, 2 * MB);
   assert.equal(bounded.cachedBytes, 2 * MB);
+  // Over the bound, idle blocks of another size make room (largest first): 1 MiB + ½ MiB stay.
+  const evicting = childStats('2', `${keepThree}; l.ones([131072]).dispose()`);
+  assert.equal(evicting.cachedBytes, MB + MB / 2);
   const off = childStats('0', `${keepThree}; l.ones([262144]).dispose()`);
   assert.equal(off.cachedBytes, 0);
   assert.equal(off.hits, 0);
