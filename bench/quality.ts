@@ -11,6 +11,7 @@ import { Adam } from '../src/optim/adam.js';
 import { evaluate } from '../src/train/fit.js';
 import { Trainer } from '../src/train/trainer.js';
 import { LatentlabError } from '../src/tensor/errors.js';
+import { manualSeed } from '../src/tensor/runtime.js';
 import { denseAutoencoder } from './workloads.js';
 import { ensurePythonTorch } from './python.js';
 
@@ -35,6 +36,9 @@ export async function runQualityComparison(options: { epochs?: number; seed?: nu
   const test = loadFashionMnist('test', { dir: dataDir });
   const trainImages = train.images.view(-1, 784);
   const testImages = test.images.view(-1, 784);
+  // Seeded before the weights are drawn, as the baseline seeds before building its model: libtorch
+  // seeds its generator at random in each process, so an unseeded init differs from run to run.
+  manualSeed(seed);
   const model = denseAutoencoder();
   const trainer = new Trainer({
     model,
