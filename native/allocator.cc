@@ -6,8 +6,9 @@
 // at batch 512 a 1.6 MB elementwise op then took 4-6x its time on warm memory. Blocks of at least
 // kMinCachedBytes are therefore kept on free lists by size and handed out again as they are,
 // warm in cache, up to a bound on the memory held idle (LATENTLAB_CPU_CACHE_MB, default 1024;
-// past it, idle blocks of other sizes make room, largest first); emptyCache() gives it all back. Smaller blocks go straight to glibc, whose bins reuse them well.
-// The same idea as PyTorch's CUDA caching allocator, on the CPU.
+// past it, idle blocks of other sizes make room, largest first); emptyCache() gives it all
+// back. Smaller blocks go straight to glibc, whose bins reuse them well. The same idea as
+// PyTorch's CUDA caching allocator, on the CPU.
 #include "common.h"
 
 #include <c10/core/CPUAllocator.h>

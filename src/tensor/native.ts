@@ -160,6 +160,12 @@ function linkedWithOpenmpBlas(addon: string): boolean {
   }
 }
 
+// Read by the caching allocator when the addon loads (allocator.cc), so checked before.
+const cacheMb = process.env.LATENTLAB_CPU_CACHE_MB;
+if (cacheMb !== undefined && !/^\d+$/.test(cacheMb.trim())) {
+  throw new LatentlabError(`LATENTLAB_CPU_CACHE_MB must be a whole number of megabytes (0 turns the cache off), got '${cacheMb}'`);
+}
+
 export const native: NativeBinding = createRequire(import.meta.url)(addonPath) as NativeBinding;
 
 // Default threads, chosen by measurement on 2 cores (bench/engine.ts): with OpenBLAS built on

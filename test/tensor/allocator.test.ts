@@ -43,12 +43,13 @@ test('emptyCache returns the idle blocks and reports their size', () => {
   assert.equal(allocatorStats().cachedBytes, 0);
 });
 
-function childStats(cacheMb: string, script: string): { cachedBytes: number; hits: number; limitBytes: number } {
+function runChild(cacheMb: string, script: string) {
   const source = `const l = await import(${JSON.stringify(runtimeModule)}); ${script}; console.log(JSON.stringify(l.allocatorStats()));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
-    env: { ...process.env, LATENTLAB_CPU_CACHE_MB: cacheMb },
-    encoding: 'utf8',
-  });
+  return spawnSync(process.execPath, ['--input-type=module', '-e', source], { env: { ...process.env, LATENTLAB_CPU_CACHE_MB: cacheMb }, encoding: 'utf8' });
+}
+
+function childStats(cacheMb: string, script: string): { cachedBytes: number; hits: number; limitBytes: number } {
+  const result = runChild(cacheMb, script);
   assert.equal(result.status, 0, result.stderr);
   return JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
@@ -65,4 +66,10 @@ test('LATENTLAB_CPU_CACHE_MB bounds the idle memory, evicting other sizes first,
   const off = childStats('0', `${keepThree}; l.ones([262144]).dispose()`);
   assert.equal(off.cachedBytes, 0);
   assert.equal(off.hits, 0);
+});
+
+test('a LATENTLAB_CPU_CACHE_MB that is not a number of megabytes is refused by name', () => {
+  const result = runChild('lots', '');
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /LATENTLAB_CPU_CACHE_MB must be a whole number of megabytes .* got 'lots'/);
 });
