@@ -1,11 +1,13 @@
 // libtorch's operator profiler (the one behind torch.autograd.profiler): every ATen op and
 // autograd node between start and stop is recorded with its CPU time, and stop returns one row
 // per op name with its call count, total time (children included) and self time, as
-// torch.profiler's key_averages() does.
+// torch.profiler's key_averages() does; given a path, it also writes the events as a Chrome
+// trace (chrome://tracing, Perfetto), as torch.autograd.profiler's export_chrome_trace.
 #include "common.h"
 
 #include <torch/csrc/autograd/profiler_legacy.h>
 
+#include <fstream>
 #include <map>
 #include <vector>
 
@@ -35,10 +37,22 @@ struct OpenRange {
   double childrenUs = 0;
 };
 
+// stopProfiler(tracePath?): the rows; with a path, the Chrome trace written there too.
 LATENTLAB_EXPORT(stopProfiler) {
   if (!g_profiling) throw Napi::Error::New(info.Env(), "the profiler is not running");
   g_profiling = false;
   profiler::thread_event_lists lists = profiler::disableProfilerLegacy();
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    const std::string path = argString(info, 0, "trace path");
+    std::ofstream out(path);
+    if (!out) throw Napi::Error::New(info.Env(), "cannot write the profiler trace to " + path);
+    std::vector<profiler::LegacyEvent*> events;
+    for (auto& list : lists) {
+      for (auto& event : list) events.push_back(&event);
+    }
+    profiler::writeProfilerEventsToStream(out, events);
+    if (!out.flush()) throw Napi::Error::New(info.Env(), "cannot write the profiler trace to " + path);
+  }
   std::map<std::string, OpTotals> totals;
   for (const auto& events : lists) {
     // Events of one thread nest: each pop closes the latest open push.

@@ -72,7 +72,7 @@ export interface NativeBinding {
   emptyCache(): number;
   allocatorStats(): AllocatorStats;
   startProfiler(): void;
-  stopProfiler(): OpProfile[];
+  stopProfiler(tracePath?: string): OpProfile[];
 
   setNumThreads(threads: number): void;
   getNumThreads(): number;

@@ -113,8 +113,10 @@ export type { OpProfile };
  * Runs fn under libtorch's operator profiler (the one behind torch.autograd.profiler) and
  * returns its result with one row per operator and autograd node, the most self time first.
  * Times are CPU wall time on the calling thread; an op's parallel work is inside its own time.
+ * `trace` names a file for the events as a Chrome trace (open it in chrome://tracing or
+ * Perfetto), as torch.autograd.profiler's export_chrome_trace writes.
  */
-export function profile<T>(fn: () => T): { result: T; ops: OpProfile[] } {
+export function profile<T>(fn: () => T, options: { trace?: string } = {}): { result: T; ops: OpProfile[] } {
   native.startProfiler();
   let result: T;
   try {
@@ -123,8 +125,12 @@ export function profile<T>(fn: () => T): { result: T; ops: OpProfile[] } {
     native.stopProfiler();
     throw error;
   }
-  const ops = native.stopProfiler().sort((a, b) => b.selfUs - a.selfUs);
-  return { result, ops };
+  try {
+    const ops = native.stopProfiler(options.trace).sort((a, b) => b.selfUs - a.selfUs);
+    return { result, ops };
+  } catch (error) {
+    translateNativeError(error, 'profile');
+  }
 }
 
 export function cudaDeviceCount(): number {

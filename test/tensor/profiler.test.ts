@@ -1,8 +1,12 @@
 // profile() (native/profiler.cc): libtorch's operator profiler, summarised per op as
-// torch.profiler's key_averages() does: calls, total time with children, self time without.
+// torch.profiler's key_averages() does: calls, total time with children, self time without;
+// and its events as a Chrome trace.
 // Run: npx tsc -p . && node --test dist/test/tensor/profiler.test.js
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { F, profile, randn, tidy } from '../../src/index.js';
 
 test('ops, their calls and the nesting of total and self time', () => {
@@ -38,4 +42,23 @@ test('one profiler at a time; a throwing function still stops it', () => {
   assert.throws(() => profile(() => { throw new Error('inside'); }), /inside/);
   const { ops } = profile(() => tidy(() => { randn([4]).exp(); }));
   assert.ok(ops.some((op) => op.name === 'aten::exp'));
+});
+
+test('a Chrome trace of the events, as export_chrome_trace writes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latentlab-trace-'));
+  try {
+    const path = join(dir, 'trace.json');
+    const a = randn([32, 32]);
+    profile(() => tidy(() => { a.matmul(a).relu(); }), { trace: path });
+    const events = JSON.parse(readFileSync(path, 'utf8')) as { name: string; ph: string; ts: number; dur: number }[];
+    const mm = events.find((event) => event.name === 'aten::mm');
+    assert.ok(mm, `events: ${events.map((event) => event.name).join(', ')}`);
+    assert.equal(mm.ph, 'X'); // a complete event: start and duration
+    assert.ok(mm.dur >= 0 && Number.isFinite(mm.ts));
+    assert.throws(() => profile(() => 0, { trace: join(dir, 'no-such-folder', 'trace.json') }), /cannot write the profiler trace to .*no-such-folder/);
+    assert.ok(profile(() => 1).result === 1, 'the profiler stopped despite the failed write');
+    a.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
