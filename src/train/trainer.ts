@@ -85,6 +85,8 @@ export class Trainer {
   #seeded = false;
   #running = false;
   #stopRequested = false;
+  /** When the loop last let the event loop run: counted across epochs, which may each be shorter than yieldEveryMs. */
+  #lastYield = 0;
   #lastCheckpoint?: string;
 
   constructor(options: TrainerOptions) {
@@ -206,6 +208,7 @@ export class Trainer {
   *#run(): Generator<void, TrainResult> {
     if (this.#running) throw new ArgumentError('fit() is already running on this trainer: await it before calling fit() again');
     this.#running = true;
+    this.#lastYield = performance.now();
     const wasTraining = this.model.training;
     try {
       if (!this.#seeded) {
@@ -250,7 +253,6 @@ export class Trainer {
     let decision: StopDecision | null = null;
     let index = 0;
     let tick = performance.now();
-    let lastYield = tick;
     for (const batch of this.train) {
       try {
         if (++index <= resumeAfter) {
@@ -275,9 +277,9 @@ export class Trainer {
       decision = decideAfterStep(this.#criteria, { epoch, step: this.#step }) ?? this.#interruption();
       // At the epoch's last batch, let the loader finish so that it counts the epoch as done.
       if (decision && index < this.train.length) break;
-      if (tick - lastYield > yieldEveryMs) {
+      if (tick - this.#lastYield > yieldEveryMs) {
         yield;
-        lastYield = tick = performance.now();
+        this.#lastYield = tick = performance.now();
       }
     }
 

@@ -243,6 +243,24 @@ describe('Trainer#resume()', () => {
     setup.dispose();
   });
 
+  test('a timer gets through when every epoch is shorter than the yield interval (Ctrl-C on a small model)', async () => {
+    const setup = buildSetup(); // 4 batches an epoch: well under the 100 ms between yields
+    const run = trainer(setup, { maxEpochs: 5_000 }); // 5 ms each here: seconds of epochs, which the timer must cut short
+    let firedAt = Number.NaN;
+    const timer = setTimeout(() => {
+      firedAt = performance.now();
+      run.requestStop();
+    }, 100);
+    const result = await run.fit();
+    const lateBy = performance.now() - firedAt;
+    clearTimeout(timer);
+    assert.equal(result.reason, 'interrupted', `ran all ${result.epochs} epochs without letting the timer fire`);
+    // The loop lets timers run every 100 ms; stopping takes one more batch. Before the yield
+    // interval counted across epochs, the timer waited for the first epoch that took 100 ms (seconds).
+    assert.ok(lateBy < 1000, `stopped ${lateBy.toFixed(0)} ms after the timer fired`);
+    setup.dispose();
+  });
+
   test('refuses a checkpoint written with another batch size', async () => {
     const dir = temporaryDir();
     const first = buildSetup();
