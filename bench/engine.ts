@@ -86,10 +86,11 @@ export async function runEngineBenchmark(options: EngineBenchOptions = {}): Prom
       const trainer = trainers.get(workload.name)!;
       const ours: number[] = [];
       const theirs = grid.map(() => [] as number[]);
-      const measure = async (index: number | 'latentlab', round: string) => {
-        const rate = index === 'latentlab' ? trainer.measure(seconds) : await baselines[index]!.measure(workload.name, seconds);
-        (index === 'latentlab' ? ours : theirs[index]!).push(rate);
-        log(`${round}  ${workload.name}  ${index === 'latentlab' ? 'latentlab' : 'pytorch  '}  ${describe(index === 'latentlab' ? latentlabThreads : grid[index]!)}  ${rate.toFixed(0)} samples/s`);
+      const measure = async (who: number | 'latentlab', round: string) => {
+        const latentlabTurn = who === 'latentlab';
+        const rate = latentlabTurn ? trainer.measure(seconds) : await baselines[who]!.measure(workload.name, seconds);
+        (latentlabTurn ? ours : theirs[who]!).push(rate);
+        log(`${round}  ${workload.name}  ${latentlabTurn ? 'latentlab' : 'pytorch  '}  ${describe(latentlabTurn ? latentlabThreads : grid[who]!)}  ${rate.toFixed(0)} samples/s`);
       };
       for (let round = 0; round < selectionRounds; round++) {
         for (let index = 0; index < grid.length; index++) await measure(index, `selection ${round + 1}`);
@@ -98,13 +99,12 @@ export async function runEngineBenchmark(options: EngineBenchOptions = {}): Prom
         .map((_, index) => index)
         .sort((a, b) => median(theirs[b]!) - median(theirs[a]!))
         .slice(0, finalists);
-      const selectionCounts = best.map((index) => theirs[index]!.length);
       const order: (number | 'latentlab')[] = ['latentlab', ...best];
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < order.length; k++) await measure(order[(round + k) % order.length]!, `round ${round + 1}`);
       }
       // Each finalist's comparison rounds only: the selection rounds chose it.
-      const compared = best.map((index, k) => theirs[index]!.slice(selectionCounts[k]));
+      const compared = best.map((index) => theirs[index]!.slice(selectionRounds));
       const winner = compared.reduce((a, b) => (median(b) > median(a) ? b : a));
       const ratios = ours.map((rate, round) => rate / winner[round]!);
       results.push({

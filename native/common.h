@@ -56,6 +56,16 @@ Napi::Value guarded(const Napi::CallbackInfo& info, Fn&& fn) {
   }                                                              \
   static Napi::Value name##Impl(const Napi::CallbackInfo& info)
 
+// Whether this CPU runs the hand-vectorised kernels (optim.cc, fused_loss.cc): x86-64 with AVX2 and FMA.
+inline bool cpuHasAvx2Fma() {
+#if defined(__x86_64__)
+  static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return available;
+#else
+  return false;
+#endif
+}
+
 // Argument checks that throw a TypeError naming the argument.
 int64_t argInt(const Napi::CallbackInfo& info, size_t index, const char* name);
 double argNumber(const Napi::CallbackInfo& info, size_t index, const char* name);

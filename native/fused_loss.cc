@@ -29,15 +29,6 @@ using torch::autograd::variable_list;
 constexpr int64_t kReductionSum = 2;  // at::Reduction::Sum; Mean is 1, None 0
 constexpr int64_t kChunk = 1 << 14;   // fixed chunks: the sum's rounding does not depend on the thread count
 
-bool avx2() {
-#if defined(__x86_64__)
-  static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return available;
-#else
-  return false;
-#endif
-}
-
 // Σ (s − x)² over [begin, end), in float lanes (as ATen's vectorised kernels accumulate).
 __attribute__((target("avx2,fma"))) double squaredErrorSum(const float* s, const float* x, int64_t begin, int64_t end) {
   __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
@@ -105,7 +96,7 @@ struct SigmoidMseLossBackward : public Node {
 };
 
 bool fusable(const at::Tensor& input, const at::Tensor& target, int64_t reduction) {
-  if (reduction == 0 || !avx2() || !at::GradMode::is_enabled()) return false;
+  if (reduction == 0 || !cpuHasAvx2Fma() || !at::GradMode::is_enabled()) return false;
   const auto& gradFn = input.grad_fn();
   if (!gradFn || gradFn->name() != "SigmoidBackward0" || target.requires_grad()) return false;
   for (const at::Tensor* t : {&input, &target}) {

@@ -74,13 +74,7 @@ double number(const Napi::Object& options, const char* name) {
 
 // Whether this CPU runs the fused kernel (x86-64 with AVX2 and FMA); otherwise the optimizer
 // uses libtorch's per-tensor operations.
-LATENTLAB_EXPORT(fusedAdamAvailable) {
-#if defined(__x86_64__)
-  return Napi::Boolean::New(info.Env(), __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
-#else
-  return Napi::Boolean::New(info.Env(), false);
-#endif
-}
+LATENTLAB_EXPORT(fusedAdamAvailable) { return Napi::Boolean::New(info.Env(), cpuHasAvx2Fma()); }
 
 // adamStep(params, grads, expAvgs, expAvgSqs, {lr, beta1, beta2, eps, weightDecay, decoupled, step}):
 // false (and nothing changed) when some tensor is not a contiguous float32 CPU tensor.

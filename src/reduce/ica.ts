@@ -196,7 +196,6 @@ export class FastICA implements Reducer {
     this.dispose();
   }
 
-
   // K [k, D] with rows u_j/d_j: the principal axes of the centred data divided by its singular values.
   #whitening(centred: Tensor, k: number): Tensor {
     let axes: Tensor; // [D, r], columns by decreasing singular value
@@ -300,7 +299,6 @@ function symmetricDecorrelation(w: Tensor): Tensor {
     return eigenvectors.mul(scale).matmul(eigenvectors.T).matmul(w);
   });
 }
-
 
 function oneOf(name: string, value: unknown, allowed: readonly string[]): void {
   if (!allowed.includes(value as string)) {

@@ -185,7 +185,6 @@ export class Isomap implements Reducer {
   [Symbol.dispose](): void {
     this.dispose();
   }
-
 }
 
 // ---- graphs ------------------------------------------------------------------------------

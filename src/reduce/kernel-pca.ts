@@ -187,7 +187,6 @@ export class KernelPCA implements Reducer {
     this.dispose();
   }
 
-
   #kernel(x: Tensor, y?: Tensor): Tensor {
     const { kernel, gamma, degree, coef0 } = this.options;
     return pairwiseKernels(x, y, kernel as KernelName, { gamma, degree, coef0 });
@@ -273,5 +272,4 @@ function cleanSpectrum(values: number[]): number[] {
   }
   return values.map((value) => (value < 0 || value < 1e-12 * largest ? 0 : value));
 }
-
 

@@ -181,7 +181,6 @@ export class LinearDiscriminantAnalysis implements Reducer {
     this.dispose();
   }
 
-
   // sklearn's _solve_svd, step for step.
   #solve(data: Tensor, classIndex: Tensor, counts: number[], priors: Tensor, classList: number[], maxComponents: number): Fitted {
     const n = data.shape[0]!;
@@ -226,7 +225,6 @@ export class LinearDiscriminantAnalysis implements Reducer {
 
 /** Short name, as sklearn users write it. */
 export { LinearDiscriminantAnalysis as LDA };
-
 
 const integerDTypes: readonly DType[] = ['int64', 'int32', 'int16', 'int8', 'uint8'];
 

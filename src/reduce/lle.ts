@@ -170,7 +170,6 @@ export class LocallyLinearEmbedding implements Reducer {
     this.dispose();
   }
 
-
   // The eigenpairs of M after the smallest, nComponents of them, as sklearn's null_space(k_skip=1).
   #bottomEigenpairs(factors: Tensor, neighbors: Tensor, solver: 'dense' | 'iterative'): { values: Tensor; vectors: Tensor } {
     const count = this.options.nComponents;

@@ -192,7 +192,6 @@ export class PCA {
     return projections;
   }
 
-
   #fitFull(centred: Tensor, requested: number, mean: Tensor): FitWithProjections {
     const n = centred.shape[0]!;
     const svd = linalg.svd(centred);
@@ -272,7 +271,6 @@ export class PCA {
     };
   }
 }
-
 
 // sklearn 1.5's choice for svd_solver='auto'.
 function chooseSolver(requested: SvdSolver, n: number, d: number, k: number): ResolvedSolver {

@@ -175,7 +175,6 @@ export class TSNE implements Reducer {
     this.dispose();
   }
 
-
   // The initial embedding, float32 [N, nComponents].
   #start(x: Tensor): Tensor {
     const { init, nComponents, seed } = this.options;

@@ -3,6 +3,7 @@
 // the fuzzy simplicial set, spectral initialisation by LOBPCG, and a batched SGD layout.
 import { ArgumentError } from '../tensor/errors.js';
 import { arange, cat, getRngState, manualSeed, rand, randn, setRngState, tidy, where, zeros, type Tensor } from '../tensor/index.js';
+import { checkFeatures, checkMatrix } from './checks.js';
 import { FittedState } from './fitted.js';
 import { nearestNeighbors, nearestNeighborsOf } from './neighbors.js';
 import { PCA } from './pca.js';
@@ -132,7 +133,7 @@ export class UMAP implements Reducer {
   /** Fits to x [N, D] (N > nNeighbors), replacing (and freeing) any earlier fit. Labels are not supported. */
   fit(x: Tensor, labels?: Tensor): this {
     if (labels !== undefined) throw new ArgumentError('UMAP.fit takes no labels: supervised UMAP is not implemented');
-    const [n] = checkMatrix(x, 'fit');
+    const [n] = checkMatrix(x, 'UMAP.fit');
     const { nNeighbors, nComponents, minDist, spread, setOpMixRatio, localConnectivity } = this.options;
     if (nNeighbors >= n) throw new ArgumentError(`nNeighbors (${nNeighbors}) must be less than the number of points (${n}): lower nNeighbors or add points`);
     if (nComponents > n - 2) throw new ArgumentError(`nComponents (${nComponents}) must be at most N − 2 = ${n - 2} for ${n} points`);
@@ -171,8 +172,8 @@ export class UMAP implements Reducer {
    */
   transform(x: Tensor): Tensor {
     const fitted = this.#fitted.get();
-    const [m, d] = checkMatrix(x, 'transform');
-    if (d !== fitted.data.shape[1]) throw new ArgumentError(`UMAP.transform expects ${fitted.data.shape[1]} features (as fitted), got ${d}`);
+    checkFeatures(x, fitted.data.shape[1]!, 'UMAP.transform');
+    const m = x.shape[0]!;
     const { nNeighbors, localConnectivity, nEpochs, learningRate, negativeSampleRate, repulsionStrength, seed } = this.options;
     const k = nNeighbors;
     const epochs = nEpochs === 'auto' ? (m <= 10_000 ? 100 : 30) : Math.floor(nEpochs / 3);
@@ -211,7 +212,6 @@ export class UMAP implements Reducer {
   [Symbol.dispose](): void {
     this.dispose();
   }
-
 
   // umap-learn's simplicial_set_embedding: drop edges too weak to be sampled in nEpochs, start
   // from `init` scaled into [0, 10]², then the SGD layout.
@@ -267,11 +267,4 @@ function seeded<T>(seed: number, fn: () => T): T {
     setRngState(saved);
     saved.dispose();
   }
-}
-
-
-function checkMatrix(x: Tensor, method: string): [number, number] {
-  if (x.ndim !== 2) throw new ArgumentError(`UMAP.${method} expects data of shape [N, D], got [${x.shape.join(', ')}]: flatten images first`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new ArgumentError(`UMAP.${method} expects float32 or float64 data, got ${x.dtype}`);
-  return x.shape as [number, number];
 }

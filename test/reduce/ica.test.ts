@@ -21,6 +21,7 @@ import { NotFittedError } from '../../src/reduce/errors.js';
 import { FastICA, type FastICAOptions, type IcaAlgorithm, type IcaFunction } from '../../src/reduce/ica.js';
 import { assertClose, randomTensor } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -28,12 +29,7 @@ const check = (name: string, body: () => void) => test(name, () => tidy(body));
 const random = (shape: number[]) => randomTensor(shape, { requiresGrad: false });
 
 function withICA(options: FastICAOptions, x: Tensor, body: (ica: FastICA) => void): void {
-  const ica = new FastICA(options).fit(x);
-  try {
-    body(ica);
-  } finally {
-    ica.dispose();
-  }
+  withFitted(new FastICA(options).fit(x), body);
 }
 
 /** Three independent non-Gaussian sources [n, 3]: a sine, a square wave and uniform noise. */

@@ -21,6 +21,7 @@ import { connectedComponents } from '../../src/reduce/graph.js';
 import { assertClose, randomTensor } from '../tensor/gradcheck.js';
 import { seededRandom } from '../../src/tensor/random.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -47,12 +48,7 @@ after(() => {
 });
 
 function withIsomap(options: IsomapOptions, x: Tensor, body: (isomap: Isomap) => void): void {
-  const isomap = new Isomap(options).fit(x);
-  try {
-    body(isomap);
-  } finally {
-    isomap.dispose();
-  }
+  withFitted(new Isomap(options).fit(x), body);
 }
 
 /** Asserts |a − b| ≤ rtol·max|b| elementwise: a tolerance relative to the scale of the expected matrix. */

@@ -23,6 +23,7 @@ import {
 } from '../../src/reduce/kernels.js';
 import { assertClose, randomTensor } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -32,12 +33,7 @@ const tight = { atol: 1e-10 };
 
 /** Fits a KernelPCA, runs body on it and frees it: the fitted tensors live outside tidy scopes. */
 function withKernelPCA(options: KernelPCAOptions, x: Tensor, body: (kpca: KernelPCA) => void): void {
-  const kpca = new KernelPCA(options).fit(x);
-  try {
-    body(kpca);
-  } finally {
-    kpca.dispose();
-  }
+  withFitted(new KernelPCA(options).fit(x), body);
 }
 
 /** Asserts |a − b| ≤ rtol·max|b| elementwise: a tolerance relative to the scale of the expected matrix. */

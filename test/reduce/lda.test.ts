@@ -19,6 +19,7 @@ import { NotFittedError } from '../../src/reduce/errors.js';
 import { LDA, LinearDiscriminantAnalysis, type LDAOptions } from '../../src/reduce/lda.js';
 import { assertClose, randomTensor } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -26,12 +27,7 @@ const check = (name: string, body: () => void) => test(name, () => tidy(body));
 const random = (shape: number[]) => randomTensor(shape, { requiresGrad: false });
 
 function withLDA(options: LDAOptions, x: Tensor, labels: Tensor, body: (lda: LinearDiscriminantAnalysis) => void): void {
-  const lda = new LinearDiscriminantAnalysis(options).fit(x, labels);
-  try {
-    body(lda);
-  } finally {
-    lda.dispose();
-  }
+  withFitted(new LinearDiscriminantAnalysis(options).fit(x, labels), body);
 }
 
 /** Columns of `actual` multiplied by ±1 to point the way of the same columns of `expected`. */

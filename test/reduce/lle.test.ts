@@ -28,6 +28,7 @@ import { smallestEigenpairs, EigenConvergenceError } from '../../src/reduce/lle-
 import { nearestNeighbors } from '../../src/reduce/neighbors.js';
 import { assertClose, randomTensor } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -35,12 +36,7 @@ const check = (name: string, body: () => void) => test(name, () => tidy(body));
 const random = (shape: number[]) => randomTensor(shape, { requiresGrad: false });
 
 function withLLE(options: LLEOptions, x: Tensor, body: (lle: LocallyLinearEmbedding) => void): void {
-  const lle = new LocallyLinearEmbedding(options).fit(x);
-  try {
-    body(lle);
-  } finally {
-    lle.dispose();
-  }
+  withFitted(new LocallyLinearEmbedding(options).fit(x), body);
 }
 
 /** The signs (±1 per column) that turn the columns of `actual` towards those of `expected`. */

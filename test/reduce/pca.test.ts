@@ -15,6 +15,7 @@ import { ArgumentError, Tensor, eye, linalg, liveTensorCount, loadTorch, tensor,
 import { NotFittedError, PCA, type PCAOptions } from '../../src/reduce/index.js';
 import { assertClose, randomTensor } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -24,12 +25,7 @@ const tight = { atol: 1e-10 };
 
 /** Fits a PCA, runs body on it and frees it: the fitted tensors live outside tidy scopes. */
 function withPCA(options: PCAOptions, x: Tensor, body: (pca: PCA) => void): void {
-  const pca = new PCA(options).fit(x);
-  try {
-    body(pca);
-  } finally {
-    pca.dispose();
-  }
+  withFitted(new PCA(options).fit(x), body);
 }
 
 /**

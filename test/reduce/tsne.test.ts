@@ -39,6 +39,7 @@ import { squaredDistances } from '../../src/reduce/neighbors.js';
 import { seededGaussians } from '../../src/tensor/random.js';
 import { assertClose } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -56,12 +57,7 @@ function blobs(n: number, d: number, seed: number, scale = 4): Tensor {
 
 /** Fits a TSNE, runs body on it and frees it: the embedding lives outside tidy scopes. */
 function withTSNE(options: TSNEOptions, x: Tensor, body: (tsne: TSNE) => void): void {
-  const tsne = new TSNE(options).fit(x);
-  try {
-    body(tsne);
-  } finally {
-    tsne.dispose();
-  }
+  withFitted(new TSNE(options).fit(x), body);
 }
 
 const fixture = fileURLToPath(new URL('../../../test/fixtures/reduce/tsne.pt', import.meta.url));

@@ -38,6 +38,7 @@ import { laplacianEigenvectors } from '../../src/reduce/umap-spectral.js';
 import { optimizeLayout } from '../../src/reduce/umap-layout.js';
 import { assertClose } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { withFitted } from './helpers.js';
 
 expectNoLeaksPerTest();
 
@@ -74,12 +75,7 @@ after(() => {
 
 /** Fits a UMAP, runs body on it and frees it: the fitted tensors live outside tidy scopes. */
 function withUMAP(options: UMAPOptions, x: Tensor, body: (umap: UMAP) => void): void {
-  const umap = new UMAP(options).fit(x);
-  try {
-    body(umap);
-  } finally {
-    umap.dispose();
-  }
+  withFitted(new UMAP(options).fit(x), body);
 }
 
 const mean = (t: Tensor) => t.mean().item();
