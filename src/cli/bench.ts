@@ -3,9 +3,9 @@
 // Trainer (bench/quality.ts); `bench reduce` compares the reductions with scikit-learn and UMAP's
 // implementations (bench/reduce.ts).
 import { Command } from 'commander';
-import { describe, runEngineBenchmark } from '../../bench/engine.js';
-import { runQualityComparison } from '../../bench/quality.js';
-import { reduceTaskNames, runReduceBenchmark } from '../../bench/reduce.js';
+import { describe, runEngineBenchmark } from '../bench/engine.js';
+import { runQualityComparison } from '../bench/quality.js';
+import { reduceTaskNames, runReduceBenchmark } from '../bench/reduce.js';
 import { positiveInteger, positiveNumber } from './options.js';
 
 const log = (line: string) => console.error(line);

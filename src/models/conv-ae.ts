@@ -1,6 +1,6 @@
 // The convolutional autoencoder of the design notes (28×28×1 input): two stride-2 convolutions
 // with batch norm and PReLU, a 512-unit bottleneck MLP with dropout, and the mirrored decoder.
-// State-dict names are the PyTorch reference model's (bench/reference_models.py).
+// State-dict names are the PyTorch reference model's (src/bench/reference_models.py).
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBatch, checkPositiveInteger } from './checks.js';

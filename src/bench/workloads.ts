@@ -1,11 +1,11 @@
 // The engine benchmark's workloads: the models of the design notes trained with Adam on
 // Fashion-MNIST. bench/engine_baseline.py defines the same three in PyTorch.
-import * as nn from '../src/nn/index.js';
-import { ConvAutoencoder } from '../src/models/conv-ae.js';
-import { F } from '../src/nn/index.js';
-import { Adam } from '../src/optim/index.js';
-import { tidy } from '../src/tensor/scope.js';
-import type { Tensor } from '../src/tensor/tensor.js';
+import * as nn from '../nn/index.js';
+import { ConvAutoencoder } from '../models/conv-ae.js';
+import { F } from '../nn/index.js';
+import { Adam } from '../optim/index.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export interface Workload {
   name: string;

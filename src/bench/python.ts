@@ -1,7 +1,7 @@
 // Finding the Python that has PyTorch for the baselines: Debian's /usr/bin/python3 with
 // python3-torch (the same libtorch as ours). Installed with apt when missing and we are root.
 import { spawnSync } from 'node:child_process';
-import { LatentlabError } from '../src/tensor/errors.js';
+import { LatentlabError } from '../tensor/errors.js';
 
 export const debianPython = '/usr/bin/python3';
 

@@ -15,10 +15,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { median, quantile } from '../src/analysis/statistics.js';
-import { loadFashionMnist } from '../src/data/fashion-mnist.js';
-import { LatentlabError } from '../src/tensor/errors.js';
-import { buildInfo, cpuCount, getThreads, manualSeed, type ThreadSettings } from '../src/tensor/runtime.js';
+import { median, quantile } from '../analysis/statistics.js';
+import { loadFashionMnist } from '../data/fashion-mnist.js';
+import { LatentlabError } from '../tensor/errors.js';
+import { buildInfo, cpuCount, getThreads, manualSeed, type ThreadSettings } from '../tensor/runtime.js';
 import { WorkloadTrainer, workloads, type Workload } from './workloads.js';
 import { ensurePythonTorch } from './python.js';
 
@@ -27,7 +27,7 @@ export interface RunSetting extends ThreadSettings {
   blasThreading: string;
 }
 
-const { openmpBlasDir } = createRequire(import.meta.url)('../../scripts/openmp-blas-dir.cjs') as { openmpBlasDir: () => string };
+const { openmpBlasDir } = createRequire(import.meta.url)('../../../scripts/openmp-blas-dir.cjs') as { openmpBlasDir: () => string };
 
 export interface WorkloadComparison {
   name: string;
@@ -58,7 +58,8 @@ export interface EngineBenchOptions {
   log?: (line: string) => void;
 }
 
-const baselineScript = fileURLToPath(new URL('../../bench/engine_baseline.py', import.meta.url));
+// This module runs from dist/src/bench; the Python baselines ship as sources in src/bench.
+const baselineScript = fileURLToPath(new URL('../../../src/bench/engine_baseline.py', import.meta.url));
 const selectionRounds = 2;
 const finalists = 2;
 

@@ -4,14 +4,14 @@
 // compared (bench/quality_baseline.py is the PyTorch side).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadFashionMnist, debianFashionMnistDir } from '../src/data/fashion-mnist.js';
-import { DataLoader } from '../src/data/loader.js';
-import { mseLoss } from '../src/nn/functional.js';
-import { Adam } from '../src/optim/adam.js';
-import { evaluate } from '../src/train/fit.js';
-import { Trainer } from '../src/train/trainer.js';
-import { LatentlabError } from '../src/tensor/errors.js';
-import { manualSeed } from '../src/tensor/runtime.js';
+import { loadFashionMnist, debianFashionMnistDir } from '../data/fashion-mnist.js';
+import { DataLoader } from '../data/loader.js';
+import { mseLoss } from '../nn/functional.js';
+import { Adam } from '../optim/adam.js';
+import { evaluate } from '../train/fit.js';
+import { Trainer } from '../train/trainer.js';
+import { LatentlabError } from '../tensor/errors.js';
+import { manualSeed } from '../tensor/runtime.js';
 import { denseAutoencoder } from './workloads.js';
 import { ensurePythonTorch } from './python.js';
 
@@ -23,7 +23,8 @@ export interface QualityComparison {
   relative: number;
 }
 
-const baselineScript = fileURLToPath(new URL('../../bench/quality_baseline.py', import.meta.url));
+// This module runs from dist/src/bench; the Python baselines ship as sources in src/bench.
+const baselineScript = fileURLToPath(new URL('../../../src/bench/quality_baseline.py', import.meta.url));
 
 export async function runQualityComparison(options: { epochs?: number; seed?: number; log?: (line: string) => void } = {}): Promise<QualityComparison> {
   const epochs = options.epochs ?? 3;

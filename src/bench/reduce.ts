@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UMAP as UmapJs } from 'umap-js';
-import { loadFashionMnist } from '../src/data/fashion-mnist.js';
-import { loadMnist } from '../src/data/mnist.js';
-import { readNpy, writeNpy } from '../src/data/npy.js';
-import { createReducer } from '../src/reduce/registry.js';
-import { trustworthiness } from '../src/reduce/metrics.js';
-import type { Reducer } from '../src/reduce/reducer.js';
-import { ArgumentError, LatentlabError } from '../src/tensor/errors.js';
-import { cat, tensor, tidy, type Tensor } from '../src/tensor/index.js';
-import { permutation, seededRandom } from '../src/tensor/random.js';
+import { loadFashionMnist } from '../data/fashion-mnist.js';
+import { loadMnist } from '../data/mnist.js';
+import { readNpy, writeNpy } from '../data/npy.js';
+import { createReducer } from '../reduce/registry.js';
+import { trustworthiness } from '../reduce/metrics.js';
+import type { Reducer } from '../reduce/reducer.js';
+import { ArgumentError, LatentlabError } from '../tensor/errors.js';
+import { cat, tensor, tidy, type Tensor } from '../tensor/index.js';
+import { permutation, seededRandom } from '../tensor/random.js';
 import { ensurePythonModule } from './python.js';
 
 export interface ReduceTaskResult {
@@ -57,7 +57,8 @@ const TRUST_NEIGHBOURS = 5;
 const WARM_UP_POINTS = 600;
 const seed = 0;
 
-const baselineScript = fileURLToPath(new URL('../../bench/reduce_baseline.py', import.meta.url));
+// This module runs from dist/src/bench; the Python baselines ship as sources in src/bench.
+const baselineScript = fileURLToPath(new URL('../../../src/bench/reduce_baseline.py', import.meta.url));
 
 export function runReduceBenchmark(options: { only?: readonly string[]; log?: (line: string) => void } = {}): ReduceTaskResult[] {
   const log = options.log ?? (() => {});
