@@ -3,7 +3,8 @@
 import { Command, Option } from 'commander';
 import { datasetNames } from '../data/datasets.js';
 import { modelNames } from '../models/registry.js';
-import { optimizerNames, parseRunConfig, readConfigFile, trainingDefaults } from '../runs/config.js';
+import { optimizerNames } from '../optim/registry.js';
+import { parseRunConfig, readConfigFile, trainingDefaults } from '../runs/config.js';
 import { resumeRun, trainRun, type RunOutcome } from '../runs/train-run.js';
 import { writeRunReport } from '../runs/report.js';
 import { formatNumber } from '../train/progress.js';

@@ -10,4 +10,5 @@ export { ExponentialLR, type ExponentialLROptions } from './schedulers/exponenti
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/cosine.js';
 export { LinearWarmup, type LinearWarmupOptions, type LinearWarmupState } from './schedulers/warmup.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type ReduceLROnPlateauState } from './schedulers/plateau.js';
+export { optimizerNames, createOptimizer, type OptimizerName, type OptimizerSettings } from './registry.js';
 export { clipGradNorm, clipGradValue } from './clip.js';

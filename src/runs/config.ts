@@ -7,9 +7,7 @@ import { z } from 'zod';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
 import { datasetNames } from '../data/datasets.js';
 import { parseModelConfig, type ModelConfig } from '../models/registry.js';
-
-export const optimizerNames = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
-export type OptimizerName = (typeof optimizerNames)[number];
+import { optimizerNames } from '../optim/registry.js';
 
 const positiveInteger = z.number().int().positive();
 

@@ -1,7 +1,7 @@
 // Tracked runs: configuration, training and resuming into the run store, evaluation, the pictures
 // a trained model shows, comparisons and the HTML report. The CLI is a thin shell over these.
-export { parseRunConfig, flattenRunConfig, readConfigFile, trainingConfigSchema, trainingDefaults, optimizerNames, type RunConfig, type TrainingConfig, type OptimizerName } from './config.js';
-export { prepareRun, loadRunData, createOptimizer, type PreparedRun, type RunData } from './setup.js';
+export { parseRunConfig, flattenRunConfig, readConfigFile, trainingConfigSchema, trainingDefaults, type RunConfig, type TrainingConfig } from './config.js';
+export { prepareRun, loadRunData, type PreparedRun, type RunData } from './setup.js';
 export { trainRun, resumeRun, checkpointDir, type RunOptions, type RunOutcome } from './train-run.js';
 export { evaluateAutoencoder, isVariational, type EvaluationOptions, type EvaluationMetrics } from './evaluate.js';
 export { loadRun, type LoadedRun } from './load.js';

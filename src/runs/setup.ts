@@ -5,11 +5,12 @@ import { manualSeed } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import { DataLoader } from '../data/loader.js';
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '../optim/index.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { createOptimizer } from '../optim/registry.js';
 import { createModel } from '../models/registry.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { ArgumentError } from '../tensor/errors.js';
-import type { OptimizerName, RunConfig, TrainingConfig } from './config.js';
+import type { RunConfig, TrainingConfig } from './config.js';
 
 export interface RunData {
   train: LoadedDataset;
@@ -82,23 +83,6 @@ export function prepareRun(config: RunConfig): PreparedRun {
   } catch (error) {
     data.dispose();
     throw error;
-  }
-}
-
-/** The optimizer of a run configuration over `params` (a model's, or only its trainable part). */
-export function createOptimizer(name: OptimizerName, params: Tensor[], training: Pick<TrainingConfig, 'lr' | 'momentum' | 'weightDecay'>): Optimizer<{ lr: number }> {
-  const { lr, momentum = 0, weightDecay = 0 } = training;
-  switch (name) {
-    case 'adam':
-      return new Adam(params, { lr, weightDecay });
-    case 'adamw':
-      return new AdamW(params, { lr, ...(training.weightDecay !== undefined ? { weightDecay } : {}) });
-    case 'sgd':
-      return new SGD(params, { lr, momentum, weightDecay });
-    case 'rmsprop':
-      return new RMSprop(params, { lr, momentum, weightDecay });
-    case 'adagrad':
-      return new Adagrad(params, { lr, weightDecay });
   }
 }
 

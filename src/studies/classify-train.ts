@@ -10,8 +10,7 @@ import { DataLoader, type Batch, type TensorDataset } from '../data/loader.js';
 import { NonFiniteLossError } from '../train/errors.js';
 import type { LossOutput } from '../train/loss.js';
 import { Trainer } from '../train/trainer.js';
-import type { OptimizerName } from '../runs/config.js';
-import { createOptimizer } from '../runs/setup.js';
+import { createOptimizer, type OptimizerName } from '../optim/registry.js';
 
 /** Cross-entropy to minimise, with the batch's accuracy recorded beside it as a term. */
 export function classificationLoss(model: Module, batch: Batch): LossOutput {

@@ -2,7 +2,7 @@
 // classifier on MNIST; mean ± std test accuracy over seeds, and the training-loss curves.
 import { manualSeed } from '../tensor/runtime.js';
 import { MlpClassifier } from '../models/classifier.js';
-import type { OptimizerName } from '../runs/config.js';
+import type { OptimizerName } from '../optim/registry.js';
 import { lineChart, type Block, type Series } from '../report/index.js';
 import { sharedClassificationData, type SharedClassificationData } from './classify-data.js';
 import { formatAccuracy, meanAndStd } from './classify-summary.js';
