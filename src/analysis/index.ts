@@ -6,3 +6,4 @@ export { mse, binaryCrossEntropy, psnr, psnrPerImage, ssim, ssimPerImage, type P
 export { principalAngles } from './subspace.js';
 export { checkerboardEnergy } from './checkerboard.js';
 export { mean, median, quantile, standardDeviation } from './statistics.js';
+export { evaluateAutoencoder, isVariational, type EvaluationOptions, type EvaluationMetrics } from './evaluate.js';

@@ -1,7 +1,7 @@
 // `latentlab eval`: a recorded run's test metrics (MSE, BCE, PSNR, SSIM; ELBO and IWAE for VAEs).
 import { Command } from 'commander';
 import { loadRun } from '../runs/load.js';
-import { evaluateAutoencoder, isVariational } from '../runs/evaluate.js';
+import { evaluateAutoencoder, isVariational } from '../analysis/evaluate.js';
 import { formatNumber } from '../train/progress.js';
 import { examples, nonNegativeInteger, positiveInteger, storeOption, withStore } from './options.js';
 

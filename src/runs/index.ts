@@ -3,7 +3,6 @@
 export { parseRunConfig, flattenRunConfig, readConfigFile, trainingConfigSchema, trainingDefaults, type RunConfig, type TrainingConfig } from './config.js';
 export { prepareRun, loadRunData, type PreparedRun, type RunData } from './setup.js';
 export { trainRun, resumeRun, checkpointDir, type RunOptions, type RunOutcome } from './train-run.js';
-export { evaluateAutoencoder, isVariational, type EvaluationOptions, type EvaluationMetrics } from './evaluate.js';
 export { loadRun, type LoadedRun } from './load.js';
 export { reconstructions, priorSamples, interpolationStrip, differentClassPair, latentMap, testCodes, type InterpolationEnds } from './visuals.js';
 export { compareRuns, type RunComparison } from './compare.js';

@@ -15,7 +15,7 @@ import type { RunStore, RunRecord } from '../track/store.js';
 import { MetricsWriter } from '../track/metrics-writer.js';
 import { flattenRunConfig, parseRunConfig, type RunConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './setup.js';
-import { evaluateAutoencoder } from './evaluate.js';
+import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { runVersions } from './versions.js';
 import { isRunProcessAlive } from './liveness.js';
 

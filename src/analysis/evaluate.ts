@@ -6,7 +6,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { LoadedDataset } from '../data/datasets.js';
 import type { Autoencoder } from '../models/autoencoder.js';
-import { binaryCrossEntropy, mse, psnr, ssim } from '../analysis/image-quality.js';
+import { binaryCrossEntropy, mse, psnr, ssim } from './image-quality.js';
 
 export interface EvaluationOptions {
   batchSize?: number;
