@@ -7,3 +7,4 @@ export { principalAngles } from './subspace.js';
 export { checkerboardEnergy } from './checkerboard.js';
 export { mean, median, quantile, standardDeviation } from './statistics.js';
 export { evaluateAutoencoder, isVariational, type EvaluationOptions, type EvaluationMetrics } from './evaluate.js';
+export { reconstructions, priorSamples, interpolationStrip, differentClassPair, latentMap, testCodes, type InterpolationEnds } from './visuals.js';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { loadRun, type LoadedRun } from '../runs/load.js';
-import { differentClassPair, interpolationStrip, priorSamples, reconstructions } from '../runs/visuals.js';
+import { differentClassPair, interpolationStrip, priorSamples, reconstructions } from '../analysis/visuals.js';
 import { imageRows, writePng } from '../report/image-grid.js';
 import { examples, integerPair, positiveInteger, storeOption, withStore } from './options.js';
 

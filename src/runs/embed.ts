@@ -9,7 +9,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { keep, tidy, type Tensor } from '../tensor/index.js';
 import type { RunStore } from '../track/store.js';
 import { loadRun } from './load.js';
-import { testCodes } from './visuals.js';
+import { testCodes } from '../analysis/visuals.js';
 
 export interface EmbedOptions {
   /** A reduction method (pca, kpca, lda, ica, lle, isomap, tsne, umap) or 'ae:<run id>'. */

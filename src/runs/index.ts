@@ -4,7 +4,6 @@ export { parseRunConfig, flattenRunConfig, readConfigFile, trainingConfigSchema,
 export { prepareRun, loadRunData, type PreparedRun, type RunData } from './setup.js';
 export { trainRun, resumeRun, checkpointDir, type RunOptions, type RunOutcome } from './train-run.js';
 export { loadRun, type LoadedRun } from './load.js';
-export { reconstructions, priorSamples, interpolationStrip, differentClassPair, latentMap, testCodes, type InterpolationEnds } from './visuals.js';
 export { compareRuns, type RunComparison } from './compare.js';
 export { buildRunReport, writeRunReport, type RunReportOptions } from './report.js';
 export { runVersions, packageVersion } from './versions.js';

@@ -15,7 +15,7 @@ import { writeReport, type Block, type Page, type Section } from '../report/html
 import type { RunStore } from '../track/store.js';
 import { compareRuns } from './compare.js';
 import { loadRun, type LoadedRun } from './load.js';
-import { differentClassPair, interpolationStrip, latentMap, priorSamples, reconstructions, testCodes } from './visuals.js';
+import { differentClassPair, interpolationStrip, latentMap, priorSamples, reconstructions, testCodes } from '../analysis/visuals.js';
 
 export interface RunReportOptions {
   /** Loss curves on a log scale. */

@@ -2,7 +2,7 @@
 // x̂ = W₂z, trained by plain SGD on ½‖x − x̂‖², for five activations σ and three hidden sizes.
 import type { ActivationName } from '../models/activations.js';
 import type { Block } from '../report/html.js';
-import { reconstructions } from '../runs/visuals.js';
+import { reconstructions } from '../analysis/visuals.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { RunRecord } from '../track/store.js';
 import { curvesBlock, epochSeries, imageBlock } from './sweep-blocks.js';

@@ -5,7 +5,7 @@ import type { LoadedDataset } from '../data/datasets.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { lineChart } from '../report/charts.js';
 import type { Block } from '../report/html.js';
-import { interpolationStrip, reconstructions, testCodes } from '../runs/visuals.js';
+import { interpolationStrip, reconstructions, testCodes } from '../analysis/visuals.js';
 import { ArgumentError } from '../tensor/errors.js';
 import type { RunRecord } from '../track/store.js';
 import { curvesBlock, epochSeries, imageBlock } from './sweep-blocks.js';

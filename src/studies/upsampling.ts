@@ -6,7 +6,7 @@ import type { LoadedDataset } from '../data/datasets.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { UpsampleMode } from '../models/conv-layers.js';
 import type { Section, TableBlock } from '../report/html.js';
-import { reconstructions, testCodes } from '../runs/visuals.js';
+import { reconstructions, testCodes } from '../analysis/visuals.js';
 import { noGrad } from '../tensor/autograd.js';
 import { cat } from '../tensor/combine.js';
 import { full, tensor } from '../tensor/creation.js';

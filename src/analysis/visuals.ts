@@ -10,7 +10,7 @@ import { keep, tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { LoadedDataset } from '../data/datasets.js';
 import { isGenerative, type Autoencoder } from '../models/autoencoder.js';
-import { interpolate, type InterpolationMethod } from '../analysis/interpolation.js';
+import { interpolate, type InterpolationMethod } from './interpolation.js';
 import { PCA } from '../reduce/pca.js';
 
 /** The first `n` test samples [n, ...] above their reconstructions [n, ...]. */
