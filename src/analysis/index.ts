@@ -8,3 +8,4 @@ export { checkerboardEnergy } from './checkerboard.js';
 export { mean, median, quantile, standardDeviation } from './statistics.js';
 export { evaluateAutoencoder, isVariational, type EvaluationOptions, type EvaluationMetrics } from './evaluate.js';
 export { reconstructions, priorSamples, interpolationStrip, differentClassPair, latentMap, testCodes, type InterpolationEnds } from './visuals.js';
+export { scoreEmbedding, type EmbeddingMetrics } from './embedding.js';

@@ -1,7 +1,8 @@
-// Embedding a data set with a classical reduction or a trained autoencoder's encoder, and scoring
-// the embedding: the library side of `latentlab reduce` and of the compare-reductions study.
+// Embedding a data set with a classical reduction or a tracked run's encoder ('ae:<run id>'), scored
+// by analysis/embedding.ts: what `latentlab reduce` and the compare-reductions study run.
+import { scoreEmbedding, type EmbeddingMetrics } from '../analysis/embedding.js';
+import { testCodes } from '../analysis/visuals.js';
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
-import { continuity, knnAccuracy, reconstructionError, trustworthiness } from '../reduce/metrics.js';
 import { PCA } from '../reduce/pca.js';
 import { createReducer, isReductionMethod, isSupervised, reductionMethods, reductionTitle, type ReducerOptionValue, type ReductionMethod } from '../reduce/registry.js';
 import type { Reducer } from '../reduce/reducer.js';
@@ -9,7 +10,6 @@ import { ArgumentError } from '../tensor/errors.js';
 import { keep, tidy, type Tensor } from '../tensor/index.js';
 import type { RunStore } from '../track/store.js';
 import { loadRun } from './load.js';
-import { testCodes } from '../analysis/visuals.js';
 
 export interface EmbedOptions {
   /** A reduction method (pca, kpca, lda, ica, lle, isomap, tsne, umap) or 'ae:<run id>'. */
@@ -29,15 +29,6 @@ export interface EmbedOptions {
   neighbors?: number;
   /** The run store, for 'ae:<run id>'. */
   store?: RunStore;
-}
-
-export interface EmbeddingMetrics {
-  trustworthiness: number;
-  continuity: number;
-  /** Leave-one-out kNN accuracy in the embedding; absent for unlabelled data. */
-  knn_accuracy?: number;
-  /** Mean ‖x − x̂‖² per sample through the inverse map, for methods that have one. */
-  reconstruction_error?: number;
 }
 
 export interface Embedding {
@@ -97,16 +88,6 @@ export function embedDataset(options: EmbedOptions): Embedding {
     data.inputs.dispose();
     if (data.targetKind !== 'class') data.targets.dispose();
   }
-}
-
-/** Trustworthiness, continuity, kNN accuracy (with labels) and reconstruction error (with x̂). */
-export function scoreEmbedding(x: Tensor, points: Tensor, labels: Tensor | null, neighbors = 5, reconstruction?: Tensor): EmbeddingMetrics {
-  return {
-    trustworthiness: trustworthiness(x, points, neighbors),
-    continuity: continuity(x, points, neighbors),
-    ...(labels ? { knn_accuracy: knnAccuracy(points, labels, { k: neighbors }) } : {}),
-    ...(reconstruction ? { reconstruction_error: reconstructionError(x, reconstruction) } : {}),
-  };
 }
 
 interface Fitted {
