@@ -6,7 +6,7 @@ import type { OptimizerName } from '../optim/registry.js';
 import { lineChart, type Block, type Series } from '../report/index.js';
 import { sharedClassificationData, type SharedClassificationData } from './classify-data.js';
 import { formatAccuracy, meanAndStd } from './classify-summary.js';
-import { trainClassifier } from './classify-train.js';
+import { trainClassifier } from '../train/classifier.js';
 import type { Study, StudyContext, StudyProfile, StudyResult, StudyTable } from './study.js';
 
 interface OptimizerTableSettings {

@@ -11,7 +11,7 @@ import type { LoadedRun } from '../runs/load.js';
 import type { RunRecord } from '../track/store.js';
 import { sharedClassificationData, type SharedClassificationData } from './classify-data.js';
 import { formatAccuracy, meanAndStd } from './classify-summary.js';
-import { trainClassifier } from './classify-train.js';
+import { trainClassifier } from '../train/classifier.js';
 import type { Study, StudyContext, StudyProfile, StudyResult, StudyTable } from './study.js';
 
 interface TransferSettings {

@@ -1,4 +1,4 @@
-// Training: the Trainer, its stopping criteria, checkpoints and progress display.
+// Training: the Trainer, its stopping criteria, checkpoints and progress display; a classifier's training loop.
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { type LossFunction, type LossOutput } from './loss.js';
 export { type LearningRateScheduler, type SchedulerConfig } from './scheduler.js';
@@ -28,4 +28,5 @@ export {
 } from './checkpoint.js';
 export { createProgress, formatNumber, formatLogLine, formatEpochLine, formatEndLine, type ProgressMode, type ProgressReporter } from './progress.js';
 export { NonFiniteLossError } from './errors.js';
+export { trainClassifier, evaluateClassifier, classificationLoss, type TrainClassifierOptions, type ClassifierOptimizer, type ClassifierEpoch, type ClassifierOutcome } from './classifier.js';
 export { fitAutoencoder, evaluate, type FitOptions, type EpochReport } from './fit.js';

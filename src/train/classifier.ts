@@ -7,9 +7,9 @@ import type { Tensor } from '../tensor/tensor.js';
 import * as F from '../nn/functional.js';
 import type { Module } from '../nn/module.js';
 import { DataLoader, type Batch, type TensorDataset } from '../data/loader.js';
-import { NonFiniteLossError } from '../train/errors.js';
-import type { LossOutput } from '../train/loss.js';
-import { Trainer } from '../train/trainer.js';
+import { NonFiniteLossError } from './errors.js';
+import type { LossOutput } from './loss.js';
+import { Trainer } from './trainer.js';
 import { createOptimizer, type OptimizerName } from '../optim/registry.js';
 
 /** Cross-entropy to minimise, with the batch's accuracy recorded beside it as a term. */
