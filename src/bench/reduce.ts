@@ -20,6 +20,7 @@ import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { cat, tensor, tidy, type Tensor } from '../tensor/index.js';
 import { permutation, seededRandom } from '../tensor/random.js';
 import { ensurePythonModule } from './python.js';
+import { reduceTaskNames, tasks, type Task } from './reduce-tasks.js';
 
 export interface ReduceTaskResult {
   name: string;
@@ -32,24 +33,6 @@ export interface ReduceTaskResult {
   trust_latentlab: number;
   trust_reference: number;
 }
-
-interface Task {
-  name: string;
-  method: 'pca' | 'tsne' | 'umap';
-  data: 'fashion-mnist-60k' | 'mnist-5k' | 'mnist-10k';
-  components: number;
-  /** Reference: a Python module run by reduce_baseline.py, or umap-js in this process. */
-  reference: 'python' | 'umap-js';
-}
-
-const tasks: readonly Task[] = [
-  { name: 'pca-fashion-60k', method: 'pca', data: 'fashion-mnist-60k', components: 50, reference: 'python' },
-  { name: 'tsne-mnist-5k', method: 'tsne', data: 'mnist-5k', components: 2, reference: 'python' },
-  { name: 'tsne-mnist-10k', method: 'tsne', data: 'mnist-10k', components: 2, reference: 'python' },
-  { name: 'umap-mnist-10k', method: 'umap', data: 'mnist-10k', components: 2, reference: 'python' },
-  { name: 'umap-mnist-10k-umap-js', method: 'umap', data: 'mnist-10k', components: 2, reference: 'umap-js' },
-];
-export const reduceTaskNames = tasks.map((task) => task.name);
 
 /** Points scored for trustworthiness: its exact ranks cost O(N²·D), so PCA's 60k are sampled. */
 const TRUST_POINTS = 10_000;

@@ -1,11 +1,10 @@
 // `latentlab bench`: latentlab against PyTorch side by side. `bench` (or `bench engine`) compares
-// training speed (bench/engine.ts); `bench quality` compares the test error reached through the
-// Trainer (bench/quality.ts); `bench reduce` compares the reductions with scikit-learn and UMAP's
-// implementations (bench/reduce.ts).
+// training speed (src/bench/engine.ts); `bench quality` compares the test error reached through the
+// Trainer (src/bench/quality.ts); `bench reduce` compares the reductions with scikit-learn and UMAP's
+// implementations (src/bench/reduce.ts).
+// The benchmarks load inside each action, so that the other commands and `--help` do not load them.
 import { Command } from 'commander';
-import { describe, runEngineBenchmark } from '../bench/engine.js';
-import { runQualityComparison } from '../bench/quality.js';
-import { reduceTaskNames, runReduceBenchmark } from '../bench/reduce.js';
+import { reduceTaskNames } from '../bench/reduce-tasks.js';
 import { positiveInteger, positiveNumber } from './options.js';
 
 const log = (line: string) => console.error(line);
@@ -19,6 +18,7 @@ function engineCommand(): Command {
     .option('--json', 'print {"workloads":[{"name","latentlab","pytorch","ratio","ratioIqr"}]} (samples/s)')
     .addHelpText('after', '\nExamples:\n  latentlab bench\n  latentlab bench engine --only conv-ae-b128 --seconds 2 --json')
     .action(async (options: { seconds: number; rounds: number; only?: string[]; json?: boolean }) => {
+      const { describe, runEngineBenchmark } = await import('../bench/engine.js');
       const results = await runEngineBenchmark({ seconds: options.seconds, rounds: options.rounds, only: options.only, log });
       if (options.json) {
         const workloads = results.map(({ name, latentlab, pytorch, ratio, ratioIqr, latentlabThreads, pytorchThreads }) => ({ name, latentlab, pytorch, ratio, ratioIqr, latentlabThreads, pytorchThreads }));
@@ -41,6 +41,7 @@ function qualityCommand(): Command {
     .option('--epochs <n>', 'training epochs', positiveInteger, 3)
     .option('--json', 'print {"epochs", "latentlab": {"testMse", "seconds"}, "pytorch": {...}, "relative"}')
     .action(async (options: { epochs: number; json?: boolean }) => {
+      const { runQualityComparison } = await import('../bench/quality.js');
       const result = await runQualityComparison({ epochs: options.epochs, log });
       if (options.json) {
         console.log(JSON.stringify(result, null, 2));
@@ -56,7 +57,8 @@ function reduceCommand(): Command {
     .description('PCA, t-SNE and UMAP in latentlab against scikit-learn, umap-learn and umap-js on the same data; print seconds, the ratio and trustworthiness')
     .option('--only <names...>', `run only these tasks (${reduceTaskNames.join(', ')})`)
     .option('--json', 'print {"tasks":[{"name","reference","latentlab_s","reference_s","ratio","trust_latentlab","trust_reference"}]}')
-    .action((options: { only?: string[]; json?: boolean }) => {
+    .action(async (options: { only?: string[]; json?: boolean }) => {
+      const { runReduceBenchmark } = await import('../bench/reduce.js');
       const tasks = runReduceBenchmark({ only: options.only, log });
       if (options.json) {
         console.log(JSON.stringify({ tasks }, null, 2));
