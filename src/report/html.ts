@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { ArgumentError } from '../tensor/errors.js';
 import { writeFileAtomic } from '../tensor/files.js';
+import { formatNumber } from '../train/progress.js';
 import { pageStyle } from './page-style.js';
 
 export interface ChartBlock {
@@ -109,15 +110,6 @@ export function writeReport(dir: string, page: Page): string {
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Table numbers: integers in full, others with 4 significant digits, exponents when tiny or huge. */
-export function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e-3 && magnitude < 1e6 ? value.toPrecision(4) : value.toExponential(3);
 }
 
 function renderSection(section: Section, id: string): string {

@@ -18,7 +18,6 @@ export {
   renderPage,
   writeReport,
   escapeHtml,
-  formatNumber,
   type Page,
   type Section,
   type Block,

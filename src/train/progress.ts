@@ -21,10 +21,15 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WritableStream
   return resolved === 'bar' ? new BarProgress(stream) : new LineProgress(stream);
 }
 
-/** A loss or other metric: five significant digits, exponent form outside [1e-4, 1e6). */
+/**
+ * A loss, a metric or a table's number, for people: integers in full, others to five significant
+ * digits, exponent form outside [1e-4, 1e6). The CLI and the HTML report both print numbers with it.
+ */
 export function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   const magnitude = Math.abs(value);
-  if (value === 0 || !Number.isFinite(value)) return String(value);
   return magnitude >= 1e-4 && magnitude < 1e6 ? value.toPrecision(5) : value.toExponential(3);
 }
 

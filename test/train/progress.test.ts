@@ -70,11 +70,11 @@ describe('progress', () => {
     }
   });
 
-  test('formatNumber keeps five significant digits and switches to exponent form for tiny or huge values', () => {
-    assert.equal(formatNumber(0.0512345), '0.051235');
-    assert.equal(formatNumber(123.456), '123.46');
-    assert.equal(formatNumber(1.5e-6), '1.500e-6');
-    assert.equal(formatNumber(0), '0');
-    assert.equal(formatNumber(Number.NaN), 'NaN');
+  test('formatNumber: integers in full, others to five significant digits, exponent form outside [1e-4, 1e6)', () => {
+    const cases: [number, string][] = [
+      [60000, '60000'], [-3, '-3'], [0, '0'], [0.0512345, '0.051235'], [123.456, '123.46'], [2.5, '2.5000'], [-0.5, '-0.50000'],
+      [1234567.8, '1.235e+6'], [1.5e-6, '1.500e-6'], [NaN, 'NaN'], [Infinity, '∞'], [-Infinity, '-∞'],
+    ];
+    assert.deepEqual(cases.map(([value]) => formatNumber(value)), cases.map(([, text]) => text));
   });
 });
