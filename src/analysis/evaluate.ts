@@ -6,7 +6,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { LoadedDataset } from '../data/datasets.js';
 import type { Autoencoder } from '../models/autoencoder.js';
-import { binaryCrossEntropy, mse, psnr, ssim } from './image-quality.js';
+import { meanBinaryCrossEntropy, mse, psnr, ssim } from './image-quality.js';
 
 export interface EvaluationOptions {
   batchSize?: number;
@@ -48,7 +48,7 @@ export function evaluateAutoencoder(model: Autoencoder, test: LoadedDataset, opt
           const labels = labelled ? test.targets.narrow(0, start, size) : undefined;
           const reconstruction = model.reconstruct(x, labels);
           add('test_mse', mse(reconstruction, x), size);
-          add('test_bce', binaryCrossEntropy(reconstruction, x), size);
+          add('test_bce', meanBinaryCrossEntropy(reconstruction, x), size);
           if (images) {
             add('test_psnr', psnr(reconstruction, x), size);
             add('test_ssim', ssim(reconstruction, x), size);

@@ -3,7 +3,7 @@
 // returned as numbers; the per-image forms return float64 tensors [N].
 import { ArgumentError } from '../tensor/errors.js';
 import { arange, cat, tidy, where, type Tensor } from '../tensor/index.js';
-import { binaryCrossEntropy as bce } from '../nn/functional.js';
+import { binaryCrossEntropy } from '../nn/functional.js';
 
 /** Mean of (x − y)² over every value. */
 export function mse(x: Tensor, y: Tensor): number {
@@ -16,9 +16,9 @@ export function mse(x: Tensor, y: Tensor): number {
  * value. Predictions are clamped to [0, 1] (a linear decoder may overshoot slightly) and, as in
  * PyTorch's BCELoss, each log is clamped at −100, so a confident miss costs 100 nats, not ∞.
  */
-export function binaryCrossEntropy(prediction: Tensor, target: Tensor): number {
-  checkSameShape(prediction, target, 'binaryCrossEntropy');
-  return tidy(() => bce(prediction.to('float64').clamp(0, 1), target.to('float64')).item());
+export function meanBinaryCrossEntropy(prediction: Tensor, target: Tensor): number {
+  checkSameShape(prediction, target, 'meanBinaryCrossEntropy');
+  return tidy(() => binaryCrossEntropy(prediction.to('float64').clamp(0, 1), target.to('float64')).item());
 }
 
 export interface PsnrOptions {

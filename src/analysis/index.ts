@@ -2,7 +2,7 @@
 // and the summary statistics that tables and benchmarks print.
 export { interpolate, type InterpolationMethod } from './interpolation.js';
 export { decorrelationMetrics, type DecorrelationMetrics } from './decorrelation.js';
-export { mse, binaryCrossEntropy, psnr, psnrPerImage, ssim, ssimPerImage, type PsnrOptions, type SsimOptions } from './image-quality.js';
+export { mse, meanBinaryCrossEntropy, psnr, psnrPerImage, ssim, ssimPerImage, type PsnrOptions, type SsimOptions } from './image-quality.js';
 export { principalAngles } from './subspace.js';
 export { checkerboardEnergy } from './checkerboard.js';
 export { mean, median, quantile, standardDeviation } from './statistics.js';

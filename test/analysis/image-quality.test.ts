@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError, Tensor, full, loadTorch, tensor, tidy } from '../../src/tensor/index.js';
-import { binaryCrossEntropy, mse, psnr, psnrPerImage, ssim, ssimPerImage } from '../../src/analysis/index.js';
+import { meanBinaryCrossEntropy, mse, psnr, psnrPerImage, ssim, ssimPerImage } from '../../src/analysis/index.js';
 import { assertClose, f64, randomTensor } from '../tensor/gradcheck.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
@@ -19,20 +19,20 @@ const check = (name: string, body: () => void) => test(name, () => tidy(body));
 const uniform = (shape: number[], low = 0, high = 1) => randomTensor(shape, { low, high, requiresGrad: false });
 const tight = { atol: 1e-12 };
 
-describe('mse and binaryCrossEntropy', () => {
+describe('mse and meanBinaryCrossEntropy', () => {
   check('mse is the mean squared difference over every value', () => {
     assertClose(mse(f64([[0, 1], [2, 3]]), f64([[1, 1], [0, 0]])), (1 + 0 + 4 + 9) / 4, tight);
     assert.equal(mse(tensor([0.25, 0.5]), tensor([0.25, 0.5])), 0);
   });
-  check('binaryCrossEntropy is −mean(t·log p + (1 − t)·log(1 − p))', () => {
+  check('meanBinaryCrossEntropy is −mean(t·log p + (1 − t)·log(1 − p))', () => {
     // the last two targets are soft: t·log 0.5 + (1 − t)·log 0.5 = log 0.5 each
     const expected = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.6) + 2 * Math.log(0.5)) / 5;
-    assertClose(binaryCrossEntropy(f64([0.9, 0.2, 0.6, 0.5, 0.5]), f64([1, 0, 1, 0.3, 0.7])), expected, tight);
+    assertClose(meanBinaryCrossEntropy(f64([0.9, 0.2, 0.6, 0.5, 0.5]), f64([1, 0, 1, 0.3, 0.7])), expected, tight);
   });
-  check('binaryCrossEntropy clamps: a confident miss costs 100 nats, an overshoot counts as 0 or 1', () => {
-    assertClose(binaryCrossEntropy(f64([0]), f64([1])), 100, tight);
-    assertClose(binaryCrossEntropy(f64([1.2, -0.1]), f64([1, 0])), 0, tight);
-    assertClose(binaryCrossEntropy(f64([1.2, 0.5]), f64([0, 1])), (100 - Math.log(0.5)) / 2, tight);
+  check('meanBinaryCrossEntropy clamps: a confident miss costs 100 nats, an overshoot counts as 0 or 1', () => {
+    assertClose(meanBinaryCrossEntropy(f64([0]), f64([1])), 100, tight);
+    assertClose(meanBinaryCrossEntropy(f64([1.2, -0.1]), f64([1, 0])), 0, tight);
+    assertClose(meanBinaryCrossEntropy(f64([1.2, 0.5]), f64([0, 1])), (100 - Math.log(0.5)) / 2, tight);
   });
 });
 
