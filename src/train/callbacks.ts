@@ -1,8 +1,11 @@
 // The events a Trainer reports while it runs, for progress display, the run store and user code.
 // Every hook is optional and synchronous; the trainer passes itself so a hook can requestStop().
+// Hooks see the trainer through RunningTrainer, not the class, so that this module, which the
+// trainer and the progress display import, imports neither.
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import type { EpochMetrics, LogMetrics, StepMetrics, TrainHistory } from './metrics.js';
 import type { StopReason } from './stopping.js';
-import type { Trainer } from './trainer.js';
 
 /** Where a fit() call starts and how far it may go. */
 export interface TrainStart {
@@ -34,14 +37,27 @@ export interface TrainResult {
   checkpoint?: string;
 }
 
+/** What a hook sees of the Trainer that calls it (the Trainer itself, typed by what hooks may use). */
+export interface RunningTrainer {
+  readonly model: Module;
+  readonly optimizer: Optimizer<{ lr: number }>;
+  /** Optimizer steps taken so far. */
+  readonly step: number;
+  /** Complete epochs so far. */
+  readonly epoch: number;
+  readonly history: Readonly<TrainHistory>;
+  /** Stop after the current batch, as Trainer.requestStop(). */
+  requestStop(): void;
+}
+
 export interface Callback {
-  onTrainStart?(start: TrainStart, trainer: Trainer): void;
+  onTrainStart?(start: TrainStart, trainer: RunningTrainer): void;
   /** After every optimizer step, with that batch's values. */
-  onStep?(metrics: StepMetrics, trainer: Trainer): void;
+  onStep?(metrics: StepMetrics, trainer: RunningTrainer): void;
   /** Every `logEvery` steps, with the means recorded in history.steps. */
-  onLog?(metrics: LogMetrics, trainer: Trainer): void;
+  onLog?(metrics: LogMetrics, trainer: RunningTrainer): void;
   /** After validation, before the epoch's checkpoint is written. */
-  onEpochEnd?(metrics: EpochMetrics, trainer: Trainer): void;
+  onEpochEnd?(metrics: EpochMetrics, trainer: RunningTrainer): void;
   /** When fit() returns normally (not when it throws). */
-  onTrainEnd?(result: TrainResult, trainer: Trainer): void;
+  onTrainEnd?(result: TrainResult, trainer: RunningTrainer): void;
 }

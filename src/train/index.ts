@@ -2,7 +2,7 @@
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { type LossFunction, type LossOutput } from './loss.js';
 export { type LearningRateScheduler, type SchedulerConfig } from './scheduler.js';
-export { type Callback, type TrainStart, type TrainResult } from './callbacks.js';
+export { type Callback, type RunningTrainer, type TrainStart, type TrainResult } from './callbacks.js';
 export { type StepMetrics, type LogMetrics, type EpochMetrics, type TrainHistory, type LossValues } from './metrics.js';
 export {
   maxEpochs,
