@@ -1,5 +1,6 @@
-// Latent-space and reconstruction analysis: interpolation paths, decorrelation of codes, image quality;
-// and the summary statistics that tables and benchmarks print.
+// Latent-space and reconstruction analysis: interpolation paths, decorrelation of codes, image
+// quality, a model's test metrics and what it shows of itself (reconstructions, samples, codes),
+// embedding scores; and the summary statistics that tables and benchmarks print.
 export { interpolate, type InterpolationMethod } from './interpolation.js';
 export { decorrelationMetrics, type DecorrelationMetrics } from './decorrelation.js';
 export { mse, meanBinaryCrossEntropy, psnr, psnrPerImage, ssim, ssimPerImage, type PsnrOptions, type SsimOptions } from './image-quality.js';

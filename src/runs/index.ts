@@ -1,9 +1,11 @@
-// Tracked runs: configuration, training and resuming into the run store, evaluation, the pictures
-// a trained model shows, comparisons and the HTML report. The CLI is a thin shell over these.
+// The application layer: tracked runs from their configuration (training and resuming into the
+// run store, loading), embedding a data set, comparisons and the HTML report, built from the
+// library layers above. The CLI is a thin shell over these.
 export { parseRunConfig, flattenRunConfig, readConfigFile, trainingConfigSchema, trainingDefaults, type RunConfig, type TrainingConfig } from './config.js';
 export { prepareRun, loadRunData, type PreparedRun, type RunData } from './setup.js';
 export { trainRun, resumeRun, checkpointDir, type RunOptions, type RunOutcome } from './train-run.js';
 export { loadRun, type LoadedRun } from './load.js';
+export { embedDataset, type EmbedOptions, type Embedding } from './embed.js';
 export { compareRuns, type RunComparison } from './compare.js';
 export { buildRunReport, writeRunReport, type RunReportOptions } from './report.js';
 export { runVersions, packageVersion } from './versions.js';
