@@ -3,11 +3,12 @@
 // benchmarks' loading from it. latentlab's own files come ONLY from the tarball; the dependencies
 // are the project's node_modules (linked in: an offline `npm install` cannot fetch them) and the
 // addon is the one built here (copied in: building it from the shipped sources takes minutes).
+// A stale build output (its source moved away) planted in dist/ must be pruned by prepack.
 // Run: npx tsc -p . && node --test dist/test/cli/pack.test.js
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporaryDir } from './helpers.js';
@@ -16,7 +17,11 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { dir, cleanup } = temporaryDir('latentlab-pack-');
 const installed = join(dir, 'app', 'node_modules', 'latentlab');
 const store = join(dir, 'store');
-after(cleanup);
+const stale = join(root, 'dist', 'src', 'bench', 'moved-away.js');
+after(() => {
+  rmSync(stale, { force: true });
+  cleanup();
+});
 
 function run(command: string, args: string[], cwd: string) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, LATENTLAB_STORE: store, LATENTLAB_THREADS: '1,1' } });
@@ -31,7 +36,8 @@ function latentlab(args: string[]) {
 let packed: string[] = [];
 
 before(() => {
-  const pack = run('npm', ['pack', '--json', '--ignore-scripts', '--offline', '--pack-destination', dir], root);
+  writeFileSync(stale, 'throw new Error("a stale build output");\n');
+  const pack = run('npm', ['pack', '--json', '--offline', '--pack-destination', dir], root);
   assert.equal(pack.status, 0, `npm pack failed: ${pack.stderr}`);
   const [{ filename, files }] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
   packed = files.map((file) => file.path);
@@ -55,6 +61,11 @@ test('the package ships the compiled library, the bin, the addon sources and the
   assert.ok(named.length >= 3, `expected the three baselines, found ${named.length}`);
   for (const script of named) assert.ok(existsSync(script), `${script} is missing from the package`);
   assert.ok(existsSync(join(installed, 'src', 'bench', 'reference_models.py')), 'the baselines import reference_models.py');
+});
+
+test('prepack prunes build outputs whose source is gone', () => {
+  assert.ok(!packed.includes('dist/src/bench/moved-away.js'), 'a stale build output was packed');
+  assert.ok(!existsSync(stale), 'the stale build output is still in dist/');
 });
 
 test('latentlab --help runs from the package', () => {
