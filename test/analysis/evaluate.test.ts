@@ -1,0 +1,53 @@
+// evaluateAutoencoder (src/analysis/evaluate.ts): test metrics are means over the whole test set
+// whatever the batch size (batches weighted by their size), image metrics only for images, the
+// ELBO only for VAEs, and the model's mode is left as found.
+// Run: npx tsc -p . && node --test dist/test/analysis/evaluate.test.js
+// Tolerance: 1e-9 relative; the same float32 reconstructions summed in different groupings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { manualSeed, noGrad, rand, tidy, zeros } from '../../src/tensor/index.js';
+import type { LoadedDataset } from '../../src/data/datasets.js';
+import { createModel } from '../../src/models/registry.js';
+import { evaluateAutoencoder, meanBinaryCrossEntropy, mse } from '../../src/analysis/index.js';
+import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+
+expectNoLeaksPerTest();
+
+const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.abs(expected), `${actual} ≠ ${expected}`);
+
+function images(n: number): LoadedDataset {
+  return { name: 'mnist', inputs: rand([n, 1, 28, 28]), targets: zeros([n], { dtype: 'int64' }), targetKind: 'class', source: 'test' };
+}
+
+test('an autoencoder: mse and bce over the whole set whatever the batch, PSNR and SSIM for images, no ELBO; eval mode only inside', () => {
+  manualSeed(0);
+  const model = createModel({ model: 'mlp-ae', latent: 4, hidden: [16] }, { inputShape: [1, 28, 28] });
+  const data = images(23);
+  model.train(true);
+  const whole = evaluateAutoencoder(model, data, { batchSize: 23 });
+  const batched = evaluateAutoencoder(model, data, { batchSize: 5 }); // 5 × 4 + 3: unequal batches
+  assert.equal(model.training, true);
+  assert.deepEqual(Object.keys(whole).sort(), ['test_bce', 'test_mse', 'test_psnr', 'test_ssim']);
+  for (const key of Object.keys(whole)) close(batched[key]!, whole[key]!);
+  tidy(() => {
+    model.eval();
+    const reconstruction = noGrad(() => model.reconstruct(data.inputs));
+    close(whole.test_mse!, mse(reconstruction, data.inputs));
+    close(whole.test_bce!, meanBinaryCrossEntropy(reconstruction, data.inputs));
+  });
+  model.dispose();
+  data.inputs.dispose();
+  data.targets.dispose();
+});
+
+test('a VAE adds the ELBO, and the importance-weighted bound when asked; points get no image metrics', () => {
+  manualSeed(0);
+  const model = createModel({ model: 'vae', latent: 2, hidden: [8] }, { inputShape: [6] });
+  const data: LoadedDataset = { name: 'blobs', inputs: rand([10, 6]), targets: zeros([10]), targetKind: 'value', source: 'test' };
+  assert.deepEqual(Object.keys(evaluateAutoencoder(model, data)).sort(), ['test_bce', 'test_elbo', 'test_mse']);
+  const withBound = evaluateAutoencoder(model, data, { iwaeSamples: 4 });
+  assert.ok(Number.isFinite(withBound.test_iwae), `test_iwae ${withBound.test_iwae}`);
+  model.dispose();
+  data.inputs.dispose();
+  data.targets.dispose();
+});
