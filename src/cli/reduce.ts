@@ -10,7 +10,7 @@ import { writePng } from '../report/image-grid.js';
 import { scatterImage } from '../report/scatter-image.js';
 import { embedDataset, type Embedding } from '../runs/embed.js';
 import { ArgumentError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 import { formatNumber } from '../train/progress.js';
 import { examples, nonNegativeInteger, positiveInteger, storeOption, withStore } from './options.js';
 

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FileFormatError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 
 const blockSize = 512;
 

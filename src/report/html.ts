@@ -3,7 +3,7 @@
 // or archived with a run. All text is escaped; only chart SVG is inserted as markup.
 import { join } from 'node:path';
 import { ArgumentError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 import { pageStyle } from './page-style.js';
 
 export interface ChartBlock {

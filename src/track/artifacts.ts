@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 
 /** What an artifact is made from: its bytes, or a file to copy. */
 export type ArtifactSource = Uint8Array | { file: string };
