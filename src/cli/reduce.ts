@@ -83,7 +83,7 @@ export function reduceCommand(): Command {
           neighbors: flags.neighbors,
           store,
         });
-      const embedding = flags.method.startsWith('ae:') ? await withStore(flags, run) : run();
+      const embedding = flags.method.startsWith('ae:') ? await withStore(flags, 'read', run) : run();
       try {
         if (flags.out) await drawMap(embedding, flags.out);
         if (flags.save) writeNpy(flags.save, embedding.points);

@@ -103,7 +103,7 @@ ${sections}
 /** Writes the page as dir/index.html (atomically) and returns that path. */
 export function writeReport(dir: string, page: Page): string {
   const path = join(dir, 'index.html');
-  writeFileAtomic(path, renderPage(page));
+  writeFileAtomic(path, renderPage(page), 'the report folder');
   return path;
 }
 

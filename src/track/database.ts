@@ -91,7 +91,7 @@ export function storeError(error: unknown, file: string): unknown {
   if (code.startsWith('SQLITE_CORRUPT')) return new RunStoreError(`${file} is damaged (${error.message}): restore it from a backup, or save what is left with: sqlite3 ${file} .recover`, options);
   if (code.startsWith('SQLITE_BUSY')) return new RunStoreError(`${file} stayed locked by another process for ${busyTimeoutMs / 1000} s: try again once it is done`, options);
   if (code === 'SQLITE_FULL') return new RunStoreError(`cannot write ${file}: the disk is full`, options);
-  if (code.startsWith('SQLITE_READONLY')) return new RunStoreError(`the run store ${dirname(file)} is read-only (${error.message}): reading commands work on it, training needs a writable store`, options);
+  if (code.startsWith('SQLITE_READONLY')) return new RunStoreError(`the run store ${dirname(file)} is read-only: ${error.message}; reading commands work on it, training needs a writable store`, options);
   if (code.startsWith('SQLITE_CANTOPEN')) return new RunStoreError(`cannot open ${file}: ${error.message}`, options);
   return new RunStoreError(`${file}: ${error.message}`, options);
 }

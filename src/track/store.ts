@@ -382,7 +382,7 @@ function checkWritable(folder: string, file: string): void {
       problem = `${file}: ${(error as NodeJS.ErrnoException).code === 'EROFS' ? 'read-only file system' : 'permission denied'}`;
     }
   }
-  if (problem !== undefined) throw new RunStoreError(`the run store ${folder} is read-only (${problem}): reading commands (runs, eval, report) work on it; to train, choose a writable store with --store or LATENTLAB_STORE`);
+  if (problem !== undefined) throw new RunStoreError(`the run store ${folder} is read-only: ${problem}; reading commands (runs, eval, report) work on it; to train, choose a writable store with --store or LATENTLAB_STORE`);
 }
 
 /**

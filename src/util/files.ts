@@ -40,10 +40,8 @@ export function ensureDirectory(path: string, what = 'the folder'): string {
     missing.unshift(existing);
     existing = parent;
   }
-  const pseudo = pseudoFileSystem(existing);
-  if (pseudo) fail(`${pseudoRoot(existing, pseudo)} is not a writable folder (a ${pseudo} file system)`);
   const access = writeProblem(existing);
-  if (access) fail(existing === target ? access : `${existing}: ${access}`);
+  if (access) fail(existing === target || access.startsWith('/') ? access : `${existing}: ${access}`);
   for (const folder of missing) {
     try {
       mkdirSync(folder);
@@ -84,6 +82,9 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, what = 
 
 /** Why a process cannot create entries in the existing folder `folder`, or undefined if it can. */
 export function writeProblem(folder: string): string | undefined {
+  // Root passes the access check on /proc and /sys, where no file can be made all the same.
+  const pseudo = pseudoFileSystem(folder);
+  if (pseudo) return `${pseudoRoot(folder, pseudo)} is not a writable folder (a ${pseudo} file system)`;
   try {
     accessSync(folder, constants.W_OK | constants.X_OK);
     return undefined;
