@@ -117,8 +117,8 @@ function entryKind(path: string): 'folder' | 'other' | 'missing' {
     return statSync(path).isDirectory() ? 'folder' : 'other';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'missing';
-    if (code === 'ENOTDIR') return 'other';
+    // ENOTDIR: a file above it; walking up finds and names that file.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
     throw new OutputPathError(`cannot look at ${path}: ${describeCode(code) ?? (error as Error).message}`, { cause: error });
   }
 }
