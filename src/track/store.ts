@@ -9,14 +9,14 @@ import { ArgumentError } from '../tensor/errors.js';
 import { checkArtifactKind, checkArtifactName, runFolder, writeArtifactFile, type ArtifactSource } from './artifacts.js';
 import { ensureDirectory, writeProblem } from '../util/files.js';
 import { openDatabase, storeError, type DatabaseAccess } from './database.js';
-import { AmbiguousRunIdError, RunNotFoundError, RunStoreError } from './errors.js';
+import { AmbiguousRunIdError, RunLockedError, RunNotFoundError, RunStoreError } from './errors.js';
 import { newRunId } from './ids.js';
 import { metricRecord, storedMetricRow, type MetricRecord, type MetricRow, type StoredMetricRow } from './metrics.js';
 import { artifactRecord, runRecord, runStatuses, type ArtifactRecord, type ArtifactRow, type RunLock, type RunRecord, type RunRow, type RunStatus } from './records.js';
 import { newRunColumns, parseRunFilter, runUpdateColumns, type NewRun, type RunFilter, type RunUpdate } from './run-input.js';
 
 export type { ArtifactRecord, ArtifactSource, MetricRecord, MetricRow, NewRun, RunFilter, RunLock, RunRecord, RunStatus, RunUpdate };
-export { runStatuses };
+export { runStatuses, RunLockedError };
 
 /** The store's folder when neither a path nor LATENTLAB_STORE is given, relative to the working directory. */
 export const defaultStoreDir = 'latentlab-runs';
@@ -38,9 +38,6 @@ export interface RunHolder {
   /** The process's start time as the OS tells it (see runs/liveness.ts), or null where unknown. */
   processStart: string | null;
 }
-
-/** A run is held by another process, or was taken over from this one. */
-export class RunLockedError extends RunStoreError {}
 
 export class RunStore {
   /** The store's folder, absolute. */
