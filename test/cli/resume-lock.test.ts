@@ -107,6 +107,12 @@ describe('latentlab train --report and read-only stores', () => {
     assert.equal(result.stdout, '');
   });
 
+  test('a store under /proc fails at once with one line (no endless mkdir loop)', () => {
+    const result = cli(store, ['train', ...smallFlags, '--epochs', '1', '--store', '/proc/latentlab-store']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), 'latentlab: cannot create the run store /proc/latentlab-store: /proc is not a writable folder (a proc file system)');
+  });
+
   test('a report that fails at the end comes after the run’s result, with a non-zero exit', async () => {
     const report = join(dir, 'report');
     const running = startCli(store, ['train', ...smallFlags, '--epochs', '3', '--report', report]);
