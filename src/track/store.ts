@@ -412,6 +412,6 @@ function describeHolder(run: RunRecord): string {
 }
 
 function lockLost(current: RunRecord): RunLockedError {
-  const now = current.status === 'running' ? `${describeHolder(current)} now (taken over with resume --force)` : `is ${current.status} now`;
+  const now = current.status === 'running' ? `${describeHolder(current)} now (taken over, e.g. by resume --force)` : `is ${current.status} now`;
   return new RunLockedError(`this process no longer holds run ${current.id}: it ${now}; stopping without recording more`);
 }

@@ -90,6 +90,23 @@ describe('latentlab resume: the run lock', () => {
     }
   });
 
+  test('the process a run was taken from with --force stops at its next epoch, recording nothing more', async () => {
+    const original = startCli(store, ['train', ...smallFlags, '--train-limit', '2000', '--batch', '32', '--epochs', '40', '--name', 'forced-away']);
+    await original.waitFor(/epoch 1\/40 +train loss/);
+    const opened = RunStore.open(store, { mode: 'read' });
+    const id = opened.listRuns().find((run) => run.name === 'forced-away')!.id;
+    opened.close();
+    const taker = startCli(store, ['resume', id, '--force']);
+    await taker.waitFor(new RegExp(`resuming run ${id} at epoch`));
+    assert.equal(await original.exited, 1);
+    assert.match(original.stderr(), new RegExp(`latentlab: this process no longer holds run ${id}: it is held by process ${taker.child.pid} on `));
+    taker.child.kill('SIGINT');
+    assert.equal(await taker.exited, 130);
+    const after = RunStore.open(store, { mode: 'read' });
+    assert.equal(after.getRun(id).status, 'interrupted', 'marked by the taker, not failed by the original');
+    after.close();
+  });
+
   test('--help documents --force', () => {
     assert.match(cli(store, ['resume', '--help']).stdout, /--force +take the run over/);
   });
