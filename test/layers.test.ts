@@ -9,7 +9,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // DESIGN.md "Layers", top to bottom.
-const layers = ['tensor', 'nn', 'distributions', 'optim', 'data', 'distributed', 'reduce', 'bo', 'train', 'models', 'analysis', 'track', 'report', 'runs', 'studies', 'serve', 'bench', 'cli'];
+const layers = ['util', 'tensor', 'nn', 'distributions', 'optim', 'data', 'distributed', 'reduce', 'bo', 'train', 'models', 'analysis', 'track', 'report', 'runs', 'studies', 'serve', 'bench', 'cli'];
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const src = join(root, 'src');

@@ -14,7 +14,7 @@ export function evalCommand(): Command {
     .addOption(storeOption())
     .option('--json', 'print {run_id, weights, metrics} as JSON')
     .action(async (id: string, flags: { iwaeSamples: number; batch: number; store?: string; json?: boolean }) => {
-      await withStore(flags, (store) => {
+      await withStore(flags, 'read', (store) => {
         const loaded = loadRun(store, id);
         try {
           const iwaeSamples = isVariational(loaded.model) ? flags.iwaeSamples : 0;

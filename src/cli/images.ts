@@ -72,7 +72,7 @@ function imageCommand(name: string, what: string): Command {
 
 async function withRun(id: string, flags: ImageFlags, draw: (loaded: LoadedRun) => string): Promise<void> {
   if (!flags.out.toLowerCase().endsWith('.png')) throw new ArgumentError(`--out must name a .png file, got '${flags.out}'`);
-  await withStore(flags, (store) => {
+  await withStore(flags, 'read', (store) => {
     const loaded = loadRun(store, id);
     try {
       console.log(draw(loaded));

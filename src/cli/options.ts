@@ -46,13 +46,16 @@ export function storeOption(): Option {
   return new Option('--store <dir>', `run store folder (default: $LATENTLAB_STORE or ./${defaultStoreDir})`);
 }
 
-export function openStore(options: { store?: string }): RunStore {
-  return RunStore.open(options.store); // undefined: $LATENTLAB_STORE, else ./latentlab-runs
+/** 'read' for commands that only read (they then work on a read-only store), 'write' for those that record. */
+export type StoreMode = 'read' | 'write';
+
+export function openStore(options: { store?: string }, mode: StoreMode): RunStore {
+  return RunStore.open(options.store, { mode }); // undefined: $LATENTLAB_STORE, else ./latentlab-runs
 }
 
-/** Runs `action` with the store open, and closes it however the action ends. */
-export async function withStore<T>(options: { store?: string }, action: (store: RunStore) => T | Promise<T>): Promise<T> {
-  const store = openStore(options);
+/** Runs `action` with the store open as `mode` asks, and closes it however the action ends. */
+export async function withStore<T>(options: { store?: string }, mode: StoreMode, action: (store: RunStore) => T | Promise<T>): Promise<T> {
+  const store = openStore(options, mode);
   try {
     return await action(store);
   } finally {

@@ -10,7 +10,7 @@ import { writePng } from '../report/image-grid.js';
 import { scatterImage } from '../report/scatter-image.js';
 import { embedDataset, type Embedding } from '../runs/embed.js';
 import { ArgumentError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 import { formatNumber } from '../train/progress.js';
 import { examples, nonNegativeInteger, positiveInteger, storeOption, withStore } from './options.js';
 
@@ -83,7 +83,7 @@ export function reduceCommand(): Command {
           neighbors: flags.neighbors,
           store,
         });
-      const embedding = flags.method.startsWith('ae:') ? await withStore(flags, run) : run();
+      const embedding = flags.method.startsWith('ae:') ? await withStore(flags, 'read', run) : run();
       try {
         if (flags.out) await drawMap(embedding, flags.out);
         if (flags.save) writeNpy(flags.save, embedding.points);

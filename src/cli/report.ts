@@ -12,7 +12,7 @@ export function reportCommand(): Command {
     .option('--map-samples <n>', 'test samples in the latent map', positiveInteger, 2000)
     .addOption(storeOption())
     .action(async (ids: string[], flags: { out: string; logScale?: boolean; mapSamples: number; store?: string }) => {
-      await withStore(flags, async (store) => {
+      await withStore(flags, 'read', async (store) => {
         const path = await writeRunReport(store, ids, flags.out, { logScale: flags.logScale ?? false, mapSamples: flags.mapSamples });
         console.log(`wrote ${path}`);
       });

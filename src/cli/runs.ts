@@ -25,7 +25,7 @@ function listCommand(): Command {
     .option('--limit <n>', 'at most n runs, newest first', positiveInteger)
     .option('--json', 'print the runs as a JSON array')
     .action(async (flags: { store?: string; status?: string; model?: string; limit?: number; json?: boolean }) => {
-      await withStore(flags, (store) => {
+      await withStore(flags, 'read', (store) => {
         const list = store.listRuns({ status: flags.status as RunRecord['status'] | undefined, model: flags.model, limit: flags.limit });
         const rows = list.map((run) => ({ run, metrics: store.finalMetrics(run.id) }));
         if (flags.json) {
@@ -54,7 +54,7 @@ function showCommand(): Command {
     .addOption(storeOption())
     .option('--json', 'print the run as one JSON object')
     .action(async (id: string, flags: { store?: string; json?: boolean }) => {
-      await withStore(flags, (store) => {
+      await withStore(flags, 'read', (store) => {
         const run = store.getRun(id);
         const metrics = store.finalMetrics(run.id);
         const artifacts = store.artifacts(run.id);
@@ -91,7 +91,7 @@ function compareCommand(): Command {
     .addOption(storeOption())
     .option('--json', 'print {runs, parameters, metrics} as JSON')
     .action(async (ids: string[], flags: { store?: string; json?: boolean }) => {
-      await withStore(flags, (store) => {
+      await withStore(flags, 'read', (store) => {
         const comparison = compareRuns(store, ids);
         if (flags.json) {
           console.log(JSON.stringify(comparison, null, 2));
@@ -113,7 +113,7 @@ function removeCommand(): Command {
     .argument('<runs...>', 'run ids (or unique prefixes)')
     .addOption(storeOption())
     .action(async (ids: string[], flags: { store?: string }) => {
-      await withStore(flags, (store) => {
+      await withStore(flags, 'write', (store) => {
         const runs = ids.map((id) => store.getRun(id)); // all resolved before any is removed
         for (const run of runs) {
           store.deleteRun(run.id);

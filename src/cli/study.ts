@@ -34,7 +34,7 @@ function runCommand(): Command {
     .option('--json', 'print {study, profile, seconds, tables} with each table as a list of row objects')
     .addOption(storeOption())
     .action(async (name: string, flags: ProfileFlags & { out?: string; json?: boolean; store?: string }) => {
-      await withStore(flags, async (store) => {
+      await withStore(flags, 'write', async (store) => {
         const controller = new AbortController();
         const stop = () => {
           process.stderr.write('\nstopping after the current batch; `latentlab study run` again continues the study\n');
@@ -48,9 +48,8 @@ function runCommand(): Command {
         } finally {
           process.removeListener('SIGINT', stop);
         }
-        const path = writeStudyReport(store, outcome, flags.out ?? defaultStudyReportDir(store, outcome.studyId));
-        print(outcome, Boolean(flags.json));
-        console.error(`report: ${path}`);
+        print(outcome, Boolean(flags.json)); // first: a report that cannot be written loses no table
+        console.error(`report: ${writeStudyReport(store, outcome, flags.out ?? defaultStudyReportDir(store, outcome.studyId))}`);
       });
     });
   return examples(command, ['latentlab study run activation-table --quick', 'latentlab study run optimizer-table --json > optimizers.json']);
@@ -63,7 +62,7 @@ function reportCommand(): Command {
     .requiredOption('--out <dir>', 'folder to write index.html into')
     .addOption(storeOption())
     .action(async (name: string, flags: ProfileFlags & { out: string; store?: string }) => {
-      await withStore(flags, async (store) => {
+      await withStore(flags, 'write', async (store) => {
         const outcome = await runStudy(store, name, { profile: profileOf(flags) });
         console.log(`wrote ${writeStudyReport(store, outcome, flags.out)}`);
       });

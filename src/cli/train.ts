@@ -8,6 +8,8 @@ import { parseRunConfig, readConfigFile, trainingDefaults } from '../runs/config
 import { resumeRun, trainRun, type RunOutcome } from '../runs/train-run.js';
 import { writeRunReport } from '../runs/report.js';
 import { formatNumber } from '../train/progress.js';
+import { LatentlabError } from '../tensor/errors.js';
+import { ensureDirectory } from '../util/files.js';
 import { examples, integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, storeOption, withStore } from './options.js';
 
 // Flag name (camelCase, as commander gives it) → run configuration key, where they differ.
@@ -55,9 +57,19 @@ export function trainCommand(): Command {
         if (!notConfig.has(flag) && value !== undefined) raw[configKeyOf[flag] ?? flag] = value;
       }
       const config = parseRunConfig(raw);
-      await withStore(flags as { store?: string }, async (store) => {
+      // Before training, not after an hour of it: a report folder that cannot be made fails now.
+      if (flags.report) ensureDirectory(String(flags.report), 'the report folder');
+      await withStore(flags as { store?: string }, 'write', async (store) => {
+        // Prints the run's result before the report is written, so a failing report loses nothing.
         const outcome = await runWithInterrupt(Boolean(flags.json), (signal) => trainRun(store, config, { signal }));
-        if (flags.report && outcome.status === 'finished') console.error(`wrote ${await writeRunReport(store, [outcome.runId], String(flags.report))}`);
+        if (!flags.report || outcome.status !== 'finished') return;
+        let path: string;
+        try {
+          path = await writeRunReport(store, [outcome.runId], String(flags.report));
+        } catch (error) {
+          throw new LatentlabError(`run ${outcome.runId} finished and is recorded, but its report was not written: ${(error as Error).message}; write it with latentlab report ${outcome.runId} --out <dir>`, { cause: error });
+        }
+        console.error(`wrote ${path}`);
       });
     });
   return examples(command, [
@@ -73,11 +85,12 @@ export function resumeCommand(): Command {
     .description('continue an interrupted, killed or failed run from its last checkpoint to its configured end')
     .argument('<run>', 'run id (or a unique prefix)')
     .addOption(storeOption())
+    .option('--force', 'take the run over even if its recorded process looks alive (it runs on another machine, or that process is not the run\'s); the process that held it stops at its next epoch')
     .option('--json', 'print one JSON object: {run_id, status, epochs, steps, metrics}')
-    .action(async (id: string, flags: { store?: string; json?: boolean }) => {
-      await withStore(flags, (store) => runWithInterrupt(Boolean(flags.json), (signal) => resumeRun(store, id, { signal })));
+    .action(async (id: string, flags: { store?: string; json?: boolean; force?: boolean }) => {
+      await withStore(flags, 'write', (store) => runWithInterrupt(Boolean(flags.json), (signal) => resumeRun(store, id, { signal, force: Boolean(flags.force) })));
     });
-  return examples(command, ['latentlab resume 20261123-1425', 'latentlab resume 20261123-1425 --json']);
+  return examples(command, ['latentlab resume 20261123-1425', 'latentlab resume 20261123-1425 --json', 'latentlab resume 20261123-1425 --force   # its process was killed on another machine']);
 }
 
 /** Runs a training with Ctrl-C (and SIGTERM) turned into a graceful stop, then prints the outcome. */

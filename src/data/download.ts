@@ -2,11 +2,12 @@
 // (an HTTP Range request continues a .part file), and moved into place by an atomic rename, so
 // a data folder never holds a half-downloaded file under its real name.
 import { createReadStream, existsSync, renameSync, rmSync, statSync, readFileSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
+import { ensureDirectory } from '../util/files.js';
 import { extractTar } from './tar.js';
 import { cifar10ArchiveFolder, cifar10Files } from './cifar10.js';
 
@@ -93,7 +94,7 @@ export async function downloadFile(url: string, path: string, checksums: Omit<Re
     if (wrong) throw new DownloadError(`${path} exists but its ${wrong.kind} is ${wrong.actual}, not the published ${wrong.expected}: delete it and download again`);
     return false;
   }
-  await mkdir(dirname(path), { recursive: true });
+  ensureDirectory(dirname(path), 'the data folder');
   const part = `${path}.part`;
   const offset = existsSync(part) ? statSync(part).size : 0;
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
 import { tidy } from '../tensor/scope.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 import { ZipArchive } from '../tensor/zip.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';

@@ -1,11 +1,10 @@
 // Unpacking tar archives (ustar, with GNU long names and pax path records), as the CIFAR-10
 // download is one. Only regular files and folders are written; a path that would land outside
 // the destination (absolute, or through '..') is refused rather than written.
-import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FileFormatError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { ensureDirectory, writeFileAtomic } from '../util/files.js';
 
 const blockSize = 512;
 
@@ -51,7 +50,7 @@ export function extractTar(archive: Buffer, destination: string, source = 'tar a
     longName = null;
     if (type !== '0' && type !== '\0' && type !== '5') continue; // links, devices, global pax headers
     const target = safePath(destination, name, fail);
-    if (type === '5') mkdirSync(target, { recursive: true });
+    if (type === '5') ensureDirectory(target, 'the data folder');
     else {
       writeFileAtomic(target, data);
       written.push(target);

@@ -40,6 +40,15 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
+  /**
+   * Frees the per-parameter state (moments, momentum buffers) now rather than at garbage
+   * collection; a later step starts from fresh state, as a new optimizer would.
+   */
+  dispose(): void {
+    for (const state of this.state.values()) for (const tensor of Object.values(state.tensors)) tensor.dispose();
+    this.state.clear();
+  }
+
   /** Checks a group's hyper-parameters; throws ArgumentError naming the bad one. */
   protected validate(group: O): void {
     if (!(group.lr >= 0)) throw new ArgumentError(`learning rate must be >= 0, got ${group.lr}`);

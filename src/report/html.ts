@@ -3,7 +3,7 @@
 // or archived with a run. All text is escaped; only chart SVG is inserted as markup.
 import { join } from 'node:path';
 import { ArgumentError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 import { formatNumber } from '../train/progress.js';
 import { pageStyle } from './page-style.js';
 
@@ -104,7 +104,7 @@ ${sections}
 /** Writes the page as dir/index.html (atomically) and returns that path. */
 export function writeReport(dir: string, page: Page): string {
   const path = join(dir, 'index.html');
-  writeFileAtomic(path, renderPage(page));
+  writeFileAtomic(path, renderPage(page), 'the report folder');
   return path;
 }
 

@@ -6,7 +6,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { full, tensor } from '../tensor/creation.js';
 import { cat } from '../tensor/combine.js';
 import { tidy } from '../tensor/scope.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface GridStyle {

@@ -76,6 +76,7 @@ export function prepareRun(config: RunConfig): PreparedRun {
       trainLoader,
       testLoader,
       dispose: () => {
+        optimizer.dispose(); // its moments, before finalizers would get to them
         model.dispose();
         data.dispose();
       },

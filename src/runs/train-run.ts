@@ -2,7 +2,6 @@
 // to the store before its checkpoint is written, so a crash never loses a recorded epoch; an
 // interrupted (Ctrl-C) or killed run continues from its last checkpoint with resumeRun().
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { encodeSafetensors } from '../tensor/serialize.js';
 import { LatentlabError } from '../tensor/errors.js';
@@ -17,7 +16,7 @@ import { flattenRunConfig, parseRunConfig, type RunConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { runVersions } from './versions.js';
-import { isRunProcessAlive } from './liveness.js';
+import { currentHolder, isRunProcessAlive } from './liveness.js';
 
 export interface RunOptions {
   /** 'auto' by default: a bar on a terminal, lines otherwise. */
@@ -29,6 +28,11 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Records the run as part of this study (trainRun only). */
   studyId?: string;
+  /**
+   * resumeRun only: take the run over even though its recorded process looks alive (it runs on
+   * another machine, or the check is wrong). The process that held it stops at its next epoch.
+   */
+  force?: boolean;
 }
 
 export interface RunOutcome {
@@ -63,8 +67,20 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
 export async function resumeRun(store: RunStore, id: string, options: RunOptions = {}): Promise<RunOutcome> {
   const run = store.getRun(id);
   if (run.status === 'finished') throw new LatentlabError(`run ${run.id} has finished already: nothing to resume`);
-  if (run.status === 'running' && isRunProcessAlive(run)) {
-    throw new LatentlabError(`run ${run.id} is still training (process ${run.pid} on ${run.host}): stop it with Ctrl-C first`);
+  if (run.status === 'running' && !options.force && isRunProcessAlive(run)) {
+    const since = run.lock?.since ?? run.startedAt;
+    throw new LatentlabError(
+      `run ${run.id} is held by process ${run.pid} on ${run.host}${since ? ` since ${since}` : ''}: stop it with Ctrl-C first, ` +
+        `or take it over with latentlab resume ${run.id} --force if that process is gone`,
+    );
+  }
+  const epochs = store.metrics(run.id, 'train_loss').length;
+  const checkpoints = checkpointDir(store, run.id);
+  if (epochs > 0 && !hasCheckpoint(checkpoints)) {
+    throw new LatentlabError(
+      `run ${run.id} recorded ${epochs} epoch${epochs === 1 ? '' : 's'} but has no checkpoint to continue from (${checkpoints} is missing or empty): ` +
+        `it cannot be resumed; train a new run with its parameters (latentlab runs show ${run.id}) or remove it with latentlab runs rm ${run.id}`,
+    );
   }
   const prepared = prepareRun(parseRunConfig(run.config));
   try {
@@ -82,8 +98,9 @@ export function checkpointDir(store: RunStore, runId: string): string {
 async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, options: RunOptions, resume: boolean): Promise<RunOutcome> {
   const { model, config } = prepared;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Atomic: of two processes resuming one run at once, exactly one gets past this line.
+  const token = store.claimRun(run.id, currentHolder(), run);
   const metrics = new MetricsWriter(store, run.id);
-  store.updateRun(run.id, { status: 'running', pid: process.pid, host: hostname(), error: null });
   const trainer = new Trainer({
     model,
     optimizer: prepared.optimizer,
@@ -101,6 +118,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
         onLog: (step: LogMetrics) => metrics.add(stepRows(step)),
         // Committed before the trainer writes this epoch's checkpoint.
         onEpochEnd: (epoch: EpochMetrics) => {
+          // Stops a process whose run was taken over (resume --force), or whose store is gone.
+          store.checkLock(run.id, token);
           metrics.add(epochRows(epoch));
           metrics.flush();
         },
@@ -118,20 +137,22 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     const result = await trainer.fit();
     metrics.close(); // the rest is written directly
     if (result.reason === 'interrupted') {
-      store.updateRun(run.id, { status: 'interrupted', pid: null });
+      store.releaseRun(run.id, token, 'interrupted');
       log(`interrupted after ${result.steps} steps (epoch ${result.epochs} complete); continue with: latentlab resume ${run.id}`);
       return { runId: run.id, status: 'interrupted', epochs: result.epochs, steps: result.steps, metrics: lastLosses(result) };
     }
+    store.checkLock(run.id, token); // before writing the model into a store that may be gone
     const evaluation = evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 });
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
-    store.updateRun(run.id, { status: 'finished', pid: null });
+    store.releaseRun(run.id, token, 'finished');
+    store.assertPresent(); // a store deleted during the run took everything recorded with it
     return { runId: run.id, status: 'finished', epochs: result.epochs, steps: result.steps, metrics: { ...lastLosses(result), ...evaluation } };
   } catch (error) {
     // Best effort: if the store itself is what failed, these throw too, and the first error is the one to report.
     try {
       metrics.close();
-      store.updateRun(run.id, { status: 'failed', pid: null, error: error instanceof Error ? error.message : String(error) });
+      store.releaseRun(run.id, token, 'failed', { error: error instanceof Error ? error.message : String(error) });
     } catch {
       /* the original error below says what went wrong */
     }

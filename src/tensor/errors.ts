@@ -1,12 +1,10 @@
 // The error classes latentlab throws. The CLI prints `message` alone; every message says what
 // was wrong and, where it can, what to do about it.
 
-export class LatentlabError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { LatentlabError } from '../util/errors.js';
+
+// Defined on the ground floor (src/util), which cannot import this layer.
+export { LatentlabError };
 
 /** An error raised inside libtorch (shape mismatch, dtype mismatch, ...), with its first message line. */
 export class TorchError extends LatentlabError {}

@@ -11,5 +11,5 @@ export { tidy, keep } from './scope.js';
 export * from './runtime.js';
 export * from './serialize.js';
 export * from './errors.js';
-export { writeFileAtomic } from './files.js';
+export { writeFileAtomic, ensureDirectory, OutputPathError } from '../util/files.js';
 export { atenSchema } from './ops.js';

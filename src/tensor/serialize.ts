@@ -5,7 +5,7 @@ import { native, type Handle } from './native.js';
 import { readTorchFile } from './torch-file.js';
 import { scalarTypeOf, type DType } from './dtype.js';
 import { ArgumentError, FileFormatError } from './errors.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '../util/files.js';
 import { translateNativeError } from './ops.js';
 import { Tensor } from './tensor.js';
 

@@ -1,10 +1,10 @@
 // Artifact files: where a run's files go inside the store, and writing them atomically while
 // computing the sha256 that the store records.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { ensureDirectory, writeFileAtomic } from '../util/files.js';
 
 /** What an artifact is made from: its bytes, or a file to copy. */
 export type ArtifactSource = Uint8Array | { file: string };
@@ -45,7 +45,7 @@ function invalidName(name: unknown, problem: string): ArgumentError {
 /** Writes `source` to `target` atomically (temporary file + rename) and hashes what was written. */
 export function writeArtifactFile(target: string, source: ArtifactSource): WrittenFile {
   if (source instanceof Uint8Array) {
-    writeFileAtomic(target, source);
+    writeFileAtomic(target, source, 'the run folder');
     return { sha256: createHash('sha256').update(source).digest('hex'), bytes: source.length };
   }
   if (typeof source !== 'object' || source === null || typeof source.file !== 'string') {
@@ -63,7 +63,7 @@ function copyFileAtomic(source: string, target: string): WrittenFile {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new FileFormatError(`cannot read artifact source ${source}: ${reason}`, { cause: error });
   }
-  mkdirSync(dirname(target), { recursive: true });
+  ensureDirectory(dirname(target), 'the run folder');
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1 << 20);

@@ -1,5 +1,5 @@
 // The errors the run store throws: a store that cannot be opened or read, and run ids that name
-// no run or more than one.
+// no run or more than one, and runs another process holds.
 import { LatentlabError } from '../tensor/errors.js';
 
 /** The store's folder or database cannot be used: not a folder, not a SQLite file, damaged, locked, too new. */
@@ -10,3 +10,6 @@ export class RunNotFoundError extends LatentlabError {}
 
 /** More than one run id starts with the prefix given. */
 export class AmbiguousRunIdError extends LatentlabError {}
+
+/** A run is held by another live process, or was taken over from this one (resume --force). */
+export class RunLockedError extends LatentlabError {}

@@ -63,6 +63,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX artifacts_by_run ON artifacts (run, kind);
     `,
   },
+  {
+    version: 2,
+    description: 'the lock of a running run',
+    // Who holds a running run: a random token per claim (compared on every claim and release, so
+    // that a process whose lock was taken over notices), the holder's process start time (a pid
+    // reused by another process is then told apart) and when the claim was made.
+    sql: `
+      ALTER TABLE runs ADD COLUMN lock_token TEXT;
+      ALTER TABLE runs ADD COLUMN lock_process_start TEXT;
+      ALTER TABLE runs ADD COLUMN locked_at TEXT;
+    `,
+  },
 ];
 
 /**

@@ -31,6 +31,17 @@ export interface RunRecord {
   /** Why it failed or was interrupted. */
   error: string | null;
   checkpointDir: string | null;
+  /** Who holds the run while it runs (see RunStore.claimRun); null when nobody does. */
+  lock: RunLock | null;
+}
+
+export interface RunLock {
+  /** Random, new for every claim. */
+  token: string;
+  /** The holder's process start time as the OS gives it (Linux: /proc/<pid>/stat), if known. */
+  processStart: string | null;
+  /** ISO 8601 time of the claim. */
+  since: string;
 }
 
 export interface ArtifactRecord {
@@ -64,6 +75,10 @@ export interface RunRow {
   study_id: string | null;
   error: string | null;
   checkpoint_dir: string | null;
+  /** Absent in a store of schema version 1 opened for reading (not migrated). */
+  lock_token?: string | null;
+  lock_process_start?: string | null;
+  locked_at?: string | null;
 }
 
 export interface ArtifactRow {
@@ -94,6 +109,7 @@ export function runRecord(row: RunRow): RunRecord {
     studyId: row.study_id,
     error: row.error,
     checkpointDir: row.checkpoint_dir,
+    lock: row.lock_token ? { token: row.lock_token, processStart: row.lock_process_start ?? null, since: row.locked_at ?? row.started_at ?? row.created_at } : null,
   };
 }
 

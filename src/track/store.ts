@@ -1,27 +1,42 @@
 // The run store: every run's record, metrics and artifacts in one workspace folder, the source of
 // truth for reports and comparisons. Layout: <dir>/runs.db (SQLite) and <dir>/artifacts/<run id>/.
 // Several processes may use one store at once: SQLite's locks order their writes.
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ArgumentError } from '../tensor/errors.js';
 import { checkArtifactKind, checkArtifactName, runFolder, writeArtifactFile, type ArtifactSource } from './artifacts.js';
-import { openDatabase, storeError } from './database.js';
-import { AmbiguousRunIdError, RunNotFoundError, RunStoreError } from './errors.js';
+import { ensureDirectory, writeProblem } from '../util/files.js';
+import { openDatabase, storeError, type DatabaseAccess } from './database.js';
+import { AmbiguousRunIdError, RunLockedError, RunNotFoundError, RunStoreError } from './errors.js';
 import { newRunId } from './ids.js';
 import { metricRecord, storedMetricRow, type MetricRecord, type MetricRow, type StoredMetricRow } from './metrics.js';
-import { artifactRecord, runRecord, runStatuses, type ArtifactRecord, type ArtifactRow, type RunRecord, type RunRow, type RunStatus } from './records.js';
+import { artifactRecord, runRecord, runStatuses, type ArtifactRecord, type ArtifactRow, type RunLock, type RunRecord, type RunRow, type RunStatus } from './records.js';
 import { newRunColumns, parseRunFilter, runUpdateColumns, type NewRun, type RunFilter, type RunUpdate } from './run-input.js';
 
-export type { ArtifactRecord, ArtifactSource, MetricRecord, MetricRow, NewRun, RunFilter, RunRecord, RunStatus, RunUpdate };
-export { runStatuses };
+export type { ArtifactRecord, ArtifactSource, MetricRecord, MetricRow, NewRun, RunFilter, RunLock, RunRecord, RunStatus, RunUpdate };
+export { runStatuses, RunLockedError };
 
 /** The store's folder when neither a path nor LATENTLAB_STORE is given, relative to the working directory. */
 export const defaultStoreDir = 'latentlab-runs';
 
 export interface OpenOptions {
-  /** Create the folder and database when missing (default); false makes a missing store an error. */
+  /**
+   * 'write' (default) creates and migrates the store as needed; 'read' opens an existing store
+   * read-only, which also works on a read-only mount (commands that only read ask for this).
+   */
+  mode?: 'read' | 'write';
+  /** Create the folder and database when missing (default in 'write' mode); false makes a missing store an error. */
   create?: boolean;
+}
+
+/** The process that claims a run (see claimRun). */
+export interface RunHolder {
+  pid: number;
+  host: string;
+  /** The process's start time as the OS tells it (see runs/liveness.ts), or null where unknown. */
+  processStart: string | null;
 }
 
 export class RunStore {
@@ -29,7 +44,11 @@ export class RunStore {
   readonly dir: string;
   /** Its SQLite database. */
   readonly file: string;
+  /** 'read' where opened read-only. */
+  readonly mode: 'read' | 'write';
   readonly #db: Database.Database;
+  /** The database file's identity when opened, to notice it being deleted or replaced. */
+  readonly #identity: string;
   #insertMetric: Database.Statement<[string, StoredMetricRow]> | undefined;
 
   /** Opens the store in `dir`, else $LATENTLAB_STORE, else ./latentlab-runs; migrates an older schema. */
@@ -37,14 +56,92 @@ export class RunStore {
     if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError('a run store path must be a non-empty string');
     const folder = resolve(dir);
     const file = join(folder, 'runs.db');
-    prepareFolder(folder, file, options.create ?? true);
-    return new RunStore(folder, file, openDatabase(file));
+    const mode = options.mode ?? 'write';
+    if (mode !== 'read' && mode !== 'write') throw new ArgumentError(`a run store opens in mode 'read' or 'write', got ${JSON.stringify(mode)}`);
+    prepareFolder(folder, file, mode === 'write' && (options.create ?? true));
+    const access = mode === 'write' ? (checkWritable(folder, file), 'write') : readAccess(folder, file);
+    return new RunStore(folder, file, mode, openDatabase(file, access));
   }
 
-  private constructor(dir: string, file: string, db: Database.Database) {
+  private constructor(dir: string, file: string, mode: 'read' | 'write', db: Database.Database) {
     this.dir = dir;
     this.file = file;
+    this.mode = mode;
     this.#db = db;
+    this.#identity = fileIdentity(file) ?? '';
+  }
+
+  /**
+   * Throws unless the store's database is still the file this store opened: a store folder
+   * deleted (or replaced) while a run trains would otherwise swallow its results unnoticed,
+   * since SQLite keeps writing into the unlinked file.
+   */
+  assertPresent(): void {
+    const identity = fileIdentity(this.file);
+    if (identity === this.#identity) return;
+    const what = identity === undefined ? `${this.file} is gone (the store folder was deleted or moved)` : `${this.file} was replaced by another file`;
+    throw new RunStoreError(`the run store ${this.dir} changed while in use: ${what}; what was recorded since is lost`);
+  }
+
+  /**
+   * Makes `holder` the one process that runs `id`, atomically: the run is marked running with a
+   * new lock token only if it is still as the caller saw it (`seen`: its status and lock token),
+   * so of two processes claiming it at once exactly one succeeds; the other gets a
+   * RunLockedError naming the holder. Deciding whether a running holder is gone (a stale lock)
+   * is the caller's part. Returns the new token, which releaseRun and checkLock take.
+   */
+  claimRun(id: string, holder: RunHolder, seen: Pick<RunRecord, 'status' | 'lock'>): string {
+    const token = randomUUID();
+    const now = new Date().toISOString();
+    return this.#use((db) =>
+      db
+        .transaction(() => {
+          this.#requireRun(db, id);
+          const claimed = db
+            .prepare(
+              `UPDATE runs SET status = 'running', pid = @pid, host = @host, lock_token = @token, lock_process_start = @processStart, locked_at = @now,
+                 ended_at = NULL, error = NULL
+               WHERE id = @id AND status = @status AND lock_token IS @seenToken`,
+            )
+            .run({ id, pid: holder.pid, host: holder.host, token, processStart: holder.processStart, now, status: seen.status, seenToken: seen.lock?.token ?? null });
+          if (claimed.changes === 1) return token;
+          const current = this.#runById(db, id)!;
+          if (current.status === 'running') throw new RunLockedError(`run ${id} ${describeHolder(current)}`);
+          throw new RunLockedError(`run ${id} changed while it was being claimed (now ${current.status}): try again`);
+        })
+        .immediate(),
+    );
+  }
+
+  /** Throws a RunLockedError if this process (holding `token`) no longer holds run `id`; checks the store is still there. */
+  checkLock(id: string, token: string): void {
+    this.assertPresent();
+    const current = this.#use((db) => this.#runById(db, id));
+    if (!current) throw this.#notFound(id);
+    if (current.lock?.token !== token) throw lockLost(current);
+  }
+
+  /**
+   * Ends this process's hold on run `id` with its final status (an error message for failed and
+   * interrupted), unless another process took the run over meanwhile: then nothing changes and
+   * a RunLockedError says so.
+   */
+  releaseRun(id: string, token: string, status: Exclude<RunStatus, 'running'>, options: { error?: string } = {}): RunRecord {
+    const columns = runUpdateColumns({ status, error: options.error ?? null }, new Date().toISOString());
+    return this.#use((db) =>
+      db
+        .transaction(() => {
+          this.#requireRun(db, id);
+          const names = Object.keys(columns);
+          const released = db
+            .prepare(`UPDATE runs SET ${names.map((name) => `${name} = @${name}`).join(', ')}, pid = NULL, lock_token = NULL, lock_process_start = NULL, locked_at = NULL WHERE id = @id AND lock_token IS @token`)
+            .run({ ...columns, id, token });
+          const current = this.#runById(db, id)!;
+          if (released.changes === 0) throw lockLost(current);
+          return current;
+        })
+        .immediate(),
+    );
   }
 
   /** Records a new run with status 'running' and returns it. */
@@ -260,11 +357,7 @@ function prepareFolder(folder: string, file: string, create: boolean): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RunStoreError(`cannot open the run store ${folder}: ${(error as Error).message}`, { cause: error });
     if (!create) throw missingStore(folder);
-    try {
-      mkdirSync(folder, { recursive: true });
-    } catch (cause) {
-      throw new RunStoreError(`cannot create the run store ${folder}: ${(cause as Error).message}`, { cause });
-    }
+    ensureDirectory(folder, 'the run store');
     return;
   }
   if (!isFolder) throw new RunStoreError(`${folder} is not a folder: a run store is a folder holding runs.db; choose another with --store or LATENTLAB_STORE`);
@@ -273,4 +366,52 @@ function prepareFolder(folder: string, file: string, create: boolean): void {
 
 function missingStore(folder: string): RunStoreError {
   return new RunStoreError(`no run store in ${folder}: train a model first, or choose the store with --store or LATENTLAB_STORE`);
+}
+
+/** A store opened for writing must be writable: say so plainly instead of SQLite's "unable to open". */
+function checkWritable(folder: string, file: string): void {
+  // SQLite creates runs.db, its -wal and -shm beside it, so the folder must take new files.
+  let problem = writeProblem(folder);
+  if (problem === undefined && existsSync(file)) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (error) {
+      problem = `${file}: ${(error as NodeJS.ErrnoException).code === 'EROFS' ? 'read-only file system' : 'permission denied'}`;
+    }
+  }
+  if (problem !== undefined) throw new RunStoreError(`the run store ${folder} is read-only: ${problem}; reading commands (runs, eval, report) work on it; to train, choose a writable store with --store or LATENTLAB_STORE`);
+}
+
+/**
+ * How to read a store: read-only where SQLite can still create the WAL's -shm beside the
+ * database; immutable where the folder takes no new files (a read-only mount, or no permission).
+ */
+export function readAccess(folder: string, file: string): Exclude<DatabaseAccess, 'write'> {
+  if (writeProblem(folder) === undefined) return 'read';
+  // The -shm exists and is writable (a store in use on a writable file system we may not write into): read normally.
+  try {
+    accessSync(`${file}-shm`, constants.R_OK | constants.W_OK);
+    return 'read';
+  } catch {
+    return 'immutable';
+  }
+}
+
+function fileIdentity(file: string): string | undefined {
+  try {
+    const stats = statSync(file);
+    return `${stats.dev}:${stats.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeHolder(run: RunRecord): string {
+  const since = run.lock?.since ?? run.startedAt;
+  return `is held by process ${run.pid ?? '?'} on ${run.host}${since ? ` since ${since}` : ''}`;
+}
+
+function lockLost(current: RunRecord): RunLockedError {
+  const now = current.status === 'running' ? `${describeHolder(current)} now (taken over, e.g. by resume --force)` : `is ${current.status} now`;
+  return new RunLockedError(`this process no longer holds run ${current.id}: it ${now}; stopping without recording more`);
 }

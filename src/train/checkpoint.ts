@@ -6,7 +6,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '../tensor/autograd.js';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
-import { writeFileAtomic } from '../tensor/files.js';
+import { writeFileAtomic } from '../util/files.js';
 import { getRngState, setRngState } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import { encodeSafetensors, loadSafetensors } from '../tensor/serialize.js';

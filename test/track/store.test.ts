@@ -149,6 +149,7 @@ describe('runs', () => {
         studyId: 'study-1',
         error: null,
         checkpointDir: '/tmp/checkpoints',
+        lock: null,
       },
     );
     assert.match(run.createdAt, isoTime);

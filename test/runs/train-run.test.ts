@@ -1,0 +1,71 @@
+// Tracked runs and their failure modes: the run lock (a run held by a live process is refused,
+// one held by a reused pid is taken over), missing checkpoints, a store deleted while training,
+// and the native tensors a run leaves behind (none: counted without relying on the GC).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { liveTensorCount } from '../../src/index.js';
+import { parseRunConfig } from '../../src/runs/config.js';
+import { checkpointDir, resumeRun, trainRun } from '../../src/runs/train-run.js';
+import { currentHolder, processStartTime } from '../../src/runs/liveness.js';
+import { RunStore } from '../../src/track/store.js';
+import { temporaryDir } from '../track/helpers.js';
+
+const config = (epochs: number) => parseRunConfig({ model: 'mlp-ae', dataset: 'mnist', hidden: [16], latent: 2, trainLimit: 128, testLimit: 64, batch: 64, epochs });
+const quiet = { progress: 'none' as const, log: () => {} };
+
+describe('trainRun and resumeRun', () => {
+  test('a run frees every tensor it made: the live count after equals the count before', async () => {
+    const store = RunStore.open(join(temporaryDir(), 'store'));
+    const before = liveTensorCount();
+    const outcome = await trainRun(store, config(1), quiet);
+    assert.equal(outcome.status, 'finished');
+    assert.equal(liveTensorCount(), before, 'no tensor left to the finalizers');
+    store.close();
+  });
+
+  test('resume refuses a run held by a live process, naming it, and takes over with force or a reused pid', async () => {
+    const store = RunStore.open(join(temporaryDir(), 'store'));
+    const outcome = await trainRun(store, config(1), { ...quiet, signal: AbortSignal.abort() });
+    assert.equal(outcome.status, 'interrupted');
+    const id = outcome.runId;
+    // A record claiming this (live) test process holds it.
+    store.claimRun(id, currentHolder(), store.getRun(id));
+    await assert.rejects(resumeRun(store, id, quiet), new RegExp(`run ${id} is held by process ${process.pid} on ${hostname()} since \\d{4}-.*--force`));
+    // The same pid, but recorded with another start time: the pid was reused, the lock is stale.
+    const start = processStartTime(process.pid);
+    if (start !== null) {
+      store.claimRun(id, { pid: process.pid, host: hostname(), processStart: String(Number(start) + 1) }, store.getRun(id));
+      const before = liveTensorCount();
+      assert.equal((await resumeRun(store, id, quiet)).status, 'finished');
+      assert.equal(liveTensorCount(), before, 'a resumed run frees its tensors too');
+    }
+    const forced = await trainRun(store, config(1), { ...quiet, signal: AbortSignal.abort() });
+    store.claimRun(forced.runId, currentHolder(), store.getRun(forced.runId));
+    assert.equal((await resumeRun(store, forced.runId, { ...quiet, force: true })).status, 'finished');
+    assert.equal(store.getRun(forced.runId).lock, null);
+    store.close();
+  });
+
+  test('a run whose checkpoints are gone is not silently restarted from epoch 1', async () => {
+    const store = RunStore.open(join(temporaryDir(), 'store'));
+    // A run killed after its first epoch: the epoch is recorded and checkpointed.
+    const outcome = await trainRun(store, config(1), quiet);
+    store.setStatus(outcome.runId, 'failed', { error: 'killed' });
+    rmSync(checkpointDir(store, outcome.runId), { recursive: true });
+    await assert.rejects(resumeRun(store, outcome.runId, quiet), new RegExp(`run ${outcome.runId} recorded 1 epoch but has no checkpoint to continue from`));
+    assert.equal(store.getRun(outcome.runId).status, 'failed', 'nothing changed');
+    store.close();
+  });
+
+  test('a store deleted while the run trains fails the run instead of reporting success', async () => {
+    const store = RunStore.open(join(temporaryDir(), 'store'));
+    await assert.rejects(
+      trainRun(store, config(2), { ...quiet, log: () => rmSync(store.dir, { recursive: true, force: true }) }),
+      new RegExp(`the run store ${store.dir} changed while in use: .*runs.db is gone`),
+    );
+    store.close();
+  });
+});
