@@ -58,18 +58,19 @@ interface CpuTimes {
 }
 
 /**
- * Other processes' CPU use, from /proc/stat's busy and total time of all CPUs (steal counted as
- * busy: a vCPU the hypervisor took is as lost) less this process's CPU time. Integrated over the
- * window, so one reading per window suffices, unlike a count of runnable tasks at one instant.
+ * Other processes' CPU use, from /proc/stat's busy and total time of the CPUs this process may
+ * run on (its affinity, as taskset or a container's cpuset set it; steal counted as busy: a vCPU
+ * the hypervisor took is as lost) less this process's CPU time. Integrated over the window, so
+ * one reading per window suffices, unlike a count of runnable tasks at one instant.
  */
 export class ProcStatMeter implements LoadMeter {
+  readonly #allowed: Set<number> | null;
   readonly #cpus: number;
-  readonly #cores: number;
   #last: CpuTimes | null = null;
 
-  constructor(cores = availableParallelism()) {
-    this.#cores = cores;
-    this.#cpus = ProcStatMeter.#read()?.cpus ?? 0;
+  constructor() {
+    this.#allowed = allowedCpus();
+    this.#cpus = this.#read()?.cpus ?? 0;
   }
 
   /** Whether the system's CPU times can be read (Linux). */
@@ -86,33 +87,54 @@ export class ProcStatMeter implements LoadMeter {
     const last = this.#last;
     this.#last = now;
     if (!now || !last || now.totalTicks <= last.totalTicks || now.wallMs <= last.wallMs) return null;
-    const machineBusy = ((now.busyTicks - last.busyTicks) / (now.totalTicks - last.totalTicks)) * this.#cpus;
-    const ownBusy = (now.ownMicros - last.ownMicros) / 1000 / (now.wallMs - last.wallMs);
-    const others = Math.max(0, machineBusy - ownBusy);
-    // With fewer cores allowed than the machine has (taskset), the others may run on the rest.
-    return Math.max(0, Math.min(this.#cores, this.#cpus - others));
+    const busy = ((now.busyTicks - last.busyTicks) / (now.totalTicks - last.totalTicks)) * this.#cpus;
+    const own = (now.ownMicros - last.ownMicros) / 1000 / (now.wallMs - last.wallMs);
+    return Math.min(this.#cpus, Math.max(0, this.#cpus - Math.max(0, busy - own)));
   }
 
   #sample(): CpuTimes | null {
-    const stat = ProcStatMeter.#read();
+    const stat = this.#read();
     if (!stat) return null;
     const usage = process.cpuUsage();
     return { busyTicks: stat.busy, totalTicks: stat.total, ownMicros: usage.user + usage.system, wallMs: performance.now() };
   }
 
-  static #read(): { busy: number; total: number; cpus: number } | null {
+  #read(): { busy: number; total: number; cpus: number } | null {
     let text: string;
     try {
       text = readFileSync('/proc/stat', 'latin1');
     } catch {
       return null;
     }
-    const fields = /^cpu\s+(.*)$/m.exec(text)?.[1]?.trim().split(/\s+/).map(Number);
-    if (!fields || fields.length < 8 || fields.some((n) => !Number.isFinite(n))) return null;
-    // user nice system idle iowait irq softirq steal (guest time is already inside user)
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
-    const busy = user + nice + system + irq + softirq + steal;
-    return { busy, total: busy + idle + iowait, cpus: (text.match(/^cpu\d+\s/gm) ?? []).length };
+    let busy = 0;
+    let total = 0;
+    let cpus = 0;
+    for (const match of text.matchAll(/^cpu(\d+)\s+(.*)$/gm)) {
+      if (this.#allowed && !this.#allowed.has(Number(match[1]))) continue;
+      // user nice system idle iowait irq softirq steal (guest time is already inside user)
+      const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = match[2]!.trim().split(/\s+/).map(Number);
+      const cpuBusy = user + nice + system + irq + softirq + steal;
+      busy += cpuBusy;
+      total += cpuBusy + idle + iowait;
+      cpus++;
+    }
+    return cpus > 0 && Number.isFinite(busy + total) ? { busy, total, cpus } : null;
+  }
+}
+
+/** The CPUs this process may run on (/proc/self/status's Cpus_allowed_list, "0-3,8"), or null for all. */
+function allowedCpus(): Set<number> | null {
+  try {
+    const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
+    if (!list) return null;
+    const cpus = new Set<number>();
+    for (const range of list.split(',')) {
+      const [first, last = first] = range.split('-').map(Number);
+      for (let cpu = first!; cpu <= last!; cpu++) cpus.add(cpu);
+    }
+    return cpus;
+  } catch {
+    return null;
   }
 }
 
