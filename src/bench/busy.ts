@@ -3,7 +3,9 @@
 // with `--load none`, against the all-cores default of before on an otherwise quiet machine.
 //
 // As in the engine benchmark, the machine's speed drifts, so every setting trains in short
-// slices taken in turn over many rounds (in a rotating order), and the ratio is the median over
+// slices taken in turn over many rounds (in a shuffled order: a fixed rotation would always put
+// the same setting before the adaptive one, and the load a slice leaves behind, a competitor's
+// reaction included, would count for or against it), and the ratio is the median over
 // rounds of the adaptive default's rate over the best fixed setting's rate in the same round.
 // The adaptive setting keeps its state between its slices, as a long run would; after the pause
 // (the other settings' slices) it measures the load afresh.
@@ -15,6 +17,7 @@ import { median, quantile } from '../analysis/statistics.js';
 import { loadFashionMnist } from '../data/fashion-mnist.js';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { cpuCount, getThreads, manualSeed, setThreads, threadPolicyState, type ThreadSettings } from '../tensor/runtime.js';
+import { permutation, seededRandom } from '../tensor/random.js';
 import { WorkloadTrainer, workloads } from './workloads.js';
 
 /** What competes for the cores: nothing, busy loops, or other latentlab trainings (dense AE, default threads). */
@@ -98,9 +101,9 @@ export async function runBusyBenchmark(options: BusyBenchOptions = {}): Promise<
     for (const trainer of trainers) {
       const rates = settings.map(() => [] as number[]);
       const adaptiveThreads: number[] = [];
+      const random = seededRandom(1);
       for (let round = 0; round < rounds; round++) {
-        for (let k = 0; k < settings.length; k++) {
-          const index = (round + k) % settings.length;
+        for (const index of permutation(settings.length, random)) {
           const setting = settings[index]!;
           setThreads(setting);
           const rate = trainer.measure(seconds);
@@ -159,3 +162,4 @@ async function startCompetitor(load: Exclude<CompetingLoad, 'none'>): Promise<Ch
   }
   return child;
 }
+

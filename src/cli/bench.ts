@@ -42,7 +42,7 @@ function busyCommand(): Command {
     .addOption(new Option('--load <kind>', 'what competes for the cores: busy loops, latentlab trainings, or nothing (adaptive against all cores)').choices(['busy', 'train', 'none']).default('busy'))
     .option('--processes <n>', 'competing processes', positiveInteger, 1)
     .option('--seconds <s>', 'measured seconds per slice (one workload, one setting, one round)', positiveNumber, 1)
-    .option('--rounds <n>', 'rounds; each measures every setting once, in a rotating order', positiveInteger, 10)
+    .option('--rounds <n>', 'rounds; each measures every setting once, in a shuffled order', positiveInteger, 10)
     .option('--only <names...>', 'run only these workloads (default: dense-ae-b128 conv-ae-b128)')
     .option('--json', 'print {"load","processes","cores","loadAverage","workloads":[{"name","settings","reference","ratio","ratioIqr","adaptiveThreads"}]}')
     .addHelpText('after', '\nExamples:\n  latentlab bench busy\n  latentlab bench busy --load train --only dense-ae-b128\n  latentlab bench busy --load none')
