@@ -133,7 +133,7 @@ test('ProcStatMeter reads a free-core figure between zero and the cores on Linux
   assert.ok(free !== null && free >= 0 && free <= availableParallelism(), `free = ${free}`);
 });
 
-test('a Trainer beside busy processes drops to one thread', { skip: process.platform !== 'linux', timeout: 60_000 }, async () => {
+test('a Trainer beside busy processes drops to one thread', { skip: process.platform !== 'linux' }, async () => {
   const before = getThreads();
   const wasAdaptive = threadPolicyState().adaptive;
   // One busy process per core: whatever else runs, no core is left free.
@@ -156,9 +156,10 @@ test('a Trainer beside busy processes drops to one thread', { skip: process.plat
       seed: 0,
       progress: 'none',
       callbacks: [{ onStep: (_, t) => threadPolicyState().decisions >= start + 2 && t.requestStop() }],
+      signal: AbortSignal.timeout(30_000), // a bound should the Trainer never measure, not a timing check
     });
-    const result = await trainer.fit();
-    assert.equal(result.reason, 'interrupted');
+    await trainer.fit();
+    assert.ok(threadPolicyState().decisions >= start + 2, 'the Trainer let the policy measure the load');
     assert.equal(threadPolicyState().threads, 1);
     assert.deepEqual(getThreads(), { torch: 1, blas: 1 });
   } finally {
