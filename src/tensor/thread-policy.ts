@@ -15,9 +15,9 @@ import { native } from './native.js';
 /** Seconds of load measured before each decision. */
 export const adaptWindowSeconds = 0.5;
 // The first window after a start or a pause is shorter, so that a run started beside a busy
-// process drops its extra threads within a tenth of a second (/proc/stat counts in hundredths of
-// a second per CPU, enough at that length to tell a busy core from an idle one).
-const firstWindowSeconds = 0.1;
+// process drops its extra threads within a fifth of a second. /proc/stat counts in hundredths of
+// a second per CPU: over 0.2 s a miscount of a tick or two is 0.1 core, well inside the margin.
+const firstWindowSeconds = 0.2;
 
 // A thread is removed when the cores left over fall 0.35 below the threads in use, and added back
 // only when nearly a whole core (0.85) is free, in two windows running: a thread too many under

@@ -64,17 +64,17 @@ describe('ThreadPolicy', () => {
     const policy = new ThreadPolicy({ meter, cores: 2, adaptive: true, apply: (n) => applied.push(n) });
     policy.tick(0); // starts the (short) first window
     assert.equal(meter.restarts, 1);
-    policy.tick(50);
+    policy.tick(150);
     assert.equal(policy.state.decisions, 0);
-    policy.tick(150); // past the first window: one busy core measured
+    policy.tick(250); // past the first window: one busy core measured
     assert.deepEqual(applied, [1]);
-    policy.tick(150 + windowMs); // busy again: no new call
+    policy.tick(250 + windowMs); // busy again: no new call
     assert.deepEqual(applied, [1]);
-    policy.tick(150 + 2 * windowMs); // quiet, once
-    policy.tick(150 + 3 * windowMs); // quiet twice: back to both cores
+    policy.tick(250 + 2 * windowMs); // quiet, once
+    policy.tick(250 + 3 * windowMs); // quiet twice: back to both cores
     assert.deepEqual(applied, [1, 2]);
     assert.equal(policy.state.decisions, 4);
-    policy.tick(150 + 6 * windowMs); // after a pause: a fresh window, no decision
+    policy.tick(250 + 6 * windowMs); // after a pause: a fresh window, no decision
     assert.equal(meter.restarts, 2);
     assert.equal(policy.state.decisions, 4);
   });
@@ -92,10 +92,10 @@ describe('ThreadPolicy', () => {
     const applied: number[] = [];
     const policy = new ThreadPolicy({ meter, cores: 2, adaptive: true, apply: (n) => applied.push(n) });
     policy.tick(0);
-    policy.tick(200);
+    policy.tick(250);
     assert.deepEqual(applied, [1]);
     policy.disable();
-    for (let t = 200; t < 5 * windowMs; t += 50) policy.tick(t);
+    for (let t = 250; t < 5 * windowMs; t += 50) policy.tick(t);
     assert.deepEqual(applied, [1]);
     policy.enable();
     assert.deepEqual(applied, [1, 1]);
