@@ -1,7 +1,7 @@
 // The default thread count adapts to the machine's load: all cores while nothing else runs,
 // fewer while other processes keep cores busy. An OpenMP kernel waits at its join for its slowest
 // thread, and a thread that shares its core with another process is the slowest by a whole
-// scheduler slice, so two threads beside one busy process trained the dense AE 4-25x slower than
+// scheduler slice, so two threads beside one busy process trained the dense AE 3-25x slower than
 // one thread (measured on 2 cores; the worse figure with libgomp's long default spin).
 //
 // Training loops call adaptThreads() after each step; every half second it measures how much CPU
