@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { describe, runEngineBenchmark } from '../bench/engine.js';
 import { runQualityComparison } from '../bench/quality.js';
 import { reduceTaskNames, runReduceBenchmark } from '../bench/reduce.js';
-import { positiveInteger, positiveNumber } from './options.js';
+import { examples, positiveInteger, positiveNumber } from './options.js';
 
 const log = (line: string) => console.error(line);
 
@@ -37,7 +37,7 @@ function engineCommand(): Command {
 }
 
 function busyCommand(): Command {
-  return new Command('busy')
+  const command = new Command('busy')
     .description("train the benchmark models beside competing processes at the adaptive default threads and at every fixed setting; print samples/s and adaptive / best fixed")
     .addOption(new Option('--load <kind>', 'what competes for the cores: busy loops, latentlab trainings, or nothing (adaptive against all cores)').choices(['busy', 'train', 'none']).default('busy'))
     .option('--processes <n>', 'competing processes', positiveInteger, 1)
@@ -45,7 +45,6 @@ function busyCommand(): Command {
     .option('--rounds <n>', 'rounds; each measures every setting once, in a shuffled order', positiveInteger, 10)
     .option('--only <names...>', 'run only these workloads (default: dense-ae-b128 conv-ae-b128)')
     .option('--json', 'print {"load","processes","cores","loadAverage","workloads":[{"name","settings","reference","ratio","ratioIqr","adaptiveThreads"}]}')
-    .addHelpText('after', '\nExamples:\n  latentlab bench busy\n  latentlab bench busy --load train --only dense-ae-b128\n  latentlab bench busy --load none')
     .action(async (options: { load: 'busy' | 'train' | 'none'; processes: number; seconds: number; rounds: number; only?: string[]; json?: boolean }) => {
       const { runBusyBenchmark } = await import('../bench/busy.js');
       const result = await runBusyBenchmark({ ...options, log });
@@ -63,6 +62,7 @@ function busyCommand(): Command {
       }
       console.log('samples/s: medians over the rounds, settings as torch/blas threads; ratio = adaptive / reference in the same round, median and interquartile range (1: as fast)');
     });
+  return examples(command, ['latentlab bench busy', 'latentlab bench busy --load train --only dense-ae-b128', 'latentlab bench busy --load none']);
 }
 
 function qualityCommand(): Command {
