@@ -91,7 +91,9 @@ export async function runEngineBenchmark(options: EngineBenchOptions = {}): Prom
         const latentlabTurn = who === 'latentlab';
         const rate = latentlabTurn ? trainer.measure(seconds) : await baselines[who]!.measure(workload.name, seconds);
         (latentlabTurn ? ours : theirs[who]!).push(rate);
-        log(`${round}  ${workload.name}  ${latentlabTurn ? 'latentlab' : 'pytorch  '}  ${describe(latentlabTurn ? latentlabThreads : grid[who]!)}  ${rate.toFixed(0)} samples/s`);
+        // latentlab's threads as they ended the slice: the default adapts to the load (tensor/thread-policy.ts).
+        const setting = latentlabTurn ? { ...latentlabThreads, ...getThreads() } : grid[who]!;
+        log(`${round}  ${workload.name}  ${latentlabTurn ? 'latentlab' : 'pytorch  '}  ${describe(setting)}  ${rate.toFixed(0)} samples/s`);
       };
       for (let round = 0; round < selectionRounds; round++) {
         for (let index = 0; index < grid.length; index++) await measure(index, `selection ${round + 1}`);

@@ -4,6 +4,7 @@ import * as nn from '../nn/index.js';
 import { ConvAutoencoder } from '../models/conv-ae.js';
 import { F } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
+import { adaptThreads } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -55,6 +56,7 @@ export class WorkloadTrainer {
     let elapsed = 0;
     while (elapsed < seconds) {
       this.#trainStep();
+      adaptThreads(); // as the Trainer does: the default threads follow the load
       samples += this.workload.batch;
       elapsed = Number(process.hrtime.bigint() - begin) / 1e9;
     }

@@ -1,11 +1,12 @@
 // `latentlab bench`: latentlab against PyTorch side by side. `bench` (or `bench engine`) compares
 // training speed (src/bench/engine.ts); `bench quality` compares the test error reached through the
 // Trainer (src/bench/quality.ts); `bench reduce` compares the reductions with scikit-learn and UMAP's
-// implementations (src/bench/reduce.ts).
+// implementations (src/bench/reduce.ts); `bench busy` measures the adaptive default threads beside
+// competing processes (src/bench/busy.ts).
 // The benchmarks load inside each action, so that the other commands and `--help` do not load them.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { reduceTaskNames } from '../bench/reduce-tasks.js';
-import { positiveInteger, positiveNumber } from './options.js';
+import { examples, positiveInteger, positiveNumber } from './options.js';
 
 const log = (line: string) => console.error(line);
 
@@ -33,6 +34,35 @@ function engineCommand(): Command {
       console.log('samples/s: medians over the comparison rounds; ratio = latentlab / PyTorch in the same round, median and interquartile range (> 1: latentlab faster)');
       console.log(`latentlab at ${describe(results[0]!.latentlabThreads)}`);
     });
+}
+
+function busyCommand(): Command {
+  const command = new Command('busy')
+    .description("train the benchmark models beside competing processes at the adaptive default threads and at every fixed setting; print samples/s and adaptive / best fixed")
+    .addOption(new Option('--load <kind>', 'what competes for the cores: busy loops, latentlab trainings, or nothing (adaptive against all cores)').choices(['busy', 'train', 'none']).default('busy'))
+    .option('--processes <n>', 'competing processes', positiveInteger, 1)
+    .option('--seconds <s>', 'measured seconds per slice (one workload, one setting, one round)', positiveNumber, 1)
+    .option('--rounds <n>', 'rounds; each measures every setting once, in a shuffled order', positiveInteger, 10)
+    .option('--only <names...>', 'run only these workloads (default: dense-ae-b128 conv-ae-b128)')
+    .option('--json', 'print {"load","processes","cores","loadAverage","workloads":[{"name","settings","reference","ratio","ratioIqr","adaptiveThreads"}]}')
+    .action(async (options: { load: 'busy' | 'train' | 'none'; processes: number; seconds: number; rounds: number; only?: string[]; json?: boolean }) => {
+      const { runBusyBenchmark } = await import('../bench/busy.js');
+      const result = await runBusyBenchmark({ ...options, log });
+      if (options.json) {
+        console.log(JSON.stringify(result, null, 2));
+        return;
+      }
+      const competing = result.load === 'none' ? 'nothing else started' : `${result.processes} competing ${result.load === 'busy' ? 'busy-loop' : 'latentlab training'} process(es)`;
+      console.log(`${result.cores} cores, ${competing}; 1-minute load average ${result.loadAverage[0].toFixed(1)} at the start, ${result.loadAverage[1].toFixed(1)} at the end`);
+      const names = result.workloads[0]!.settings.map((s) => s.setting);
+      console.log(`workload        ${names.map((n) => n.padStart(9)).join('')}   adaptive / ${result.load === 'none' ? 'all cores' : 'best fixed'}  (IQR)`);
+      for (const w of result.workloads) {
+        const iqr = `(${w.ratioIqr[0].toFixed(2)}-${w.ratioIqr[1].toFixed(2)})`;
+        console.log(`${w.name.padEnd(15)} ${w.settings.map((s) => s.samplesPerSecond.toFixed(0).padStart(9)).join('')}   ${w.ratio.toFixed(2)}x against ${w.reference} ${iqr}`);
+      }
+      console.log('samples/s: medians over the rounds, settings as torch/blas threads; ratio = adaptive / reference in the same round, median and interquartile range (1: as fast)');
+    });
+  return examples(command, ['latentlab bench busy', 'latentlab bench busy --load train --only dense-ae-b128', 'latentlab bench busy --load none']);
 }
 
 function qualityCommand(): Command {
@@ -78,6 +108,7 @@ export function benchCommand(): Command {
   return new Command('bench')
     .description('compare latentlab with PyTorch: training speed (engine, the default) or reached quality; and its reductions with scikit-learn and UMAP (reduce)')
     .addCommand(engineCommand(), { isDefault: true })
+    .addCommand(busyCommand())
     .addCommand(qualityCommand())
     .addCommand(reduceCommand());
 }

@@ -4,6 +4,7 @@ import { native, type AllocatorStats, type BuildInfo, type OpProfile } from './n
 import { ArgumentError } from './errors.js';
 import { translateNativeError } from './ops.js';
 import { Tensor } from './tensor.js';
+import { threadPolicy, type ThreadPolicyState } from './thread-policy.js';
 
 /** Seeds libtorch's generators: the same seed gives bitwise the same CPU run. */
 export function manualSeed(seed: number): void {
@@ -24,9 +25,10 @@ export function setRngState(state: Tensor): void {
   }
 }
 
-/** Intra-op (OpenMP) threads of libtorch's own kernels. */
+/** Intra-op (OpenMP) threads of libtorch's own kernels. An explicit count: the default's adaptation to load stops. */
 export function setNumThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a positive integer, got ${threads}`);
+  threadPolicy.disable();
   native.setNumThreads(threads);
 }
 
@@ -42,19 +44,22 @@ export function getNumThreads(): number {
  * 2-core machine: 134 s with 2 threads, 14 s with 1).
  */
 export function withNumThreads<T>(threads: number, fn: () => T): T {
+  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a positive integer, got ${threads}`);
   const previous = getNumThreads();
   if (previous === threads) return fn();
-  setNumThreads(threads);
+  // Not setNumThreads: a temporary count is no explicit setting, the adaptation goes on after.
+  native.setNumThreads(threads);
   try {
     return fn();
   } finally {
-    setNumThreads(previous);
+    native.setNumThreads(previous);
   }
 }
 
-/** Threads of the BLAS library (OpenBLAS) used for matrix products. False if the BLAS is not OpenBLAS. */
+/** Threads of the BLAS library (OpenBLAS) used for matrix products; false if the BLAS is not OpenBLAS. Stops the adaptation, as setNumThreads. */
 export function setBlasThreads(threads: number): boolean {
   if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a positive integer, got ${threads}`);
+  threadPolicy.disable();
   return native.setBlasThreads(threads);
 }
 
@@ -67,9 +72,27 @@ export interface ThreadSettings {
   blas: number;
 }
 
-export function setThreads(settings: ThreadSettings): void {
+/**
+ * Fixed thread counts for libtorch's kernels and BLAS, or 'adaptive': the default, where training
+ * loops use every core while the machine is otherwise idle and fewer while other processes keep
+ * cores busy (src/tensor/thread-policy.ts). LATENTLAB_THREADS=torch,blas fixes them from the start.
+ */
+export function setThreads(settings: ThreadSettings | 'adaptive'): void {
+  if (settings === 'adaptive') {
+    threadPolicy.enable();
+    return;
+  }
+  if (typeof settings !== 'object' || settings === null) throw new ArgumentError(`setThreads takes { torch, blas } or 'adaptive', got ${String(settings)}`);
   setNumThreads(settings.torch);
   setBlasThreads(settings.blas);
+}
+
+export type { ThreadPolicyState };
+export { adaptThreads } from './thread-policy.js';
+
+/** Whether the thread counts adapt to the load, the count chosen last, and the decisions taken. */
+export function threadPolicyState(): ThreadPolicyState {
+  return threadPolicy.state;
 }
 
 export function getThreads(): ThreadSettings {

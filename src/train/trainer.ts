@@ -7,7 +7,7 @@
 //   const result = await trainer.fit();   // result.reason, result.history
 import { noGrad } from '../tensor/autograd.js';
 import { ArgumentError } from '../tensor/errors.js';
-import { manualSeed } from '../tensor/runtime.js';
+import { adaptThreads, manualSeed } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
@@ -260,6 +260,7 @@ export class Trainer {
           continue;
         }
         const values = this.#trainStep(batch, epoch);
+        adaptThreads(); // the default thread count follows other processes' load (tensor/thread-policy.ts)
         const now = performance.now();
         const seconds = (now - tick) / 1000;
         tick = now;
