@@ -13,9 +13,6 @@ export const optimizerNames = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as 
 export type OptimizerName = (typeof optimizerNames)[number];
 
 const count = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-// Control characters in a name would break every table and log line it is printed in.
-const printable = (text: string) => !/[\u0000-\u001f\u007f-\u009f]/.test(text);
-
 /**
  * The training options with their bounds: the one place they are checked. The CLI's flags,
  * choices and help text are generated from this schema and modelConfigSchema; the optimizers
@@ -39,7 +36,14 @@ export const trainingConfigSchema = z.strictObject({
   weightDecay: z.number().min(0).max(1).optional(),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** A name for the run in listings (the id otherwise). */
-  name: z.string().min(1).max(200).refine(printable, { message: 'name must be printable text, without control characters such as newlines or escape codes' }).optional(),
+  // Control characters in a name would break every table and log line it is printed in.
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\p{Cc}]*$/u)
+    .optional()
+    .describe('printable text of 1 to 200 characters (no newlines or escape codes)'),
 });
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
 

@@ -82,9 +82,10 @@ function numberText(checks: CheckDef[]): string {
   return `${integer ? 'an integer' : 'a number'} in ${left}, ${high.value}${high.inclusive ? ']' : ')'}`;
 }
 
-/** A value as a message quotes it: strings in single quotes, numbers as written. */
+/** A value as a message quotes it: strings in single quotes, numbers as written; always one line. */
 export function showValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  // JSON's escapes keep a message on one line whatever the value holds (a newline, an escape code)
+  if (typeof value === 'string') return `'${JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"')}'`;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return (JSON.stringify(value) ?? String(value)).replace(/"/g, "'");
 }
