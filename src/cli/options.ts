@@ -29,19 +29,6 @@ export function positiveNumber(value: string): number {
   return number;
 }
 
-export function nonNegativeNumber(value: string): number {
-  const number = Number(value);
-  if (!(number >= 0) || !Number.isFinite(number)) throw new InvalidArgumentError(`expected a non-negative number, got '${value}'`);
-  return number;
-}
-
-/** "256,64" → [256, 64] */
-export function integerList(value: string): number[] {
-  const parts = value.split(',').map((part) => part.trim());
-  if (parts.some((part) => !/^\d+$/.test(part) || Number(part) <= 0)) throw new InvalidArgumentError(`expected comma-separated positive integers like 256,64, got '${value}'`);
-  return parts.map(Number);
-}
-
 /** "3,8" → [3, 8] */
 export function integerPair(value: string): [number, number] {
   const parts = value.split(',').map((part) => part.trim());
