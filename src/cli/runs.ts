@@ -70,7 +70,7 @@ function showCommand(): Command {
         const lines = [
           `run ${run.id}${run.name ? ` (${printable(run.name)})` : ''}: ${run.model} on ${run.dataset}, ${run.status}`,
           `created ${shortTime(run.createdAt)}${run.endedAt ? `, ended ${shortTime(run.endedAt)}` : ''}${run.gitCommit ? `, commit ${run.gitCommit.slice(0, 10)}` : ''}${run.host ? `, host ${run.host}` : ''}`,
-          ...(run.error ? [`error: ${run.error}`] : []),
+          ...(run.error ? [`error: ${printable(run.error)}`] : []),
           '',
           'parameters:',
           ...Object.entries(run.config).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
