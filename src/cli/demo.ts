@@ -1,14 +1,14 @@
 // `latentlab demo`: a short training run of the dense autoencoder on Fashion-MNIST that prints
 // its loss falling: the quickest check that the engine works on this machine.
 import { Command } from 'commander';
-import { nonNegativeInteger, positiveInteger } from './options.js';
+import { integerBetween, nonNegativeInteger } from './options.js';
 import { runDemo } from '../train/demo.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
     .description('train a small autoencoder on Fashion-MNIST for a few epochs and print the loss')
-    .option('--epochs <n>', 'training epochs', positiveInteger, 3)
-    .option('--samples <n>', 'training images used (of 60000)', positiveInteger, 20000)
+    .option('--epochs <n>', 'training epochs', integerBetween(1, 1000), 3)
+    .option('--samples <n>', 'training images used (of 60000)', integerBetween(1, 60000), 20000)
     .option('--seed <n>', 'random seed', nonNegativeInteger, 0)
     .option('--data-dir <dir>', 'folder with the Fashion-MNIST IDX files')
     .option('--json', 'print one JSON document with the per-epoch losses')

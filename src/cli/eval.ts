@@ -3,14 +3,14 @@ import { Command } from 'commander';
 import { loadRun } from '../runs/load.js';
 import { evaluateAutoencoder, isVariational } from '../analysis/evaluate.js';
 import { formatNumber } from '../train/progress.js';
-import { examples, nonNegativeInteger, positiveInteger, storeOption, withStore } from './options.js';
+import { examples, integerBetween, storeOption, withStore } from './options.js';
 
 export function evalCommand(): Command {
   const command = new Command('eval')
     .description("a run's test metrics: reconstruction MSE and BCE per value, PSNR and SSIM per image; ELBO and IWAE bound (nats) for VAEs")
     .argument('<run>', 'run id (or a unique prefix)')
-    .option('--iwae-samples <k>', 'importance samples per test image for the IWAE bound (VAEs; 0 skips it)', nonNegativeInteger, 100)
-    .option('--batch <n>', 'evaluation batch size', positiveInteger, 500)
+    .option('--iwae-samples <k>', 'importance samples per test image for the IWAE bound (VAEs; 0 skips it)', integerBetween(0, 10000), 100)
+    .option('--batch <n>', 'evaluation batch size', integerBetween(1, 1_000_000), 500)
     .addOption(storeOption())
     .option('--json', 'print {run_id, weights, metrics} as JSON')
     .action(async (id: string, flags: { iwaeSamples: number; batch: number; store?: string; json?: boolean }) => {

@@ -5,15 +5,20 @@ import type { Tensor } from '../tensor/tensor.js';
 import { loadRun, type LoadedRun } from '../runs/load.js';
 import { differentClassPair, interpolationStrip, priorSamples, reconstructions } from '../analysis/visuals.js';
 import { imageRows, writePng } from '../report/image-grid.js';
-import { examples, integerPair, positiveInteger, storeOption, withStore } from './options.js';
+import { examples, integerBetween, integerPair, storeOption, withStore } from './options.js';
 
 const imageScale = 2; // 28-pixel digits are too small to see at 1:1
+// A row of 100 digits is 5,600 pixels wide at that scale: more is no longer a picture to look at.
+const maxPerRow = 100;
+const maxSamples = 4096;
 
 export function reconstructCommand(): Command {
   const command = imageCommand('reconstruct', 'test images (top row) above their reconstructions (bottom row)')
-    .option('--n <n>', 'number of test images', positiveInteger, 10)
+    .option('--n <n>', `number of test images (at most ${maxPerRow}, and the test set's size)`, integerBetween(1, maxPerRow), 10)
     .action((id: string, flags: ImageFlags & { n: number }) =>
       withRun(id, flags, (loaded) => {
+        const available = loaded.test.inputs.shape[0]!;
+        if (flags.n > available) throw new ArgumentError(`--n ${flags.n} is more than the ${available} test images of run ${id}: use --n ${available} or fewer`);
         const { originals, reconstructions: outputs } = reconstructions(loaded.model, loaded.test, flags.n);
         return save(flags.out, [originals, outputs], flags.n);
       }),
@@ -23,8 +28,8 @@ export function reconstructCommand(): Command {
 
 export function sampleCommand(): Command {
   const command = imageCommand('sample', 'images decoded from draws of the prior (VAEs)')
-    .option('--n <n>', 'number of samples', positiveInteger, 64)
-    .option('--columns <n>', 'images per row', positiveInteger, 8)
+    .option('--n <n>', 'number of samples', integerBetween(1, maxSamples), 64)
+    .option('--columns <n>', 'images per row', integerBetween(1, maxPerRow), 8)
     .action((id: string, flags: ImageFlags & { n: number; columns: number }) =>
       withRun(id, flags, (loaded) => {
         const samples = priorSamples(loaded.model, flags.n, loaded.test.classes?.length);
@@ -40,7 +45,7 @@ export function interpolateCommand(): Command {
     .addOption(new Option('--method <method>', 'linear or slerp (spherical)').choices(['linear', 'slerp']).default('linear'))
     .option('--between <i,j>', 'two test image indices (default: the first image and the first of another class)', integerPair)
     .option('--classes <a,b>', 'two class labels: interpolate between their mean codes', integerPair)
-    .option('--steps <n>', 'images in the strip, both ends included', positiveInteger, 10)
+    .option('--steps <n>', 'images in the strip, both ends included', integerBetween(2, maxPerRow), 10)
     .action((id: string, flags: ImageFlags & { method: 'linear' | 'slerp'; between?: [number, number]; classes?: [number, number]; steps: number }) =>
       withRun(id, flags, (loaded) => {
         if (flags.between && flags.classes) throw new ArgumentError('give --between or --classes, not both');

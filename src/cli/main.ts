@@ -1,7 +1,8 @@
 // The latentlab command line: parses, dispatches to one file per command, and turns errors
 // into one readable line on stderr (the stack only with --debug).
 import { Command, CommanderError } from 'commander';
-import { LatentlabError } from '../tensor/errors.js';
+import { ArgumentError, LatentlabError } from '../tensor/errors.js';
+import { printable } from './table.js';
 import { packageVersion } from '../runs/versions.js';
 import { demoCommand } from './demo.js';
 import { benchCommand } from './bench.js';
@@ -29,6 +30,27 @@ export function buildProgram(): Command {
 function configureErrors(command: Command): void {
   command.exitOverride().configureOutput({ outputError: (text, write) => write(`latentlab: ${text.replace(/^error: /, '')}`) });
   for (const sub of command.commands) configureErrors(sub);
+  if (command.commands.length > 0) command.helpCommand(false).addCommand(helpCommand(command));
+}
+
+// commander's own `help <command>` prints the general help for a command it does not know,
+// and exits 0; this one says the command is unknown and fails.
+function helpCommand(parent: Command): Command {
+  return new Command('help')
+    .description('show the help of a command, e.g. help runs show')
+    .argument('[command...]', 'the command (and subcommands)')
+    .action((names: string[]) => {
+      let target = parent;
+      for (const name of names) {
+        const next = target.commands.find((sub) => sub.name() !== 'help' && (sub.name() === name || sub.aliases().includes(name)));
+        if (!next) {
+          const known = target.commands.filter((sub) => sub.name() !== 'help').map((sub) => sub.name());
+          throw new ArgumentError(`unknown command '${printable(name)}'${target === parent && target.name() === 'latentlab' ? '' : ` of ${target.name()}`}: the commands are ${known.join(', ')}`);
+        }
+        target = next;
+      }
+      target.outputHelp();
+    });
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -3,35 +3,30 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RunStore, defaultStoreDir } from '../track/store.js';
 
+// Every numeric flag's error names the flag (commander adds it) and says the bounds; integers
+// stop at 2^53 - 1, past which a double no longer holds every integer.
 export function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
-  return number;
+  return integerBetween(1, Number.MAX_SAFE_INTEGER)(value);
 }
 
 export function nonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
-  return number;
+  return integerBetween(0, Number.MAX_SAFE_INTEGER)(value);
+}
+
+/** A parser of integers in [min, max], for flags with a sane upper bound (an image grid's size). */
+export function integerBetween(min: number, max: number): (value: string) => number {
+  const expected = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer of at least ${min}`) : `an integer from ${min} to ${max}`;
+  return (value) => {
+    const number = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isInteger(number) || number < min || number > max) throw new InvalidArgumentError(`expected ${expected}, got '${value}'`);
+    return number;
+  };
 }
 
 export function positiveNumber(value: string): number {
   const number = Number(value);
   if (!(number > 0) || !Number.isFinite(number)) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
   return number;
-}
-
-export function nonNegativeNumber(value: string): number {
-  const number = Number(value);
-  if (!(number >= 0) || !Number.isFinite(number)) throw new InvalidArgumentError(`expected a non-negative number, got '${value}'`);
-  return number;
-}
-
-/** "256,64" → [256, 64] */
-export function integerList(value: string): number[] {
-  const parts = value.split(',').map((part) => part.trim());
-  if (parts.some((part) => !/^\d+$/.test(part) || Number(part) <= 0)) throw new InvalidArgumentError(`expected comma-separated positive integers like 256,64, got '${value}'`);
-  return parts.map(Number);
 }
 
 /** "3,8" → [3, 8] */

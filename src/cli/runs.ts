@@ -1,11 +1,14 @@
 // `latentlab runs`: list the recorded runs, show one, compare several (parameter diff and final
 // metrics side by side), remove runs.
-import { Command } from 'commander';
-import type { RunRecord } from '../track/store.js';
+import { Command, Option } from 'commander';
+import { modelNames } from '../models/registry.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { runStatuses, type RunStatus } from '../track/records.js';
+import type { RunStore } from '../track/store.js';
 import { compareRuns } from '../runs/compare.js';
 import { formatNumber } from '../train/progress.js';
 import { examples, positiveInteger, storeOption, withStore } from './options.js';
-import { formatTable } from './table.js';
+import { formatTable, printable } from './table.js';
 
 export function runsCommand(): Command {
   const runs = new Command('runs').description('list, show, compare and remove recorded runs');
@@ -20,20 +23,22 @@ function listCommand(): Command {
   const command = new Command('list')
     .description('the recorded runs, newest first (the default of `latentlab runs`)')
     .addOption(storeOption())
-    .option('--status <status>', 'only runs with this status (running, finished, failed, interrupted)')
-    .option('--model <name>', 'only runs of this model')
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(runStatuses))
+    .option('--model <name>', `only runs of this model (${modelNames.join(', ')}, or a study's task)`)
     .option('--limit <n>', 'at most n runs, newest first', positiveInteger)
     .option('--json', 'print the runs as a JSON array')
-    .action(async (flags: { store?: string; status?: string; model?: string; limit?: number; json?: boolean }) => {
+    .action(async (flags: { store?: string; status?: RunStatus; model?: string; limit?: number; json?: boolean }) => {
       await withStore(flags, 'read', (store) => {
-        const list = store.listRuns({ status: flags.status as RunRecord['status'] | undefined, model: flags.model, limit: flags.limit });
+        if (flags.model !== undefined) checkModelFilter(flags.model, store);
+        const list = store.listRuns({ status: flags.status, model: flags.model, limit: flags.limit });
         const rows = list.map((run) => ({ run, metrics: store.finalMetrics(run.id) }));
         if (flags.json) {
           console.log(JSON.stringify(rows.map(({ run, metrics }) => ({ ...run, metrics })), null, 2));
           return;
         }
         if (rows.length === 0) {
-          console.log(`no runs in ${store.dir}: start one with latentlab train`);
+          const filters = [flags.status && `--status ${flags.status}`, flags.model && `--model ${flags.model}`].filter(Boolean);
+          console.log(filters.length ? `no run matches ${filters.join(' ')} in ${store.dir} (latentlab runs lists them all)` : `no runs in ${store.dir}: start one with latentlab train`);
           return;
         }
         console.log(
@@ -63,9 +68,9 @@ function showCommand(): Command {
           return;
         }
         const lines = [
-          `run ${run.id}${run.name ? ` (${run.name})` : ''}: ${run.model} on ${run.dataset}, ${run.status}`,
+          `run ${run.id}${run.name ? ` (${printable(run.name)})` : ''}: ${run.model} on ${run.dataset}, ${run.status}`,
           `created ${shortTime(run.createdAt)}${run.endedAt ? `, ended ${shortTime(run.endedAt)}` : ''}${run.gitCommit ? `, commit ${run.gitCommit.slice(0, 10)}` : ''}${run.host ? `, host ${run.host}` : ''}`,
-          ...(run.error ? [`error: ${run.error}`] : []),
+          ...(run.error ? [`error: ${printable(run.error)}`] : []),
           '',
           'parameters:',
           ...Object.entries(run.config).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
@@ -124,11 +129,23 @@ function removeCommand(): Command {
   return examples(command, ['latentlab runs rm 20261123-1425']);
 }
 
+/** A model filter must name a model family or a model some run in the store has (a study's tasks). */
+function checkModelFilter(model: string, store: RunStore): void {
+  if ((modelNames as readonly string[]).includes(model)) return;
+  const recorded = [...new Set(store.listRuns().map((run) => run.model))];
+  if (recorded.includes(model)) return;
+  const others = recorded.filter((name) => !(modelNames as readonly string[]).includes(name));
+  throw new ArgumentError(`unknown model '${printable(model)}' for --model: choose one of ${[...modelNames, ...others].join(', ')}`);
+}
+
 function number(value: number | undefined | null): string {
   return value === undefined || value === null ? '-' : formatNumber(value);
 }
 
+/** A stored time as 'YYYY-MM-DD hh:mm'; one that does not parse is marked, not fatal to the listing. */
 function shortTime(time: string | number | null | undefined): string {
   if (time === null || time === undefined) return '-';
-  return new Date(time).toISOString().slice(0, 16).replace('T', ' ');
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return `invalid date '${printable(String(time)).slice(0, 24)}'`;
+  return date.toISOString().slice(0, 16).replace('T', ' ');
 }

@@ -1,62 +1,24 @@
 // `latentlab train` and `latentlab resume`: a tracked training run from flags and/or a JSON
 // config file (flags win). Ctrl-C stops after the current batch and marks the run interrupted.
-import { Command, Option } from 'commander';
-import { datasetNames } from '../data/datasets.js';
-import { modelNames } from '../models/registry.js';
-import { optimizerNames } from '../optim/registry.js';
-import { parseRunConfig, readConfigFile, trainingDefaults } from '../runs/config.js';
+import { Command } from 'commander';
 import { resumeRun, trainRun, type RunOutcome } from '../runs/train-run.js';
 import { writeRunReport } from '../runs/report.js';
 import { formatNumber } from '../train/progress.js';
 import { LatentlabError } from '../tensor/errors.js';
 import { ensureDirectory } from '../util/files.js';
-import { examples, integerList, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, storeOption, withStore } from './options.js';
-
-// Flag name (camelCase, as commander gives it) → run configuration key, where they differ.
-const configKeyOf: Record<string, string> = { loss: 'reconstruction' };
-const notConfig = new Set(['config', 'store', 'json', 'report']);
+import { examples, storeOption, withStore } from './options.js';
+import { runConfigFromFlags, runConfigOptions } from './run-options.js';
 
 export function trainCommand(): Command {
-  const command = new Command('train')
-    .description('train an autoencoder and record the run (parameters, per-epoch losses, checkpoints, test metrics)')
-    .addOption(new Option('--model <name>', `model: ${modelNames.join(', ')}`))
-    .addOption(new Option('--dataset <name>', `data set (default ${trainingDefaults.dataset})`).choices(datasetNames))
-    .option('--latent <n>', 'latent size', positiveInteger)
-    .option('--hidden <widths>', 'hidden layer widths of MLP models, e.g. 256,64', integerList)
-    .option('--activation <name>', 'hidden activation (relu, leaky-relu, elu, gelu, prelu, sigmoid, tanh, identity; shallow-ae also negative)')
-    .option('--output-activation <name>', 'output activation: sigmoid or identity')
-    .option('--batch-norm', 'batch norm between hidden layers (mlp-ae)')
-    .option('--dropout <p>', 'dropout probability between hidden layers', nonNegativeNumber)
-    .option('--upsample <mode>', 'conv decoders: deconv, nearest or bilinear (resize-conv)')
-    .option('--denoise <noise>', 'corrupt inputs while training: gaussian:<std> or mask:<fraction>')
-    .option('--sparse <penalty>', 'code sparsity: l1:<weight> or kl:<target activation>')
-    .option('--tied', 'decoder weights tied to the encoder (mlp-ae, shallow-ae)')
-    .option('--beta <b>', 'weight of the KL term (beta-VAE)', nonNegativeNumber)
-    .option('--conditional', 'condition encoder and decoder on the class label (CVAE)')
-    .option('--decoder <kind>', 'VAE likelihood: bernoulli or gaussian')
-    .option('--decoder-std <sigma>', 'standard deviation of the gaussian decoder', positiveNumber)
-    .option('--loss <kind>', 'reconstruction loss of AEs: mse, bce or half-sse')
-    .option('--epochs <n>', `training epochs (default ${trainingDefaults.epochs})`, positiveInteger)
-    .option('--batch <n>', `batch size (default ${trainingDefaults.batch})`, positiveInteger)
-    .option('--lr <rate>', `learning rate (default ${trainingDefaults.lr})`, positiveNumber)
-    .addOption(new Option('--optimizer <name>', `optimizer (default ${trainingDefaults.optimizer})`).choices(optimizerNames))
-    .option('--momentum <m>', 'momentum (sgd, rmsprop)', nonNegativeNumber)
-    .option('--weight-decay <w>', 'weight decay', nonNegativeNumber)
-    .option('--seed <n>', `random seed (default ${trainingDefaults.seed})`, nonNegativeInteger)
-    .option('--train-limit <n>', 'train on the first n training samples', positiveInteger)
-    .option('--test-limit <n>', 'test on the first n test samples', positiveInteger)
-    .option('--data-dir <dir>', "folder with the data set's files")
-    .option('--name <name>', 'a name for the run')
+  const command = new Command('train').description('train an autoencoder and record the run (parameters, per-epoch losses, checkpoints, test metrics)');
+  for (const option of runConfigOptions()) command.addOption(option);
+  command
     .option('--config <file>', 'JSON file with any of the options above (keys as in `runs show`); flags override it')
     .addOption(storeOption())
     .option('--report <dir>', 'when the run finishes, write its HTML report into this folder')
     .option('--json', 'print one JSON object: {run_id, status, epochs, steps, metrics}')
     .action(async (flags: Record<string, unknown>) => {
-      const raw = flags.config ? readConfigFile(String(flags.config)) : {};
-      for (const [flag, value] of Object.entries(flags)) {
-        if (!notConfig.has(flag) && value !== undefined) raw[configKeyOf[flag] ?? flag] = value;
-      }
-      const config = parseRunConfig(raw);
+      const config = runConfigFromFlags(flags);
       // Before training, not after an hour of it: a report folder that cannot be made fails now.
       if (flags.report) ensureDirectory(String(flags.report), 'the report folder');
       await withStore(flags as { store?: string }, 'write', async (store) => {

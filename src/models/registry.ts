@@ -6,6 +6,7 @@
 // VAEs (as pytorch/examples); a VAE is unconditional unless `conditional` is true.
 import { z } from 'zod';
 import { ArgumentError } from '../tensor/errors.js';
+import { issueText, showValue } from '../tensor/schema.js';
 import { activationNames } from './activations.js';
 import type { Autoencoder } from './autoencoder.js';
 import { imageShape } from './conv-layers.js';
@@ -20,9 +21,8 @@ import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefau
 export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae'] as const;
 export type ModelName = (typeof modelNames)[number];
 
-// An optional choice; `describe` comes last because wrapping a schema drops its description.
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().describe(`one of ${values.join(', ')}`);
-// A string option in the short syntax of regularizers.ts, failing with that parser's message.
+// A string option in the short syntax of regularizers.ts, failing with that parser's message;
+// `describe` comes last because wrapping a schema drops its description.
 const shortSyntax = (parse: (text: string) => unknown) =>
   z.string().superRefine((text, context) => {
     try {
@@ -32,26 +32,33 @@ const shortSyntax = (parse: (text: string) => unknown) =>
     }
   });
 
-/** The options of every family; `describe` holds what a bad value's message says is expected. */
+/** Largest latent size and hidden width: beyond, a layer's weights alone would not fit in memory. */
+export const maxWidth = 65536;
+const width = z.number().int().min(1).max(maxWidth);
+
+/**
+ * The options of every family, with their bounds: the one place a model option is checked (the
+ * CLI's flags, choices and help text are generated from it; the models keep cheap asserts only).
+ */
 export const modelConfigSchema = z.strictObject({
   model: z.enum(modelNames),
-  latent: z.number().int().positive().describe('a positive integer'),
+  latent: width,
   /** Hidden widths of the MLP models' encoders, first to last; decoders mirror them. */
-  hidden: z.array(z.number().int().positive()).min(1).optional().describe('a non-empty list of positive integers'),
-  activation: oneOf(activationNames),
-  outputActivation: oneOf(['sigmoid', 'identity']),
-  batchNorm: z.boolean().optional().describe('true or false'),
-  dropout: z.number().min(0).lt(1).optional().describe('a number in [0, 1)'),
-  upsample: oneOf(['deconv', 'nearest', 'bilinear']),
+  hidden: z.array(width).min(1).max(64).optional(),
+  activation: z.enum(activationNames).optional(),
+  outputActivation: z.enum(['sigmoid', 'identity']).optional(),
+  batchNorm: z.boolean().optional(),
+  dropout: z.number().min(0).lt(1).optional(),
+  upsample: z.enum(['deconv', 'nearest', 'bilinear']).optional(),
   denoise: shortSyntax(parseDenoise).optional().describe('a string like gaussian:0.3 or mask:0.25'),
   sparse: shortSyntax(parseSparse).optional().describe('a string like l1:1e-3 or kl:0.05'),
-  tied: z.boolean().optional().describe('true or false'),
-  beta: z.number().min(0).finite().optional().describe('a non-negative number'),
-  conditional: z.boolean().optional().describe('true or false'),
-  decoder: oneOf(['bernoulli', 'gaussian']),
+  tied: z.boolean().optional(),
+  beta: z.number().min(0).optional(),
+  conditional: z.boolean().optional(),
+  decoder: z.enum(['bernoulli', 'gaussian']).optional(),
   /** σ of the Gaussian decoder. */
-  decoderStd: z.number().positive().finite().optional().describe('a positive number'),
-  reconstruction: oneOf(reconstructionLosses),
+  decoderStd: z.number().positive().optional(),
+  reconstruction: z.enum(reconstructionLosses).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -78,30 +85,31 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
  * Validates a model configuration and fills in the family's defaults. Throws ArgumentError with
  * one line naming the first bad field. Keys whose value is undefined count as absent.
  */
-export function parseModelConfig(raw: unknown): ModelConfig {
+export function parseModelConfig(raw: unknown, label: (key: string) => string = (key) => key): ModelConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ArgumentError('a model configuration must be an object like { model: "conv-ae", latent: 32 }');
   const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined));
   const model = given.model;
-  if (model === undefined) throw new ArgumentError(`model is required: choose one of ${modelNames.join(', ')}`);
-  if (!modelNames.includes(model as ModelName)) throw new ArgumentError(`unknown model ${JSON.stringify(model)}: choose one of ${modelNames.join(', ')}`.replace(/"/g, "'"));
-  checkApplicable(model as ModelName, given);
+  if (model === undefined) throw new ArgumentError(`${label('model')} is required: choose one of ${modelNames.join(', ')}`);
+  if (!modelNames.includes(model as ModelName)) throw new ArgumentError(`unknown model ${showValue(model)}: choose one of ${modelNames.join(', ')}`);
+  checkApplicable(model as ModelName, given, label);
   const withDefaults: Record<string, unknown> = { ...defaults[model as ModelName], ...given };
   if (withDefaults.decoder === 'gaussian') Object.assign(withDefaults, { ...gaussianDecoderDefaults, ...given });
   const result = modelConfigSchema.safeParse(withDefaults);
-  if (!result.success) throw new ArgumentError(describeIssue(result.error.issues[0]!, withDefaults));
+  if (!result.success) throw new ArgumentError(issueText(modelConfigSchema.shape, result.error.issues[0]!, withDefaults, label));
   checkCombination(result.data);
   return result.data;
 }
 
-function checkApplicable(model: ModelName, given: Record<string, unknown>): void {
+function checkApplicable(model: ModelName, given: Record<string, unknown>, label: (key: string) => string): void {
   const takes = new Set<string>(['model', 'latent', ...applicable[model]]);
   for (const key of Object.keys(given)) {
     if (takes.has(key)) continue;
     if (key in modelConfigSchema.shape) {
       const families = modelNames.filter((name) => applicable[name].includes(key as OptionName));
-      throw new ArgumentError(`${key} does not apply to ${model} (only to ${families.join(', ')})`);
+      throw new ArgumentError(`${label(key)} does not apply to ${model} (only to ${families.join(', ')})`);
     }
-    throw new ArgumentError(`unknown option '${key}': ${model} takes latent, ${applicable[model].join(', ')}`);
+    const name = label(key) === key ? `'${key}'` : label(key);
+    throw new ArgumentError(`unknown option ${name}: ${model} takes latent, ${applicable[model].join(', ')}`);
   }
 }
 
@@ -120,17 +128,12 @@ function checkCombination(config: ModelConfig): void {
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
-  const key = String(issue.path[0] ?? '');
-  if (issue.code === 'custom') return issue.message;
-  const expected = modelConfigSchema.shape[key as keyof ModelConfig]?.description;
-  const got = JSON.stringify(input[key])?.replace(/"/g, "'");
-  return expected ? `${key} must be ${expected}, got ${got}` : `${key}: ${issue.message}`;
-}
-
-/** The model a configuration describes, for samples of `data.inputShape` (and `numClasses` for conditional models). */
-export function createModel(config: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): Autoencoder {
-  const c = parseModelConfig(config);
+/**
+ * The model a parsed configuration (parseModelConfig's result) describes, for samples of
+ * `data.inputShape` (and `numClasses` for conditional models). The configuration is not parsed
+ * again: the model constructors assert what they need.
+ */
+export function createModel(c: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): Autoencoder {
   const { inputShape } = data;
   if ((c.model === 'conv-ae' || c.model === 'conv-vae') && inputShape.join() !== imageShape.join()) {
     throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${c.model === 'conv-ae' ? 'mlp-ae' : 'vae'} for other data`);
@@ -151,4 +154,5 @@ export function createModel(config: ModelConfig, data: { inputShape: readonly nu
     case 'conv-vae':
       return new ConvVariationalAutoencoder({ ...c, numClasses });
   }
+  throw new ArgumentError(`unknown model ${showValue((c as { model: unknown }).model)}: parse the configuration with parseModelConfig first`);
 }

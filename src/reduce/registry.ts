@@ -1,6 +1,9 @@
 // The reductions by name, for the command line and the studies: which exist, which need labels,
 // which options each takes, and one constructor for all.
+import { z } from 'zod';
 import { ArgumentError } from '../tensor/errors.js';
+import { issueText } from '../tensor/schema.js';
+import { kernelNames } from './kernels.js';
 import { FastICA } from './ica.js';
 import { Isomap } from './isomap.js';
 import { KernelPCA } from './kernel-pca.js';
@@ -16,38 +19,96 @@ export type ReductionMethod = (typeof reductionMethods)[number];
 
 export type ReducerOptionValue = number | string | boolean;
 
+// The options' schemas: what the CLI's --param and the studies may pass, checked before an
+// estimator is built (its constructor keeps the checks that need the data, like nNeighbors < N).
+const count = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const nonNegative = z.number().min(0);
+const positive = z.number().positive();
+const autoOr = (schema: z.ZodType, text: string) => z.union([z.literal('auto'), schema]).describe(`'auto' or ${text}`);
+const iterations = autoOr(count, 'a positive integer');
+
 interface MethodEntry {
   title: string;
   /** Options besides nComponents (and seed, where `seeded`), as the estimator's constructor names them. */
-  options: readonly string[];
+  params: z.ZodObject;
   seeded: boolean;
   supervised: boolean;
   create(options: Record<string, ReducerOptionValue>): Reducer;
 }
 
 const methods: Record<ReductionMethod, MethodEntry> = {
-  pca: { title: 'PCA', options: ['whiten', 'svdSolver', 'nOversamples', 'nIter'], seeded: true, supervised: false, create: (o) => new PCA(o) },
+  pca: {
+    title: 'PCA',
+    params: z.strictObject({ whiten: z.boolean(), svdSolver: z.enum(['full', 'randomized', 'covariance_eigh', 'auto']), nOversamples: count, nIter: iterations }).partial(),
+    seeded: true,
+    supervised: false,
+    create: (o) => new PCA(o),
+  },
   kpca: {
     title: 'kernel PCA',
-    options: ['kernel', 'gamma', 'degree', 'coef0', 'eigenSolver', 'removeZeroEig', 'fitInverseTransform', 'alpha'],
+    params: z
+      .strictObject({
+        kernel: z.enum([...kernelNames]),
+        gamma: positive,
+        degree: count,
+        coef0: z.number(),
+        eigenSolver: z.enum(['auto', 'dense', 'randomized']),
+        removeZeroEig: z.boolean(),
+        fitInverseTransform: z.boolean(),
+        alpha: nonNegative,
+      })
+      .partial(),
     seeded: true,
     supervised: false,
     create: (o) => new KernelPCA(o),
   },
-  lda: { title: 'LDA', options: ['tol'], seeded: false, supervised: true, create: (o) => new LinearDiscriminantAnalysis(o) },
-  ica: { title: 'FastICA', options: ['algorithm', 'whiten', 'fun', 'maxIter', 'tol', 'whitenSolver'], seeded: true, supervised: false, create: (o) => new FastICA(o) },
-  lle: { title: 'LLE', options: ['nNeighbors', 'reg', 'method', 'eigenSolver', 'tol', 'maxIter', 'modifiedTol'], seeded: true, supervised: false, create: (o) => new LocallyLinearEmbedding(o) },
-  isomap: { title: 'Isomap', options: ['nNeighbors', 'eigenSolver', 'connectComponents'], seeded: true, supervised: false, create: (o) => new Isomap(o) },
+  lda: { title: 'LDA', params: z.strictObject({ tol: nonNegative }).partial(), seeded: false, supervised: true, create: (o) => new LinearDiscriminantAnalysis(o) },
+  ica: {
+    title: 'FastICA',
+    params: z
+      .strictObject({
+        algorithm: z.enum(['parallel', 'deflation']),
+        whiten: z.enum(['unit-variance', 'arbitrary-variance']),
+        fun: z.enum(['logcosh', 'exp', 'cube']),
+        maxIter: count,
+        tol: nonNegative,
+        whitenSolver: z.enum(['svd', 'eigh']),
+      })
+      .partial(),
+    seeded: true,
+    supervised: false,
+    create: (o) => new FastICA(o),
+  },
+  lle: {
+    title: 'LLE',
+    params: z
+      .strictObject({ nNeighbors: count, reg: nonNegative, method: z.enum(['standard', 'modified']), eigenSolver: z.enum(['auto', 'dense', 'iterative']), tol: nonNegative, maxIter: count, modifiedTol: nonNegative })
+      .partial(),
+    seeded: true,
+    supervised: false,
+    create: (o) => new LocallyLinearEmbedding(o),
+  },
+  isomap: {
+    title: 'Isomap',
+    params: z.strictObject({ nNeighbors: count, eigenSolver: z.enum(['auto', 'dense', 'randomized']), connectComponents: z.boolean() }).partial(),
+    seeded: true,
+    supervised: false,
+    create: (o) => new Isomap(o),
+  },
   tsne: {
     title: 't-SNE',
-    options: ['perplexity', 'earlyExaggeration', 'learningRate', 'nIter', 'init', 'method'],
+    params: z
+      .strictObject({ perplexity: positive, earlyExaggeration: positive, learningRate: autoOr(positive, 'a positive number'), nIter: count, init: z.enum(['pca', 'random']), method: z.enum(['exact', 'fft', 'auto']) })
+      .partial(),
     seeded: true,
     supervised: false,
     create: (o) => new TSNE(o),
   },
   umap: {
     title: 'UMAP',
-    options: ['nNeighbors', 'minDist', 'spread', 'nEpochs', 'learningRate', 'negativeSampleRate', 'init'],
+    params: z
+      .strictObject({ nNeighbors: count, minDist: nonNegative, spread: positive, nEpochs: iterations, learningRate: positive, negativeSampleRate: count, init: z.enum(['spectral', 'pca', 'random']) })
+      .partial(),
     seeded: true,
     supervised: false,
     create: (o) => new UMAP(o),
@@ -70,7 +131,7 @@ export function isSupervised(method: ReductionMethod): boolean {
 
 /** The options `createReducer` accepts for a method, besides nComponents and seed. */
 export function reducerOptions(method: ReductionMethod): readonly string[] {
-  return methods[method].options;
+  return Object.keys(methods[method].params.shape);
 }
 
 /**
@@ -82,10 +143,12 @@ export function createReducer(method: string, options: { nComponents: number; se
   if (!isReductionMethod(method)) throw new ArgumentError(`unknown reduction method '${method}': choose from ${reductionMethods.join(', ')}`);
   const entry = methods[method];
   const params = options.params ?? {};
-  const unknown = Object.keys(params).filter((key) => !entry.options.includes(key));
+  const known = reducerOptions(method);
+  const unknown = Object.keys(params).filter((key) => !known.includes(key));
   if (unknown.length) {
-    const known = entry.options.length ? entry.options.join(', ') : 'none besides nComponents';
-    throw new ArgumentError(`${entry.title} has no option ${unknown.join(', ')}: its options are ${known}`);
+    throw new ArgumentError(`${entry.title} has no option ${unknown.join(', ')}: its options are ${known.length ? known.join(', ') : 'none besides nComponents'}`);
   }
+  const parsed = entry.params.safeParse(params);
+  if (!parsed.success) throw new ArgumentError(issueText(entry.params.shape, parsed.error.issues[0]!, params, (key) => `${entry.title} option ${key}`));
   return entry.create({ ...params, nComponents: options.nComponents, ...(entry.seeded && options.seed !== undefined ? { seed: options.seed } : {}) });
 }

@@ -5,30 +5,43 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
+import { expectedText, issueText, showValue } from '../tensor/schema.js';
 import { datasetNames } from '../data/datasets.js';
 import { parseModelConfig, type ModelConfig } from '../models/registry.js';
 import { optimizerNames } from '../optim/registry.js';
 
-const positiveInteger = z.number().int().positive();
-
+const count = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/**
+ * The training options with their bounds: the one place they are checked. The CLI's flags,
+ * choices and help text are generated from this schema and modelConfigSchema; the optimizers
+ * and the trainer below keep cheap asserts only.
+ */
 export const trainingConfigSchema = z.strictObject({
   dataset: z.enum(datasetNames),
   /** Folder holding the data set's files (defaults: see loadDataset). */
   dataDir: z.string().min(1).optional(),
   /** Train on the first this many training samples (all by default). */
-  trainLimit: positiveInteger.optional(),
+  trainLimit: count.optional(),
   /** Test on the first this many test samples (all by default). */
-  testLimit: positiveInteger.optional(),
-  epochs: positiveInteger,
-  batch: positiveInteger,
-  lr: z.number().positive().finite(),
+  testLimit: count.optional(),
+  epochs: z.number().int().min(1).max(1_000_000),
+  batch: z.number().int().min(1).max(1_000_000),
+  // Above 10 every optimizer here diverges at once; a typo (1e3 for 1e-3) is the likely cause.
+  lr: z.number().positive().max(10),
   optimizer: z.enum(optimizerNames),
-  /** SGD and RMSprop momentum. */
-  momentum: z.number().min(0).max(1).optional(),
-  weightDecay: z.number().min(0).finite().optional(),
-  seed: z.number().int().min(0),
+  /** SGD and RMSprop momentum; 1 or more never forgets a gradient and diverges. */
+  momentum: z.number().min(0).lt(1).optional(),
+  weightDecay: z.number().min(0).max(1).optional(),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** A name for the run in listings (the id otherwise). */
-  name: z.string().min(1).max(200).optional(),
+  // Control characters in a name would break every table and log line it is printed in.
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\p{Cc}]*$/u)
+    .optional()
+    .describe('printable text of 1 to 200 characters (no newlines or escape codes)'),
 });
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
 
@@ -41,18 +54,57 @@ export interface RunConfig {
 
 const trainingKeys = new Set(Object.keys(trainingConfigSchema.shape));
 
-/** Validates a flat run configuration (training defaults filled in); one readable line per problem. */
-export function parseRunConfig(raw: unknown): RunConfig {
+// JSON.parse keeps these as own keys, but assigning them to an object changes its prototype
+// instead of adding a key: the value would vanish and the run train with other settings.
+const reservedKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface ParseOptions {
+  /** How the user wrote a key (a flag like --lr, a key in a file), for messages. */
+  label?: (key: string) => string;
+}
+
+/**
+ * Validates a flat run configuration (training defaults filled in). Throws ArgumentError with one
+ * line naming the first bad key (as `label` writes it), the value and what is expected.
+ */
+export function parseRunConfig(raw: unknown, options: ParseOptions = {}): RunConfig {
+  const label = options.label ?? ((key: string) => key);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ArgumentError('a run configuration must be a JSON object');
   const trainingPart: Record<string, unknown> = { ...trainingDefaults };
   const modelPart: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (reservedKeys.has(key)) throw new ArgumentError(`${label(key)} is not an option (a reserved name): remove it`);
     if (value === undefined) continue;
     (trainingKeys.has(key) ? trainingPart : modelPart)[key] = value;
   }
   const training = trainingConfigSchema.safeParse(trainingPart);
-  if (!training.success) throw new ArgumentError(describeIssue(training.error.issues[0]!, trainingPart));
-  return { model: parseModelConfig(modelPart), training: training.data };
+  if (!training.success) throw new ArgumentError(issueText(trainingConfigSchema.shape, training.error.issues[0]!, trainingPart, label));
+  return { model: parseModelConfig(modelPart, label), training: training.data };
+}
+
+/**
+ * A configuration read back from the store (resume, load): parsed by the same schema, so a
+ * damaged or hand-edited record fails here with one line naming the run and the key.
+ */
+export function parseStoredRunConfig(runId: string, stored: unknown): RunConfig {
+  try {
+    return parseRunConfig(stored);
+  } catch (error) {
+    if (error instanceof ArgumentError) throw new ArgumentError(`the stored configuration of run ${runId} is invalid (edited by hand?): ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** The optimizer settings of a checkpoint's parameter group, checked by the training schema. */
+export function checkOptimizerSettings(group: Record<string, unknown>, where: string): void {
+  for (const key of ['lr', 'momentum', 'weightDecay'] as const) {
+    if (!(key in group)) continue;
+    const field = trainingConfigSchema.shape[key];
+    // a scheduler may have lowered lr to 0 (cosine annealing ends there); the schema's bounds otherwise
+    if (!field.safeParse(group[key]).success && !(key === 'lr' && group[key] === 0)) {
+      throw new ArgumentError(`${where}: optimizer ${key} must be ${expectedText(field)}, got ${showValue(group[key])}`);
+    }
+  }
 }
 
 /** The flat object parseRunConfig reads: what is stored with a run and written to --config files. */
@@ -75,21 +127,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw new FileFormatError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FileFormatError(`config file ${path} must hold a JSON object, like {"model": "conv-ae", "latent": 32}`);
+  const reserved = Object.keys(value).find((key) => reservedKeys.has(key));
+  if (reserved) throw new FileFormatError(`config file ${path} has a key '${reserved}', which is not an option (a reserved name): remove it`);
   return value as Record<string, unknown>;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
-  const key = issue.path.join('.');
-  if (issue.code === 'unrecognized_keys') return `unknown option ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  const got = key in input ? `, got ${JSON.stringify(input[key])}` : '';
-  switch (issue.code) {
-    case 'invalid_value':
-      return `${key} must be one of ${issue.values.join(', ')}${got}`;
-    case 'too_small':
-      return `${key} must be ${issue.minimum === 0 && !issue.inclusive ? 'positive' : `at least ${issue.minimum}`}${got}`;
-    case 'invalid_type':
-      return issue.expected === 'int' ? `${key} must be an integer${got}` : `${key} must be a ${issue.expected}${got}`;
-    default:
-      return `${key}: ${issue.message}${got}`;
-  }
 }

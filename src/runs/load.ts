@@ -10,7 +10,7 @@ import { readLatestCheckpoint } from '../train/checkpoint.js';
 import { createModel } from '../models/registry.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { RunRecord, RunStore } from '../track/store.js';
-import { parseRunConfig, type RunConfig } from './config.js';
+import { parseStoredRunConfig, type RunConfig } from './config.js';
 import { checkpointDir } from './train-run.js';
 
 export interface LoadedRun {
@@ -27,7 +27,7 @@ export interface LoadedRun {
 /** Rebuilds a run's model with its trained weights and loads its test split (testLimit applies). */
 export function loadRun(store: RunStore, id: string): LoadedRun {
   const run = store.getRun(id);
-  const config = parseRunConfig(run.config);
+  const config = parseStoredRunConfig(run.id, run.config);
   const { training } = config;
   const test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed });
   const disposeTest = () => [test.inputs, test.targets].forEach((t) => t.dispose());

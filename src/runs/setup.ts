@@ -10,6 +10,7 @@ import { createOptimizer } from '../optim/registry.js';
 import { createModel } from '../models/registry.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { ArgumentError } from '../tensor/errors.js';
+import { formatNumber } from '../train/progress.js';
 import type { RunConfig, TrainingConfig } from './config.js';
 
 export interface RunData {
@@ -62,6 +63,7 @@ export function prepareRun(config: RunConfig): PreparedRun {
     if (training.batch > data.train.inputs.shape[0]!) {
       throw new ArgumentError(`batch size ${training.batch} is larger than the ${data.train.inputs.shape[0]} training samples: use a smaller --batch`);
     }
+    checkLikelihoodRange(config, data.train);
     manualSeed(training.seed); // the same seed gives the same initial weights
     const model = createModel(config.model, { inputShape: data.inputShape, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
     const optimizer = createOptimizer(training.optimizer, model.parameters(), training);
@@ -85,6 +87,22 @@ export function prepareRun(config: RunConfig): PreparedRun {
     data.dispose();
     throw error;
   }
+}
+
+/**
+ * Binary cross-entropy (an AE's bce loss, a VAE's Bernoulli decoder) is a likelihood of targets in
+ * [0, 1]: on other data it goes negative and the run trains toward nothing. Refused at set-up.
+ */
+function checkLikelihoodRange(config: RunConfig, train: LoadedDataset): void {
+  const { model } = config;
+  const bernoulli = model.model === 'vae' || model.model === 'conv-vae' ? model.decoder === 'bernoulli' : model.reconstruction === 'bce';
+  if (!bernoulli) return;
+  const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
+  if (low! >= 0 && high! <= 1) return;
+  const range = `[${formatNumber(low!)}, ${formatNumber(high!)}]`;
+  const what = model.reconstruction === 'bce' ? "reconstruction loss 'bce' (--loss bce)" : "decoder 'bernoulli' (the VAE default)";
+  const fix = model.reconstruction === 'bce' ? "use --loss mse (reconstruction 'mse')" : "use --decoder gaussian (decoder 'gaussian')";
+  throw new ArgumentError(`${what} needs data in [0, 1], and ${config.training.dataset} spans ${range}: ${fix}`);
 }
 
 function disposeDataset(set: LoadedDataset): void {

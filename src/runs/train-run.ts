@@ -12,7 +12,7 @@ import type { EpochMetrics, LogMetrics } from '../train/metrics.js';
 import type { TrainResult } from '../train/callbacks.js';
 import type { RunStore, RunRecord } from '../track/store.js';
 import { MetricsWriter } from '../track/metrics-writer.js';
-import { flattenRunConfig, parseRunConfig, type RunConfig } from './config.js';
+import { checkOptimizerSettings, flattenRunConfig, parseStoredRunConfig, type RunConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { runVersions } from './versions.js';
@@ -82,7 +82,7 @@ export async function resumeRun(store: RunStore, id: string, options: RunOptions
         `it cannot be resumed; train a new run with its parameters (latentlab runs show ${run.id}) or remove it with latentlab runs rm ${run.id}`,
     );
   }
-  const prepared = prepareRun(parseRunConfig(run.config));
+  const prepared = prepareRun(parseStoredRunConfig(run.id, run.config));
   try {
     return await execute(store, run, prepared, options, true);
   } finally {
@@ -129,6 +129,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
   try {
     if (resume && hasCheckpoint(checkpointDir(store, run.id))) {
       trainer.resume();
+      // The checkpoint's optimizer settings replace the configured ones: as checked as those.
+      for (const group of prepared.optimizer.paramGroups) checkOptimizerSettings(group as unknown as Record<string, unknown>, `the checkpoint of run ${run.id}`);
       log(`resuming run ${run.id} at epoch ${trainer.epoch + 1} of ${config.training.epochs} (step ${trainer.step})`);
     } else {
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.

@@ -41,7 +41,8 @@ export function createStudyContext(options: StudyContextOptions): StudyContext {
     log,
 
     async train(key, config) {
-      const flat = flattenRunConfig(parseRunConfig({ ...config, name: key }));
+      const parsed = parseRunConfig({ ...config, name: key }); // parsed once: trainRun takes it as it is
+      const flat = flattenRunConfig(parsed);
       const same = runsOfKey(key).filter((run) => sameConfig(run.config, flat));
       const finished = same.find((run) => run.status === 'finished');
       if (finished) return finished;
@@ -51,7 +52,7 @@ export function createStudyContext(options: StudyContextOptions): StudyContext {
         const outcome = await resumeRun(store, unfinished.id, { progress, log: () => {}, signal: options.signal });
         return finishedOrThrow(store, outcome.runId, key);
       }
-      const outcome = await trainRun(store, parseRunConfig(flat), { progress, log: () => {}, studyId, signal: options.signal });
+      const outcome = await trainRun(store, parsed, { progress, log: () => {}, studyId, signal: options.signal });
       const run = finishedOrThrow(store, outcome.runId, key);
       const test = store.finalMetrics(run.id).test_loss;
       log(`${key}: run ${run.id} finished${test === undefined ? '' : `, test loss ${test.toPrecision(5)}`}`);

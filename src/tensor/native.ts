@@ -6,6 +6,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LatentlabError } from './errors.js';
+import { readEnvironment } from './environment.js';
 
 /** Opaque handle owning one libtorch tensor. */
 export type Handle = { readonly __brand: 'TensorHandle' };
@@ -160,11 +161,8 @@ function linkedWithOpenmpBlas(addon: string): boolean {
   }
 }
 
-// Read by the caching allocator when the addon loads (allocator.cc), so checked before.
-const cacheMb = process.env.LATENTLAB_CPU_CACHE_MB;
-if (cacheMb !== undefined && !/^\d+$/.test(cacheMb.trim())) {
-  throw new LatentlabError(`LATENTLAB_CPU_CACHE_MB must be a whole number of megabytes (0 turns the cache off), got '${cacheMb}'`);
-}
+// Checked before the addon loads: its caching allocator reads LATENTLAB_CPU_CACHE_MB (allocator.cc).
+const environment = readEnvironment();
 
 export const native: NativeBinding = createRequire(import.meta.url)(addonPath) as NativeBinding;
 
@@ -172,8 +170,7 @@ export const native: NativeBinding = createRequire(import.meta.url)(addonPath) a
 // OpenMP, kernels and BLAS share one pool, and using every core for both is fastest for dense
 // and conv models alike. LATENTLAB_THREADS=torch,blas overrides.
 {
-  const [torch, blas] = (process.env.LATENTLAB_THREADS ?? '').split(',').map(Number);
   const cores = availableParallelism();
-  native.setNumThreads(torch && torch > 0 ? torch : cores);
-  native.setBlasThreads(blas && blas > 0 ? blas : cores);
+  native.setNumThreads(environment.threads?.torch ?? cores);
+  native.setBlasThreads(environment.threads?.blas ?? cores);
 }

