@@ -1,12 +1,11 @@
 // Optimizer base, as torch.optim.Optimizer: parameter groups with their own hyper-parameters,
 // per-parameter state, and a state dict for checkpoints. Updates run as libtorch `_foreach_`
 // kernels over a whole group, so one step is a handful of native calls whatever the model size.
-import { native, type Handle } from '../tensor/native.js';
-import { noGrad } from '../tensor/autograd.js';
+import { noGrad, zeroGrads } from '../tensor/autograd.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { keep } from '../tensor/scope.js';
 import { scalar } from '../tensor/creation.js';
-import { Tensor, handles } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export type ParamGroup<O> = O & { params: Tensor[] };
 export type ParamsInput<O> = readonly Tensor[] | readonly (Partial<O> & { params: readonly Tensor[] })[];
@@ -17,11 +16,10 @@ export interface ParamState {
   tensors: Record<string, Tensor>;
 }
 
-/** The parameters of a group that have a gradient, with their raw handles. */
+/** The parameters of a group that have a gradient, with those gradients (freed after the step). */
 export interface GradientBatch {
   params: Tensor[];
-  paramHandles: Handle[];
-  grads: Handle[];
+  grads: Tensor[];
   states: ParamState[];
 }
 
@@ -55,7 +53,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         try {
           this.update(group, batch);
         } finally {
-          for (const grad of batch.grads) native.dispose(grad);
+          for (const grad of batch.grads) grad.dispose();
         }
       }
     });
@@ -68,13 +66,13 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected abstract initialState(param: Tensor, group: ParamGroup<O>): Record<string, Tensor>;
 
   zeroGrad(setToNone = true): void {
-    for (const group of this.paramGroups) native.zeroGrads(handles(group.params), setToNone);
+    for (const group of this.paramGroups) zeroGrads(group.params, setToNone);
   }
 
   #gradients(group: ParamGroup<O>): GradientBatch {
-    const batch: GradientBatch = { params: [], paramHandles: [], grads: [], states: [] };
+    const batch: GradientBatch = { params: [], grads: [], states: [] };
     for (const param of group.params) {
-      const grad = native.getGrad(param.handle);
+      const grad = param.grad;
       if (!grad) continue;
       let state = this.state.get(param);
       if (!state) {
@@ -84,7 +82,6 @@ export abstract class Optimizer<O extends { lr: number }> {
         this.state.set(param, state);
       }
       batch.params.push(param);
-      batch.paramHandles.push(param.handle);
       batch.grads.push(grad);
       batch.states.push(state);
     }
@@ -156,9 +153,8 @@ export function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
   const groups = new Map<number, GradientBatch>();
   batch.states.forEach((state, i) => {
     let subset = groups.get(state.step);
-    if (!subset) groups.set(state.step, (subset = { params: [], paramHandles: [], grads: [], states: [] }));
+    if (!subset) groups.set(state.step, (subset = { params: [], grads: [], states: [] }));
     subset.params.push(batch.params[i]!);
-    subset.paramHandles.push(batch.paramHandles[i]!);
     subset.grads.push(batch.grads[i]!);
     subset.states.push(state);
   });
