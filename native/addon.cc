@@ -5,7 +5,8 @@ namespace latentlab {
 
 std::atomic<int64_t> g_liveHandles{0};
 
-// Random 128 bits, fixed for this addon: napi_check_object_type_tag compares them.
+// 128 bits that only this addon's handles carry (the first half spells "latentla"):
+// napi_check_object_type_tag compares them.
 const napi_type_tag kTensorTypeTag = {0x6c6174656e746c61ULL, 0x9b3f2c6e1d4a8e57ULL};
 
 // A basic finalizer: it runs during garbage collection itself instead of being deferred to the
@@ -130,11 +131,12 @@ std::vector<int64_t> toIntVector(const Napi::Value& value, const char* name) {
 
 AddonState& addonState(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
 
-// Runs when this environment ends (process exit, or a worker thread's end), before N-API
-// finalizes the remaining handles: stops a profiler left running on this thread and gives the
-// allocator's idle blocks back (a finished worker's cache is nobody's), then deletes the state.
-// The handles' finalizers, which N-API runs at teardown too, do not use the state, so the
-// order of the two does not matter.
+// Runs when this environment ends (the event loop running out of work, or a worker thread's
+// end; not process.exit() on the main thread, which skips environment cleanup): stops a
+// profiler left running on this thread (libtorch otherwise warns of a leaked callback at exit),
+// gives the caching allocator's idle blocks back (the cache is process-wide: other threads only
+// lose warm blocks), then deletes the state. The handles' finalizers, which N-API runs at
+// teardown too, do not use the state, so the order of the two does not matter.
 static void cleanupEnvironment(AddonState* state) {
   if (state->profiling) {
     state->profiling = false;
