@@ -48,10 +48,15 @@ Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor) {
   return external;
 }
 
+// Two N-API calls, as many as the untagged unwrap made (typeof, then the pointer): every
+// operator unwraps its tensors, so this is on the hottest path of the addon. The pointer is only
+// read here; it is used only once the tag says it is a TensorBox.
 TensorBox* tensorBoxOrNull(const Napi::Value& value) {
-  if (!value.IsExternal()) return nullptr;
-  auto external = value.As<Napi::External<TensorBox>>();
-  return external.CheckTypeTag(&kTensorTypeTag) ? external.Data() : nullptr;
+  void* data = nullptr;
+  if (napi_get_value_external(value.Env(), value, &data) != napi_ok) return nullptr;  // not an external
+  bool tagged = false;
+  if (napi_check_object_type_tag(value.Env(), value, &kTensorTypeTag, &tagged) != napi_ok || !tagged) return nullptr;
+  return static_cast<TensorBox*>(data);
 }
 
 void releaseBox(Napi::Env env, TensorBox* box) {

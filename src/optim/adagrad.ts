@@ -44,16 +44,16 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   #adagrad(group: ParamGroup<AdagradOptions>, batch: GradientBatch, step: number): void {
     const { lr, lrDecay, weightDecay, eps } = group;
-    const temporaries: Tensor[] = [];
+    const temporaries: foreach.TensorList[] = [];
     let grads = batch.grads;
-    if (weightDecay !== 0) temporaries.push(...(grads = foreach.add(grads, batch.params, weightDecay)));
+    if (weightDecay !== 0) temporaries.push((grads = foreach.add(grads, batch.params, weightDecay)));
     const clr = lr / (1 + (step - 1) * lrDecay);
     const sums = batch.states.map((s) => s.tensors.sum!);
     foreach.addcmul_(sums, grads, grads, 1);
     const std = foreach.sqrt(sums);
-    temporaries.push(...std);
+    temporaries.push(std);
     foreach.add_(std, eps);
     foreach.addcdiv_(batch.params, grads, std, -clr);
-    for (const tensor of temporaries) tensor.dispose();
+    for (const list of temporaries) list.dispose();
   }
 }

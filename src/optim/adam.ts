@@ -60,11 +60,11 @@ export class Adam extends Optimizer<AdamOptions> {
       const options = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupledWeightDecay, step };
       if (foreach.adamStep(batch.params, batch.grads, expAvg, expAvgSq, options)) return;
     }
-    const temporaries: Tensor[] = [];
+    const temporaries: foreach.TensorList[] = [];
     let grads = batch.grads;
     if (weightDecay !== 0) {
       if (this.decoupledWeightDecay) foreach.mul_(batch.params, 1 - lr * weightDecay);
-      else temporaries.push(...(grads = foreach.add(grads, batch.params, weightDecay)));
+      else temporaries.push((grads = foreach.add(grads, batch.params, weightDecay)));
     }
     foreach.mul_(expAvg, beta1);
     foreach.add_(expAvg, grads, 1 - beta1);
@@ -78,11 +78,11 @@ export class Adam extends Optimizer<AdamOptions> {
       foreach.maximum_(second, expAvgSq);
     }
     const denom = foreach.sqrt(second); // √v̂ computed as √v / √(1 − β₂ᵗ), then + eps
-    temporaries.push(...denom);
+    temporaries.push(denom);
     foreach.div_(denom, biasCorrection2Sqrt);
     foreach.add_(denom, eps);
     foreach.addcdiv_(batch.params, expAvg, denom, -lr / biasCorrection1);
-    for (const tensor of temporaries) tensor.dispose();
+    for (const list of temporaries) list.dispose();
   }
 }
 

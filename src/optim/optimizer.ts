@@ -2,6 +2,7 @@
 // per-parameter state, and a state dict for checkpoints. Updates run as libtorch `_foreach_`
 // kernels over a whole group, so one step is a handful of native calls whatever the model size.
 import { noGrad, zeroGrads } from '../tensor/autograd.js';
+import * as foreach from '../tensor/foreach.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { keep } from '../tensor/scope.js';
 import { scalar } from '../tensor/creation.js';
@@ -19,7 +20,7 @@ export interface ParamState {
 /** The parameters of a group that have a gradient, with those gradients (freed after the step). */
 export interface GradientBatch {
   params: Tensor[];
-  grads: Tensor[];
+  grads: foreach.TensorList;
   states: ParamState[];
 }
 
@@ -53,7 +54,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         try {
           this.update(group, batch);
         } finally {
-          for (const grad of batch.grads) grad.dispose();
+          batch.grads.dispose();
         }
       }
     });
@@ -70,10 +71,8 @@ export abstract class Optimizer<O extends { lr: number }> {
   }
 
   #gradients(group: ParamGroup<O>): GradientBatch {
-    const batch: GradientBatch = { params: [], grads: [], states: [] };
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (!grad) continue;
+    const { tensors: params, grads } = foreach.gradients(group.params);
+    const states = params.map((param) => {
       let state = this.state.get(param);
       if (!state) {
         const tensors = this.initialState(param, group);
@@ -81,11 +80,9 @@ export abstract class Optimizer<O extends { lr: number }> {
         state = { step: 0, tensors };
         this.state.set(param, state);
       }
-      batch.params.push(param);
-      batch.grads.push(grad);
-      batch.states.push(state);
-    }
-    return batch;
+      return state;
+    });
+    return { params, grads, states };
   }
 
   /**
@@ -150,14 +147,17 @@ export abstract class Optimizer<O extends { lr: number }> {
  * must be computed per count.
  */
 export function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
-  const groups = new Map<number, GradientBatch>();
+  const positions = new Map<number, number[]>();
   batch.states.forEach((state, i) => {
-    let subset = groups.get(state.step);
-    if (!subset) groups.set(state.step, (subset = { params: [], grads: [], states: [] }));
-    subset.params.push(batch.params[i]!);
-    subset.grads.push(batch.grads[i]!);
-    subset.states.push(state);
+    const list = positions.get(state.step);
+    if (list) list.push(i);
+    else positions.set(state.step, [i]);
   });
+  if (positions.size === 1) return new Map([[batch.states[0]!.step, batch]]);
+  const groups = new Map<number, GradientBatch>();
+  for (const [step, indices] of positions) {
+    groups.set(step, { params: indices.map((i) => batch.params[i]!), grads: batch.grads.select(indices), states: indices.map((i) => batch.states[i]!) });
+  }
   return groups;
 }
 

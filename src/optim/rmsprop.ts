@@ -41,13 +41,13 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected update(group: ParamGroup<RMSpropOptions>, batch: GradientBatch): void {
     const { lr, alpha, eps, weightDecay, momentum, centered } = group;
-    const temporaries: Tensor[] = [];
+    const temporaries: foreach.TensorList[] = [];
     let grads = batch.grads;
-    if (weightDecay !== 0) temporaries.push(...(grads = foreach.add(grads, batch.params, weightDecay)));
+    if (weightDecay !== 0) temporaries.push((grads = foreach.add(grads, batch.params, weightDecay)));
     const squareAvg = batch.states.map((s) => s.tensors.square_avg!);
     foreach.mul_(squareAvg, alpha);
     foreach.addcmul_(squareAvg, grads, grads, 1 - alpha);
-    let avg: Tensor[];
+    let avg: foreach.TensorList;
     if (centered) {
       const gradAvg = batch.states.map((s) => s.tensors.grad_avg!);
       foreach.mul_(gradAvg, alpha);
@@ -57,7 +57,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     } else {
       avg = foreach.sqrt(squareAvg);
     }
-    temporaries.push(...avg);
+    temporaries.push(avg);
     foreach.add_(avg, eps);
     if (momentum > 0) {
       const buffers = batch.states.map((s) => s.tensors.momentum_buffer!);
@@ -67,6 +67,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     } else {
       foreach.addcdiv_(batch.params, grads, avg, -lr);
     }
-    for (const tensor of temporaries) tensor.dispose();
+    for (const list of temporaries) list.dispose();
   }
 }

@@ -35,29 +35,33 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(group: ParamGroup<SGDOptions>, batch: GradientBatch): void {
     const { lr, momentum, dampening, nesterov, weightDecay } = group;
-    const temporaries: Tensor[] = [];
-    let directions = batch.grads;
-    if (weightDecay !== 0) temporaries.push(...(directions = foreach.add(directions, batch.params, weightDecay)));
+    const temporaries: foreach.TensorList[] = [];
+    let gradients = batch.grads;
+    if (weightDecay !== 0) temporaries.push((gradients = foreach.add(gradients, batch.params, weightDecay)));
+    let directions: foreach.List = gradients;
     if (momentum !== 0) {
-      const buffers = batch.states.map((state, i) => {
-        // The first step's buffer is the gradient itself, undamped.
-        if (!state.tensors.momentum_buffer) {
-          state.tensors.momentum_buffer = keep(directions[i]!.clone());
-          return null;
+      const existing: Tensor[] = [];
+      const positions: number[] = [];
+      batch.states.forEach((state, i) => {
+        if (state.tensors.momentum_buffer) {
+          existing.push(state.tensors.momentum_buffer);
+          positions.push(i);
+        } else {
+          // The first step's buffer is the gradient itself, undamped.
+          const direction = gradients.at(i);
+          state.tensors.momentum_buffer = keep(direction.clone());
+          direction.dispose();
         }
-        return state.tensors.momentum_buffer;
       });
-      const existing = buffers.filter((b): b is Tensor => b !== null);
-      const existingDirections = directions.filter((_, i) => buffers[i] !== null);
       if (existing.length > 0) {
         foreach.mul_(existing, momentum);
-        foreach.add_(existing, existingDirections, 1 - dampening);
+        foreach.add_(existing, positions.length === gradients.length ? gradients : gradients.select(positions), 1 - dampening);
       }
       const momenta = batch.states.map((s) => s.tensors.momentum_buffer!);
-      if (nesterov) temporaries.push(...(directions = foreach.add(directions, momenta, momentum)));
+      if (nesterov) temporaries.push((directions = foreach.add(gradients, momenta, momentum)));
       else directions = momenta;
     }
     foreach.add_(batch.params, directions, -lr);
-    for (const tensor of temporaries) tensor.dispose();
+    for (const list of temporaries) list.dispose();
   }
 }

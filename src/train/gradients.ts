@@ -1,5 +1,4 @@
 // The size of a step's gradient, recorded every step and watched by gradientNormBelow.
-import { stack } from '../tensor/combine.js';
 import * as foreach from '../tensor/foreach.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -7,8 +6,8 @@ import type { Tensor } from '../tensor/tensor.js';
 /** ‖all gradients‖₂ in a few native calls (foreach norms, then the norm of the norms). */
 export function gradientNorm(parameters: readonly Tensor[]): number {
   return tidy(() => {
-    const grads = foreach.gradients(parameters);
+    const { grads } = foreach.gradients(parameters);
     if (grads.length === 0) return 0;
-    return stack(foreach.norm(grads, 2)).norm().item();
+    return foreach.norm(grads, 2).stack().norm().item();
   });
 }

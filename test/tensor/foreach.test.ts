@@ -13,8 +13,11 @@ function lists(): [Tensor[], Tensor[], Tensor[]] {
   return [shapes.map((s) => randn(s)), shapes.map((s) => randn(s)), shapes.map((s) => randn(s).abs().add(0.5))];
 }
 
-const same = (actual: readonly Tensor[], expected: readonly Tensor[]) =>
-  actual.forEach((t, i) => assert.deepEqual(t.toTypedArray(), expected[i]!.toTypedArray(), `tensor ${i}`));
+function same(actual: readonly Tensor[] | foreach.TensorList, expected: readonly Tensor[]): void {
+  const tensors = Array.isArray(actual) ? actual : (actual as foreach.TensorList).toTensors();
+  assert.equal(tensors.length, expected.length);
+  tensors.forEach((t, i) => assert.deepEqual(t.toTypedArray(), expected[i]!.toTypedArray(), `tensor ${i}`));
+}
 
 describe('foreach operations equal their per-tensor forms', () => {
   test('out of place: add, addcmul, sqrt, norm', () =>
@@ -54,9 +57,12 @@ describe('foreach operations equal their per-tensor forms', () => {
       a[0]!.requiresGrad_();
       a[2]!.requiresGrad_();
       a[0]!.grad = tensor(new Float32Array(12).fill(1), { shape: [3, 4] });
-      const grads = foreach.gradients(a);
+      const { tensors, grads } = foreach.gradients(a);
+      assert.deepEqual(tensors, [a[0]]);
       assert.equal(grads.length, 1);
-      assert.deepEqual(grads[0]!.shape, [3, 4]);
+      assert.deepEqual(grads.at(0).shape, [3, 4]);
+      grads.dispose();
+      assert.deepEqual(a[0]!.grad!.toArray(), [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]], 'disposing the list leaves the gradient');
     }));
 
   test('operations leave the tensor count as it was, out-of-place results being the caller\'s', () => {
@@ -114,5 +120,46 @@ describe('the fused Adam step', () => {
       const before = p!.map((t) => t.clone());
       assert.equal(foreach.adamStep(p!, g!, m!, v!, adam(1)), false);
       same(p!, before);
+    }));
+});
+
+describe('TensorList', () => {
+  test('tidy frees a list made inside it; a list returned from tidy survives it', () => {
+    const before = liveTensorCount();
+    const kept = tidy(() => {
+      const [a, b] = lists();
+      foreach.add(a, b); // freed
+      return foreach.sqrt(b.map((t) => t.abs()));
+    });
+    assert.equal(kept.length, 3);
+    assert.equal(liveTensorCount(), before + 3);
+    kept.dispose();
+    kept.dispose(); // twice is harmless
+    assert.equal(liveTensorCount(), before);
+  });
+
+  test('a selection shares its list\'s elements and frees nothing itself', () =>
+    tidy(() => {
+      const [a, b] = lists();
+      const sum = foreach.add(a, b);
+      const before = liveTensorCount();
+      const picked = sum.select([2, 0]);
+      same(picked, [a[2]!.add(b[2]!), a[0]!.add(b[0]!)]);
+      picked.dispose();
+      assert.equal(liveTensorCount(), before + 4, 'the two sums made by same() and the two shared views by toTensors()');
+      sum.dispose();
+      assert.equal(picked.isDisposed, true, 'a selection dies with its list');
+      assert.throws(() => foreach.add_(picked, 1), DisposedTensorError);
+    }));
+
+  test('a disposed list is a DisposedTensorError; at() out of range an ArgumentError; stack stacks', () =>
+    tidy(() => {
+      const [a] = lists();
+      const norms = foreach.norm(a);
+      assert.deepEqual(norms.stack().toTypedArray(), new Float32Array(a.map((t) => t.norm().item())));
+      assert.throws(() => norms.at(3), ArgumentError);
+      norms.dispose();
+      assert.throws(() => norms.at(0), DisposedTensorError);
+      assert.throws(() => foreach.sqrt(norms), DisposedTensorError);
     }));
 });
