@@ -176,6 +176,8 @@ LATENTLAB_EXPORT(allocatorStats) {
 
 }  // namespace
 
+size_t emptyAllocatorCache() { return cache().empty(); }
+
 void installCachingAllocator() {
   static CachingCpuAllocator allocator;
   c10::SetCPUAllocator(&allocator, /* priority above the default's 0 */ 1);

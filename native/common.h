@@ -6,11 +6,25 @@
 #include <ATen/ATen.h>
 #include <torch/version.h>
 
+#include <ATen/core/dispatch/Dispatcher.h>
+
 #include <atomic>
 #include <string>
+#include <vector>
 
 #if TORCH_VERSION_MAJOR < 1 || (TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR < 13)
 #error "latentlab needs libtorch >= 1.13: point LIBTORCH at a newer libtorch distribution"
+#endif
+
+// The hand-vectorised kernels (optim.cc, fused_loss.cc) use AVX2/FMA intrinsics, which exist only
+// on x86-64 and which GCC and Clang compile per function (target attributes), so that the rest
+// of the addon runs on any x86-64 CPU. Elsewhere (arm64, MSVC), or with -DLATENTLAB_PORTABLE_ONLY
+// (to check that build), only the portable paths are compiled.
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) && !defined(LATENTLAB_PORTABLE_ONLY)
+#define LATENTLAB_AVX2_KERNELS 1
+#define LATENTLAB_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define LATENTLAB_AVX2_KERNELS 0
 #endif
 
 namespace latentlab {
@@ -26,7 +40,13 @@ struct TensorBox {
 // Number of handles created and not yet disposed or finalized: what tests watch for leaks.
 extern std::atomic<int64_t> g_liveHandles;
 
+// Tag of the externals that wrapTensor makes: any other value (an object, another addon's
+// external) is refused with a TypeError instead of being read as a TensorBox.
+extern const napi_type_tag kTensorTypeTag;
+
 Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor);
+// The box of a tensor handle, or nullptr when `value` is not one.
+TensorBox* tensorBoxOrNull(const Napi::Value& value);
 // Drops the box's tensor now (dispose); the box itself lives until its finalizer.
 void releaseBox(Napi::Env env, TensorBox* box);
 TensorBox* unwrapBox(const Napi::Value& value, const char* what);
@@ -35,9 +55,11 @@ const at::Tensor& unwrapTensor(const Napi::Value& value, const char* what = "ten
 // libtorch's message without the C++ backtrace: c10::Error's first line(s) before "Exception raised from".
 std::string errorMessage(const std::exception& error);
 
-// Every exported function goes through this so that no C++ exception crosses into V8.
+// Every exported function goes through this so that no C++ exception crosses into V8: one that
+// did would terminate Node. Exceptions not derived from std::exception (thrown by a library
+// below libtorch) are caught too, named by the function that let them through.
 template <typename Fn>
-Napi::Value guarded(const Napi::CallbackInfo& info, Fn&& fn) {
+Napi::Value guarded(const Napi::CallbackInfo& info, const char* function, Fn&& fn) {
   try {
     return fn();
   } catch (const Napi::Error&) {
@@ -46,19 +68,34 @@ Napi::Value guarded(const Napi::CallbackInfo& info, Fn&& fn) {
     throw Napi::Error::New(info.Env(), errorMessage(error));
   } catch (const std::exception& error) {
     throw Napi::Error::New(info.Env(), errorMessage(error));
+  } catch (...) {
+    throw Napi::Error::New(info.Env(), std::string("unknown native error in ") + function);
   }
 }
 
-#define LATENTLAB_EXPORT(name)                                   \
-  static Napi::Value name##Impl(const Napi::CallbackInfo& info); \
-  Napi::Value name(const Napi::CallbackInfo& info) {             \
-    return guarded(info, [&] { return name##Impl(info); });      \
-  }                                                              \
+#define LATENTLAB_EXPORT(name)                                     \
+  static Napi::Value name##Impl(const Napi::CallbackInfo& info);   \
+  Napi::Value name(const Napi::CallbackInfo& info) {               \
+    return guarded(info, #name, [&] { return name##Impl(info); }); \
+  }                                                                \
   static Napi::Value name##Impl(const Napi::CallbackInfo& info)
 
-// Whether this CPU runs the hand-vectorised kernels (optim.cc, fused_loss.cc): x86-64 with AVX2 and FMA.
+// What the addon holds for one Node environment (the main thread, or a worker thread): kept
+// apart so that workers do not share the operator table, and freed by the environment's
+// cleanup hook (addon.cc).
+struct AddonState {
+  std::vector<c10::OperatorHandle> ops;  // resolved operators, by the id resolveOp returned
+  bool profiling = false;                // this thread's legacy profiler is on (profiler.cc)
+};
+AddonState& addonState(Napi::Env env);
+// Switches this thread's profiler off, dropping its events; called at environment cleanup.
+void stopProfilerAtExit();
+
+// Whether this CPU runs the hand-vectorised kernels (optim.cc, fused_loss.cc): x86-64 with AVX2
+// and FMA, in a build that has them. Each kernel's caller checks it, so that no entry point can
+// execute an AVX2 instruction on a CPU without it (SIGILL).
 inline bool cpuHasAvx2Fma() {
-#if defined(__x86_64__)
+#if LATENTLAB_AVX2_KERNELS
   static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return available;
 #else
@@ -86,5 +123,7 @@ void initAllocator(Napi::Env env, Napi::Object exports);
 void initFusedLoss(Napi::Env env, Napi::Object exports);
 // Puts the caching CPU allocator (allocator.cc) in place of libtorch's default.
 void installCachingAllocator();
+// Gives the caching allocator's idle blocks back to the system; returns their bytes.
+size_t emptyAllocatorCache();
 
 }  // namespace latentlab

@@ -7,7 +7,9 @@
 // which one pass computes from s and x. The loss's backward node then feeds the sigmoid's input
 // directly; the sigmoid's own node stays in the graph for any other use of s, so gradients are
 // the same whatever else consumes s. Anything else (other dtypes, broadcasting, a target that
-// needs a gradient, reduction 'none') goes to ATen's mse_loss as before.
+// needs a gradient, reduction 'none') goes to ATen's mse_loss as before, and so does every call
+// on a CPU without AVX2/FMA or in a build without the AVX2 kernels (arm64): their sums would
+// round differently from ATen's vectorised ones, so there is no portable fused path.
 #include "common.h"
 
 #include <ATen/Parallel.h>
@@ -15,7 +17,9 @@
 #include <torch/csrc/autograd/functions/utils.h>
 #include <torch/csrc/autograd/saved_variable.h>
 
+#if LATENTLAB_AVX2_KERNELS
 #include <immintrin.h>
+#endif
 
 #include <vector>
 
@@ -29,8 +33,9 @@ using torch::autograd::variable_list;
 constexpr int64_t kReductionSum = 2;  // at::Reduction::Sum; Mean is 1, None 0
 constexpr int64_t kChunk = 1 << 14;   // fixed chunks: the sum's rounding does not depend on the thread count
 
+#if LATENTLAB_AVX2_KERNELS
 // Σ (s − x)² over [begin, end), in float lanes (as ATen's vectorised kernels accumulate).
-__attribute__((target("avx2,fma"))) double squaredErrorSum(const float* s, const float* x, int64_t begin, int64_t end) {
+LATENTLAB_TARGET_AVX2 double squaredErrorSum(const float* s, const float* x, int64_t begin, int64_t end) {
   __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
   int64_t i = begin;
   for (; i + 16 <= end; i += 16) {
@@ -51,8 +56,8 @@ __attribute__((target("avx2,fma"))) double squaredErrorSum(const float* s, const
 }
 
 // dz = k · (s − x) · s · (1 − s) over [begin, end).
-__attribute__((target("avx2,fma"))) void sigmoidMseGradient(float* dz, const float* s, const float* x, float k,
-                                                              int64_t begin, int64_t end) {
+LATENTLAB_TARGET_AVX2 void sigmoidMseGradient(float* dz, const float* s, const float* x, float k, int64_t begin,
+                                               int64_t end) {
   const __m256 scale = _mm256_set1_ps(k), one = _mm256_set1_ps(1.0f);
   int64_t i = begin;
   for (; i + 8 <= end; i += 8) {
@@ -63,6 +68,7 @@ __attribute__((target("avx2,fma"))) void sigmoidMseGradient(float* dz, const flo
   }
   for (; i < end; i++) dz[i] = k * (s[i] - x[i]) * (s[i] * (1.0f - s[i]));
 }
+#endif
 
 struct SigmoidMseLossBackward : public Node {
   SavedVariable output;  // s, the sigmoid's result
@@ -75,7 +81,8 @@ struct SigmoidMseLossBackward : public Node {
     const at::Tensor& g = grads[0];
     if (!g.defined()) return {at::Tensor()};
     // With create_graph the gradient must itself be differentiable: the same formula in ATen ops.
-    if (at::GradMode::is_enabled() || !g.device().is_cpu()) return {g * factor * (s - x) * s * (1 - s)};
+    if (at::GradMode::is_enabled() || !g.device().is_cpu() || !cpuHasAvx2Fma()) return {g * factor * (s - x) * s * (1 - s)};
+#if LATENTLAB_AVX2_KERNELS
     at::Tensor dz = at::empty_like(s, at::MemoryFormat::Contiguous);
     const float k = static_cast<float>(factor * g.item<double>());
     const float* sp = s.data_ptr<float>();
@@ -85,6 +92,9 @@ struct SigmoidMseLossBackward : public Node {
       sigmoidMseGradient(dzp, sp, xp, k, begin, end);
     });
     return {dz};
+#else
+    return {};  // not reached: cpuHasAvx2Fma() is false in this build
+#endif
   }
 
   std::string name() const override { return "SigmoidMseLossBackward"; }
@@ -106,6 +116,7 @@ bool fusable(const at::Tensor& input, const at::Tensor& target, int64_t reductio
 }
 
 at::Tensor sigmoidMseLoss(const at::Tensor& s, const at::Tensor& x, int64_t reduction) {
+#if LATENTLAB_AVX2_KERNELS
   const int64_t n = s.numel();
   const float* sp = s.data_ptr<float>();
   const float* xp = x.data_ptr<float>();
@@ -125,6 +136,9 @@ at::Tensor sigmoidMseLoss(const at::Tensor& s, const at::Tensor& x, int64_t redu
   node->add_next_edge(s.grad_fn()->next_edge(0));  // the sigmoid's input, past the sigmoid's node
   torch::autograd::set_history(result, node);
   return result;
+#else
+  return at::mse_loss(s, x, reduction);  // not reached: fusable() is false in this build
+#endif
 }
 
 // mseLoss(input, target, reduction): reduction 0 none, 1 mean, 2 sum, as ATen's.
@@ -132,6 +146,7 @@ LATENTLAB_EXPORT(mseLoss) {
   const at::Tensor& input = unwrapTensor(info[0], "input");
   const at::Tensor& target = unwrapTensor(info[1], "target");
   const int64_t reduction = argInt(info, 2, "reduction");
+  // fusable() checks the CPU: the kernels run only where it has AVX2 and FMA.
   if (fusable(input, target, reduction)) return wrapTensor(info.Env(), sigmoidMseLoss(input, target, reduction));
   return wrapTensor(info.Env(), at::mse_loss(input, target, reduction));
 }

@@ -13,8 +13,6 @@
 namespace latentlab {
 namespace {
 
-std::vector<c10::OperatorHandle> g_ops;
-
 [[noreturn]] void argumentError(const Napi::Env& env, const c10::OperatorHandle& op, const c10::Argument& arg,
                                 const std::string& expected) {
   throw Napi::TypeError::New(env, "argument '" + arg.name() + "' of " + op.schema().name() + " must be " + expected);
@@ -143,10 +141,8 @@ c10::IValue toIValue(const Napi::Value& value, const c10::TypePtr& type, const c
 Napi::Value returnTensor(Napi::Env env, at::Tensor tensor, const Napi::CallbackInfo& info) {
   if (!tensor.defined()) return env.Null();
   for (size_t i = 1; i < info.Length(); i++) {
-    if (info[i].IsExternal()) {
-      TensorBox* box = info[i].As<Napi::External<TensorBox>>().Data();
-      if (box->live && box->tensor.is_same(tensor)) return info[i];
-    }
+    TensorBox* box = tensorBoxOrNull(info[i]);
+    if (box && box->live && box->tensor.is_same(tensor)) return info[i];
   }
   return wrapTensor(env, std::move(tensor));
 }
@@ -175,15 +171,17 @@ LATENTLAB_EXPORT(resolveOp) {
   if (!handle) {
     throw Napi::Error::New(info.Env(), "libtorch has no operator " + name + (overload.empty() ? "" : "." + overload));
   }
-  g_ops.push_back(*handle);
-  return Napi::Number::New(info.Env(), static_cast<double>(g_ops.size() - 1));
+  auto& ops = addonState(info.Env()).ops;
+  ops.push_back(*handle);
+  return Napi::Number::New(info.Env(), static_cast<double>(ops.size() - 1));
 }
 
 LATENTLAB_EXPORT(opSchema) {
   const int64_t id = argInt(info, 0, "op");
-  if (id < 0 || id >= static_cast<int64_t>(g_ops.size())) throw Napi::RangeError::New(info.Env(), "unknown op id");
+  const auto& ops = addonState(info.Env()).ops;
+  if (id < 0 || id >= static_cast<int64_t>(ops.size())) throw Napi::RangeError::New(info.Env(), "unknown op id");
   std::ostringstream text;
-  text << g_ops[id].schema();
+  text << ops[id].schema();
   return Napi::String::New(info.Env(), text.str());
 }
 
@@ -191,8 +189,9 @@ LATENTLAB_EXPORT(opSchema) {
 LATENTLAB_EXPORT(callOp) {
   const Napi::Env env = info.Env();
   const int64_t id = argInt(info, 0, "op");
-  if (id < 0 || id >= static_cast<int64_t>(g_ops.size())) throw Napi::RangeError::New(env, "unknown op id");
-  const c10::OperatorHandle& op = g_ops[id];
+  const auto& ops = addonState(env).ops;
+  if (id < 0 || id >= static_cast<int64_t>(ops.size())) throw Napi::RangeError::New(env, "unknown op id");
+  const c10::OperatorHandle& op = ops[id];
   const auto& arguments = op.schema().arguments();
   const size_t given = info.Length() - 1;
   if (given > arguments.size()) {

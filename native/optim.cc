@@ -5,10 +5,16 @@
 // comparison with torch.optim.Adam: add with alpha and addcmul are fused multiply-adds, ATen
 // being compiled with contraction; the addon is compiled without it, so every FMA here is
 // explicit), so the results equal torch.optim.Adam's bit for bit (test/optim/adam-fused.test.ts).
+// The portable kernel makes the same IEEE operations one element at a time (std::fma is exact
+// everywhere), so it gives the AVX2 kernel's results: it runs where AVX2 is missing (another
+// CPU, another architecture) when the step is called directly; the optimizer itself takes
+// libtorch's operations there (fusedAdamAvailable), whose kernels may round differently.
 #include "common.h"
 
 #include <ATen/Parallel.h>
+#if LATENTLAB_AVX2_KERNELS
 #include <immintrin.h>
+#endif
 
 #include <cmath>
 
@@ -23,9 +29,29 @@ struct AdamConstants {
   float decay;        // 1 − lr·λ applied to the weights first (AdamW); 1 when none
 };
 
-__attribute__((target("avx2,fma"))) void adamKernelAvx2(float* param, const float* grad, float* expAvg,
-                                                          float* expAvgSq, int64_t begin, int64_t end,
-                                                          const AdamConstants& k) {
+// One element of the update, as each lane of the AVX2 kernel computes it.
+inline void adamElement(float* param, const float* grad, float* expAvg, float* expAvgSq, int64_t i,
+                        const AdamConstants& k) {
+  float p = param[i];
+  float g = grad[i];
+  if (k.decay != 1.0f) p = p * k.decay;
+  if (k.weightDecay != 0.0f) g = std::fma(p, k.weightDecay, g);
+  float m = std::fma(g, k.oneMinusBeta1, expAvg[i] * k.beta1);
+  float v = std::fma(k.oneMinusBeta2 * g, g, expAvgSq[i] * k.beta2);
+  float denom = std::sqrt(v) / k.biasCorrection2Sqrt + k.eps;
+  param[i] = p + (k.negativeStepSize * m) / denom;
+  expAvg[i] = m;
+  expAvgSq[i] = v;
+}
+
+void adamKernelPortable(float* param, const float* grad, float* expAvg, float* expAvgSq, int64_t begin,
+                        int64_t end, const AdamConstants& k) {
+  for (int64_t i = begin; i < end; i++) adamElement(param, grad, expAvg, expAvgSq, i, k);
+}
+
+#if LATENTLAB_AVX2_KERNELS
+LATENTLAB_TARGET_AVX2 void adamKernelAvx2(float* param, const float* grad, float* expAvg, float* expAvgSq,
+                                          int64_t begin, int64_t end, const AdamConstants& k) {
   const __m256 beta1 = _mm256_set1_ps(k.beta1), oneMinusBeta1 = _mm256_set1_ps(k.oneMinusBeta1);
   const __m256 beta2 = _mm256_set1_ps(k.beta2), oneMinusBeta2 = _mm256_set1_ps(k.oneMinusBeta2);
   const __m256 correction = _mm256_set1_ps(k.biasCorrection2Sqrt), eps = _mm256_set1_ps(k.eps);
@@ -48,19 +74,9 @@ __attribute__((target("avx2,fma"))) void adamKernelAvx2(float* param, const floa
     _mm256_storeu_ps(expAvgSq + i, v);
     _mm256_storeu_ps(param + i, p);
   }
-  for (; i < end; i++) {
-    float p = param[i];
-    float g = grad[i];
-    if (k.decay != 1.0f) p = p * k.decay;
-    if (k.weightDecay != 0.0f) g = std::fma(p, k.weightDecay, g);
-    float m = std::fma(g, k.oneMinusBeta1, expAvg[i] * k.beta1);
-    float v = std::fma(k.oneMinusBeta2 * g, g, expAvgSq[i] * k.beta2);
-    float denom = std::sqrt(v) / k.biasCorrection2Sqrt + k.eps;
-    param[i] = p + (k.negativeStepSize * m) / denom;
-    expAvg[i] = m;
-    expAvgSq[i] = v;
-  }
+  for (; i < end; i++) adamElement(param, grad, expAvg, expAvgSq, i, k);
 }
+#endif
 
 bool eligible(const at::Tensor& tensor) {
   return tensor.device().is_cpu() && tensor.scalar_type() == at::kFloat && tensor.is_contiguous();
@@ -76,8 +92,9 @@ double number(const Napi::Object& options, const char* name) {
 // uses libtorch's per-tensor operations.
 LATENTLAB_EXPORT(fusedAdamAvailable) { return Napi::Boolean::New(info.Env(), cpuHasAvx2Fma()); }
 
-// adamStep(params, grads, expAvgs, expAvgSqs, {lr, beta1, beta2, eps, weightDecay, decoupled, step}):
-// false (and nothing changed) when some tensor is not a contiguous float32 CPU tensor.
+// adamStep(params, grads, expAvgs, expAvgSqs, {lr, beta1, beta2, eps, weightDecay, decoupled, step, portable?}):
+// false (and nothing changed) when some tensor is not a contiguous float32 CPU tensor. The AVX2
+// kernel runs only where the CPU has it; `portable: true` asks for the portable one (its tests).
 LATENTLAB_EXPORT(fusedAdamStep) {
   auto params = argTensors(info, 0, "params");
   auto grads = argTensors(info, 1, "grads");
@@ -109,13 +126,17 @@ LATENTLAB_EXPORT(fusedAdamStep) {
       decoupled ? 0.0f : static_cast<float>(weightDecay),
       decoupled && weightDecay != 0 ? static_cast<float>(1 - lr * weightDecay) : 1.0f,
   };
+  auto kernel = adamKernelPortable;
+#if LATENTLAB_AVX2_KERNELS
+  if (cpuHasAvx2Fma() && !options.Get("portable").ToBoolean().Value()) kernel = adamKernelAvx2;
+#endif
   for (size_t i = 0; i < count; i++) {
     float* param = params[i].data_ptr<float>();
     const float* grad = grads[i].data_ptr<float>();
     float* expAvg = expAvgs[i].data_ptr<float>();
     float* expAvgSq = expAvgSqs[i].data_ptr<float>();
     at::parallel_for(0, params[i].numel(), at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
-      adamKernelAvx2(param, grad, expAvg, expAvgSq, begin, end, constants);
+      kernel(param, grad, expAvg, expAvgSq, begin, end, constants);
     });
   }
   return Napi::Boolean::New(info.Env(), true);

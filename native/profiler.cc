@@ -16,12 +16,11 @@ namespace {
 
 namespace profiler = torch::autograd::profiler;
 
-bool g_profiling = false;
-
 LATENTLAB_EXPORT(startProfiler) {
-  if (g_profiling) throw Napi::Error::New(info.Env(), "the profiler is already running");
+  bool& profiling = addonState(info.Env()).profiling;
+  if (profiling) throw Napi::Error::New(info.Env(), "the profiler is already running");
   profiler::enableProfilerLegacy(torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU));
-  g_profiling = true;
+  profiling = true;
   return info.Env().Undefined();
 }
 
@@ -39,8 +38,9 @@ struct OpenRange {
 
 // stopProfiler(tracePath?): the rows; with a path, the Chrome trace written there too.
 LATENTLAB_EXPORT(stopProfiler) {
-  if (!g_profiling) throw Napi::Error::New(info.Env(), "the profiler is not running");
-  g_profiling = false;
+  bool& profiling = addonState(info.Env()).profiling;
+  if (!profiling) throw Napi::Error::New(info.Env(), "the profiler is not running");
+  profiling = false;
   profiler::thread_event_lists lists = profiler::disableProfilerLegacy();
   if (info.Length() > 0 && !info[0].IsUndefined()) {
     const std::string path = argString(info, 0, "trace path");
@@ -86,6 +86,8 @@ LATENTLAB_EXPORT(stopProfiler) {
 }
 
 }  // namespace
+
+void stopProfilerAtExit() { profiler::disableProfilerLegacy(); }
 
 void initProfiler(Napi::Env env, Napi::Object exports) {
   exports.Set("startProfiler", Napi::Function::New(env, startProfiler));

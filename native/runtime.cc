@@ -92,6 +92,16 @@ LATENTLAB_EXPORT(trimMemory) {
 #endif
 }
 
+// throwForTest(kind): throws a c10::Error ('c10'), a std::exception ('std') or an int ('other'),
+// so that the tests can check what the guard (common.h) turns each into.
+LATENTLAB_EXPORT(throwForTest) {
+  const std::string kind = argString(info, 0, "kind");
+  if (kind == "c10") TORCH_CHECK(false, "c10 error for the test");
+  if (kind == "std") throw std::runtime_error("std error for the test");
+  if (kind == "other") throw 42;
+  throw Napi::RangeError::New(info.Env(), "kind must be c10, std or other");
+}
+
 LATENTLAB_EXPORT(cudaDeviceCount) {
   const bool hasCuda = at::detail::getCUDAHooks().hasCUDA();
   return Napi::Number::New(info.Env(), hasCuda ? at::detail::getCUDAHooks().getNumGPUs() : 0);
@@ -118,6 +128,7 @@ void initRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("setRngState", Napi::Function::New(env, setRngState));
   exports.Set("libmPow", Napi::Function::New(env, libmPow));
   exports.Set("trimMemory", Napi::Function::New(env, trimMemory));
+  exports.Set("throwForTest", Napi::Function::New(env, throwForTest));
   exports.Set("cudaDeviceCount", Napi::Function::New(env, cudaDeviceCount));
   exports.Set("buildInfo", Napi::Function::New(env, buildInfo));
 }

@@ -7,13 +7,12 @@ import { ArgumentError } from '../tensor/errors.js';
 import { arange, rand, randint, randLike, randnLike, tensor } from '../tensor/creation.js';
 import { where } from '../tensor/combine.js';
 import { isFloatingPoint } from '../tensor/dtype.js';
-import { aten } from '../tensor/ops.js';
 import { tidy } from '../tensor/scope.js';
-import { wrap, type Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { pad } from '../nn/functional.js';
 
 export type Transform = (batch: Tensor) => Tensor;
 
-const constantPad = aten('constant_pad_nd');
 
 /** Integer pixels (uint8, 0–255) to float32 in [0, 1]. */
 export function scaleToUnit(batch: Tensor): Tensor {
@@ -104,7 +103,7 @@ export function randomCrop(batch: Tensor, size: number | readonly [number, numbe
     throw new ArgumentError(`randomCrop: a ${h}×${w} crop does not fit ${height}×${width} images padded by ${padding}: use a crop of at most ${paddedHeight}×${paddedWidth}`);
   }
   return tidy(() => {
-    const padded = padding > 0 ? wrap(constantPad(batch.handle, [padding, padding, padding, padding], fill)) : batch;
+    const padded = padding > 0 ? pad(batch, [padding, padding, padding, padding], fill) : batch;
     // Rows top..top+h-1 of each image, then columns left..left+w-1, both by gather.
     const device = { device: batch.device };
     const top = randint(0, paddedHeight - h + 1, [n, 1], device);

@@ -3,7 +3,7 @@
 import { aten, translateNativeError } from '../tensor/ops.js';
 import { native } from '../tensor/native.js';
 import { ArgumentError } from '../tensor/errors.js';
-import { Tensor, wrap } from '../tensor/tensor.js';
+import { Tensor, wrap, wrapAll } from '../tensor/tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 type Size2 = number | readonly [number, number];
@@ -15,7 +15,8 @@ const op = {
   nearest1d: aten('upsample_nearest1d.vec'), linear1d: aten('upsample_linear1d.vec'),
   nearest2d: aten('upsample_nearest2d.vec'), bilinear2d: aten('upsample_bilinear2d.vec'),
   bicubic2d: aten('upsample_bicubic2d.vec'), batchNorm: aten('batch_norm'), layerNorm: aten('layer_norm'),
-  dropout: aten('dropout'), embedding: aten('embedding'), relu: aten('relu'), leakyRelu: aten('leaky_relu'),
+  dropout: aten('dropout'), embedding: aten('embedding'), embeddingBag: aten('embedding_bag.padding_idx'),
+  constantPad: aten('constant_pad_nd'), relu: aten('relu'), leakyRelu: aten('leaky_relu'),
   prelu: aten('prelu'), elu: aten('elu'), selu: aten('selu'), gelu: aten('gelu'), sigmoid: aten('sigmoid'),
   tanh: aten('tanh'), softplus: aten('softplus'), softmax: aten('softmax.int'), logSoftmax: aten('log_softmax.int'),
   l1Loss: aten('l1_loss'), smoothL1Loss: aten('smooth_l1_loss'), huberLoss: aten('huber_loss'),
@@ -158,6 +159,38 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
 
 export function embedding(indices: Tensor, weight: Tensor, paddingIdx = -1): Tensor {
   return wrap(op.embedding(weight.handle, indices.handle, paddingIdx));
+}
+
+export interface EmbeddingBagOptions {
+  /** How each bag's rows combine; 'sum' by default. */
+  mode?: 'sum' | 'mean' | 'max';
+  /** One weight per index, multiplying its row (mode 'sum' only). */
+  perSampleWeights?: Tensor;
+}
+
+/**
+ * Sums (or averages, or maxes) bags of rows of `weight` without materialising them, as
+ * torch.nn.functional.embedding_bag: bag b holds the rows indices[offsets[b]] up to the next
+ * offset. Result [bags, columns].
+ */
+export function embeddingBag(indices: Tensor, weight: Tensor, offsets: Tensor, options: EmbeddingBagOptions = {}): Tensor {
+  const { mode = 'sum', perSampleWeights } = options;
+  const modeCode = { sum: 0, mean: 1, max: 2 }[mode];
+  if (modeCode === undefined) throw new ArgumentError(`embeddingBag mode must be 'sum', 'mean' or 'max', got '${String(mode)}'`);
+  const [output, ...workspace] = wrapAll(op.embeddingBag(weight.handle, indices.handle, offsets.handle, false, modeCode, false, perSampleWeights?.handle ?? null, false, null));
+  for (const tensor of workspace) tensor.dispose(); // offsets and counts for the backward, unused here
+  return output!;
+}
+
+/**
+ * Pads the last dimensions with a constant, as torch.nn.functional.pad in 'constant' mode:
+ * padding lists (before, after) pairs from the last dimension backwards, e.g. [left, right, top, bottom].
+ */
+export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
+  if (padding.length % 2 !== 0 || padding.length / 2 > x.ndim || !padding.every(Number.isInteger)) {
+    throw new ArgumentError(`pad needs whole-number (before, after) pairs for at most ${x.ndim} dimensions, got [${padding.join(', ')}]`);
+  }
+  return wrap(op.constantPad(x.handle, padding, value));
 }
 
 // ---- activations -------------------------------------------------------------------------

@@ -1,14 +1,12 @@
 // Module: the base of every layer and model, as torch.nn.Module. A module registers its
 // parameters, buffers and submodules by name, so that names in stateDict() are PyTorch's
 // ("encoder.0.weight") and weights move between the two both ways.
-import { aten } from '../tensor/ops.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/autograd.js';
 import { keep } from '../tensor/scope.js';
 import { Tensor, isDType, type Device } from '../tensor/tensor.js';
 import { isFloatingPoint, type DType } from '../tensor/dtype.js';
 
-const setData = aten('set_data');
 
 export abstract class Module {
   training = true;
@@ -141,7 +139,7 @@ export abstract class Module {
         if (cast && !isFloatingPoint(tensor.dtype)) continue; // step counters stay integers
         const moved = tensor.to(target);
         if (moved !== tensor) {
-          setData(tensor.handle, moved.handle);
+          tensor.setData(moved);
           moved.dispose();
         }
       }

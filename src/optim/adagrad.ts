@@ -1,9 +1,8 @@
 // Adagrad (Duchi, Hazan & Singer 2011) with learning-rate decay and weight decay, in PyTorch
 // 1.13's operation order so trajectories match torch.optim.Adagrad.
-import { aten } from '../tensor/ops.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { fullLike } from '../tensor/creation.js';
-import { native, type Handle } from '../tensor/native.js';
+import * as foreach from '../tensor/foreach.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOptionNames, groupByStep, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -16,11 +15,6 @@ export interface AdagradOptions {
   initialAccumulatorValue: number;
   eps: number;
 }
-
-const foreach = {
-  add: aten('_foreach_add.List'), addScalar_: aten('_foreach_add_.Scalar'), addcmul_: aten('_foreach_addcmul_.Scalar'),
-  addcdiv_: aten('_foreach_addcdiv_.Scalar'), sqrt: aten('_foreach_sqrt'),
-};
 
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
@@ -50,16 +44,16 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   #adagrad(group: ParamGroup<AdagradOptions>, batch: GradientBatch, step: number): void {
     const { lr, lrDecay, weightDecay, eps } = group;
-    const temporaries: Handle[] = [];
+    const temporaries: foreach.TensorList[] = [];
     let grads = batch.grads;
-    if (weightDecay !== 0) temporaries.push(...(grads = foreach.add(grads, batch.paramHandles, weightDecay) as Handle[]));
+    if (weightDecay !== 0) temporaries.push((grads = foreach.add(grads, batch.params, weightDecay)));
     const clr = lr / (1 + (step - 1) * lrDecay);
-    const sums = batch.states.map((s) => s.tensors.sum!.handle);
+    const sums = batch.states.map((s) => s.tensors.sum!);
     foreach.addcmul_(sums, grads, grads, 1);
-    const std = foreach.sqrt(sums) as Handle[];
-    temporaries.push(...std);
-    foreach.addScalar_(std, eps);
-    foreach.addcdiv_(batch.paramHandles, grads, std, -clr);
-    for (const handle of temporaries) native.dispose(handle);
+    const std = foreach.sqrt(sums);
+    temporaries.push(std);
+    foreach.add_(std, eps);
+    foreach.addcdiv_(batch.params, grads, std, -clr);
+    for (const list of temporaries) list.dispose();
   }
 }

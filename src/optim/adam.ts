@@ -1,9 +1,9 @@
 // Adam and AdamW (Kingma & Ba 2015; Loshchilov & Hutter 2019), with the exact operation order of
 // PyTorch 1.13's implementation so trajectories match it to rounding.
-import { aten } from '../tensor/ops.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { zerosLike } from '../tensor/creation.js';
-import { native, type Handle } from '../tensor/native.js';
+import * as foreach from '../tensor/foreach.js';
+import { libmPow } from '../tensor/libm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOptionNames, groupByStep, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -21,13 +21,7 @@ export interface AdamOptions {
   implementation: 'fused' | 'foreach';
 }
 
-const fusedAvailable = native.fusedAdamAvailable();
-
-const foreach = {
-  add: aten('_foreach_add.List'), add_: aten('_foreach_add_.List'), addScalar_: aten('_foreach_add_.Scalar'),
-  mul_: aten('_foreach_mul_.Scalar'), addcmul_: aten('_foreach_addcmul_.Scalar'), addcdiv_: aten('_foreach_addcdiv_.Scalar'),
-  sqrt: aten('_foreach_sqrt'), div_: aten('_foreach_div_.Scalar'), maximum_: aten('_foreach_maximum_.List'),
-};
+const fusedAvailable = foreach.fusedAdamAvailable();
 
 export class Adam extends Optimizer<AdamOptions> {
   /** Decoupled weight decay (AdamW) instead of L2 added to the gradient. */
@@ -60,35 +54,35 @@ export class Adam extends Optimizer<AdamOptions> {
 
   #adam(group: ParamGroup<AdamOptions>, batch: GradientBatch, step: number): void {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad } = group;
-    const expAvg = batch.states.map((s) => s.tensors.exp_avg!.handle);
-    const expAvgSq = batch.states.map((s) => s.tensors.exp_avg_sq!.handle);
+    const expAvg = batch.states.map((s) => s.tensors.exp_avg!);
+    const expAvgSq = batch.states.map((s) => s.tensors.exp_avg_sq!);
     if (group.implementation === 'fused' && fusedAvailable && !amsgrad) {
       const options = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupledWeightDecay, step };
-      if (native.fusedAdamStep(batch.paramHandles, batch.grads, expAvg, expAvgSq, options)) return;
+      if (foreach.adamStep(batch.params, batch.grads, expAvg, expAvgSq, options)) return;
     }
-    const temporaries: Handle[] = [];
+    const temporaries: foreach.TensorList[] = [];
     let grads = batch.grads;
     if (weightDecay !== 0) {
-      if (this.decoupledWeightDecay) foreach.mul_(batch.paramHandles, 1 - lr * weightDecay);
-      else temporaries.push(...(grads = foreach.add(grads, batch.paramHandles, weightDecay) as Handle[]));
+      if (this.decoupledWeightDecay) foreach.mul_(batch.params, 1 - lr * weightDecay);
+      else temporaries.push((grads = foreach.add(grads, batch.params, weightDecay)));
     }
     foreach.mul_(expAvg, beta1);
     foreach.add_(expAvg, grads, 1 - beta1);
     foreach.mul_(expAvgSq, beta2);
     foreach.addcmul_(expAvgSq, grads, grads, 1 - beta2);
-    const biasCorrection1 = 1 - native.libmPow(beta1, step);
-    const biasCorrection2Sqrt = Math.sqrt(1 - native.libmPow(beta2, step));
+    const biasCorrection1 = 1 - libmPow(beta1, step);
+    const biasCorrection2Sqrt = Math.sqrt(1 - libmPow(beta2, step));
     let second = expAvgSq;
     if (amsgrad) {
-      second = batch.states.map((s) => s.tensors.max_exp_avg_sq!.handle);
+      second = batch.states.map((s) => s.tensors.max_exp_avg_sq!);
       foreach.maximum_(second, expAvgSq);
     }
-    const denom = foreach.sqrt(second) as Handle[]; // √v̂ computed as √v / √(1 − β₂ᵗ), then + eps
-    temporaries.push(...denom);
+    const denom = foreach.sqrt(second); // √v̂ computed as √v / √(1 − β₂ᵗ), then + eps
+    temporaries.push(denom);
     foreach.div_(denom, biasCorrection2Sqrt);
-    foreach.addScalar_(denom, eps);
-    foreach.addcdiv_(batch.paramHandles, expAvg, denom, -lr / biasCorrection1);
-    for (const handle of temporaries) native.dispose(handle);
+    foreach.add_(denom, eps);
+    foreach.addcdiv_(batch.params, expAvg, denom, -lr / biasCorrection1);
+    for (const list of temporaries) list.dispose();
   }
 }
 

@@ -1,12 +1,12 @@
 // Optimizer base, as torch.optim.Optimizer: parameter groups with their own hyper-parameters,
 // per-parameter state, and a state dict for checkpoints. Updates run as libtorch `_foreach_`
 // kernels over a whole group, so one step is a handful of native calls whatever the model size.
-import { native, type Handle } from '../tensor/native.js';
-import { noGrad } from '../tensor/autograd.js';
+import { noGrad, zeroGrads } from '../tensor/autograd.js';
+import * as foreach from '../tensor/foreach.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { keep } from '../tensor/scope.js';
 import { scalar } from '../tensor/creation.js';
-import { Tensor, handles } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export type ParamGroup<O> = O & { params: Tensor[] };
 export type ParamsInput<O> = readonly Tensor[] | readonly (Partial<O> & { params: readonly Tensor[] })[];
@@ -17,11 +17,10 @@ export interface ParamState {
   tensors: Record<string, Tensor>;
 }
 
-/** The parameters of a group that have a gradient, with their raw handles. */
+/** The parameters of a group that have a gradient, with those gradients (freed after the step). */
 export interface GradientBatch {
   params: Tensor[];
-  paramHandles: Handle[];
-  grads: Handle[];
+  grads: foreach.TensorList;
   states: ParamState[];
 }
 
@@ -64,7 +63,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         try {
           this.update(group, batch);
         } finally {
-          for (const grad of batch.grads) native.dispose(grad);
+          batch.grads.dispose();
         }
       }
     });
@@ -77,14 +76,12 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected abstract initialState(param: Tensor, group: ParamGroup<O>): Record<string, Tensor>;
 
   zeroGrad(setToNone = true): void {
-    for (const group of this.paramGroups) native.zeroGrads(handles(group.params), setToNone);
+    for (const group of this.paramGroups) zeroGrads(group.params, setToNone);
   }
 
   #gradients(group: ParamGroup<O>): GradientBatch {
-    const batch: GradientBatch = { params: [], paramHandles: [], grads: [], states: [] };
-    for (const param of group.params) {
-      const grad = native.getGrad(param.handle);
-      if (!grad) continue;
+    const { tensors: params, grads } = foreach.gradients(group.params);
+    const states = params.map((param) => {
       let state = this.state.get(param);
       if (!state) {
         const tensors = this.initialState(param, group);
@@ -92,12 +89,9 @@ export abstract class Optimizer<O extends { lr: number }> {
         state = { step: 0, tensors };
         this.state.set(param, state);
       }
-      batch.params.push(param);
-      batch.paramHandles.push(param.handle);
-      batch.grads.push(grad);
-      batch.states.push(state);
-    }
-    return batch;
+      return state;
+    });
+    return { params, grads, states };
   }
 
   /**
@@ -162,15 +156,17 @@ export abstract class Optimizer<O extends { lr: number }> {
  * must be computed per count.
  */
 export function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
-  const groups = new Map<number, GradientBatch>();
+  const positions = new Map<number, number[]>();
   batch.states.forEach((state, i) => {
-    let subset = groups.get(state.step);
-    if (!subset) groups.set(state.step, (subset = { params: [], paramHandles: [], grads: [], states: [] }));
-    subset.params.push(batch.params[i]!);
-    subset.paramHandles.push(batch.paramHandles[i]!);
-    subset.grads.push(batch.grads[i]!);
-    subset.states.push(state);
+    const list = positions.get(state.step);
+    if (list) list.push(i);
+    else positions.set(state.step, [i]);
   });
+  if (positions.size === 1) return new Map([[batch.states[0]!.step, batch]]);
+  const groups = new Map<number, GradientBatch>();
+  for (const [step, indices] of positions) {
+    groups.set(step, { params: indices.map((i) => batch.params[i]!), grads: batch.grads.select(indices), states: indices.map((i) => batch.states[i]!) });
+  }
   return groups;
 }
 

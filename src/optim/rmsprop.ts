@@ -1,9 +1,8 @@
 // RMSprop (Hinton's lecture 6e; centered variant from Graves 2013), with momentum and weight
 // decay, in PyTorch 1.13's operation order so trajectories match torch.optim.RMSprop.
-import { aten } from '../tensor/ops.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { zerosLike } from '../tensor/creation.js';
-import { native, type Handle } from '../tensor/native.js';
+import * as foreach from '../tensor/foreach.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOptionNames, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -17,12 +16,6 @@ export interface RMSpropOptions {
   /** Normalise by the estimated variance (E[g²] − E[g]²) instead of E[g²]. */
   centered: boolean;
 }
-
-const foreach = {
-  add: aten('_foreach_add.List'), add_: aten('_foreach_add_.List'), addScalar_: aten('_foreach_add_.Scalar'),
-  mul_: aten('_foreach_mul_.Scalar'), addcmul: aten('_foreach_addcmul.Scalar'), addcmul_: aten('_foreach_addcmul_.Scalar'),
-  addcdiv_: aten('_foreach_addcdiv_.Scalar'), sqrt: aten('_foreach_sqrt'), sqrt_: aten('_foreach_sqrt_'),
-};
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
@@ -48,32 +41,32 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected update(group: ParamGroup<RMSpropOptions>, batch: GradientBatch): void {
     const { lr, alpha, eps, weightDecay, momentum, centered } = group;
-    const temporaries: Handle[] = [];
+    const temporaries: foreach.TensorList[] = [];
     let grads = batch.grads;
-    if (weightDecay !== 0) temporaries.push(...(grads = foreach.add(grads, batch.paramHandles, weightDecay) as Handle[]));
-    const squareAvg = batch.states.map((s) => s.tensors.square_avg!.handle);
+    if (weightDecay !== 0) temporaries.push((grads = foreach.add(grads, batch.params, weightDecay)));
+    const squareAvg = batch.states.map((s) => s.tensors.square_avg!);
     foreach.mul_(squareAvg, alpha);
     foreach.addcmul_(squareAvg, grads, grads, 1 - alpha);
-    let avg: Handle[];
+    let avg: foreach.TensorList;
     if (centered) {
-      const gradAvg = batch.states.map((s) => s.tensors.grad_avg!.handle);
+      const gradAvg = batch.states.map((s) => s.tensors.grad_avg!);
       foreach.mul_(gradAvg, alpha);
       foreach.add_(gradAvg, grads, 1 - alpha);
-      avg = foreach.addcmul(squareAvg, gradAvg, gradAvg, -1) as Handle[];
+      avg = foreach.addcmul(squareAvg, gradAvg, gradAvg, -1);
       foreach.sqrt_(avg);
     } else {
-      avg = foreach.sqrt(squareAvg) as Handle[];
+      avg = foreach.sqrt(squareAvg);
     }
-    temporaries.push(...avg);
-    foreach.addScalar_(avg, eps);
+    temporaries.push(avg);
+    foreach.add_(avg, eps);
     if (momentum > 0) {
-      const buffers = batch.states.map((s) => s.tensors.momentum_buffer!.handle);
+      const buffers = batch.states.map((s) => s.tensors.momentum_buffer!);
       foreach.mul_(buffers, momentum);
       foreach.addcdiv_(buffers, grads, avg, 1);
-      foreach.add_(batch.paramHandles, buffers, -lr);
+      foreach.add_(batch.params, buffers, -lr);
     } else {
-      foreach.addcdiv_(batch.paramHandles, grads, avg, -lr);
+      foreach.addcdiv_(batch.params, grads, avg, -lr);
     }
-    for (const handle of temporaries) native.dispose(handle);
+    for (const list of temporaries) list.dispose();
   }
 }

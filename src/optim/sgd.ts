@@ -1,9 +1,8 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay,
 // in PyTorch 1.13's operation order.
-import { aten } from '../tensor/ops.js';
 import { ArgumentError } from '../tensor/errors.js';
-import { native, type Handle } from '../tensor/native.js';
-import { Tensor } from '../tensor/tensor.js';
+import * as foreach from '../tensor/foreach.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { keep } from '../tensor/scope.js';
 import { Optimizer, checkOptionNames, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -14,11 +13,6 @@ export interface SGDOptions {
   nesterov: boolean;
   weightDecay: number;
 }
-
-const foreach = {
-  add: aten('_foreach_add.List'), add_: aten('_foreach_add_.List'), mul_: aten('_foreach_mul_.Scalar'),
-};
-const clone = aten('clone');
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
@@ -41,29 +35,33 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(group: ParamGroup<SGDOptions>, batch: GradientBatch): void {
     const { lr, momentum, dampening, nesterov, weightDecay } = group;
-    const temporaries: Handle[] = [];
-    let directions = batch.grads;
-    if (weightDecay !== 0) temporaries.push(...(directions = foreach.add(directions, batch.paramHandles, weightDecay) as Handle[]));
+    const temporaries: foreach.TensorList[] = [];
+    let gradients = batch.grads;
+    if (weightDecay !== 0) temporaries.push((gradients = foreach.add(gradients, batch.params, weightDecay)));
+    let directions: foreach.List = gradients;
     if (momentum !== 0) {
-      const buffers = batch.states.map((state, i) => {
-        // The first step's buffer is the gradient itself, undamped.
-        if (!state.tensors.momentum_buffer) {
-          state.tensors.momentum_buffer = keep(new Tensor(clone(directions[i]!) as Handle));
-          return null;
+      const existing: Tensor[] = [];
+      const positions: number[] = [];
+      batch.states.forEach((state, i) => {
+        if (state.tensors.momentum_buffer) {
+          existing.push(state.tensors.momentum_buffer);
+          positions.push(i);
+        } else {
+          // The first step's buffer is the gradient itself, undamped.
+          const direction = gradients.at(i);
+          state.tensors.momentum_buffer = keep(direction.clone());
+          direction.dispose();
         }
-        return state.tensors.momentum_buffer.handle;
       });
-      const existing = buffers.filter((b): b is Handle => b !== null);
-      const existingDirections = directions.filter((_, i) => buffers[i] !== null);
       if (existing.length > 0) {
         foreach.mul_(existing, momentum);
-        foreach.add_(existing, existingDirections, 1 - dampening);
+        foreach.add_(existing, positions.length === gradients.length ? gradients : gradients.select(positions), 1 - dampening);
       }
-      const momenta = batch.states.map((s) => s.tensors.momentum_buffer!.handle);
-      if (nesterov) temporaries.push(...(directions = foreach.add(directions, momenta, momentum) as Handle[]));
+      const momenta = batch.states.map((s) => s.tensors.momentum_buffer!);
+      if (nesterov) temporaries.push((directions = foreach.add(gradients, momenta, momentum)));
       else directions = momenta;
     }
-    foreach.add_(batch.paramHandles, directions, -lr);
-    for (const handle of temporaries) native.dispose(handle);
+    foreach.add_(batch.params, directions, -lr);
+    for (const list of temporaries) list.dispose();
   }
 }

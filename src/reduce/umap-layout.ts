@@ -3,7 +3,7 @@
 // proportion to their weight and repulsion from random negative samples.
 import { ArgumentError } from '../tensor/errors.js';
 import { empty, keep, tensor, tidy, type Tensor } from '../tensor/index.js';
-import { aten } from '../tensor/ops.js';
+import { indexSelectOut, logOut, mulOut } from '../tensor/out.js';
 import { oneThread } from './umap-graph.js';
 
 export interface LayoutEdges {
@@ -125,14 +125,14 @@ function runLayout(head: Tensor, tail: Tensor, edges: LayoutEdges, options: Layo
       const to = both.narrow(0, total, total);
       const [scratch, squared, denominator, coefficient, ...steps] = workspace.views(total);
       headRows.forEach((row, c) => {
-        indexSelectOut(row.handle, 0, from.handle, steps[c]!.handle);
-        indexSelectOut(tailRows[c]!.handle, 0, to.handle, scratch!.handle);
+        indexSelectOut(row, 0, from, steps[c]!);
+        indexSelectOut(tailRows[c]!, 0, to, scratch!);
         steps[c]!.sub_(scratch!); // y_head − y_tail
       });
-      multiplyOut(steps[0]!.handle, steps[0]!.handle, squared!.handle);
+      mulOut(steps[0]!, steps[0]!, squared!);
       for (const d of steps.slice(1)) squared!.addcmul_(d, d);
       squared!.clamp_(TINY, null);
-      logOut(squared!.handle, scratch!.handle);
+      logOut(squared!, scratch!);
       const powered = scratch!.mul_(b).exp_(); // d^(2b)
       denominator!.copy_(powered).mul_(a).add_(1); // 1 + a·d^(2b)
       // Edges: −2ab·d^(2(b−1)) / (1 + a·d^(2b)); samples: 2γb / ((0.001 + d²)(1 + a·d^(2b))); both times α.
@@ -157,9 +157,6 @@ function runLayout(head: Tensor, tail: Tensor, edges: LayoutEdges, options: Layo
   }
 }
 
-const indexSelectOut = aten('index_select.out');
-const multiplyOut = aten('mul.out');
-const logOut = aten('log.out');
 
 /**
  * umap-learn's sampling schedule, epoch by epoch: the edges due and the negative samples they owe,

@@ -4,13 +4,10 @@
 // graphs in several connected components.
 import { ArgumentError } from '../tensor/errors.js';
 import { arange, cat, eye, linalg, onesLike, randn, rand, tensor, tidy, zeros, type Tensor } from '../tensor/index.js';
-import { aten } from '../tensor/ops.js';
-import { wrapAll } from '../tensor/tensor.js';
+import { embeddingBag } from '../nn/functional.js';
 import { squaredDistances } from './neighbors.js';
 import { oneThread, type FuzzyGraph } from './umap-graph.js';
 import { connectedComponents } from './graph.js';
-
-const embeddingBag = aten('embedding_bag.padding_idx');
 
 /** Components up to this size are solved by a dense eigendecomposition (exact, and fast there). */
 const DENSE_SIZE = 600;
@@ -76,7 +73,7 @@ export function laplacianEigenvectors(graph: FuzzyGraph, k: number, options: Lap
     // embedding_bag does exactly this over the edges sorted by row, without an [E, k] temporary.
     const counts = zeros([n], { dtype: 'int64' }).indexPut_([graph.rows], onesLike(graph.rows), true);
     const offsets = counts.cumsum(0).sub(counts);
-    const product = (x: Tensor) => deflate(wrapAll(embeddingBag(x.handle, graph.cols.handle, offsets.handle, false, 0, false, normalized.handle, false, null))[0]!);
+    const product = (x: Tensor) => deflate(embeddingBag(graph.cols, x, offsets, { perSampleWeights: normalized }));
     return lobpcgLargest(product, deflate, n, k, k + extra, tol, maxIter);
   }));
 }

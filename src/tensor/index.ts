@@ -1,11 +1,14 @@
-// The engine's public surface: tensors, creation, combination, linear algebra, autograd,
-// memory scopes, runtime settings and serialization.
+// The engine's public surface: tensors, creation, combination, linear algebra, operations over
+// tensor lists (foreach), autograd, memory scopes, runtime settings and serialization.
 export { Tensor, type Scalar, type Shape, type NestedArray, type IndexSpec, type ReduceOptions, type VarianceOptions } from './tensor.js';
 export { type DType, type TypedArray } from './dtype.js';
 export * from './creation.js';
 export * from './combine.js';
 export * as linalg from './linalg.js';
 export * as fft from './fft.js';
+export * as foreach from './foreach.js';
+export { indexSelectOut, mulOut, logOut } from './out.js';
+export { libmPow } from './libm.js';
 export { grad, backward, noGrad, enableGrad, isGradEnabled, zeroGrads, type GradOptions } from './autograd.js';
 export { tidy, keep } from './scope.js';
 export * from './runtime.js';

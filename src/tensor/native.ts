@@ -65,7 +65,8 @@ export interface NativeBinding {
     grads: Handle[],
     expAvgs: Handle[],
     expAvgSqs: Handle[],
-    options: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number },
+    /** portable: run the portable kernel even where AVX2 is available (for its tests). */
+    options: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; portable?: boolean },
   ): boolean;
 
   /** ATen's mse_loss, with a fused backward when the input is a sigmoid's output (fused_loss.cc). */
@@ -86,6 +87,8 @@ export interface NativeBinding {
   trimMemory(): boolean;
   cudaDeviceCount(): number;
   buildInfo(): BuildInfo;
+  /** Throws a c10::Error, a std::exception or a non-standard exception from C++: tests of the error guard. */
+  throwForTest(kind: 'c10' | 'std' | 'other'): never;
 }
 
 /** The caching CPU allocator's state (allocator.cc); bytes of blocks of 64 KiB and more. */

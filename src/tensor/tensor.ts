@@ -80,6 +80,7 @@ const op = {
   repeatInterleaveS: aten('repeat_interleave.self_int'), segmentReduce: aten('segment_reduce'), searchsorted: aten('searchsorted.Tensor'),
   floorDivideS: aten('floor_divide.Scalar'), vectorNorm: aten('linalg_vector_norm'),
   matrixNorm: aten('linalg_matrix_norm'), matrixNormStr: aten('linalg_matrix_norm.str_ord'),
+  setData: aten('set_data'),
 };
 
 export interface ReduceOptions {
@@ -302,6 +303,15 @@ export class Tensor {
   }
   detach_(): this {
     op.detach_(this.#handle);
+    return this;
+  }
+  /**
+   * Makes this tensor use `source`'s data (shape, dtype, device) while staying the same object,
+   * as PyTorch's `param.data = source`: a module's parameters move or change dtype this way and
+   * optimizers holding them keep working.
+   */
+  setData(source: Tensor): this {
+    op.setData(this.#handle, source.handle);
     return this;
   }
 

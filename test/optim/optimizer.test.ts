@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, liveTensorCount, loadSafetensors, manualSeed, optim, randn, saveSafetensors, tidy, type Tensor } from '../../src/index.js';
+import { ArgumentError, DisposedTensorError, liveTensorCount, loadSafetensors, manualSeed, optim, randn, saveSafetensors, tidy, type Tensor } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'latentlab-optim-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -161,4 +161,26 @@ describe('native memory', () => {
       assert.equal(liveTensorCount(), before);
     });
   }
+});
+
+describe('errors from the native side are latentlab errors', () => {
+  for (const [name, build, options] of cases) {
+    test(`${name}: a disposed parameter is a DisposedTensorError, in step and zeroGrad`, () => {
+      const params = freshParams();
+      const optimizer = build(params, options);
+      params[0]!.dispose();
+      assert.throws(() => optimizer.step(), DisposedTensorError);
+      assert.throws(() => optimizer.zeroGrad(), DisposedTensorError);
+      params[1]!.dispose();
+    });
+  }
+
+  test('clipping a disposed parameter\'s gradient is a DisposedTensorError', () => {
+    const params = freshParams();
+    params.forEach((p) => (p.grad = p.detach().clone()));
+    params[1]!.dispose();
+    assert.throws(() => optim.clipGradNorm(params, 1), DisposedTensorError);
+    assert.throws(() => optim.clipGradValue(params, 1), DisposedTensorError);
+    params[0]!.dispose();
+  });
 });

@@ -351,3 +351,31 @@ describe('losses', () => {
 test('the checks leave no tensors alive', () => {
   assert.equal(liveTensorCount(), liveAtStart);
 });
+
+describe('pad and embeddingBag', () => {
+  check('pad puts the constant around the last dimensions, last dimension first', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    assert.deepEqual(F.pad(x, [1, 0], 9).toArray(), [[9, 1, 2], [9, 3, 4]]);
+    assert.deepEqual(F.pad(x, [0, 1, 1, 0]).toArray(), [[0, 0, 0], [1, 2, 0], [3, 4, 0]]);
+    assert.throws(() => F.pad(x, [1]), /pairs/);
+    assert.throws(() => F.pad(x, [1, 1, 1, 1, 1, 1]), /at most 2 dimensions/);
+  });
+
+  check('embeddingBag sums the weighted rows of each bag, as an index_select and a segment sum would', () => {
+    const weight = tensor([[1, 10], [2, 20], [3, 30]]);
+    const indices = tensor([0, 2, 1, 1], { dtype: 'int64' });
+    const offsets = tensor([0, 2, 3], { dtype: 'int64' }); // bags {0, 2}, {1}, {1}
+    const perSampleWeights = tensor([1, 0.5, 2, -1]);
+    assert.deepEqual(F.embeddingBag(indices, weight, offsets, { perSampleWeights }).toArray(), [[2.5, 25], [4, 40], [-2, -20]]);
+    assert.deepEqual(F.embeddingBag(indices, weight, offsets, { mode: 'mean' }).toArray(), [[2, 20], [2, 20], [2, 20]]);
+    assert.throws(() => F.embeddingBag(indices, weight, offsets, { mode: 'median' as never }), /mode must be/);
+  });
+
+  test('embeddingBag frees its workspace: one new tensor per call', () => {
+    const before = liveTensorCount();
+    const out = F.embeddingBag(tensor([0, 1], { dtype: 'int64' }), ones([2, 3]), tensor([0], { dtype: 'int64' }));
+    // the three inputs above and the result
+    assert.equal(liveTensorCount(), before + 4);
+    out.dispose();
+  });
+});

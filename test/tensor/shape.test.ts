@@ -500,3 +500,17 @@ describe('views share storage with their base', () => {
     assert.deepEqual(x.toArray(), [2, 3], 'disposing the shared handle leaves the original alive');
   });
 });
+
+describe('setData', () => {
+  test('the same Tensor object takes the other tensor\'s data, shape and dtype', () => {
+    const param = ones([2, 2]).requiresGrad_();
+    const replacement = arange(6).to('float64').reshape([3, 2]);
+    assert.equal(param.setData(replacement), param);
+    assert.deepEqual(param.shape, [3, 2]);
+    assert.equal(param.dtype, 'float64');
+    assert.deepEqual(param.toArray(), [[0, 1], [2, 3], [4, 5]]);
+    assert.equal(param.requiresGrad, true);
+    param.dispose();
+    replacement.dispose();
+  });
+});

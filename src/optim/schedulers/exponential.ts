@@ -1,6 +1,6 @@
 // ExponentialLR: multiplies the learning rate by gamma every epoch.
 import { ArgumentError } from '../../tensor/errors.js';
-import { native } from '../../tensor/native.js';
+import { libmPow } from '../../tensor/libm.js';
 import { LRScheduler, type ScheduledOptimizer } from './scheduler.js';
 
 export interface ExponentialLROptions {
@@ -18,6 +18,6 @@ export class ExponentialLR extends LRScheduler<ExponentialLROptions> {
   }
 
   protected closedFormLr(baseLr: number, epoch: number): number {
-    return baseLr * native.libmPow(this.options.gamma, epoch); // C pow, as Python's **
+    return baseLr * libmPow(this.options.gamma, epoch); // C pow, as Python's **
   }
 }

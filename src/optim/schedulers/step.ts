@@ -1,6 +1,6 @@
 // StepLR: multiplies the learning rate by gamma every stepSize epochs.
 import { ArgumentError } from '../../tensor/errors.js';
-import { native } from '../../tensor/native.js';
+import { libmPow } from '../../tensor/libm.js';
 import { LRScheduler, checkInteger, type ScheduledOptimizer } from './scheduler.js';
 
 export interface StepLROptions {
@@ -23,6 +23,6 @@ export class StepLR extends LRScheduler<Required<StepLROptions>> {
   }
 
   protected closedFormLr(baseLr: number, epoch: number): number {
-    return baseLr * native.libmPow(this.options.gamma, Math.floor(epoch / this.options.stepSize)); // C pow, as Python's **
+    return baseLr * libmPow(this.options.gamma, Math.floor(epoch / this.options.stepSize)); // C pow, as Python's **
   }
 }
