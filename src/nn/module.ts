@@ -140,10 +140,9 @@ export abstract class Module {
       for (const tensor of [...this.parameters(), ...this.buffers()]) {
         if (cast && !isFloatingPoint(tensor.dtype)) continue; // step counters stay integers
         const moved = tensor.to(target);
-        if (moved !== tensor) {
-          setData(tensor.handle, moved.handle);
-          moved.dispose();
-        }
+        // to() the dtype and device a tensor has is a second handle to the same tensor.
+        if (moved.dtype !== tensor.dtype || moved.device !== tensor.device) setData(tensor.handle, moved.handle);
+        moved.dispose();
       }
     });
     return this;
