@@ -42,14 +42,16 @@ class BatchNorm extends Module {
       throw new RangeError(`${this.constructor.name} expects ${this.expectedDims.join(' or ')}-d input, got shape [${x.shape.join(', ')}]`);
     }
     const useBatchStats = this.training || this.runningMean === null;
-    if (this.training && this.numBatchesTracked) this.numBatchesTracked.add_(1);
-    return batchNorm(x, this.runningMean, this.runningVar, {
+    const y = batchNorm(x, this.runningMean, this.runningVar, {
       weight: this.weight,
       bias: this.bias,
       training: useBatchStats,
       momentum: this.momentum,
       eps: this.eps,
     });
+    // Counted after the call, so that a refused batch leaves every buffer as it was.
+    if (this.training && this.numBatchesTracked) this.numBatchesTracked.add_(1);
+    return y;
   }
 
   protected override describe(): string {

@@ -1,7 +1,7 @@
 // Layers other than those the conv-AE and functional tests cover: shapes and defining formulas.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError, nn, randn, tensor, tidy } from '../../src/index.js';
+import { ArgumentError, BatchStatisticsError, F, nn, randn, tensor, tidy } from '../../src/index.js';
 
 describe('layers', () => {
   test('resize-conv: Upsample(×2) + Conv2d(3, p1) doubles the size; pooling halves it', () => tidy(() => {
@@ -52,5 +52,29 @@ describe('layers', () => {
     assert.ok(new nn.Unflatten(1, [3, 4, 5]).forward(flat).equal(x));
     assert.throws(() => new nn.BatchNorm2d(3).forward(randn([2, 3])), /expects 4-d input, got shape \[2, 3\]/);
     assert.throws(() => new nn.Dropout(1.5), ArgumentError);
+  }));
+
+  // PyTorch: "Expected more than 1 value per channel when training"; libtorch itself returns
+  // zeros and writes NaN into running_var.
+  test('batch norm in training mode refuses one value per channel and leaves its buffers untouched', () => tidy(() => {
+    const cases: [nn.Module, number[]][] = [
+      [new nn.BatchNorm1d(4), [1, 4]],
+      [new nn.BatchNorm1d(4), [1, 4, 1]],
+      [new nn.BatchNorm2d(3), [1, 3, 1, 1]],
+    ];
+    for (const [layer, shape] of cases) {
+      const before = Object.values(layer.stateDict()).map((t) => t.toArray());
+      assert.throws(
+        () => layer.forward(randn(shape)),
+        (e: Error) => e instanceof BatchStatisticsError && e.message.startsWith(`batch norm in training mode needs more than 1 value per channel, got input of shape [${shape.join(', ')}]`),
+      );
+      assert.deepEqual(Object.values(layer.stateDict()).map((t) => t.toArray()), before, 'running statistics and the batch count as they were');
+      layer.eval();
+      assert.deepEqual(layer.forward(randn(shape)).shape, shape, 'eval mode uses the running statistics: one sample is fine');
+    }
+    assert.throws(() => F.batchNorm(randn([1, 4]), null, null, { training: true }), BatchStatisticsError);
+    // One sample with several values per channel is a valid batch, as in PyTorch.
+    assert.deepEqual(new nn.BatchNorm2d(3).forward(randn([1, 3, 2, 2])).shape, [1, 3, 2, 2]);
+    assert.deepEqual(new nn.BatchNorm1d(4).forward(randn([1, 4, 3])).shape, [1, 4, 3]);
   }));
 });
