@@ -3,6 +3,7 @@
 import { aten, translateNativeError } from '../tensor/ops.js';
 import { native } from '../tensor/native.js';
 import { ArgumentError, BatchStatisticsError } from '../tensor/errors.js';
+import { checkNumber } from '../tensor/arguments.js';
 import { Tensor, wrap } from '../tensor/tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -165,7 +166,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
 
 /** Zeroes elements with probability p and scales the rest by 1/(1−p), in training only. */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout probability must be in [0, 1], got ${p}`);
+  checkNumber(p, 'dropout probability p', { min: 0, max: 1 });
   return wrap(op.dropout(x.handle, p, training));
 }
 

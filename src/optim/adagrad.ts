@@ -1,7 +1,6 @@
 // Adagrad (Duchi, Hazan & Singer 2011) with learning-rate decay and weight decay, in PyTorch
 // 1.13's operation order so trajectories match torch.optim.Adagrad.
 import { aten } from '../tensor/ops.js';
-import { ArgumentError } from '../tensor/errors.js';
 import { fullLike } from '../tensor/creation.js';
 import { native, type Handle } from '../tensor/native.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -31,12 +30,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected override validate(group: AdagradOptions): void {
     super.validate(group);
-    if (!(group.lrDecay >= 0)) throw new ArgumentError(`Adagrad lrDecay must be >= 0, got ${group.lrDecay}`);
-    if (!(group.weightDecay >= 0)) throw new ArgumentError(`weight decay must be >= 0, got ${group.weightDecay}`);
-    if (!(group.initialAccumulatorValue >= 0)) {
-      throw new ArgumentError(`Adagrad initialAccumulatorValue must be >= 0, got ${group.initialAccumulatorValue}`);
-    }
-    if (!(group.eps >= 0)) throw new ArgumentError(`Adagrad eps must be >= 0, got ${group.eps}`);
+    this.checkHyperParameter(group, 'lrDecay', { min: 0 });
+    this.checkHyperParameter(group, 'weightDecay', { min: 0 });
+    this.checkHyperParameter(group, 'initialAccumulatorValue', { min: 0 });
+    this.checkHyperParameter(group, 'eps', { min: 0 });
   }
 
   protected initialState(param: Tensor, group: ParamGroup<AdagradOptions>): Record<string, Tensor> {
