@@ -3,7 +3,8 @@
 // so no JavaScript loop runs per sample.
 import { ArgumentError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor, checkTensor } from '../tensor/tensor.js';
+import { argumentError, checkBoolean, checkInteger, checkOptions, describeValue } from '../tensor/arguments.js';
 import { permutation, seededRandom } from '../tensor/random.js';
 
 /** Samples along the first dimension: inputs and, for supervised data, targets. */
@@ -42,8 +43,18 @@ export class DataLoader implements Iterable<Batch> {
     readonly dataset: TensorDataset,
     options: DataLoaderOptions,
   ) {
+    if (dataset === null || typeof dataset !== 'object' || Array.isArray(dataset) || dataset instanceof Tensor) {
+      argumentError('DataLoader dataset', 'an object { inputs, targets? } of tensors (a lone tensor x as { inputs: x })', dataset);
+    }
+    checkTensor(dataset.inputs, 'DataLoader dataset inputs');
+    if (dataset.inputs.ndim === 0) throw new ArgumentError('DataLoader dataset inputs must have a sample dimension first, got a 0-d tensor');
+    if (dataset.targets !== undefined) checkTensor(dataset.targets, 'DataLoader dataset targets');
+    checkOptions(options, 'DataLoader options', ['batchSize', 'shuffle', 'dropLast', 'seed']);
     const { batchSize, shuffle = false, dropLast = false, seed = 0 } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batch size must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batch size must be a positive integer, got ${describeValue(batchSize)}`);
+    checkBoolean(shuffle, 'DataLoader shuffle');
+    checkBoolean(dropLast, 'DataLoader dropLast');
+    checkInteger(seed, 'DataLoader seed', { min: 0 });
     const count = dataset.inputs.shape[0] ?? 0;
     if (dataset.targets && dataset.targets.shape[0] !== count) {
       throw new ArgumentError(`inputs have ${count} samples but targets have ${dataset.targets.shape[0]}`);

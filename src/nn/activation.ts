@@ -1,4 +1,5 @@
 // Activation modules. Negative (x → −x) exists for the activation study.
+import { argumentError, checkInteger, checkNumber, checkOneOf } from '../tensor/arguments.js';
 import { full } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from './functional.js';
@@ -13,6 +14,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkNumber(negativeSlope, 'LeakyReLU negativeSlope');
   }
   forward(x: Tensor): Tensor {
     return F.leakyRelu(x, this.negativeSlope);
@@ -27,6 +29,8 @@ export class PReLU extends Module {
   readonly weight: Tensor;
   constructor(numParameters = 1, init = 0.25) {
     super();
+    checkInteger(numParameters, 'PReLU numParameters', { min: 1 });
+    checkNumber(init, 'PReLU init');
     this.weight = this.registerParameter('weight', full([numParameters], init));
   }
   forward(x: Tensor): Tensor {
@@ -40,6 +44,7 @@ export class PReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    checkNumber(alpha, 'ELU alpha');
   }
   forward(x: Tensor): Tensor {
     return F.elu(x, this.alpha);
@@ -55,6 +60,7 @@ export class SELU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
+    checkOneOf(approximate, 'GELU approximate', ['none', 'tanh']);
   }
   forward(x: Tensor): Tensor {
     return F.gelu(x, this.approximate);
@@ -79,6 +85,9 @@ export class Softplus extends Module {
     readonly threshold = 20,
   ) {
     super();
+    checkNumber(beta, 'Softplus beta');
+    if (beta === 0) argumentError('Softplus beta', 'non-zero (the output is divided by it)', beta);
+    checkNumber(threshold, 'Softplus threshold');
   }
   forward(x: Tensor): Tensor {
     return F.softplus(x, this.beta, this.threshold);

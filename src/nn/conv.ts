@@ -1,5 +1,7 @@
 // Convolution layers over images [N, C, H, W]: Conv2d and ConvTranspose2d, initialised as in PyTorch.
+import { argumentError, checkBoolean, checkInteger, checkOptions } from '../tensor/arguments.js';
 import { empty } from '../tensor/creation.js';
+import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { conv2d, convTranspose2d } from './functional.js';
 import { fans, kaimingUniform_, uniform_ } from './init.js';
@@ -17,6 +19,42 @@ export interface Conv2dOptions {
 
 function pair(size: Size2): [number, number] {
   return typeof size === 'number' ? [size, size] : [size[0], size[1]];
+}
+
+// A size, one number or [height, width], of integers at least `min`.
+function checkSize2(value: unknown, name: string, min: number): void {
+  if (Array.isArray(value)) {
+    if (value.length !== 2) argumentError(name, `a number or [height, width]`, value);
+    value.forEach((v: unknown) => checkInteger(v, name, { min }));
+  } else checkInteger(value, name, { min });
+}
+
+// Everything libtorch would otherwise reject in its own words at the first forward (or accept
+// and fail on later, as a channel count that groups do not divide).
+function checkConv(layer: string, inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions & { outputPadding?: Size2 }): void {
+  const transposed = layer === 'ConvTranspose2d';
+  checkInteger(inChannels, `${layer} inChannels`, { min: 1 });
+  checkInteger(outChannels, `${layer} outChannels`, { min: 1 });
+  checkSize2(kernelSize, `${layer} kernelSize`, 1);
+  checkOptions(options as unknown, `${layer} options`, ['stride', 'padding', 'dilation', 'groups', 'bias', ...(transposed ? ['outputPadding'] : [])]);
+  const { stride = 1, padding = 0, dilation = 1, groups = 1, bias } = options;
+  checkSize2(stride, `${layer} stride`, 1);
+  checkSize2(padding, `${layer} padding`, 0);
+  checkSize2(dilation, `${layer} dilation`, 1);
+  checkInteger(groups, `${layer} groups`, { min: 1 });
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new ArgumentError(`${layer} groups (${groups}) must divide both inChannels (${inChannels}) and outChannels (${outChannels})`);
+  }
+  if (bias !== undefined) checkBoolean(bias, `${layer} bias`);
+  if (transposed && options.outputPadding !== undefined) {
+    checkSize2(options.outputPadding, `${layer} outputPadding`, 0);
+    const [oh, ow] = pair(options.outputPadding);
+    const [sh, sw] = pair(stride);
+    const [dh, dw] = pair(dilation);
+    if ((oh >= sh && oh >= dh) || (ow >= sw && ow >= dw)) {
+      throw new ArgumentError(`${layer} outputPadding must be smaller than stride or dilation, got outputPadding ${oh}x${ow} with stride ${sh}x${sw} and dilation ${dh}x${dw}`);
+    }
+  }
 }
 
 abstract class ConvBase extends Module {
@@ -53,6 +91,7 @@ abstract class ConvBase extends Module {
 
 export class Conv2d extends ConvBase {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
+    checkConv('Conv2d', inChannels, outChannels, kernelSize, options);
     const groups = options.groups ?? 1;
     super([outChannels, inChannels / groups, ...pair(kernelSize)], outChannels, options);
   }
@@ -71,6 +110,7 @@ export class ConvTranspose2d extends ConvBase {
   readonly outputPadding: Size2;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions & { outputPadding?: Size2 } = {}) {
+    checkConv('ConvTranspose2d', inChannels, outChannels, kernelSize, options);
     const groups = options.groups ?? 1;
     // PyTorch stores transposed-conv weights as [in, out/groups, kH, kW].
     super([inChannels, outChannels / groups, ...pair(kernelSize)], outChannels, options);

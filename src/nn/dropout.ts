@@ -1,5 +1,5 @@
 // Dropout: active in training mode only.
-import { ArgumentError } from '../tensor/errors.js';
+import { checkNumber } from '../tensor/arguments.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { dropout } from './functional.js';
 import { Module } from './module.js';
@@ -7,7 +7,7 @@ import { Module } from './module.js';
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout probability must be in [0, 1], got ${p}`);
+    checkNumber(p, 'Dropout probability p', { min: 0, max: 1 });
   }
 
   forward(x: Tensor): Tensor {

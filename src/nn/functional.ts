@@ -2,7 +2,8 @@
 // Images are [N, C, H, W]; sizes given as one number apply to every spatial dimension.
 import { aten, translateNativeError } from '../tensor/ops.js';
 import { native } from '../tensor/native.js';
-import { ArgumentError } from '../tensor/errors.js';
+import { ArgumentError, BatchStatisticsError } from '../tensor/errors.js';
+import { checkNumber } from '../tensor/arguments.js';
 import { Tensor, wrap, wrapAll } from '../tensor/tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -144,7 +145,20 @@ export interface BatchNormOptions {
 /** Batch normalisation; in training mode the running statistics are updated in place. */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
   const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = options;
+  // libtorch returns zeros and writes NaN into the running variance (the unbiased variance of
+  // one value is 0/0); PyTorch checks this in Python, before the kernel, as here.
+  if (training && x.ndim >= 2 && valuesPerChannel(x.shape) === 1) {
+    throw new BatchStatisticsError(
+      `batch norm in training mode needs more than 1 value per channel, got input of shape [${x.shape.join(', ')}]: ` +
+        'train on batches of at least 2 samples, or call eval() to normalise with the running statistics',
+    );
+  }
   return wrap(op.batchNorm(x.handle, weight?.handle ?? null, bias?.handle ?? null, runningMean?.handle ?? null, runningVar?.handle ?? null, training, momentum, eps, true));
+}
+
+// N·(spatial sizes): the values each channel's batch statistics are computed from.
+function valuesPerChannel(shape: readonly number[]): number {
+  return shape.reduce((product, size, dim) => (dim === 1 ? product : product * size), 1);
 }
 
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
@@ -153,7 +167,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
 
 /** Zeroes elements with probability p and scales the rest by 1/(1−p), in training only. */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout probability must be in [0, 1], got ${p}`);
+  checkNumber(p, 'dropout probability p', { min: 0, max: 1 });
   return wrap(op.dropout(x.handle, p, training));
 }
 

@@ -1,6 +1,8 @@
 // Fully connected layers: Linear (y = x Wᵀ + b) and TiedLinear, which reuses another Linear's
 // weight transposed (the decoder of a tied autoencoder).
+import { checkBoolean, checkInteger, checkOptions, describeValue } from '../tensor/arguments.js';
 import { empty } from '../tensor/creation.js';
+import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { linear } from './functional.js';
 import { kaimingUniform_, uniform_ } from './init.js';
@@ -16,6 +18,9 @@ export class Linear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
+    checkInteger(inFeatures, 'Linear inFeatures', { min: 1 });
+    checkInteger(outFeatures, 'Linear outFeatures', { min: 1 });
+    checkBiasOption(options, 'Linear');
     // PyTorch's default: kaiming_uniform(a=√5) gives U(±1/√fan_in) for weight and bias alike.
     this.weight = this.registerParameter('weight', empty([outFeatures, inFeatures]));
     kaimingUniform_(this.weight, { a: Math.sqrt(5) });
@@ -41,6 +46,8 @@ export class TiedLinear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
+    if (!(source instanceof Linear)) throw new ArgumentError(`TiedLinear source must be the Linear layer whose weight it shares, got ${describeValue(source)}`);
+    checkBiasOption(options, 'TiedLinear');
     this.bias = options.bias === false ? null : this.registerParameter('bias', empty([source.inFeatures]));
     if (this.bias) uniform_(this.bias, -1 / Math.sqrt(source.outFeatures), 1 / Math.sqrt(source.outFeatures));
   }
@@ -60,4 +67,9 @@ export class TiedLinear extends Module {
   protected override describe(): string {
     return `in=${this.source.outFeatures}, out=${this.source.inFeatures}, tied to weight of Linear(${this.source.inFeatures}→${this.source.outFeatures})`;
   }
+}
+
+function checkBiasOption(options: unknown, layer: string): void {
+  checkOptions(options, `${layer} options`, ['bias']);
+  if (options.bias !== undefined) checkBoolean(options.bias, `${layer} bias`);
 }

@@ -3,6 +3,7 @@
 // Each function frees its intermediates (tidy) and is differentiable through autograd.
 import { tensor, randn } from '../tensor/creation.js';
 import { where } from '../tensor/combine.js';
+import { checkOneOf } from '../tensor/arguments.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { seededGaussians } from '../tensor/random.js';
 import { tidy } from '../tensor/scope.js';
@@ -24,6 +25,11 @@ function reduce(loss: Tensor, reduction: Reduction): Tensor {
     default:
       throw new ArgumentError(`reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
   }
+}
+
+// A loss module's reduction, checked when it is built rather than at its first forward.
+function checkReduction(reduction: unknown, loss: string): void {
+  checkOneOf(reduction, `${loss} reduction`, ['mean', 'sum', 'none']);
 }
 
 function shapeOf(x: Tensor): string {
@@ -230,6 +236,7 @@ function meanResultant(angles: Tensor, dim: number | undefined, keepdim: boolean
 export class MSELoss extends Module {
   constructor(readonly reduction: Reduction = 'mean') {
     super();
+    checkReduction(reduction, 'MSELoss');
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return F.mseLoss(input, target, this.reduction);
@@ -239,6 +246,7 @@ export class MSELoss extends Module {
 export class L1Loss extends Module {
   constructor(readonly reduction: Reduction = 'mean') {
     super();
+    checkReduction(reduction, 'L1Loss');
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return F.l1Loss(input, target, this.reduction);
@@ -251,6 +259,7 @@ export class HuberLoss extends Module {
   readonly delta: number;
   constructor(options: { reduction?: Reduction; delta?: number } = {}) {
     super();
+    checkReduction(options.reduction ?? 'mean', 'HuberLoss');
     this.reduction = options.reduction ?? 'mean';
     this.delta = options.delta ?? 1;
   }
@@ -268,6 +277,7 @@ export class SmoothL1Loss extends Module {
   readonly beta: number;
   constructor(options: { reduction?: Reduction; beta?: number } = {}) {
     super();
+    checkReduction(options.reduction ?? 'mean', 'SmoothL1Loss');
     this.reduction = options.reduction ?? 'mean';
     this.beta = options.beta ?? 1;
   }
@@ -285,6 +295,7 @@ export class BCELoss extends Module {
   readonly weight: Tensor | null;
   constructor(options: { weight?: Tensor; reduction?: Reduction } = {}) {
     super();
+    checkReduction(options.reduction ?? 'mean', 'BCELoss');
     this.reduction = options.reduction ?? 'mean';
     this.weight = this.registerBuffer('weight', options.weight ?? null);
   }
@@ -300,6 +311,7 @@ export class BCEWithLogitsLoss extends Module {
   readonly posWeight: Tensor | null;
   constructor(options: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {}) {
     super();
+    checkReduction(options.reduction ?? 'mean', 'BCEWithLogitsLoss');
     this.reduction = options.reduction ?? 'mean';
     this.weight = this.registerBuffer('weight', options.weight ?? null);
     this.posWeight = this.registerBuffer('pos_weight', options.posWeight ?? null);
@@ -357,6 +369,7 @@ export class KLDivLoss extends Module {
 export class LogCoshLoss extends Module {
   constructor(readonly reduction: Reduction = 'mean') {
     super();
+    checkReduction(reduction, 'LogCoshLoss');
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return logCoshLoss(input, target, this.reduction);
@@ -367,6 +380,7 @@ export class LogCoshLoss extends Module {
 export class KLDiagonalGaussiansLoss extends Module {
   constructor(readonly reduction: Reduction = 'mean') {
     super();
+    checkReduction(reduction, 'KLDiagonalGaussiansLoss');
   }
   forward(mu1: Tensor, logvar1: Tensor, mu2: Tensor, logvar2: Tensor): Tensor {
     return klDiagonalGaussians(mu1, logvar1, mu2, logvar2, this.reduction);
@@ -377,6 +391,7 @@ export class KLDiagonalGaussiansLoss extends Module {
 export class KLToStandardNormalLoss extends Module {
   constructor(readonly reduction: Reduction = 'mean') {
     super();
+    checkReduction(reduction, 'KLToStandardNormalLoss');
   }
   forward(mu: Tensor, logvar: Tensor): Tensor {
     return klToStandardNormal(mu, logvar, this.reduction);
@@ -419,6 +434,7 @@ export class JensenShannonLoss extends Module {
 export class CircularLoss extends Module {
   constructor(readonly reduction: Reduction = 'mean') {
     super();
+    checkReduction(reduction, 'CircularLoss');
   }
   forward(theta: Tensor, thetaHat: Tensor): Tensor {
     return circularLoss(theta, thetaHat, this.reduction);

@@ -4,7 +4,8 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/autograd.js';
 import { keep } from '../tensor/scope.js';
-import { Tensor, isDType, type Device } from '../tensor/tensor.js';
+import { Tensor, checkTensor, isDType, type Device } from '../tensor/tensor.js';
+import { checkBoolean, checkOptions, checkPlainObject, describeValue } from '../tensor/arguments.js';
 import { isFloatingPoint, type DType } from '../tensor/dtype.js';
 
 
@@ -18,6 +19,7 @@ export abstract class Module {
 
   /** Registers a trainable tensor (sets requiresGrad and keeps it out of tidy scopes). */
   protected registerParameter(name: string, value: Tensor | null): Tensor {
+    if (value !== null) checkTensor(value, `parameter '${name}' of ${this.constructor.name}`);
     if (value) {
       keep(value);
       if (!value.requiresGrad) value.requiresGrad = true;
@@ -28,12 +30,14 @@ export abstract class Module {
 
   /** Registers state that is saved with the model but not trained (running statistics). */
   protected registerBuffer(name: string, value: Tensor | null): Tensor {
+    if (value !== null) checkTensor(value, `buffer '${name}' of ${this.constructor.name}`);
     if (value) keep(value);
     this.#buffers.set(name, value);
     return value as Tensor;
   }
 
   protected registerModule<M extends Module>(name: string, module: M): M {
+    if (!(module instanceof Module)) throw new ArgumentError(`submodule '${name}' of ${this.constructor.name} must be a Module, got ${describeValue(module)}`);
     this.#modules.set(name, module);
     return module;
   }
@@ -109,6 +113,9 @@ export abstract class Module {
 
   /** Copies values into this module's tensors. Strict: names and shapes must match exactly. */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    checkPlainObject(state, 'loadStateDict state', ' of named tensors, as stateDict() returns');
+    checkOptions(options, 'loadStateDict options', ['strict']);
+    if (options.strict !== undefined) checkBoolean(options.strict, 'loadStateDict strict');
     const strict = options.strict ?? true;
     const own = this.stateDict();
     const missing = Object.keys(own).filter((name) => !(name in state));
@@ -119,15 +126,17 @@ export abstract class Module {
       if (unexpected.length) parts.push(`unexpected ${unexpected.join(', ')}`);
       throw new ArgumentError(`state dict does not match the model: ${parts.join('; ')}`);
     }
-    noGrad(() => {
-      for (const [name, target] of Object.entries(own)) {
-        const source = state[name];
-        if (!source) continue;
-        if (source.shape.join() !== target.shape.join()) {
-          throw new ArgumentError(`state dict entry '${name}' has shape [${source.shape.join(', ')}], the model expects [${target.shape.join(', ')}]`);
-        }
-        target.copy_(source);
+    // Every entry is checked before the first copy, so that a bad one leaves the model as it was.
+    const copies = Object.entries(own).filter(([name]) => state[name] !== undefined);
+    for (const [name, target] of copies) {
+      const source = state[name];
+      checkTensor(source, `state dict entry '${name}'`);
+      if (source.shape.join() !== target.shape.join()) {
+        throw new ArgumentError(`state dict entry '${name}' has shape [${source.shape.join(', ')}], the model expects [${target.shape.join(', ')}]`);
       }
+    }
+    noGrad(() => {
+      for (const [name, target] of copies) target.copy_(state[name]!);
     });
   }
 
@@ -138,10 +147,9 @@ export abstract class Module {
       for (const tensor of [...this.parameters(), ...this.buffers()]) {
         if (cast && !isFloatingPoint(tensor.dtype)) continue; // step counters stay integers
         const moved = tensor.to(target);
-        if (moved !== tensor) {
-          tensor.setData(moved);
-          moved.dispose();
-        }
+        // to() the dtype and device a tensor has is a second handle to the same tensor.
+        if (moved.dtype !== tensor.dtype || moved.device !== tensor.device) tensor.setData(moved);
+        moved.dispose();
       }
     });
     return this;

@@ -1,4 +1,5 @@
 // Normalisation layers: BatchNorm1d/2d (running statistics in buffers, as PyTorch) and LayerNorm.
+import { argumentError, checkBoolean, checkInteger, checkNumber, checkOptions } from '../tensor/arguments.js';
 import { ones, zeros, scalar } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchNorm, layerNorm } from './functional.js';
@@ -26,6 +27,13 @@ class BatchNorm extends Module {
     options: BatchNormOptions,
   ) {
     super();
+    const layer = new.target.name;
+    checkInteger(numFeatures, `${layer} numFeatures`, { min: 1 });
+    checkOptions(options, `${layer} options`, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+    if (options.eps !== undefined) checkNumber(options.eps, `${layer} eps`, { min: 0 });
+    if (options.momentum !== undefined) checkNumber(options.momentum, `${layer} momentum`, { min: 0, max: 1 });
+    if (options.affine !== undefined) checkBoolean(options.affine, `${layer} affine`);
+    if (options.trackRunningStats !== undefined) checkBoolean(options.trackRunningStats, `${layer} trackRunningStats`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
     const affine = options.affine ?? true;
@@ -42,14 +50,16 @@ class BatchNorm extends Module {
       throw new RangeError(`${this.constructor.name} expects ${this.expectedDims.join(' or ')}-d input, got shape [${x.shape.join(', ')}]`);
     }
     const useBatchStats = this.training || this.runningMean === null;
-    if (this.training && this.numBatchesTracked) this.numBatchesTracked.add_(1);
-    return batchNorm(x, this.runningMean, this.runningVar, {
+    const y = batchNorm(x, this.runningMean, this.runningVar, {
       weight: this.weight,
       bias: this.bias,
       training: useBatchStats,
       momentum: this.momentum,
       eps: this.eps,
     });
+    // Counted after the call, so that a refused batch leaves every buffer as it was.
+    if (this.training && this.numBatchesTracked) this.numBatchesTracked.add_(1);
+    return y;
   }
 
   protected override describe(): string {
@@ -81,6 +91,10 @@ export class LayerNorm extends Module {
     elementwiseAffine = true,
   ) {
     super();
+    if (!Array.isArray(normalizedShape) || normalizedShape.length === 0) argumentError('LayerNorm normalizedShape', 'the sizes of the last dimensions, e.g. [10]', normalizedShape);
+    normalizedShape.forEach((size) => checkInteger(size, 'LayerNorm normalizedShape', { min: 1 }));
+    checkNumber(eps, 'LayerNorm eps', { min: 0 });
+    checkBoolean(elementwiseAffine, 'LayerNorm elementwiseAffine');
     this.weight = elementwiseAffine ? this.registerParameter('weight', ones(normalizedShape)) : null;
     this.bias = elementwiseAffine ? this.registerParameter('bias', zeros(normalizedShape)) : null;
   }

@@ -1,4 +1,6 @@
 // Pooling and resizing layers: MaxPool2d, AvgPool2d, Upsample (used with Conv2d for resize-conv).
+import { checkInteger, checkNumber, checkOneOf } from '../tensor/arguments.js';
+import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { avgPool2d, interpolate, maxPool2d, type InterpolateMode } from './functional.js';
 import { Module } from './module.js';
@@ -11,6 +13,11 @@ abstract class Pool2d extends Module {
     readonly padding = 0,
   ) {
     super();
+    const layer = new.target.name;
+    checkInteger(kernelSize, `${layer} kernelSize`, { min: 1 });
+    checkInteger(stride, `${layer} stride`, { min: 1 });
+    checkInteger(padding, `${layer} padding`, { min: 0 });
+    if (padding > kernelSize / 2) throw new ArgumentError(`${layer} padding must be at most half the kernel size (${kernelSize}), got ${padding}`);
   }
 
   protected abstract pool: typeof maxPool2d;
@@ -38,6 +45,8 @@ export class Upsample extends Module {
     readonly mode: Exclude<InterpolateMode, 'linear'> = 'nearest',
   ) {
     super();
+    checkNumber(scaleFactor, 'Upsample scaleFactor', { above: 0 });
+    checkOneOf(mode, 'Upsample mode', ['nearest', 'bilinear', 'bicubic']);
   }
   forward(x: Tensor): Tensor {
     return interpolate(x, { scaleFactor: this.scaleFactor, mode: this.mode });

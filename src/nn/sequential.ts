@@ -1,4 +1,6 @@
 // Sequential: applies its children in order; children are named '0', '1', ... as in PyTorch.
+import { describeValue } from '../tensor/arguments.js';
+import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
@@ -7,6 +9,9 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((layer, i) => {
+      if (!(layer instanceof Module)) throw new ArgumentError(`Sequential layer ${i} must be a Module such as new nn.ReLU(), got ${describeValue(layer)}`);
+    });
     this.layers = layers.map((layer, i) => this.registerModule(String(i), layer));
   }
 

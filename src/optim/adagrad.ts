@@ -25,12 +25,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected override validate(group: AdagradOptions): void {
     super.validate(group);
-    if (!(group.lrDecay >= 0)) throw new ArgumentError(`Adagrad lrDecay must be >= 0, got ${group.lrDecay}`);
-    if (!(group.weightDecay >= 0)) throw new ArgumentError(`weight decay must be >= 0, got ${group.weightDecay}`);
-    if (!(group.initialAccumulatorValue >= 0)) {
-      throw new ArgumentError(`Adagrad initialAccumulatorValue must be >= 0, got ${group.initialAccumulatorValue}`);
-    }
-    if (!(group.eps >= 0)) throw new ArgumentError(`Adagrad eps must be >= 0, got ${group.eps}`);
+    this.checkHyperParameter(group, 'lrDecay', { min: 0 });
+    this.checkHyperParameter(group, 'weightDecay', { min: 0 });
+    this.checkHyperParameter(group, 'initialAccumulatorValue', { min: 0 });
+    this.checkHyperParameter(group, 'eps', { min: 0 });
   }
 
   protected initialState(param: Tensor, group: ParamGroup<AdagradOptions>): Record<string, Tensor> {

@@ -1,6 +1,7 @@
 // Adam and AdamW (Kingma & Ba 2015; Loshchilov & Hutter 2019), with the exact operation order of
 // PyTorch 1.13's implementation so trajectories match it to rounding.
 import { ArgumentError } from '../tensor/errors.js';
+import { argumentError, checkBoolean, checkNumber, checkOneOf } from '../tensor/arguments.js';
 import { zerosLike } from '../tensor/creation.js';
 import * as foreach from '../tensor/foreach.js';
 import { libmPow } from '../tensor/libm.js';
@@ -35,10 +36,13 @@ export class Adam extends Optimizer<AdamOptions> {
 
   protected override validate(group: AdamOptions): void {
     super.validate(group);
-    const [beta1, beta2] = group.betas;
-    if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) throw new ArgumentError(`Adam betas must be in [0, 1), got [${group.betas.join(', ')}]`);
-    if (!(group.eps >= 0)) throw new ArgumentError(`Adam eps must be >= 0, got ${group.eps}`);
-    if (!(group.weightDecay >= 0)) throw new ArgumentError(`weight decay must be >= 0, got ${group.weightDecay}`);
+    const name = this.constructor.name;
+    if (!Array.isArray(group.betas) || group.betas.length !== 2) argumentError(`${name} betas`, 'a pair [beta1, beta2] such as [0.9, 0.999]', group.betas);
+    group.betas.forEach((beta, i) => checkNumber(beta, `${name} betas[${i}]`, { min: 0, below: 1 }));
+    this.checkHyperParameter(group, 'eps', { min: 0 });
+    this.checkHyperParameter(group, 'weightDecay', { min: 0 });
+    checkBoolean(group.amsgrad, `${name} amsgrad`);
+    checkOneOf(group.implementation, `${name} implementation`, ['fused', 'foreach']);
   }
 
   protected initialState(param: Tensor, group: ParamGroup<AdamOptions>): Record<string, Tensor> {

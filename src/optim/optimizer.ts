@@ -3,13 +3,15 @@
 // kernels over a whole group, so one step is a handful of native calls whatever the model size.
 import { noGrad, zeroGrads } from '../tensor/autograd.js';
 import * as foreach from '../tensor/foreach.js';
-import { ArgumentError } from '../tensor/errors.js';
+import { argumentError, checkNumber, checkOptions, checkPlainObject, describeValue } from '../tensor/arguments.js';
+import { ArgumentError, DisposedTensorError } from '../tensor/errors.js';
 import { keep } from '../tensor/scope.js';
 import { scalar } from '../tensor/creation.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, checkTensor } from '../tensor/tensor.js';
 
 export type ParamGroup<O> = O & { params: Tensor[] };
-export type ParamsInput<O> = readonly Tensor[] | readonly (Partial<O> & { params: readonly Tensor[] })[];
+/** Tensors (any iterable, as torch.optim takes a generator), or groups of tensors with their own options. */
+export type ParamsInput<O> = Iterable<Tensor> | readonly (Partial<O> & { params: Iterable<Tensor> })[];
 
 /** Per-parameter state: tensors (moments, buffers) and the step count. */
 export interface ParamState {
@@ -29,8 +31,7 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected readonly state = new Map<Tensor, ParamState>();
 
   constructor(params: ParamsInput<O>, defaults: O) {
-    const groups: (Partial<O> & { params: readonly Tensor[] })[] =
-      params.length > 0 && params[0] instanceof Tensor ? [{ params: params as readonly Tensor[] } as Partial<O> & { params: readonly Tensor[] }] : (params as (Partial<O> & { params: readonly Tensor[] })[]);
+    const groups = parameterGroups(params, new.target.name, Object.keys(defaults));
     if (groups.length === 0 || groups.every((g) => g.params.length === 0)) throw new ArgumentError('optimizer got an empty parameter list');
     this.paramGroups = groups.map((group) => {
       const merged = { ...defaults, ...group, params: [...group.params] } as ParamGroup<O>;
@@ -48,13 +49,19 @@ export abstract class Optimizer<O extends { lr: number }> {
     this.state.clear();
   }
 
-  /** Checks a group's hyper-parameters; throws ArgumentError naming the bad one. */
+  /** Checks a group's hyper-parameters (as torch.optim does); throws ArgumentError naming the bad one. */
   protected validate(group: O): void {
-    if (!(group.lr >= 0)) throw new ArgumentError(`learning rate must be >= 0, got ${group.lr}`);
+    checkNumber(group.lr, `${this.constructor.name} lr (learning rate)`, { min: 0 });
+  }
+
+  /** Throws `${optimizer} ${name} must be a finite number <range>, got …`. */
+  protected checkHyperParameter(group: O, name: keyof O & string, range: Parameters<typeof checkNumber>[2] = {}): void {
+    checkNumber(group[name], `${this.constructor.name} ${name}`, range);
   }
 
   /** Applies one update from the current gradients. */
   step(): void {
+    this.#checkLive();
     noGrad(() => {
       for (const group of this.paramGroups) {
         const batch = this.#gradients(group);
@@ -76,7 +83,21 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected abstract initialState(param: Tensor, group: ParamGroup<O>): Record<string, Tensor>;
 
   zeroGrad(setToNone = true): void {
+    this.#checkLive();
     for (const group of this.paramGroups) zeroGrads(group.params, setToNone);
+  }
+
+  // A parameter disposed after the optimizer took it (its model disposed while training goes on).
+  #checkLive(): void {
+    let index = 0;
+    for (const group of this.paramGroups) {
+      for (const param of group.params) {
+        if (param.isDisposed) {
+          throw new DisposedTensorError(`${this.constructor.name} parameter ${index} was disposed after the optimizer took it: dispose the model only when training is done, or build the optimizer over live parameters`);
+        }
+        index++;
+      }
+    }
   }
 
   #gradients(group: ParamGroup<O>): GradientBatch {
@@ -118,19 +139,30 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Restores state written by stateDict() for the same parameter layout. */
   loadStateDict(saved: { tensors: Record<string, Tensor>; groups: Record<string, unknown>[] }): void {
+    checkPlainObject(saved, `${this.constructor.name}.loadStateDict state`, ' { tensors, groups } as stateDict() returns');
+    checkPlainObject(saved.tensors, `${this.constructor.name}.loadStateDict tensors`, ' of named tensors');
+    if (!Array.isArray(saved.groups)) argumentError(`${this.constructor.name}.loadStateDict groups`, 'an array of parameter groups', saved.groups);
     if (saved.groups.length !== this.paramGroups.length) {
       throw new ArgumentError(`optimizer state has ${saved.groups.length} parameter groups, this optimizer has ${this.paramGroups.length}`);
     }
     const params = this.paramGroups.flatMap((group) => group.params);
     saved.groups.forEach((savedGroup, g) => {
       const group = this.paramGroups[g]!;
-      const count = (savedGroup.params as number[]).length;
+      if (!Array.isArray(savedGroup?.params)) argumentError(`optimizer state group ${g} params`, 'an array of parameter indices', savedGroup?.params);
+      const count = savedGroup.params.length;
       if (count !== group.params.length) {
         throw new ArgumentError(`optimizer state group ${g} has ${count} parameters, this optimizer has ${group.params.length}`);
       }
-      const { params: _ignored, ...hyper } = savedGroup;
-      Object.assign(group, hyper);
     });
+    // Hyper-parameters from a file are checked as the constructor's are, all before any is taken.
+    const merged = saved.groups.map((savedGroup, g) => {
+      const { params: _ignored, ...hyper } = savedGroup;
+      const group = { ...this.paramGroups[g]!, ...hyper };
+      this.validate(group);
+      return group;
+    });
+    for (const [name, tensor] of Object.entries(saved.tensors)) checkTensor(tensor, `optimizer state '${name}'`);
+    merged.forEach((group, g) => Object.assign(this.paramGroups[g]!, group));
     noGrad(() => {
       params.forEach((param, index) => {
         const prefix = `state.${index}.`;
@@ -148,6 +180,45 @@ export abstract class Optimizer<O extends { lr: number }> {
       });
     });
   }
+}
+
+// The groups of a constructor's `params`: an array (or other iterable) of Tensors, one group, or
+// of { params, ...options } objects. Each parameter must be a live leaf tensor, in one place only,
+// as torch.optim requires ("can't optimize a non-leaf Tensor").
+function parameterGroups<O>(params: unknown, optimizer: string, optionNames: string[]): (Partial<O> & { params: readonly Tensor[] })[] {
+  const expected = 'an array of Tensors (model.parameters()) or of parameter groups { params: Tensor[], ...options }';
+  const list = listOf(params);
+  if (!list) argumentError(`${optimizer} params`, expected, params);
+  const single = list.length === 0 || list[0] instanceof Tensor;
+  const groups = single ? [{ params: list }] : list;
+  const seen = new Map<Tensor, number>();
+  return groups.map((group: unknown, g) => {
+    if (!single && (group === null || typeof group !== 'object' || Array.isArray(group) || group instanceof Tensor)) {
+      argumentError(`${optimizer} params[${g}]`, 'a Tensor or a parameter group { params: Tensor[], ...options }', group);
+    }
+    if (!single) checkOptions(group, `${optimizer} parameter group ${g}`, ['params', ...optionNames]);
+    const tensors = listOf((group as { params: unknown }).params);
+    if (!tensors) argumentError(`${optimizer} parameter group ${g} params`, 'an array of Tensors', (group as { params: unknown }).params);
+    for (const param of tensors) {
+      const index = seen.size;
+      const name = `${optimizer} parameter ${index}`;
+      checkTensor(param, name);
+      if (!param.isLeaf) {
+        throw new ArgumentError(`${optimizer} can't optimize a non-leaf Tensor: parameter ${index} was computed (by ${param.gradFn}); pass the leaf tensors (model.parameters()), or x.detach().requiresGrad_()`);
+      }
+      const first = seen.get(param);
+      if (first !== undefined) throw new ArgumentError(`${optimizer} got the same tensor twice (parameters ${first} and ${index}): a parameter may appear in one place only`);
+      seen.set(param, index);
+    }
+    return { ...(group as object), params: tensors } as unknown as Partial<O> & { params: readonly Tensor[] };
+  });
+}
+
+// An array, or the array of any other iterable but a string; null for anything else.
+function listOf(value: unknown): unknown[] | null {
+  if (Array.isArray(value)) return value;
+  if (value !== null && typeof value === 'object' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(value as Iterable<unknown>)];
+  return null;
 }
 
 /**
@@ -175,6 +246,7 @@ export function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
  * `weight_decay` fails loudly instead of being ignored.
  */
 export function checkOptionNames(optimizer: string, options: object, defaults: object): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`${optimizer} options must be an object such as { lr: 0.01 }, got ${describeValue(options)}`);
   const known = Object.keys(defaults);
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {

@@ -1,6 +1,7 @@
 // RMSprop (Hinton's lecture 6e; centered variant from Graves 2013), with momentum and weight
 // decay, in PyTorch 1.13's operation order so trajectories match torch.optim.RMSprop.
 import { ArgumentError } from '../tensor/errors.js';
+import { checkBoolean } from '../tensor/arguments.js';
 import { zerosLike } from '../tensor/creation.js';
 import * as foreach from '../tensor/foreach.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -26,10 +27,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected override validate(group: RMSpropOptions): void {
     super.validate(group);
-    if (!(group.alpha >= 0 && group.alpha < 1)) throw new ArgumentError(`RMSprop alpha must be in [0, 1), got ${group.alpha}`);
-    if (!(group.eps >= 0)) throw new ArgumentError(`RMSprop eps must be >= 0, got ${group.eps}`);
-    if (!(group.momentum >= 0)) throw new ArgumentError(`momentum must be >= 0, got ${group.momentum}`);
-    if (!(group.weightDecay >= 0)) throw new ArgumentError(`weight decay must be >= 0, got ${group.weightDecay}`);
+    this.checkHyperParameter(group, 'alpha', { min: 0, below: 1 });
+    this.checkHyperParameter(group, 'eps', { min: 0 });
+    this.checkHyperParameter(group, 'momentum', { min: 0 });
+    this.checkHyperParameter(group, 'weightDecay', { min: 0 });
+    checkBoolean(group.centered, 'RMSprop centered');
   }
 
   protected initialState(param: Tensor, group: ParamGroup<RMSpropOptions>): Record<string, Tensor> {

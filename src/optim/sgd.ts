@@ -1,5 +1,6 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay,
 // in PyTorch 1.13's operation order.
+import { checkBoolean } from '../tensor/arguments.js';
 import { ArgumentError } from '../tensor/errors.js';
 import * as foreach from '../tensor/foreach.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -16,6 +17,8 @@ export interface SGDOptions {
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
+    // torch.optim.SGD has no default learning rate either.
+    if (options === undefined) throw new ArgumentError('SGD needs a learning rate: new SGD(params, { lr: 0.01 })');
     const defaults: SGDOptions = { lr: options.lr, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };
     checkOptionNames('SGD', options, defaults);
     super(params, { ...defaults, ...options });
@@ -23,7 +26,10 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected override validate(group: SGDOptions): void {
     super.validate(group);
-    if (!(group.momentum >= 0)) throw new ArgumentError(`momentum must be >= 0, got ${group.momentum}`);
+    this.checkHyperParameter(group, 'momentum', { min: 0 });
+    this.checkHyperParameter(group, 'dampening');
+    this.checkHyperParameter(group, 'weightDecay', { min: 0 });
+    checkBoolean(group.nesterov, 'SGD nesterov');
     if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
       throw new ArgumentError('Nesterov momentum requires momentum > 0 and dampening 0');
     }

@@ -145,10 +145,14 @@ export class PCA {
    */
   fitTransform(x: Tensor): Tensor {
     const projections = this.#fit(x);
-    return tidy(() => {
-      const scaled = this.options.whiten ? projections.div(this.#fitted.get().explainedVariance.sqrt()) : projections;
-      return scaled.to(outputDType(x));
-    });
+    try {
+      return tidy(() => {
+        const scaled = this.options.whiten ? projections.div(this.#fitted.get().explainedVariance.sqrt()) : projections;
+        return scaled.to(outputDType(x)); // a tensor of its own even where the dtype is already right
+      });
+    } finally {
+      projections.dispose();
+    }
   }
 
   /** Points in feature space, [M, D], whose projections are z [M, k] (undoing whitening). */

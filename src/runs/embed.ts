@@ -104,10 +104,14 @@ function reduce(method: ReductionMethod, data: LoadedDataset, nComponents: numbe
   try {
     const x = data.inputs.flatten(1);
     const begin = performance.now();
-    const points = keep(reducer.fitTransform(x, supervised ? data.targets : undefined));
+    let points: Tensor;
+    try {
+      points = keep(reducer.fitTransform(x, supervised ? data.targets : undefined));
+    } finally {
+      x.dispose();
+    }
     const seconds = (performance.now() - begin) / 1000;
     const reconstruction = invert(reducer, points);
-    x.dispose();
     return { title: reductionTitle(method), points, seconds, ...(reconstruction ? { reconstruction } : {}) };
   } finally {
     reducer.dispose();

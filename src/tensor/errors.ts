@@ -20,3 +20,10 @@ export class ArgumentError extends LatentlabError {}
 
 /** A file is missing, unreadable or not in the expected format. */
 export class FileFormatError extends LatentlabError {}
+
+/**
+ * A layer that normalises by batch statistics (batch norm in training mode) got one value per
+ * channel, whose variance is undefined; PyTorch refuses it with "Expected more than 1 value per
+ * channel when training". The Trainer catches it to say which batch of the loader it was.
+ */
+export class BatchStatisticsError extends ArgumentError {}

@@ -1,6 +1,6 @@
 // Access to ATen operators by schema name. `aten('add.Tensor')` returns a function that calls
 // that overload through the native dispatcher; the op id is resolved on first use.
-import { native, type OpArgument, type OpResult } from './native.js';
+import { native, type Handle, type OpArgument, type OpResult } from './native.js';
 import { DisposedTensorError, TorchError } from './errors.js';
 
 export type AtenOp = (...args: OpArgument[]) => OpResult;
@@ -24,14 +24,38 @@ export function aten(qualifiedName: string): AtenOp {
   const name = `aten::${dot < 0 ? qualifiedName : qualifiedName.slice(0, dot)}`;
   const overload = dot < 0 ? '' : qualifiedName.slice(dot + 1);
   let id = -1;
+  let mutates = false;
   return (...args: OpArgument[]): OpResult => {
-    if (id < 0) id = native.resolveOp(name, overload);
+    if (id < 0) {
+      id = native.resolveOp(name, overload);
+      mutates = returnsMutatedInput(native.opSchema(id));
+    }
     try {
-      return native.callOp(id, ...args);
+      const result = native.callOp(id, ...args);
+      return mutates ? result : ownResult(result, args);
     } catch (error) {
       translateNativeError(error, name.slice(6));
     }
   };
+}
+
+// In-place and out= ops are declared `-> Tensor(a!)`: they return the tensor they wrote into.
+function returnsMutatedInput(schema: string): boolean {
+  return schema.slice(schema.lastIndexOf('->')).includes('!');
+}
+
+// The addon hands back the caller's own handle when an op returns one of its inputs. That is
+// right for in-place ops (x.add_(y) is x), but ops such as flatten on an already flat tensor,
+// contiguous on a contiguous one or to() to the dtype a tensor has return their input unchanged
+// too, and their caller owns the result: disposing it (or the tidy() scope that made it) must not
+// free the input. So the result of a non-mutating op is always a handle of its own.
+function ownResult(result: OpResult, args: readonly OpArgument[]): OpResult {
+  if (Array.isArray(result)) return result.map((item) => ownResult(item, args));
+  if (result === null || typeof result !== 'object') return result;
+  for (const arg of args) {
+    if (arg === result || (Array.isArray(arg) && arg.includes(result))) return native.share(result as Handle);
+  }
+  return result;
 }
 
 /** The schema of an ATen operator, e.g. for documentation and error messages. */

@@ -7,7 +7,8 @@ import { scalarTypeOf, type DType } from './dtype.js';
 import { ArgumentError, FileFormatError } from './errors.js';
 import { writeFileAtomic } from '../util/files.js';
 import { translateNativeError } from './ops.js';
-import { Tensor } from './tensor.js';
+import { Tensor, checkTensor } from './tensor.js';
+import { argumentError, checkPlainObject } from './arguments.js';
 
 export type NamedTensors = Record<string, Tensor>;
 
@@ -18,6 +19,11 @@ const dtypeBySafetensorsName = new Map(Object.entries(safetensorsDTypes).map(([d
 
 /** The bytes of a safetensors file holding `tensors` (moved to CPU) and string metadata. */
 export function encodeSafetensors(tensors: NamedTensors, metadata: Record<string, string> = {}): Buffer {
+  checkNamedTensors(tensors, 'safetensors');
+  checkPlainObject(metadata, 'safetensors metadata', " of strings, e.g. { epoch: '3' }");
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') argumentError(`safetensors metadata '${key}'`, `a string (the format stores only strings: String(value) or JSON.stringify(value))`, value);
+  }
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   const chunks: Buffer[] = [];
@@ -81,6 +87,7 @@ export function decodeSafetensors(bytes: Buffer, source = 'safetensors data'): {
 
 /** Saves named tensors as a safetensors file, atomically. */
 export function saveSafetensors(path: string, tensors: NamedTensors, metadata: Record<string, string> = {}): void {
+  if (typeof path !== 'string' || path === '') argumentError('saveSafetensors path', 'a file name', path);
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -98,6 +105,8 @@ export function loadTorch(path: string): unknown {
 
 /** Writes named tensors in torch.save's format, so that torch.load reads them in Python. */
 export function saveTorch(path: string, tensors: NamedTensors): void {
+  if (typeof path !== 'string' || path === '') argumentError('saveTorch path', 'a file name', path);
+  checkNamedTensors(tensors, 'saveTorch');
   const handles: Record<string, Handle> = {};
   for (const [name, tensor] of Object.entries(tensors)) handles[name] = tensor.handle;
   let bytes: Buffer;
@@ -107,6 +116,15 @@ export function saveTorch(path: string, tensors: NamedTensors): void {
     translateNativeError(error, 'saveTorch');
   }
   writeFileAtomic(path, bytes);
+}
+
+// { name: Tensor }, as a state dict: an array or a Map of tensors is a common slip.
+function checkNamedTensors(tensors: unknown, what: string): asserts tensors is NamedTensors {
+  checkPlainObject(tensors, `${what} tensors`, ' of named tensors, e.g. { weight: w } or model.stateDict()');
+  for (const [name, tensor] of Object.entries(tensors)) {
+    if (what === 'safetensors' && name === '__metadata__') throw new ArgumentError("'__metadata__' cannot name a tensor: safetensors reserves it for the metadata");
+    checkTensor(tensor, `${what} tensor '${name}'`);
+  }
 }
 
 function readFile(path: string): Buffer {

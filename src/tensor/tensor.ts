@@ -6,7 +6,8 @@ import { native, type Handle, type OpResult } from './native.js';
 import { aten, translateNativeError } from './ops.js';
 import { track } from './scope.js';
 import { dtypeOf, scalarTypeOf, typedArrayFor, type DType, type TypedArray } from './dtype.js';
-import { ArgumentError, DeviceError } from './errors.js';
+import { ArgumentError, DeviceError, DisposedTensorError } from './errors.js';
+import { argumentError, describeValue } from './arguments.js';
 
 export type Scalar = number | boolean;
 export type Shape = readonly number[];
@@ -16,7 +17,7 @@ export type Device = 'cpu' | 'cuda' | `cuda:${number}` | (string & {});
  *  ('1:5', '::2', ':') or {start, end, step} slices, a tensor indexes by mask or positions. */
 export type IndexSpec = number | null | string | { start?: number; end?: number; step?: number } | Tensor;
 
-// Handles owned by a Tensor, so that an op returning one of its inputs gives back that Tensor.
+// Handles owned by a Tensor, so that an in-place op, which returns its input, gives back that Tensor.
 const owners = new WeakMap<Handle, Tensor>();
 
 export function wrap(result: OpResult): Tensor {
@@ -384,6 +385,7 @@ export class Tensor {
 
   /** NumPy-style indexing: x.index(0, ':', null, '1:5:2', mask). Views where PyTorch gives views. */
   index(...specs: IndexSpec[]): Tensor {
+    specs.forEach(checkIndexSpec);
     const ellipsis = specs.indexOf('...');
     // A bool mask consumes as many dimensions as it has.
     const consuming = specs
@@ -891,6 +893,47 @@ function shapeArg(args: number[] | [Shape]): readonly number[] {
 const dtypeNames = new Set<string>(['float32', 'float64', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool']);
 export function isDType(value: string): value is DType {
   return dtypeNames.has(value);
+}
+
+/**
+ * Throws unless `value` is a live Tensor: ArgumentError naming `name` for anything else,
+ * DisposedTensorError for a disposed one.
+ */
+export function checkTensor(value: unknown, name: string): asserts value is Tensor {
+  if (!(value instanceof Tensor)) argumentError(name, Array.isArray(value) ? 'a Tensor (tensor([...]) makes one from an array)' : 'a Tensor', value);
+  if (value.isDisposed) throw new DisposedTensorError(`${name} was disposed: keep() it or move it out of the tidy() scope that freed it`);
+}
+
+const sliceKeys = new Set(['start', 'end', 'step']);
+
+// Each kind of IndexSpec, checked before any view is made: an object with other keys than a
+// slice's would otherwise pass as ':' and return the whole tensor.
+function checkIndexSpec(spec: unknown, position: number): void {
+  const name = `index ${position}`;
+  if (spec === null || spec === '...') return;
+  if (typeof spec === 'number') {
+    if (!Number.isInteger(spec)) argumentError(name, 'an integer', spec);
+    return;
+  }
+  if (typeof spec === 'string') return; // parseSlice names a malformed slice
+  if (spec instanceof Tensor) {
+    checkTensor(spec, name);
+    const dtype = spec.dtype;
+    if (dtype !== 'bool' && dtype !== 'int64' && dtype !== 'int32' && dtype !== 'uint8') {
+      throw new ArgumentError(`${name} must be a bool mask or an int64 tensor of positions, got a ${dtype} Tensor`);
+    }
+    return;
+  }
+  if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    for (const [key, value] of Object.entries(spec)) {
+      if (!sliceKeys.has(key)) throw new ArgumentError(`${name}: a slice object takes start, end and step, got '${key}'`);
+      if (value !== undefined && !Number.isInteger(value)) argumentError(`${name} ${key}`, 'an integer', value);
+    }
+    return;
+  }
+  throw new ArgumentError(
+    `${name} must be an integer, null, '...', a slice ('1:5:2' or { start, end, step }) or a Tensor, got ${describeValue(spec)}${Array.isArray(spec) ? ': pass positions as a tensor' : ''}`,
+  );
 }
 
 /** Throws a DeviceError for a device this libtorch build or machine cannot use. */

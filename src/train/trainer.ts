@@ -6,7 +6,7 @@
 //   const trainer = new Trainer({ model, optimizer, loss, train, validation, maxEpochs: 10, seed: 0 });
 //   const result = await trainer.fit();   // result.reason, result.history
 import { noGrad } from '../tensor/autograd.js';
-import { ArgumentError } from '../tensor/errors.js';
+import { ArgumentError, BatchStatisticsError } from '../tensor/errors.js';
 import { adaptThreads, manualSeed } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -309,17 +309,31 @@ export class Trainer {
   /** One optimizer step inside tidy(): every tensor it makes is freed before the next. */
   #trainStep(batch: Batch, epoch: number): LossValues & { samples: number; gradientNorm: number } {
     const samples = batch.inputs.shape[0]!;
-    return tidy(() => {
-      this.optimizer.zeroGrad();
-      const { total, values } = lossValues(this.#loss(this.model, batch));
-      // Checked before backward(): a bad step never reaches the weights.
-      if (!Number.isFinite(values.loss)) throw this.#nonFinite('loss', values, epoch);
-      total.backward();
-      const norm = gradientNorm(this.#parameters);
-      if (!Number.isFinite(norm)) throw this.#nonFinite('gradient norm', { loss: norm, terms: {} }, epoch);
-      this.optimizer.step();
-      return { ...values, samples, gradientNorm: norm };
-    });
+    try {
+      return tidy(() => {
+        this.optimizer.zeroGrad();
+        const { total, values } = lossValues(this.#loss(this.model, batch));
+        // Checked before backward(): a bad step never reaches the weights.
+        if (!Number.isFinite(values.loss)) throw this.#nonFinite('loss', values, epoch, batch.inputs);
+        total.backward();
+        const norm = gradientNorm(this.#parameters);
+        if (!Number.isFinite(norm)) throw this.#nonFinite('gradient norm', { loss: norm, terms: {} }, epoch, batch.inputs);
+        this.optimizer.step();
+        return { ...values, samples, gradientNorm: norm };
+      });
+    } catch (error) {
+      // PyTorch fails here too; PyTorch users know the way out as drop_last. Dropping the sample
+      // silently would change what a run trains on, so the loader stays as it was asked to be.
+      if (error instanceof BatchStatisticsError && samples === 1) {
+        const { sampleCount, batchSize } = this.train;
+        const where = sampleCount === 1 ? 'the training data holds 1 sample' : `the last batch of each epoch holds 1 of ${sampleCount} samples in batches of ${batchSize}`;
+        throw new BatchStatisticsError(
+          `batch norm cannot train on a batch of 1 sample: ${where}; choose a batch size that leaves at least 2 in the last batch (--batch), or set dropLast on the training DataLoader`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   /** Mean loss and terms over `loader` in evaluation mode, without recording gradients. */
@@ -344,7 +358,7 @@ export class Trainer {
 
   #addValidation(metrics: EpochMetrics, epoch: number): void {
     const validation = this.#evaluate(this.validation!);
-    if (!Number.isFinite(validation.loss)) throw this.#nonFinite('validation loss', validation, epoch);
+    if (!Number.isFinite(validation.loss)) throw this.#nonFinite('validation loss', validation, epoch, this.validation!.dataset.inputs);
     metrics.validationLoss = validation.loss;
     metrics.validationTerms = validation.terms;
   }
@@ -414,18 +428,30 @@ export class Trainer {
     return this.optimizer.paramGroups[0]!.lr;
   }
 
-  #nonFinite(what: string, values: LossValues, epoch: number): NonFiniteLossError {
+  #nonFinite(what: string, values: LossValues, epoch: number, inputs: Tensor): NonFiniteLossError {
     const step = what === 'validation loss' ? this.#step : this.#step + 1;
     const where = what === 'validation loss' ? `after epoch ${epoch}` : `at epoch ${epoch} step ${step}`;
     const badTerms = Object.entries(values.terms).filter(([, v]) => !Number.isFinite(v)).map(([name, v]) => `${name} = ${v}`);
     const kept = this.#lastCheckpoint ? `; the last checkpoint (${this.#lastCheckpoint}) was written before it and is intact` : '';
     return new NonFiniteLossError(
-      `${what} became ${values.loss} ${where}${badTerms.length ? ` (${badTerms.join(', ')})` : ''}: lower the learning rate (now ${this.#learningRate()}), ` +
-        `check the data for NaN or infinite values, or rescale the loss terms${kept}`,
+      `${what} became ${values.loss} ${where}${badTerms.length ? ` (${badTerms.join(', ')})` : ''}: ${this.#nonFiniteCause(what, inputs)}${kept}`,
       epoch,
       step,
       values.loss,
     );
+  }
+
+  // What to do about a NaN or infinite loss. The learning rate is blamed only when it can be the
+  // cause: not for bad data, and not before the first step has changed any weight.
+  #nonFiniteCause(what: string, inputs: Tensor): string {
+    const finite = (t: Tensor) => tidy(() => Boolean(t.isfinite().all().item()));
+    if (!finite(inputs)) return `the ${what === 'validation loss' ? 'validation' : 'training'} data holds NaN or infinite values: clean or drop them`;
+    const badParameter = [...this.model.namedParameters()].find(([, t]) => !finite(t));
+    if (badParameter) return `weight '${badParameter[0]}' is no longer finite, so training diverged: lower the learning rate (now ${this.#learningRate()}) or clip gradients`;
+    const badBuffer = [...this.model.namedBuffers()].find(([, t]) => !finite(t));
+    if (badBuffer) return `buffer '${badBuffer[0]}' holds NaN or infinite values while the weights are finite: check what updates it`;
+    if (this.#step === 0) return 'no step has changed the weights yet, so the model or the loss gives it on this data: check the loss (a log of 0?) and the data';
+    return `lower the learning rate (now ${this.#learningRate()}), check the data, or rescale the loss terms`;
   }
 
   #emit<K extends keyof Callback>(event: K, value: Parameters<NonNullable<Callback[K]>>[0]): void {

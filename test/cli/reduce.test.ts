@@ -81,6 +81,16 @@ describe('latentlab reduce', () => {
     assert.ok(printed.metrics.trustworthiness > 0.6, `trustworthiness ${printed.metrics.trustworthiness}`);
   });
 
+  // Issue 13: on 2-d data (every synthetic set) flatten(1) gave back the data set's own tensor,
+  // and the scoring step found it disposed.
+  test('a synthetic data set (2-d points, no images) embeds and scores', () => {
+    const printed = cliJson<Printed>(store, ['reduce', '--method', 'pca', '--dataset', 'swiss-roll', '--n', '60']);
+    assert.equal(printed.dataset, 'swiss-roll');
+    assert.equal(printed.n, 60);
+    assert.ok(printed.metrics.trustworthiness > 0.8, `trustworthiness ${printed.metrics.trustworthiness}`);
+    assert.equal('knn_accuracy' in printed.metrics, false, 'a swiss roll has positions, not classes');
+  });
+
   const errors: [string, string[], RegExp][] = [
     ['an unknown method', ['--method', 'svd'], /expected one of pca, kpca, .* or ae:<run id>, got 'svd'/],
     ['an option the method does not take', ['--method', 'pca', '--param', 'perplexity=30'], /PCA has no option perplexity: its options are whiten/],

@@ -2,7 +2,7 @@
 // only on (seed, epoch), honour drop-last, and free what they gather.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arange, data, liveTensorCount, ArgumentError, zeros } from '../../src/index.js';
+import { arange, data, liveTensorCount, ArgumentError, DisposedTensorError, zeros } from '../../src/index.js';
 
 const { DataLoader } = data;
 
@@ -70,5 +70,21 @@ describe('DataLoader', () => {
     const three = zeros([3]);
     assert.throws(() => new DataLoader({ inputs, targets: three }, { batchSize: 2 }), /10 samples but targets have 3/);
     three.dispose();
+  });
+
+  test('rejects what is not a data set of tensors, and options of the wrong type, in one line', () => {
+    const gone = zeros([4, 2]);
+    gone.dispose();
+    const cases: [() => unknown, RegExp][] = [
+      [() => new DataLoader(inputs as never, { batchSize: 2 }), /^DataLoader dataset must be an object \{ inputs, targets\? \} of tensors \(a lone tensor x as \{ inputs: x \}\), got a Tensor$/],
+      [() => new DataLoader({ inputs: [[1, 2], [3, 4]] } as never, { batchSize: 2 }), /^DataLoader dataset inputs must be a Tensor \(tensor\(\[\.\.\.\]\) makes one from an array\), got an array of 2$/],
+      [() => new DataLoader({ inputs, targets: [1, 2] } as never, { batchSize: 2 }), /^DataLoader dataset targets must be a Tensor/],
+      [() => new DataLoader({ inputs }, { batchSize: '2' } as never), /^batch size must be a positive integer, got '2'$/],
+      [() => new DataLoader({ inputs }, { batchSize: 2, shuffle: 'yes' } as never), /^DataLoader shuffle must be true or false, got 'yes'$/],
+      [() => new DataLoader({ inputs }, { batchSize: 2, drop_last: true } as never), /^DataLoader options: unknown option 'drop_last' \(the options are batchSize, shuffle, dropLast, seed\)$/],
+      [() => new DataLoader({ inputs }, { batchSize: 2, seed: 0.5 }), /^DataLoader seed must be a non-negative integer, got 0\.5$/],
+    ];
+    for (const [build, pattern] of cases) assert.throws(build, (e: Error) => e instanceof ArgumentError && pattern.test(e.message), `expected ArgumentError matching ${pattern}`);
+    assert.throws(() => new DataLoader({ inputs: gone }, { batchSize: 2 }), (e: Error) => e instanceof DisposedTensorError && /^DataLoader dataset inputs was disposed/.test(e.message));
   });
 });

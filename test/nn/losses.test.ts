@@ -108,6 +108,19 @@ describe('Module forms of the ATen losses', () => {
     assertClose(new nn.JensenShannonLoss({ reduction: 'none' }).forward(p, q), nn.jensenShannon(p, q, { reduction: 'none' }), exact);
     assertClose(new nn.CircularLoss('none').forward(a, b), nn.circularLoss(a, b, 'none'), exact);
   });
+
+  test('a loss module with an unknown reduction fails when built, naming the module', () => {
+    const builds: [string, () => unknown][] = [
+      ['MSELoss', () => new nn.MSELoss('avg' as never)],
+      ['L1Loss', () => new nn.L1Loss('batchmean' as never)],
+      ['HuberLoss', () => new nn.HuberLoss({ reduction: 'avg' as never })],
+      ['BCELoss', () => new nn.BCELoss({ reduction: 'avg' as never })],
+      ['CircularLoss', () => new nn.CircularLoss('avg' as never)],
+    ];
+    for (const [name, build] of builds) {
+      assert.throws(build, (e: Error) => e instanceof ArgumentError && e.message.startsWith(`${name} reduction must be one of 'mean', 'sum', 'none', got '`), name);
+    }
+  });
 });
 
 describe('logCoshLoss', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, loadSafetensors, manualSeed, nn, noGrad, randn, saveSafetensors, tidy } from '../../src/index.js';
+import { ArgumentError, DisposedTensorError, loadSafetensors, manualSeed, nn, noGrad, randn, saveSafetensors, tidy } from '../../src/index.js';
 
 function mlp(): nn.Sequential {
   return new nn.Sequential(new nn.Linear(4, 8), new nn.BatchNorm1d(8), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(8, 3));
@@ -68,6 +68,27 @@ describe('Module', () => {
     model.loadStateDict(missing, { strict: false }); // tolerated when not strict
     wrong.dispose();
     model.dispose();
+  });
+
+  test('loadStateDict refuses plain arrays, non-objects and bad options in one line, and changes nothing', () => {
+    const model = new nn.Sequential(new nn.Linear(2, 3));
+    const before = model.stateDict()['0.weight']!.toArray();
+    const fails = (state: unknown, pattern: RegExp, options?: unknown) =>
+      assert.throws(() => model.loadStateDict(state as never, options as never), (e: Error) => e instanceof ArgumentError && pattern.test(e.message), `expected ArgumentError matching ${pattern}`);
+    fails({ '0.weight': randn([3, 2]), '0.bias': [1, 2, 3] }, /^state dict entry '0\.bias' must be a Tensor \(tensor\(\[\.\.\.\]\) makes one from an array\), got an array of 3$/);
+    fails([randn([3, 2]), randn([3])], /^loadStateDict state must be a plain object of named tensors, as stateDict\(\) returns, got an array of 2$/);
+    fails(new Map(), /^loadStateDict state must be a plain object.*got a Map$/);
+    fails({ '0.weight': randn([3, 2]), '0.bias': randn([4]) }, /^state dict entry '0\.bias' has shape \[4\], the model expects \[3\]$/);
+    fails(model.stateDict(), /^loadStateDict strict must be true or false, got 'no'$/, { strict: 'no' });
+    assert.deepEqual(model.stateDict()['0.weight']!.toArray(), before, 'a refused state dict leaves every weight as it was');
+    const gone = randn([3]);
+    gone.dispose();
+    assert.throws(() => model.loadStateDict({ '0.weight': randn([3, 2]), '0.bias': gone }), (e: Error) => e instanceof DisposedTensorError && /^state dict entry '0\.bias' was disposed/.test(e.message));
+  });
+
+  test('Sequential takes modules only: a class instead of an instance, or anything else, is named', () => {
+    assert.throws(() => new nn.Sequential(new nn.Linear(2, 3), nn.ReLU as never), (e: Error) => e instanceof ArgumentError && e.message === 'Sequential layer 1 must be a Module such as new nn.ReLU(), got the class ReLU (not an instance: add new)');
+    assert.throws(() => new nn.Sequential(((x: unknown) => x) as never), (e: Error) => e instanceof ArgumentError && /^Sequential layer 0 must be a Module .*, got a function$/.test(e.message));
   });
 
   test('TiedLinear shares the source weight: same storage, gradients from both uses', () => {

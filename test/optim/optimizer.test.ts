@@ -117,27 +117,27 @@ describe('hyper-parameter validation', () => {
     assert.throws(build, (e: Error) => e instanceof ArgumentError && pattern.test(e.message), `expected ArgumentError matching ${pattern}`);
 
   test('negative learning rate', () => {
-    rejects(() => new optim.SGD([param()], { lr: -0.1 }), /learning rate must be >= 0, got -0.1/);
-    rejects(() => new optim.RMSprop([param()], { lr: -1 }), /learning rate must be >= 0/);
-    rejects(() => new optim.Adagrad([param()], { lr: NaN }), /learning rate must be >= 0, got NaN/);
+    rejects(() => new optim.SGD([param()], { lr: -0.1 }), /SGD lr \(learning rate\) must be a finite number >= 0, got -0.1/);
+    rejects(() => new optim.RMSprop([param()], { lr: -1 }), /RMSprop lr \(learning rate\) must be a finite number >= 0/);
+    rejects(() => new optim.Adagrad([param()], { lr: NaN }), /Adagrad lr \(learning rate\) must be a finite number >= 0, got NaN/);
   });
   test('Adam betas outside [0, 1)', () => {
-    rejects(() => new optim.Adam([param()], { betas: [0.9, 1] }), /betas must be in \[0, 1\), got \[0.9, 1\]/);
-    rejects(() => new optim.AdamW([param()], { betas: [-0.1, 0.999] }), /betas must be in \[0, 1\)/);
+    rejects(() => new optim.Adam([param()], { betas: [0.9, 1] }), /Adam betas\[1\] must be a finite number in \[0, 1\), got 1$/);
+    rejects(() => new optim.AdamW([param()], { betas: [-0.1, 0.999] }), /AdamW betas\[0\] must be a finite number in \[0, 1\), got -0.1/);
   });
   test('RMSprop alpha, momentum, eps, weight decay', () => {
-    rejects(() => new optim.RMSprop([param()], { alpha: 1 }), /RMSprop alpha must be in \[0, 1\), got 1/);
-    rejects(() => new optim.RMSprop([param()], { alpha: -0.5 }), /alpha must be in \[0, 1\)/);
-    rejects(() => new optim.RMSprop([param()], { momentum: -0.9 }), /momentum must be >= 0/);
-    rejects(() => new optim.RMSprop([param()], { eps: -1e-8 }), /eps must be >= 0/);
-    rejects(() => new optim.RMSprop([param()], { weightDecay: -1 }), /weight decay must be >= 0/);
+    rejects(() => new optim.RMSprop([param()], { alpha: 1 }), /RMSprop alpha must be a finite number in \[0, 1\), got 1/);
+    rejects(() => new optim.RMSprop([param()], { alpha: -0.5 }), /alpha must be a finite number in \[0, 1\)/);
+    rejects(() => new optim.RMSprop([param()], { momentum: -0.9 }), /RMSprop momentum must be a finite number >= 0/);
+    rejects(() => new optim.RMSprop([param()], { eps: -1e-8 }), /RMSprop eps must be a finite number >= 0/);
+    rejects(() => new optim.RMSprop([param()], { weightDecay: -1 }), /RMSprop weightDecay must be a finite number >= 0/);
   });
   test('Adagrad lrDecay and initial accumulator', () => {
-    rejects(() => new optim.Adagrad([param()], { lrDecay: -0.1 }), /lrDecay must be >= 0/);
-    rejects(() => new optim.Adagrad([param()], { initialAccumulatorValue: -1 }), /initialAccumulatorValue must be >= 0/);
+    rejects(() => new optim.Adagrad([param()], { lrDecay: -0.1 }), /Adagrad lrDecay must be a finite number >= 0/);
+    rejects(() => new optim.Adagrad([param()], { initialAccumulatorValue: -1 }), /Adagrad initialAccumulatorValue must be a finite number >= 0/);
   });
   test('a bad value in one parameter group is caught too', () => {
-    rejects(() => new optim.RMSprop([{ params: [param()] }, { params: [param()], alpha: 2 }]), /alpha must be in \[0, 1\), got 2/);
+    rejects(() => new optim.RMSprop([{ params: [param()] }, { params: [param()], alpha: 2 }]), /alpha must be a finite number in \[0, 1\), got 2/);
   });
   test('PyTorch spellings of options are refused, not ignored', () => {
     rejects(() => new optim.RMSprop([param()], { weight_decay: 0.1 } as never), /RMSprop has no option 'weight_decay'.*weightDecay/);
@@ -145,6 +145,66 @@ describe('hyper-parameter validation', () => {
   });
   test('an empty parameter list', () => {
     rejects(() => new optim.RMSprop([]), /empty parameter list/);
+  });
+});
+
+describe('parameters and option types are checked before anything runs', () => {
+  const param = () => randn([3]).requiresGrad_();
+  const rejects = (build: () => unknown, pattern: RegExp, type: new (...args: never[]) => Error = ArgumentError) =>
+    assert.throws(build, (e: Error) => e instanceof type && pattern.test(e.message), `expected ${type.name} matching ${pattern}`);
+
+  test('params that are not tensors or groups', () => {
+    rejects(() => new optim.Adam([1, 2, 3] as never), /^Adam params\[0\] must be a Tensor or a parameter group \{ params: Tensor\[\], \.\.\.options \}, got 1$/);
+    rejects(() => new optim.Adam(5 as never), /^Adam params must be an array of Tensors \(model\.parameters\(\)\).*, got 5$/);
+    rejects(() => new optim.Adam([param(), 'w'] as never), /^Adam parameter 1 must be a Tensor, got 'w'$/);
+    rejects(() => new optim.SGD([{ params: 'w' }] as never, { lr: 0.1 }), /^SGD parameter group 0 params must be an array of Tensors, got 'w'$/);
+    rejects(() => new optim.Adam([{ params: [param()], weight_decay: 0.1 }] as never), /^Adam parameter group 0: unknown option 'weight_decay' \(the options are params, lr, .*weightDecay/);
+  });
+
+  test('any iterable of tensors is taken, as torch.optim takes a generator', () => {
+    const tensors = [param(), param()];
+    assert.equal(new optim.SGD(new Set(tensors), { lr: 0.1 }).paramGroups[0]!.params.length, 2);
+  });
+
+  test("a non-leaf tensor is refused, as PyTorch's \"can't optimize a non-leaf Tensor\"", () => {
+    rejects(() => new optim.Adam([param().mul(2)]), /^Adam can't optimize a non-leaf Tensor: parameter 0 was computed \(by MulBackward\d\)/);
+  });
+
+  test('the same tensor twice is refused', () => {
+    const shared = param();
+    rejects(() => new optim.Adam([{ params: [shared] }, { params: [param(), shared], lr: 0.1 }]), /same tensor twice \(parameters 0 and 2\)/);
+  });
+
+  test('a disposed parameter: DisposedTensorError at construction, and at step() or zeroGrad() when disposed later', () => {
+    const gone = param();
+    gone.dispose();
+    rejects(() => new optim.Adam([param(), gone]), /^Adam parameter 1 was disposed/, DisposedTensorError);
+    const later = param();
+    const optimizer = new optim.Adam([param(), later]);
+    later.dispose();
+    rejects(() => optimizer.step(), /^Adam parameter 1 was disposed after the optimizer took it/, DisposedTensorError);
+    rejects(() => optimizer.zeroGrad(), /^Adam parameter 1 was disposed after the optimizer took it/, DisposedTensorError);
+  });
+
+  test('hyper-parameters of the wrong type', () => {
+    rejects(() => new optim.Adam([param()], { lr: '0.01' as never }), /^Adam lr \(learning rate\) must be a finite number >= 0, got '0\.01'$/);
+    rejects(() => new optim.Adam([param()], { lr: Infinity }), /must be a finite number >= 0, got Infinity/);
+    rejects(() => new optim.Adam([param()], { betas: 0.9 as never }), /^Adam betas must be a pair \[beta1, beta2\] such as \[0\.9, 0\.999\], got 0\.9$/);
+    rejects(() => new optim.Adam([param()], { eps: -1e-8 }), /^Adam eps must be a finite number >= 0, got -1e-8$/);
+    rejects(() => new optim.Adam([param()], { amsgrad: 1 as never }), /^Adam amsgrad must be true or false, got 1$/);
+    rejects(() => new optim.Adam([param()], { implementation: 'cuda' as never }), /^Adam implementation must be one of 'fused', 'foreach', got 'cuda'$/);
+    rejects(() => new optim.SGD([param()], { lr: 0.1, nesterov: 'yes' as never }), /^SGD nesterov must be true or false/);
+    rejects(() => new optim.SGD([param()], undefined as never), /^SGD needs a learning rate: new SGD\(params, \{ lr: 0\.01 \}\)$/);
+    rejects(() => new optim.Adam([param()], null as never), /^Adam options must be an object such as \{ lr: 0\.01 \}, got null$/);
+  });
+
+  test('hyper-parameters read back by loadStateDict are checked too, and a bad one changes nothing', () => {
+    const optimizer = new optim.Adam([param()], { lr: 0.01 });
+    const saved = optimizer.stateDict();
+    rejects(() => optimizer.loadStateDict({ tensors: saved.tensors, groups: [{ ...saved.groups[0], lr: -1 }] }), /^Adam lr \(learning rate\) must be a finite number >= 0, got -1$/);
+    rejects(() => optimizer.loadStateDict({ tensors: saved.tensors, groups: [{ ...saved.groups[0], betas: [0.9, 2] }] }), /^Adam betas\[1\]/);
+    assert.equal(optimizer.paramGroups[0]!.lr, 0.01);
+    assert.deepEqual(optimizer.paramGroups[0]!.betas, [0.9, 0.999]);
   });
 });
 

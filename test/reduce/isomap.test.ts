@@ -198,6 +198,18 @@ describe('Isomap behaviour', () => {
     assert.throws(() => isomap.embedding, NotFittedError);
     x.dispose();
   });
+  // For float64 data the embedding's to(float64) used to hand out the fitted tensor itself, which
+  // the caller then owned and freed (issue 13).
+  test("fitTransform's result is the caller's own: disposing it leaves the fitted Isomap whole", () => {
+    const x = random([30, 3]);
+    const isomap = new Isomap({ nNeighbors: 6 });
+    const z = isomap.fitTransform(x);
+    z.dispose();
+    assert.equal(isomap.embedding.isDisposed, false);
+    assert.deepEqual(isomap.embedding.shape, [30, 2]);
+    isomap.dispose();
+    x.dispose();
+  });
   check('refuses bad use with messages that say what to do', () => {
     assert.throws(() => new Isomap({ nNeighbors: 0 }), /nNeighbors must be a positive integer/);
     assert.throws(() => new Isomap({ nComponents: 2.5 }), /nComponents must be a positive integer/);

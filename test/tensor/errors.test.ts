@@ -207,6 +207,13 @@ describe('bad arguments from TypeScript never reach libtorch as garbage', () => 
     ['a negative seed', () => manualSeed(-1), ArgumentError, /seed/],
     ['zero threads', () => setNumThreads(0), ArgumentError, /threads/],
     ['an infinite arange', () => arange(0, Infinity), TorchError, /range/],
+    // index() specs: an unknown object used to pass as ':' and return the whole tensor.
+    ['an object that is not a slice as an index', () => ones([3]).index({ foo: 1 } as never), ArgumentError, /^index 0: a slice object takes start, end and step, got 'foo'$/],
+    ['a fraction in index()', () => ones([3]).index(0.5), ArgumentError, /^index 0 must be an integer, got 0\.5$/],
+    ['a string as a slice bound', () => ones([3]).index({ start: '1' } as never), ArgumentError, /^index 0 start must be an integer, got '1'$/],
+    ['an array as an index', () => ones([3]).index([0, 1] as never), ArgumentError, /got an array of 2: pass positions as a tensor$/],
+    ['undefined as an index', () => ones([3]).index(undefined as never), ArgumentError, /^index 0 must be an integer, null, '\.\.\.', a slice .* or a Tensor, got undefined$/],
+    ['a float tensor as an index', () => ones([3]).index(ones([1])), ArgumentError, /^index 0 must be a bool mask or an int64 tensor of positions, got a float32 Tensor$/],
   ];
   for (const [what, fn, type, pattern] of cases) {
     test(`${what} → ${type.name}`, () => {

@@ -129,7 +129,11 @@ describe('type promotion', () => {
     assert.equal(x.long().dtype, 'int64');
     assert.equal(x.int().dtype, 'int32');
     assert.deepEqual(tensor([0, 2]).bool().toArray(), [false, true]);
-    assert.equal(x.float(), x, 'to() of the same dtype returns the tensor itself');
+    const same = x.float(); // the same tensor, as a handle the caller owns and may dispose
+    assert.notEqual(same, x);
+    assert.equal(same.dataPointer(), x.dataPointer());
+    same.dispose();
+    assert.equal(x.isDisposed, false);
   });
 });
 

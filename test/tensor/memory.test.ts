@@ -4,7 +4,7 @@
 // Run: npx tsc -p . && node --test dist/test/tensor/memory.test.js
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError, Tensor, arange, keep, liveTensorCount, ones, tidy, zeros } from '../../src/index.js';
+import { ArgumentError, Tensor, arange, keep, liveTensorCount, ones, tensor, tidy, zeros } from '../../src/index.js';
 
 let baseline = 0;
 beforeEach(() => {
@@ -63,6 +63,25 @@ describe('liveTensorCount and dispose', () => {
     assert.equal(b, a);
     assert.equal(liveTensorCount(), baseline + 1);
     a.dispose();
+  });
+
+  // flatten of a flat tensor, contiguous of a contiguous one and to() its own dtype return
+  // their input unchanged in libtorch; the caller still owns what it got back (issue 13: the
+  // reduce command disposed a flatten(1) of 2-d data, and with it the data set).
+  test('an op that returns its input unchanged gives a handle of its own: disposing it leaves the input alive', () => {
+    const x = tensor([[0, 1], [2, 3], [4, 5]]); // float32
+    for (const make of [(t: Tensor) => t.flatten(1), (t: Tensor) => t.contiguous(), (t: Tensor) => t.to('float32'), (t: Tensor) => t.reshape([3, 2])]) {
+      const result = make(x);
+      assert.notEqual(result, x);
+      assert.equal(result.dataPointer(), x.dataPointer(), 'the same storage, not a copy');
+      result.dispose();
+      assert.deepEqual(x.toArray(), [[0, 1], [2, 3], [4, 5]]);
+    }
+    tidy(() => {
+      x.flatten(1).contiguous();
+    });
+    assert.equal(x.isDisposed, false, 'a tidy() scope frees its own result, not the input');
+    x.dispose();
   });
 });
 

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ArgumentError,
+  DisposedTensorError,
   FileFormatError,
   Tensor,
   arange,
@@ -110,6 +112,33 @@ describe('safetensors round trip', () => {
     saveSafetensors(join(sub, 'a.safetensors'), { x: ones([3]) });
     assert.deepEqual(readdirSync(sub), ['a.safetensors']);
     assert.deepEqual(loadSafetensors(join(sub, 'a.safetensors')).tensors.x!.shape, [3]);
+  });
+});
+
+describe('safetensors arguments are checked before anything is written', () => {
+  // Casts stand for callers without type checking (JavaScript, JSON input, `any`).
+  const path = () => join(folder, 'never-written.safetensors');
+  const cases: [string, () => unknown, RegExp][] = [
+    ['an array of tensors', () => saveSafetensors(path(), [ones([2])] as never), /^safetensors tensors must be a plain object of named tensors, e\.g\. \{ weight: w \} or model\.stateDict\(\), got an array of 1$/],
+    ['a Map of tensors', () => saveSafetensors(path(), new Map([['w', ones([2])]]) as never), /tensors must be a plain object .*, got a Map$/],
+    ['an array as a tensor', () => saveSafetensors(path(), { w: [1, 2] } as never), /^safetensors tensor 'w' must be a Tensor \(tensor\(\[\.\.\.\]\) makes one from an array\), got an array of 2$/],
+    ['a number as metadata', () => saveSafetensors(path(), { w: ones([2]) }, { epoch: 3 } as never), /^safetensors metadata 'epoch' must be a string .*, got 3$/],
+    ['metadata that is not an object', () => saveSafetensors(path(), { w: ones([2]) }, ['a'] as never), /^safetensors metadata must be a plain object/],
+    ["a tensor named '__metadata__'", () => saveSafetensors(path(), { __metadata__: ones([2]) }), /reserves it for the metadata/],
+    ['a path that is not a string', () => saveSafetensors(3 as never, { w: ones([2]) }), /^saveSafetensors path must be a file name, got 3$/],
+    ['saveTorch with an array', () => saveTorch(path(), [ones([2])] as never), /^saveTorch tensors must be a plain object/],
+  ];
+  for (const [what, fn, pattern] of cases) {
+    test(`${what} → ArgumentError`, () => {
+      assert.throws(fn, (e: Error) => e instanceof ArgumentError && pattern.test(e.message), `expected ArgumentError matching ${pattern}`);
+      assert.deepEqual(readdirSync(folder).filter((name) => name.startsWith('never-written')), []);
+    });
+  }
+
+  test('a disposed tensor → DisposedTensorError naming it', () => {
+    const gone = ones([2]);
+    gone.dispose();
+    assert.throws(() => encodeSafetensors({ kept: ones([1]), gone }), (e: Error) => e instanceof DisposedTensorError && /^safetensors tensor 'gone' was disposed/.test(e.message));
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, F, liveTensorCount, manualSeed, tidy } from '../../src/index.js';
+import { ArgumentError, BatchStatisticsError, F, data, liveTensorCount, manualSeed, nn, noGrad, optim, randn, tensor, tidy } from '../../src/index.js';
 import {
   NonFiniteLossError,
   Trainer,
@@ -311,6 +311,89 @@ describe('Trainer: NaN loss', () => {
     previous.dispose();
     fresh.dispose();
     setup.dispose();
+  });
+});
+
+describe('Trainer: NaN loss names a cause that fits', () => {
+  // A model with batch norm over a loader whose last batch holds 1 sample (9 = 2·4 + 1).
+  function batchNormSetup(samples: number, options: { dropLast?: boolean; inputs?: number[] } = {}) {
+    manualSeed(3);
+    const inputs = options.inputs ? tensor(Float32Array.from(options.inputs), { shape: [samples, 4] }) : randn([samples, 4]);
+    const model = new nn.Sequential(new nn.Linear(4, 6), new nn.BatchNorm1d(6), new nn.ReLU(), new nn.Linear(6, 4));
+    const optimizer = new optim.Adam(model.parameters(), { lr: 1e-2 });
+    const train = new data.DataLoader({ inputs }, { batchSize: 4, dropLast: options.dropLast ?? false });
+    const run = new Trainer({ model, optimizer, loss: reconstructionLoss, train, validation: new data.DataLoader({ inputs }, { batchSize: 4 }), maxEpochs: 2, seed: 0, progress: 'none' });
+    return { run, model, dispose: () => [model, inputs].forEach((t) => t.dispose()) };
+  }
+
+  test('batch norm over a last batch of 1 sample: one error naming the batch and the fixes, before any weight sees it', async () => {
+    const { run, model, dispose } = batchNormSetup(9);
+    await assert.rejects(run.fit(), (error: Error) => {
+      assert.ok(error instanceof BatchStatisticsError, `${error.name}: ${error.message}`);
+      assert.match(error.message, /^batch norm cannot train on a batch of 1 sample: the last batch of each epoch holds 1 of 9 samples in batches of 4; .*--batch.*dropLast/);
+      return true;
+    });
+    assert.equal(run.step, 2, 'the two full batches trained, the third was refused');
+    for (const tensor of Object.values(model.stateDict())) assert.ok(tidy(() => tensor.isfinite().all().item()), 'running statistics stay finite');
+    dispose();
+  });
+
+  test('with dropLast the same data trains', async () => {
+    const { run, dispose } = batchNormSetup(9, { dropLast: true });
+    const result = await run.fit();
+    assert.equal(result.steps, 4);
+    dispose();
+  });
+
+  test('NaN in the training data is named, and the learning rate is not blamed', async () => {
+    const { run, dispose } = batchNormSetup(8, { inputs: [1, 2, 3, 4, 5, Number.NaN, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8] });
+    await assert.rejects(run.fit(), (error: Error) => {
+      assert.ok(error instanceof NonFiniteLossError);
+      assert.match(error.message, /^loss became NaN at epoch 1 step 1 \(reconstruction = NaN\): the training data holds NaN or infinite values/);
+      assert.doesNotMatch(error.message, /learning rate/);
+      return true;
+    });
+    dispose();
+  });
+
+  test('a loss that is NaN before any step blames the loss, not the learning rate', async () => {
+    const setup = buildSetup();
+    const loss: LossFunction = (model, batch) => F.mseLoss(model.forward(batch.inputs), batch.inputs).log().mul(Number.NaN);
+    await assert.rejects(trainer(setup, { maxEpochs: 1, loss }).fit(), (error: Error) => {
+      assert.match(error.message, /^loss became NaN at epoch 1 step 1: no step has changed the weights yet/);
+      assert.doesNotMatch(error.message, /learning rate/);
+      return true;
+    });
+    setup.dispose();
+  });
+
+  test('weights that diverged: the learning rate is the suspect', async () => {
+    const setup = buildSetup();
+    let calls = 0;
+    const loss: LossFunction = (model, batch) => {
+      if (model.training && ++calls === 3) noGrad(() => model.parameters()[0]!.fill_(Number.POSITIVE_INFINITY));
+      return reconstructionLoss(model, batch);
+    };
+    await assert.rejects(trainer(setup, { maxEpochs: 1, loss }).fit(), (error: Error) => {
+      assert.match(error.message, /step 3 \(.*\): weight '0\.weight' is no longer finite, so training diverged: lower the learning rate \(now 0\.01\)/);
+      return true;
+    });
+    setup.dispose();
+  });
+
+  test('a NaN validation loss from a NaN buffer names the buffer', async () => {
+    const { run, model, dispose } = batchNormSetup(8);
+    const buffer = model.namedBuffers().next().value![1];
+    const loss: LossFunction = (m, batch) => {
+      if (!m.training) buffer.fill_(Number.NaN);
+      return reconstructionLoss(m, batch);
+    };
+    const withLoss = new Trainer({ model, optimizer: run.optimizer, loss, train: run.train, validation: run.validation, maxEpochs: 1, seed: 0, progress: 'none' });
+    await assert.rejects(withLoss.fit(), (error: Error) => {
+      assert.match(error.message, /^validation loss became NaN after epoch 1 \(reconstruction = NaN\): buffer '1\.running_mean' holds NaN or infinite values while the weights are finite/);
+      return true;
+    });
+    dispose();
   });
 });
 
