@@ -1,0 +1,354 @@
+// Robustness of the command line: bad calls of every command and option (missing, unknown and
+// malformed values, unknown run ids, unwritable outputs, bad environment variables), each run as a
+// user would against a copy of a small store. Every case checks the exit code, one line on stderr
+// naming the problem, no stack trace, no hang and the store unchanged (harness.ts).
+// Run: node --test dist/test/robustness/cli.test.js
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { checkCliCase, concurrency, prepareStore, type CaseContext, type CliCase, type PreparedStore } from './harness.js';
+
+// A valid tiny training: a bad flag added to it is the only thing wrong with the call, and should
+// the flag be accepted the call trains in a second instead of hanging the suite.
+const tinyTrain = ['train', '--model', 'mlp-ae', '--dataset', 'mnist', '--latent', '2', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32'];
+/** tinyTrain with one flag replaced or added. */
+function trainWith(flag: string, value?: string): string[] {
+  const args = [...tinyTrain];
+  const at = args.indexOf(flag);
+  if (at >= 0) args.splice(at, 2, ...(value === undefined ? [flag] : [flag, value]));
+  else args.push(...(value === undefined ? [flag] : [flag, value]));
+  return args;
+}
+
+/** One case per bad value of a numeric flag: the error must name the flag. */
+function badValues(label: string, args: (value: string) => string[], flag: string, values: string[], extra: Partial<CliCase> = {}): CliCase[] {
+  return values.map((value) => ({
+    name: `${label} ${flag} ${JSON.stringify(value)} is refused, naming ${flag}`,
+    args: args(value),
+    stderr: new RegExp(flag.replace(/^--/, '-?-?')),
+    ...extra,
+  }));
+}
+
+const writeFile = (context: CaseContext, name: string, content: string | Buffer) => {
+  const path = join(context.dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+const cases: CliCase[] = [
+  // ---- the program, help and unknown commands
+  { name: 'an unknown command is refused, naming it', args: ['frobnicate'], stderr: /frobnicate/ },
+  { name: 'help for an unknown command says the command is unknown (issue example)', args: ['help', 'frobnicate'], stderr: /unknown command.*frobnicate|frobnicate.*unknown/i },
+  { name: 'an unknown global option is refused, naming it', args: ['--frobnicate'], stderr: /--frobnicate/ },
+  { name: 'an unknown option of train is refused, naming it', args: [...tinyTrain, '--latnet', '2'], stderr: /--latnet/ },
+  { name: 'runs with an unknown subcommand is refused, naming it', args: ['runs', 'frobnicate'], stderr: /frobnicate|too many arguments/ },
+  { name: 'study with an unknown subcommand is refused, naming it', args: ['study', 'frobnicate'], stderr: /frobnicate/ },
+  { name: 'bench with an unknown subcommand is refused, naming it', args: ['bench', 'frobnicate'], stderr: /frobnicate/ },
+  { name: 'study list with an extra argument is refused', args: ['study', 'list', 'extra'], stderr: /argument/ },
+  {
+    name: '--version prints the version and exits 0',
+    args: ['--version'],
+    exit: 0,
+    anyStderr: true,
+    check: (r) => assert.match(r.stdout, /^\d+\.\d+\.\d+/),
+  },
+  ...['train', 'resume', 'runs', 'eval', 'reconstruct', 'sample', 'interpolate', 'report', 'study', 'reduce', 'demo', 'bench'].map(
+    (command): CliCase => ({
+      name: `${command} --help prints its usage with examples and exits 0`,
+      args: [command, '--help'],
+      exit: 0,
+      anyStderr: true,
+      check: (r) => {
+        assert.match(r.stdout, new RegExp(`Usage: latentlab ${command}`));
+        assert.match(r.stdout, /Examples:/);
+      },
+    }),
+  ),
+  { name: 'help train prints the usage of train and exits 0', args: ['help', 'train'], exit: 0, anyStderr: true, check: (r) => assert.match(r.stdout, /Usage: latentlab train/) },
+
+  // ---- train: every flag with a missing or malformed value
+  { name: 'train --model without a value is refused, naming --model', args: ['train', '--model'], stderr: /--model/ },
+  { name: 'train without --model is refused, naming model', args: tinyTrain.filter((_, i, a) => a[i] !== '--model' && a[i - 1] !== '--model'), stderr: /model/ },
+  { name: 'train --model bogus is refused, naming the model', args: trainWith('--model', 'bogus'), stderr: /bogus|model/ },
+  { name: 'train --dataset bogus is refused, naming --dataset', args: trainWith('--dataset', 'bogus'), stderr: /--dataset|bogus/ },
+  ...badValues('train', (v) => trainWith('--latent', v), '--latent', ['0', '-1', 'abc', '1.5', '1e308', 'NaN', '']),
+  ...badValues('train', (v) => trainWith('--hidden', v), '--hidden', ['0,16', '16,,4', 'abc', '-5', '']),
+  ...badValues('train', (v) => trainWith('--epochs', v), '--epochs', ['0', '-1', 'abc', '2.5', '1e308'], { timeout: 20_000 }),
+  ...badValues('train', (v) => trainWith('--batch', v), '--batch', ['0', '-3', 'abc', '1e308']),
+  ...badValues('train', (v) => trainWith('--lr', v), '--lr', ['0', '-1', 'abc', 'Infinity', '1e308']),
+  ...badValues('train', (v) => trainWith('--momentum', v), '--momentum', ['-1', '1.5', 'abc']),
+  ...badValues('train', (v) => trainWith('--weight-decay', v), '--weight-decay', ['-1', 'abc']),
+  ...badValues('train', (v) => trainWith('--seed', v), '--seed', ['-1', '1.5', 'abc']),
+  ...badValues('train', (v) => trainWith('--train-limit', v), '--train-limit', ['0', 'abc']),
+  ...badValues('train', (v) => trainWith('--test-limit', v), '--test-limit', ['0', 'abc']),
+  ...badValues('train', (v) => trainWith('--dropout', v), '--dropout', ['1', '-0.1', 'abc']),
+  ...badValues('train', (v) => trainWith('--beta', v), '--beta', ['-1', 'abc']),
+  ...badValues('train', (v) => trainWith('--decoder-std', v), '--decoder-std', ['0', 'abc']),
+  { name: 'train --activation bogus is refused, naming the activation', args: trainWith('--activation', 'bogus'), stderr: /activation/ },
+  { name: 'train --output-activation bogus is refused, naming it', args: trainWith('--output-activation', 'bogus'), stderr: /output-?activation|outputActivation/i },
+  { name: 'train --optimizer bogus is refused, naming --optimizer', args: trainWith('--optimizer', 'bogus'), stderr: /--optimizer|bogus/ },
+  { name: 'train --loss bogus is refused, naming the loss', args: trainWith('--loss', 'bogus'), stderr: /loss|reconstruction/ },
+  { name: 'train --denoise gaussian:abc is refused, naming denoise', args: trainWith('--denoise', 'gaussian:abc'), stderr: /denoise|gaussian/ },
+  { name: 'train --denoise bogus:0.3 is refused, naming denoise', args: trainWith('--denoise', 'bogus:0.3'), stderr: /denoise|bogus/ },
+  { name: 'train --denoise gaussian:-1 is refused, naming denoise', args: trainWith('--denoise', 'gaussian:-1'), stderr: /denoise|gaussian/ },
+  { name: 'train --denoise mask:1.5 is refused, naming denoise', args: trainWith('--denoise', 'mask:1.5'), stderr: /denoise|mask/ },
+  { name: 'train --sparse l1:abc is refused, naming sparse', args: trainWith('--sparse', 'l1:abc'), stderr: /sparse|l1/ },
+  { name: 'train --sparse kl:2 (a target activation above 1) is refused, naming sparse', args: trainWith('--sparse', 'kl:2'), stderr: /sparse|kl/ },
+  { name: 'train --upsample bogus on conv-ae is refused, naming upsample', args: ['train', '--model', 'conv-ae', '--dataset', 'mnist', '--latent', '2', '--epochs', '1', '--train-limit', '32', '--test-limit', '16', '--upsample', 'bogus'], stderr: /upsample/ },
+  { name: 'train --upsample on mlp-ae (does not apply) is refused, naming upsample', args: trainWith('--upsample', 'nearest'), stderr: /upsample/ },
+  { name: 'train --beta on mlp-ae (a VAE option) is refused, naming beta', args: trainWith('--beta', '2'), stderr: /beta/ },
+  { name: 'train --conditional on mlp-ae is refused, naming conditional', args: trainWith('--conditional'), stderr: /conditional/ },
+  { name: 'train --decoder bogus on vae is refused, naming decoder', args: [...trainWith('--model', 'vae'), '--decoder', 'bogus'], stderr: /decoder/ },
+  { name: 'train --tied on conv-ae is refused, naming tied', args: ['train', '--model', 'conv-ae', '--dataset', 'mnist', '--latent', '2', '--epochs', '1', '--train-limit', '32', '--test-limit', '16', '--tied'], stderr: /tied/ },
+  { name: 'train --name "" is refused, naming name', args: trainWith('--name', ''), stderr: /name/ },
+  {
+    name: 'train --loss bce on data outside [0, 1] (swiss-roll) is refused, naming bce (issue example)',
+    args: ['train', '--model', 'mlp-ae', '--dataset', 'swiss-roll', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--loss', 'bce'],
+    stderr: /bce|\[0, 1\]/,
+  },
+  { name: 'train --data-dir on a missing folder is refused, naming the folder', args: trainWith('--data-dir', '/nonexistent-latentlab-data'), stderr: /nonexistent-latentlab-data/ },
+  {
+    name: 'train --data-dir holding corrupt IDX files is refused, naming a file',
+    setup: (c) => {
+      const dir = join(c.dir, 'idx');
+      mkdirSync(dir);
+      for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) writeFileSync(join(dir, name), 'not an idx file');
+    },
+    args: (c) => trainWith('--data-dir', join(c.dir, 'idx')),
+    stderr: /idx/,
+  },
+  {
+    name: 'train --data-dir holding gzip files that are not gzip is refused, naming a file',
+    setup: (c) => {
+      const dir = join(c.dir, 'idx');
+      mkdirSync(dir);
+      for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) writeFileSync(join(dir, `${name}.gz`), 'not gzip');
+    },
+    args: (c) => trainWith('--data-dir', join(c.dir, 'idx')),
+    stderr: /idx|gz/,
+  },
+  {
+    name: 'train on fashion-mnist with LATENTLAB_FASHION_MNIST on a missing folder is refused, naming the folder',
+    args: ['train', '--model', 'mlp-ae', '--dataset', 'fashion-mnist', '--latent', '2', '--epochs', '1', '--train-limit', '32', '--test-limit', '16'],
+    env: { LATENTLAB_FASHION_MNIST: '/nonexistent-fashion' },
+    stderr: /nonexistent-fashion|Fashion-MNIST/i,
+    timeout: 20_000,
+  },
+  {
+    name: 'train --batch 7 with a last batch of one under batch norm: trains with finite losses or names --batch (issue example)',
+    args: [...trainWith('--batch', '7'), '--batch-norm', '--json'],
+    exit: 'any',
+    anyStderr: true,
+    store: 'created',
+    check: (r) => {
+      if (r.code === 0) {
+        const out = JSON.parse(r.stdout) as { metrics: Record<string, number> };
+        for (const [key, value] of Object.entries(out.metrics)) assert.ok(Number.isFinite(value), `${key} is ${value}`);
+      } else {
+        const last = r.stderr.trim().split('\n').at(-1)!;
+        assert.match(last, /batch/, 'the error must name the batch size, not the learning rate');
+        assert.doesNotMatch(last, /learning rate/);
+      }
+    },
+  },
+
+  // ---- train --config files
+  { name: 'train --config on a missing file is refused, naming the file', args: [...tinyTrain, '--config', 'missing.json'], stderr: /missing\.json/ },
+  { name: 'train --config on a folder is refused, naming it', setup: (c) => mkdirSync(join(c.dir, 'conf.json')), args: [...tinyTrain, '--config', 'conf.json'], stderr: /conf\.json/ },
+  { name: 'train --config with invalid JSON is refused, naming the file', setup: (c) => writeFile(c, 'bad.json', '{"latent": 2,'), args: [...tinyTrain, '--config', 'bad.json'], stderr: /bad\.json/ },
+  { name: 'train --config with an empty file is refused, naming the file', setup: (c) => writeFile(c, 'empty.json', ''), args: [...tinyTrain, '--config', 'empty.json'], stderr: /empty\.json/ },
+  { name: 'train --config holding an array is refused, naming the file', setup: (c) => writeFile(c, 'array.json', '[1, 2]'), args: [...tinyTrain, '--config', 'array.json'], stderr: /array\.json/ },
+  { name: 'train --config with an unknown key is refused, naming the key', setup: (c) => writeFile(c, 'typo.json', '{"latnt": 2}'), args: [...tinyTrain, '--config', 'typo.json'], stderr: /latnt/ },
+  { name: 'train --config with a __proto__ key is refused, naming it (issue example)', setup: (c) => writeFile(c, 'proto.json', '{"__proto__": {"latent": 64}}'), args: [...tinyTrain, '--config', 'proto.json'], stderr: /__proto__/ },
+  { name: 'train --config with latent as text is refused, naming latent', setup: (c) => writeFile(c, 'text.json', '{"model": "mlp-ae", "latent": "abc"}'), args: ['train', '--config', 'text.json', '--epochs', '1', '--train-limit', '32', '--dataset', 'mnist'], stderr: /latent/ },
+  { name: 'train --config with a bogus model is refused, naming model', setup: (c) => writeFile(c, 'model.json', '{"model": "bogus", "latent": 2}'), args: ['train', '--config', 'model.json', '--dataset', 'mnist'], stderr: /model/ },
+  { name: 'train --config with epochs 1e308 is refused, naming epochs', setup: (c) => writeFile(c, 'epochs.json', '{"epochs": 1e308}'), args: [...tinyTrain.filter((a, i, all) => a !== '--epochs' && all[i - 1] !== '--epochs'), '--config', 'epochs.json'], stderr: /epochs/, timeout: 20_000 },
+  { name: 'train --config with hidden as a string is refused, naming hidden', setup: (c) => writeFile(c, 'hidden.json', '{"hidden": "16"}'), args: [...tinyTrain.filter((a, i, all) => a !== '--hidden' && all[i - 1] !== '--hidden'), '--config', 'hidden.json'], stderr: /hidden/ },
+  { name: 'train --config with momentum on adam keeps one rule: momentum 2 is refused, naming momentum', setup: (c) => writeFile(c, 'momentum.json', '{"optimizer": "sgd", "momentum": 2}'), args: [...tinyTrain, '--config', 'momentum.json'], stderr: /momentum/ },
+
+  // ---- output paths that cannot be written
+  { name: 'train --store under /proc is refused, naming the path, without hanging (issue example)', args: [...tinyTrain, '--store', '/proc/latentlab-store'], stderr: /\/proc\/latentlab-store/, timeout: 15_000 },
+  { name: 'train --store on a file in the way of the folder is refused, naming it', setup: (c) => writeFile(c, 'afile', 'x'), args: (c) => [...tinyTrain, '--store', join(c.dir, 'afile')], stderr: /afile/ },
+  { name: 'train --store under a file (ENOTDIR) is refused, naming it', setup: (c) => writeFile(c, 'afile', 'x'), args: (c) => [...tinyTrain, '--store', join(c.dir, 'afile', 'store')], stderr: /afile/ },
+  {
+    name: 'train --report under /proc: the run is kept, the failure named in the last line, exit non-zero (issue example)',
+    args: [...tinyTrain, '--report', '/proc/latentlab-report'],
+    anyStderr: true,
+    store: 'created',
+    timeout: 20_000,
+    check: (r) => {
+      assert.match(r.stderr.trim().split('\n').at(-1)!, /\/proc\/latentlab-report/);
+      assert.match(r.stdout, /finished/, 'the run outcome must still be printed');
+    },
+  },
+  { name: 'report --out under /proc is refused, naming it, without hanging (issue example)', args: (c) => ['report', c.runs.alpha!, '--out', '/proc/latentlab-report'], stderr: /\/proc\/latentlab-report/, timeout: 15_000 },
+  { name: 'report --out on a file in the way is refused, naming it', setup: (c) => writeFile(c, 'taken', 'x'), args: (c) => ['report', c.runs.alpha!, '--out', 'taken'], stderr: /taken/ },
+  { name: 'reconstruct --out under /proc is refused, naming it', args: (c) => ['reconstruct', c.runs.alpha!, '--out', '/proc/latentlab.png'], stderr: /\/proc\/latentlab\.png/, timeout: 15_000 },
+  { name: 'reconstruct --out naming a folder is refused, naming it', setup: (c) => mkdirSync(join(c.dir, 'pic.png')), args: (c) => ['reconstruct', c.runs.alpha!, '--out', 'pic.png'], stderr: /pic\.png/ },
+  { name: 'reconstruct --out under a file (ENOTDIR) is refused, naming it', setup: (c) => writeFile(c, 'afile', 'x'), args: (c) => ['reconstruct', c.runs.alpha!, '--out', 'afile/pic.png'], stderr: /afile/ },
+  { name: 'reduce --out under /proc is refused, naming it', args: ['reduce', '--method', 'pca', '--n', '100', '--out', '/proc/latentlab-map.png'], stderr: /\/proc\/latentlab-map\.png/, timeout: 15_000 },
+  { name: 'reduce --save under /proc is refused, naming it', args: ['reduce', '--method', 'pca', '--n', '100', '--save', '/proc/latentlab.npy'], stderr: /\/proc\/latentlab\.npy/, timeout: 15_000 },
+  { name: 'runs --store under /proc is refused, naming it, without hanging', args: ['runs', '--store', '/proc/latentlab-store'], stderr: /\/proc\/latentlab-store/, timeout: 15_000 },
+  { name: 'study run --store under /proc is refused, naming it, without hanging', args: ['study', 'run', 'activation-table', '--smoke', '--store', '/proc/latentlab-store'], stderr: /\/proc\/latentlab-store/, timeout: 15_000 },
+
+  // ---- resume
+  { name: 'resume without a run id is refused, naming the argument', args: ['resume'], stderr: /run/ },
+  { name: 'resume of an unknown run is refused, naming the id', args: ['resume', 'zzzz'], stderr: /zzzz/ },
+  { name: 'resume of an ambiguous prefix is refused, naming the prefix', args: ['resume', '2'], stderr: /'2'.*matches 2 runs|ambiguous/ },
+  { name: 'resume of a finished run is refused, saying it has finished', args: (c) => ['resume', c.runs.alpha!], stderr: /finished/ },
+  { name: 'resume "" is refused, naming the run id', args: ['resume', ''], stderr: /run id/ },
+  { name: 'resume --force of a finished run says it has finished (--force exists, issue acceptance)', args: (c) => ['resume', c.runs.alpha!, '--force'], stderr: /finished/ },
+  { name: 'resume in a store that does not exist is refused without creating it', args: (c) => ['resume', 'zzzz', '--store', join(c.dir, 'nostore')], stderr: /zzzz|nostore/, check: (_r, c) => assert.ok(!existsSync(join(c.dir, 'nostore')), 'resume created a store') },
+
+  // ---- runs
+  { name: 'runs list --status bogus is refused, naming the status', args: ['runs', 'list', '--status', 'bogus'], stderr: /status|bogus/ },
+  { name: 'runs list --model bogus is refused, naming the model (issue example)', args: ['runs', 'list', '--model', 'bogus'], stderr: /bogus/ },
+  ...badValues('runs list', (v) => ['runs', 'list', '--limit', v], '--limit', ['0', '-1', 'abc', '1.5']),
+  { name: 'runs show without a run id is refused, naming the argument', args: ['runs', 'show'], stderr: /run/ },
+  { name: 'runs show of an unknown run is refused, naming it', args: ['runs', 'show', 'zzzz'], stderr: /zzzz/ },
+  { name: 'runs show of an ambiguous prefix is refused, naming it', args: ['runs', 'show', '2'], stderr: /'2'.*matches 2 runs|ambiguous/ },
+  { name: 'runs compare with one run is refused, asking for two', args: (c) => ['runs', 'compare', c.runs.alpha!], stderr: /two|at least 2|more than one/ },
+  { name: 'runs compare with an unknown run is refused, naming it', args: (c) => ['runs', 'compare', c.runs.alpha!, 'zzzz'], stderr: /zzzz/ },
+  { name: 'runs rm of an unknown run is refused and removes nothing', args: ['runs', 'rm', 'zzzz'], stderr: /zzzz/ },
+  { name: 'runs rm of a known and an unknown run removes neither', args: (c) => ['runs', 'rm', c.runs.alpha!, 'zzzz'], stderr: /zzzz/ },
+  { name: 'runs rm of an ambiguous prefix removes nothing', args: ['runs', 'rm', '2'], stderr: /'2'.*matches 2 runs|ambiguous/ },
+  {
+    name: 'runs --json lists both prepared runs and exits 0',
+    args: ['runs', '--json'],
+    exit: 0,
+    anyStderr: true,
+    check: (r, c) => assert.deepEqual((JSON.parse(r.stdout) as { id: string }[]).map((run) => run.id).sort(), [c.runs.alpha, c.runs.beta].sort()),
+  },
+  { name: 'runs show of a unique prefix shows the run and exits 0', args: (c) => ['runs', 'show', c.runs.beta!.slice(0, -2)], exit: 0, anyStderr: true, check: (r, c) => assert.match(r.stdout, new RegExp(`run ${c.runs.beta}`)) },
+
+  // ---- eval
+  { name: 'eval without a run id is refused, naming the argument', args: ['eval'], stderr: /run/ },
+  { name: 'eval of an unknown run is refused, naming it', args: ['eval', 'zzzz'], stderr: /zzzz/ },
+  { name: 'eval of an ambiguous prefix is refused, naming it', args: ['eval', '2'], stderr: /'2'.*matches 2 runs|ambiguous/ },
+  ...badValues('eval', (v) => ['eval', 'zzzz', '--batch', v], '--batch', ['0', 'abc']),
+  ...badValues('eval', (v) => ['eval', 'zzzz', '--iwae-samples', v], '--iwae-samples', ['-1', 'abc', '1.5']),
+  { name: 'eval --iwae-samples 1e308 on a VAE is refused, naming --iwae-samples, without hanging', args: (c) => ['eval', c.runs.beta!, '--iwae-samples', '1e308'], stderr: /iwae/, timeout: 20_000 },
+  { name: 'eval of a finished run prints its metrics and exits 0', args: (c) => ['eval', c.runs.alpha!, '--json'], exit: 0, anyStderr: true, check: (r) => assert.ok(Number.isFinite((JSON.parse(r.stdout) as { metrics: { test_mse: number } }).metrics.test_mse)) },
+
+  // ---- reconstruct, sample, interpolate
+  { name: 'reconstruct without --out is refused, naming --out', args: (c) => ['reconstruct', c.runs.alpha!], stderr: /--out/ },
+  { name: 'reconstruct --out x.txt is refused, naming .png', args: (c) => ['reconstruct', c.runs.alpha!, '--out', 'x.txt'], stderr: /\.png/ },
+  { name: 'reconstruct of an unknown run is refused, naming it', args: ['reconstruct', 'zzzz', '--out', 'x.png'], stderr: /zzzz/ },
+  ...badValues('reconstruct', (v) => ['reconstruct', 'zzzz', '--out', 'x.png', '--n', v], '--n', ['0', 'abc']),
+  { name: 'reconstruct --n 100000 on a 32-image test set is refused, naming --n, quickly (issue example)', args: (c) => ['reconstruct', c.runs.alpha!, '--out', 'x.png', '--n', '100000'], stderr: /--n|\b32\b/, timeout: 20_000 },
+  { name: 'reconstruct writes a PNG and exits 0', args: (c) => ['reconstruct', c.runs.alpha!, '--out', 'x.png', '--n', '4'], exit: 0, anyStderr: true, check: (_r, c) => assert.ok(statSync(join(c.dir, 'x.png')).size > 0) },
+  { name: 'sample of a plain autoencoder (no prior) is refused, saying it needs a VAE', args: (c) => ['sample', c.runs.alpha!, '--out', 's.png'], stderr: /VAE|variational|prior/i },
+  ...badValues('sample', (v) => ['sample', 'zzzz', '--out', 's.png', '--columns', v], '--columns', ['0', 'abc']),
+  ...badValues('sample', (v) => ['sample', 'zzzz', '--out', 's.png', '--n', v], '--n', ['0', '-2']),
+  { name: 'sample of a VAE writes a PNG and exits 0', args: (c) => ['sample', c.runs.beta!, '--out', 's.png', '--n', '4'], exit: 0, anyStderr: true, check: (_r, c) => assert.ok(statSync(join(c.dir, 's.png')).size > 0) },
+  { name: 'interpolate --method bogus is refused, naming --method', args: (c) => ['interpolate', c.runs.alpha!, '--out', 'i.png', '--method', 'bogus'], stderr: /--method|bogus/ },
+  { name: 'interpolate with --between and --classes is refused, naming both', args: (c) => ['interpolate', c.runs.alpha!, '--out', 'i.png', '--between', '0,1', '--classes', '3,8'], stderr: /--between.*--classes/ },
+  ...badValues('interpolate', (v) => ['interpolate', 'zzzz', '--out', 'i.png', '--between', v], '--between', ['a,b', '1', '1,2,3', '-1,2']),
+  { name: 'interpolate --between 0,99999 beyond the test set is refused, naming the index', args: (c) => ['interpolate', c.runs.alpha!, '--out', 'i.png', '--between', '0,99999'], stderr: /99999|--between/ },
+  { name: 'interpolate --classes 3,42 (no class 42) is refused, naming the class', args: (c) => ['interpolate', c.runs.alpha!, '--out', 'i.png', '--classes', '3,42'], stderr: /42/ },
+  ...badValues('interpolate', (v) => ['interpolate', 'zzzz', '--out', 'i.png', '--steps', v], '--steps', ['0', 'abc']),
+  { name: 'interpolate --steps 1 (both ends need 2) is refused, naming --steps', args: (c) => ['interpolate', c.runs.alpha!, '--out', 'i.png', '--steps', '1'], stderr: /steps/ },
+
+  // ---- report
+  { name: 'report without --out is refused, naming --out', args: (c) => ['report', c.runs.alpha!], stderr: /--out/ },
+  { name: 'report without a run is refused, naming the argument', args: ['report', '--out', 'r'], stderr: /run/ },
+  { name: 'report of an unknown run is refused, naming it', args: ['report', 'zzzz', '--out', 'r'], stderr: /zzzz/ },
+  ...badValues('report', (v) => ['report', 'zzzz', '--out', 'r', '--map-samples', v], '--map-samples', ['0', 'abc']),
+
+  // ---- study
+  { name: 'study run of an unknown study is refused, naming it', args: ['study', 'run', 'bogus'], stderr: /bogus/ },
+  { name: 'study run without a name is refused, naming the argument', args: ['study', 'run'], stderr: /name/ },
+  { name: 'study report of an unknown study is refused, naming it', args: ['study', 'report', 'bogus', '--out', 'r'], stderr: /bogus/ },
+  { name: 'study report without --out is refused, naming --out', args: ['study', 'report', 'latent-sweep'], stderr: /--out/ },
+
+  // ---- reduce
+  { name: 'reduce without --method is refused, naming --method', args: ['reduce'], stderr: /--method/ },
+  { name: 'reduce --method bogus is refused, naming --method', args: ['reduce', '--method', 'bogus'], stderr: /--method|bogus/ },
+  { name: 'reduce --method ae: without a run id is refused', args: ['reduce', '--method', 'ae:'], stderr: /--method|ae:/ },
+  { name: 'reduce --method ae:zzzz (unknown run) is refused, naming it', args: ['reduce', '--method', 'ae:zzzz', '--n', '50'], stderr: /zzzz/ },
+  { name: 'reduce --dataset bogus is refused, naming the data set', args: ['reduce', '--method', 'pca', '--dataset', 'bogus'], stderr: /bogus/ },
+  { name: 'reduce --split bogus is refused, naming --split', args: ['reduce', '--method', 'pca', '--split', 'bogus'], stderr: /--split|bogus/ },
+  ...badValues('reduce', (v) => ['reduce', '--method', 'pca', '--n', v], '--n', ['0', 'abc', '-5']),
+  {
+    // "the first n samples" with n beyond the split may fairly mean all of them; what it must not do is hang or fail obscurely
+    name: 'reduce --n 1e308 embeds the whole test split (2000 digits) or is refused naming --n',
+    args: ['reduce', '--method', 'pca', '--split', 'test', '--n', '1e308', '--json'],
+    exit: 'any',
+    anyStderr: true,
+    timeout: 20_000,
+    check: (r) => {
+      if (r.code === 0) assert.equal((JSON.parse(r.stdout) as { n: number }).n, 2000);
+      else assert.match(r.stderr.trim().split('\n').at(-1)!, /--n/);
+    },
+  },
+  ...badValues('reduce', (v) => ['reduce', '--method', 'pca', '--n', '100', '--components', v], '--components', ['0', 'abc']),
+  { name: 'reduce --components 1000 above the 784 features is refused, naming components', args: ['reduce', '--method', 'pca', '--n', '100', '--components', '1000'], stderr: /components|nComponents/ },
+  ...badValues('reduce', (v) => ['reduce', '--method', 'pca', '--n', '100', '--neighbors', v], '--neighbors', ['0', 'abc']),
+  { name: 'reduce --neighbors 500 on 100 samples is refused, naming neighbors', args: ['reduce', '--method', 'pca', '--n', '100', '--neighbors', '500'], stderr: /neighbors/ },
+  ...badValues('reduce', (v) => ['reduce', '--method', 'pca', '--n', '100', '--seed', v], '--seed', ['-1', 'abc']),
+  { name: 'reduce --param without = is refused, naming --param', args: ['reduce', '--method', 'pca', '--param', 'whiten'], stderr: /--param/ },
+  { name: 'reduce --param with an unknown option is refused, naming it', args: ['reduce', '--method', 'pca', '--n', '100', '--param', 'bogus=1'], stderr: /bogus/ },
+  { name: 'reduce --param whiten=maybe is refused, naming whiten (issue example)', args: ['reduce', '--method', 'pca', '--n', '100', '--param', 'whiten=maybe'], stderr: /whiten/ },
+  { name: 'reduce --param perplexity=-5 on tsne is refused, naming perplexity', args: ['reduce', '--method', 'tsne', '--n', '100', '--param', 'perplexity=-5'], stderr: /perplexity/ },
+  { name: 'reduce --param nNeighbors=abc on umap is refused, naming nNeighbors', args: ['reduce', '--method', 'umap', '--n', '100', '--param', 'nNeighbors=abc'], stderr: /nNeighbors/ },
+  { name: 'reduce --param kernel=bogus on kpca is refused, naming kernel', args: ['reduce', '--method', 'kpca', '--n', '100', '--param', 'kernel=bogus'], stderr: /kernel|bogus/ },
+  { name: 'reduce --out map.txt is refused, naming .png and .svg', args: ['reduce', '--method', 'pca', '--n', '100', '--out', 'map.txt'], stderr: /\.png|\.svg/ },
+  { name: 'reduce --save x.csv is refused, naming .npy', args: ['reduce', '--method', 'pca', '--n', '100', '--save', 'x.csv'], stderr: /\.npy/ },
+  { name: 'reduce --components 1 with a map is refused, saying a map needs 2', args: ['reduce', '--method', 'pca', '--n', '100', '--components', '1', '--out', 'map.png'], stderr: /2 components|components/ },
+  { name: 'reduce --data-dir on a missing folder is refused, naming it', args: ['reduce', '--method', 'pca', '--n', '100', '--data-dir', '/nonexistent-latentlab-data'], stderr: /nonexistent-latentlab-data/ },
+  { name: 'reduce pca on mnist prints its metrics and exits 0', args: ['reduce', '--method', 'pca', '--n', '100', '--json'], exit: 0, anyStderr: true, check: (r) => assert.ok((JSON.parse(r.stdout) as { metrics: { trustworthiness: number } }).metrics.trustworthiness > 0) },
+  ...(['swiss-roll', 'blobs', 'moons', 'circles', 's-curve'] as const).map(
+    (dataset): CliCase => ({
+      name: `reduce pca on ${dataset} works and exits 0 (issue: fails on every synthetic set)`,
+      args: ['reduce', '--method', 'pca', '--dataset', dataset, '--n', '100', '--json'],
+      exit: 0,
+      anyStderr: true,
+      check: (r) => assert.ok(Number.isFinite((JSON.parse(r.stdout) as { metrics: { trustworthiness: number } }).metrics.trustworthiness)),
+    }),
+  ),
+  { name: 'reduce --save writes the embedding and exits 0', args: ['reduce', '--method', 'pca', '--n', '100', '--save', 'e.npy'], exit: 0, anyStderr: true, check: (_r, c) => assert.equal(readFileSync(join(c.dir, 'e.npy')).subarray(1, 6).toString(), 'NUMPY') },
+
+  // ---- demo and bench: bad values are refused before any training or measuring
+  ...badValues('demo', (v) => ['demo', '--epochs', v], '--epochs', ['0', 'abc']),
+  ...badValues('demo', (v) => ['demo', '--samples', v], '--samples', ['0', 'abc']),
+  ...badValues('demo', (v) => ['demo', '--seed', v], '--seed', ['-1']),
+  { name: 'demo --data-dir on a missing folder is refused, naming it', args: ['demo', '--data-dir', '/nonexistent-latentlab-data', '--epochs', '1', '--samples', '100'], stderr: /nonexistent-latentlab-data/, timeout: 20_000 },
+  ...badValues('bench', (v) => ['bench', '--seconds', v], '--seconds', ['0', 'abc', '-1']),
+  ...badValues('bench', (v) => ['bench', '--rounds', v], '--rounds', ['0', 'abc']),
+  { name: 'bench --only bogus is refused, naming the workload', args: ['bench', '--only', 'bogus'], stderr: /bogus/, timeout: 20_000 },
+  ...badValues('bench quality', (v) => ['bench', 'quality', '--epochs', v], '--epochs', ['0']),
+  { name: 'bench reduce --only bogus is refused, naming the task', args: ['bench', 'reduce', '--only', 'bogus'], stderr: /bogus/, timeout: 20_000 },
+
+  // ---- environment variables
+  ...['abc', '0', '-1', '1,2,3', '1e308', '1,'].map((value): CliCase => ({ name: `LATENTLAB_THREADS=${JSON.stringify(value)} is refused, naming the variable (issue example)`, args: ['runs'], env: { LATENTLAB_THREADS: value }, stderr: /LATENTLAB_THREADS/ })),
+  ...['abc', '-5', '1e308'].map((value): CliCase => ({ name: `LATENTLAB_CPU_CACHE_MB=${JSON.stringify(value)} is refused, naming the variable`, args: ['runs'], env: { LATENTLAB_CPU_CACHE_MB: value }, stderr: /LATENTLAB_CPU_CACHE_MB/ })),
+  { name: 'LATENTLAB_STORE under /proc is refused, naming the path, without hanging', args: ['runs'], env: { LATENTLAB_STORE: '/proc/latentlab-store' }, stderr: /\/proc\/latentlab-store/, timeout: 15_000 },
+  { name: 'LATENTLAB_STORE on a file is refused, naming it', setup: (c) => writeFile(c, 'afile', 'x'), args: ['runs'], env: (c) => ({ LATENTLAB_STORE: join(c.dir, 'afile') }), stderr: /afile/ },
+  {
+    name: 'LATENTLAB_STORE="" falls back to ./latentlab-runs and lists no runs, exit 0',
+    args: ['runs'],
+    env: { LATENTLAB_STORE: '' },
+    exit: 0,
+    anyStderr: true,
+    check: (r) => assert.match(r.stdout, /no runs in .*latentlab-runs/),
+  },
+];
+
+describe('robustness: the command line', { concurrency }, () => {
+  let prepared: PreparedStore;
+  before(async () => {
+    prepared = await prepareStore();
+  });
+  after(() => prepared?.cleanup());
+
+  const names = new Set<string>();
+  for (const spec of cases) {
+    assert.ok(!names.has(spec.name), `two cases are named '${spec.name}'`);
+    names.add(spec.name);
+    it(spec.name, () => checkCliCase(prepared, spec));
+  }
+});
+
+export const cliCaseCount = cases.length;
