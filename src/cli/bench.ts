@@ -6,6 +6,7 @@
 // The benchmarks load inside each action, so that the other commands and `--help` do not load them.
 import { Command, Option } from 'commander';
 import { reduceTaskNames } from '../bench/reduce-tasks.js';
+import { ArgumentError } from '../tensor/errors.js';
 import { examples, positiveInteger, positiveNumber } from './options.js';
 
 const log = (line: string) => console.error(line);
@@ -18,7 +19,10 @@ function engineCommand(): Command {
     .option('--only <names...>', 'run only these workloads (dense-ae-b128, dense-ae-b512, conv-ae-b128)')
     .option('--json', 'print {"workloads":[{"name","latentlab","pytorch","ratio","ratioIqr"}]} (samples/s)')
     .addHelpText('after', '\nExamples:\n  latentlab bench\n  latentlab bench engine --only conv-ae-b128 --seconds 2 --json')
-    .action(async (options: { seconds: number; rounds: number; only?: string[]; json?: boolean }) => {
+    // As the default command, engine receives `bench frobnicate`'s word: name it as an unknown command.
+    .allowExcessArguments(true)
+    .action(async (options: { seconds: number; rounds: number; only?: string[]; json?: boolean }, command: Command) => {
+      if (command.args.length > 0) throw new ArgumentError(`unknown bench command '${command.args[0]}': expected one of ${benchCommandNames.join(', ')}`);
       const { describe, runEngineBenchmark } = await import('../bench/engine.js');
       const results = await runEngineBenchmark({ seconds: options.seconds, rounds: options.rounds, only: options.only, log });
       if (options.json) {
@@ -104,11 +108,14 @@ function reduceCommand(): Command {
     });
 }
 
+const benchCommandNames = ['engine', 'busy', 'quality', 'reduce'];
+
 export function benchCommand(): Command {
-  return new Command('bench')
+  const command = new Command('bench')
     .description('compare latentlab with PyTorch: training speed (engine, the default) or reached quality; and its reductions with scikit-learn and UMAP (reduce)')
     .addCommand(engineCommand(), { isDefault: true })
     .addCommand(busyCommand())
     .addCommand(qualityCommand())
     .addCommand(reduceCommand());
+  return examples(command, ['latentlab bench', 'latentlab bench busy --load train', 'latentlab bench quality --epochs 3', 'latentlab bench reduce --only tsne-mnist-5k --json']);
 }

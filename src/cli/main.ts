@@ -28,7 +28,7 @@ export function buildProgram(): Command {
 
 /** Every command, however deep: a usage error is one line on stderr, and nothing calls process.exit. */
 function configureErrors(command: Command): void {
-  command.exitOverride().configureOutput({ outputError: (text, write) => write(`latentlab: ${text.replace(/^error: /, '')}`) });
+  command.exitOverride().configureOutput({ outputError: (text, write) => write(`latentlab: ${oneLine(text.replace(/^error: /, ''))}\n`) });
   for (const sub of command.commands) configureErrors(sub);
   if (command.commands.length > 0) command.helpCommand(false).addCommand(helpCommand(command));
 }
@@ -51,6 +51,11 @@ function helpCommand(parent: Command): Command {
       }
       target.outputHelp();
     });
+}
+
+// commander puts its suggestion ("(Did you mean --epochs?)") on a line of its own: one error, one line.
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ');
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -41,11 +41,15 @@ export function storeOption(): Option {
   return new Option('--store <dir>', `run store folder (default: $LATENTLAB_STORE or ./${defaultStoreDir})`);
 }
 
-/** 'read' for commands that only read (they then work on a read-only store), 'write' for those that record. */
-export type StoreMode = 'read' | 'write';
+/**
+ * 'read' for commands that only read (they then work on a read-only store), 'write' for those that
+ * record (the store is created if missing), 'update' for those that change runs that must exist.
+ */
+export type StoreMode = 'read' | 'write' | 'update';
 
 export function openStore(options: { store?: string }, mode: StoreMode): RunStore {
-  return RunStore.open(options.store, { mode }); // undefined: $LATENTLAB_STORE, else ./latentlab-runs
+  // undefined: $LATENTLAB_STORE, else ./latentlab-runs
+  return RunStore.open(options.store, mode === 'update' ? { mode: 'write', create: false } : { mode });
 }
 
 /** Runs `action` with the store open as `mode` asks, and closes it however the action ends. */

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { modelNames } from '../models/registry.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { runStatuses, type RunStatus } from '../track/records.js';
-import type { RunStore } from '../track/store.js';
+import { RunStore } from '../track/store.js';
 import { compareRuns } from '../runs/compare.js';
 import { formatNumber } from '../train/progress.js';
 import { examples, positiveInteger, storeOption, withStore } from './options.js';
@@ -28,6 +28,12 @@ function listCommand(): Command {
     .option('--limit <n>', 'at most n runs, newest first', positiveInteger)
     .option('--json', 'print the runs as a JSON array')
     .action(async (flags: { store?: string; status?: RunStatus; model?: string; limit?: number; json?: boolean }) => {
+      if (!flags.store && !process.env.LATENTLAB_STORE && !RunStore.exists()) {
+        // A fresh folder has no default store yet: an empty listing, not an error. A store named
+        // by --store or LATENTLAB_STORE that is not there is one (a typo, most likely).
+        console.log(flags.json ? '[]' : `no runs in ${RunStore.resolveDir()} (no run store there yet): start one with latentlab train`);
+        return;
+      }
       await withStore(flags, 'read', (store) => {
         if (flags.model !== undefined) checkModelFilter(flags.model, store);
         const list = store.listRuns({ status: flags.status, model: flags.model, limit: flags.limit });
@@ -118,7 +124,7 @@ function removeCommand(): Command {
     .argument('<runs...>', 'run ids (or unique prefixes)')
     .addOption(storeOption())
     .action(async (ids: string[], flags: { store?: string }) => {
-      await withStore(flags, 'write', (store) => {
+      await withStore(flags, 'update', (store) => {
         const runs = ids.map((id) => store.getRun(id)); // all resolved before any is removed
         for (const run of runs) {
           store.deleteRun(run.id);

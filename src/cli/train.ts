@@ -50,7 +50,7 @@ export function resumeCommand(): Command {
     .option('--force', 'take the run over even if its recorded process looks alive (it runs on another machine, or that process is not the run\'s); the process that held it stops at its next epoch')
     .option('--json', 'print one JSON object: {run_id, status, epochs, steps, metrics}')
     .action(async (id: string, flags: { store?: string; json?: boolean; force?: boolean }) => {
-      await withStore(flags, 'write', (store) => runWithInterrupt(Boolean(flags.json), (signal) => resumeRun(store, id, { signal, force: Boolean(flags.force) })));
+      await withStore(flags, 'update', (store) => runWithInterrupt(Boolean(flags.json), (signal) => resumeRun(store, id, { signal, force: Boolean(flags.force) })));
     });
   return examples(command, ['latentlab resume 20261123-1425', 'latentlab resume 20261123-1425 --json', 'latentlab resume 20261123-1425 --force   # its process was killed on another machine']);
 }

@@ -135,6 +135,9 @@ function checkCombination(config: ModelConfig): void {
  */
 export function createModel(c: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): Autoencoder {
   const { inputShape } = data;
+  if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
+    throw new ArgumentError(`createModel needs an input shape of positive integers (e.g. [1, 28, 28] or [784]), got ${JSON.stringify(inputShape)}`);
+  }
   if ((c.model === 'conv-ae' || c.model === 'conv-vae') && inputShape.join() !== imageShape.join()) {
     throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${c.model === 'conv-ae' ? 'mlp-ae' : 'vae'} for other data`);
   }

@@ -19,7 +19,8 @@ export class Linear extends Module {
   ) {
     super();
     checkInteger(inFeatures, 'Linear inFeatures', { min: 1 });
-    checkInteger(outFeatures, 'Linear outFeatures', { min: 1 });
+    // As in PyTorch, no outputs is allowed (an empty layer); no inputs is not (its init divides by fan-in).
+    checkInteger(outFeatures, 'Linear outFeatures', { min: 0 });
     checkBiasOption(options, 'Linear');
     // PyTorch's default: kaiming_uniform(a=√5) gives U(±1/√fan_in) for weight and bias alike.
     this.weight = this.registerParameter('weight', empty([outFeatures, inFeatures]));

@@ -58,6 +58,11 @@ export function embedDataset(options: EmbedOptions): Embedding {
   if (!Number.isInteger(nComponents) || nComponents < 1) throw new ArgumentError(`nComponents must be a positive integer, got ${nComponents}`);
   const data = loadDataset(options.dataset ?? 'mnist', { split: options.split ?? 'train', dataDir: options.dataDir, limit: options.n ?? 5000, seed: options.seed });
   try {
+    // Checked before the fit, which may take minutes: trustworthiness needs k < N/2.
+    const samples = data.inputs.shape[0]!;
+    if (!Number.isInteger(neighbors) || neighbors < 1 || neighbors >= samples / 2) {
+      throw new ArgumentError(`neighbors (--neighbors) must be an integer in [1, ${Math.ceil(samples / 2) - 1}] for ${samples} samples, got ${neighbors}`);
+    }
     const labels = data.targetKind === 'class' ? data.targets : null;
     const fitted = autoencoderRun !== null ? encodeWithRun(autoencoderRun, data, nComponents, options) : reduce(method as ReductionMethod, data, nComponents, options);
     try {

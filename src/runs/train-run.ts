@@ -126,6 +126,9 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       },
     ],
   });
+  // Until training starts, nothing of the run changed: a refused resume (a corrupt checkpoint)
+  // leaves it as it was, still resumable once the cause is fixed.
+  let started = false;
   try {
     if (resume && hasCheckpoint(checkpointDir(store, run.id))) {
       trainer.resume();
@@ -136,6 +139,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
       log(`run ${run.id}: ${describe(prepared)}`);
     }
+    started = true;
     const result = await trainer.fit();
     metrics.close(); // the rest is written directly
     if (result.reason === 'interrupted') {
@@ -154,7 +158,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     // Best effort: if the store itself is what failed, these throw too, and the first error is the one to report.
     try {
       metrics.close();
-      store.releaseRun(run.id, token, 'failed', { error: error instanceof Error ? error.message : String(error) });
+      if (!started && run.status !== 'running') store.releaseRun(run.id, token, run.status, { error: run.error ?? undefined });
+      else store.releaseRun(run.id, token, 'failed', { error: error instanceof Error ? error.message : String(error) });
     } catch {
       /* the original error below says what went wrong */
     }

@@ -1,13 +1,14 @@
 // Access to ATen operators by schema name. `aten('add.Tensor')` returns a function that calls
 // that overload through the native dispatcher; the op id is resolved on first use.
 import { native, type Handle, type OpArgument, type OpResult } from './native.js';
-import { DisposedTensorError, TorchError } from './errors.js';
+import { DisposedTensorError, LatentlabError, TorchError } from './errors.js';
 
 export type AtenOp = (...args: OpArgument[]) => OpResult;
 
 /** Turns an Error from the addon into a latentlab error naming the operator. */
 export function translateNativeError(error: unknown, context?: string): never {
-  if (error instanceof Error && !(error instanceof TorchError)) {
+  // Our own errors (an ArgumentError from a check inside the try) already say what is wrong.
+  if (error instanceof Error && !(error instanceof LatentlabError)) {
     if (error.message.startsWith('tensor used after dispose')) {
       throw new DisposedTensorError(
         `a tensor was used after it was disposed${context ? ` (in ${context})` : ''}: keep() it or move it out of the tidy() scope that freed it`,

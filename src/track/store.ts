@@ -52,6 +52,16 @@ export class RunStore {
   #insertMetric: Database.Statement<[string, StoredMetricRow]> | undefined;
 
   /** Opens the store in `dir`, else $LATENTLAB_STORE, else ./latentlab-runs; migrates an older schema. */
+  /** The folder a store opened with `dir` lives in: `dir`, else $LATENTLAB_STORE, else ./latentlab-runs. */
+  static resolveDir(dir?: string): string {
+    return resolve(dir ?? (process.env.LATENTLAB_STORE || defaultStoreDir));
+  }
+
+  /** Whether a run store (its runs.db) exists there; opens nothing. */
+  static exists(dir?: string): boolean {
+    return existsSync(join(RunStore.resolveDir(dir), 'runs.db'));
+  }
+
   static open(dir: string = process.env.LATENTLAB_STORE || defaultStoreDir, options: OpenOptions = {}): RunStore {
     if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError('a run store path must be a non-empty string');
     const folder = resolve(dir);

@@ -7,7 +7,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { LatentlabError } from './errors.js';
 
 /** An output folder or file cannot be created: the message names it and says why. */
-export class OutputPathError extends LatentlabError {}
+export class OutputPathError extends LatentlabError {
+  /** The why alone ("read-only file system"), for a caller that names the path its own way. */
+  constructor(message: string, readonly reason: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
 
 // Pseudo file systems whose folders accept no new entries (statfs f_type, see statfs(2)).
 const pseudoFileSystems = new Map<number, string>([
@@ -26,7 +31,7 @@ const pseudoFileSystems = new Map<number, string>([
 export function ensureDirectory(path: string, what = 'the folder'): string {
   const target = resolve(path);
   const fail = (reason: string, cause?: unknown): never => {
-    throw new OutputPathError(`cannot create ${what} ${target}: ${reason}`, cause === undefined ? undefined : { cause });
+    throw new OutputPathError(`cannot create ${what} ${target}: ${reason}`, reason, cause === undefined ? undefined : { cause });
   };
   // The first ancestor (or the target itself) that exists, and the folders to make below it.
   const missing: string[] = [];
@@ -56,15 +61,28 @@ export function ensureDirectory(path: string, what = 'the folder'): string {
 
 /** Writes `data` to `path` so that no reader ever sees half a file; creates the folder if needed. */
 export function writeFileAtomic(path: string, data: Uint8Array | string, what = 'the folder'): void {
-  const folder = dirname(resolve(path));
-  ensureDirectory(folder, what);
+  const target = resolve(path);
+  const fail = (error: unknown): never => {
+    // The file is what the user named: the message names it, whatever step failed.
+    const reason = error instanceof OutputPathError ? error.reason : (describeCode((error as NodeJS.ErrnoException).code) ?? (error as Error).message);
+    throw new OutputPathError(`cannot write ${target}: ${reason}`, reason, { cause: error });
+  };
+  const folder = dirname(target);
+  try {
+    ensureDirectory(folder, what);
+  } catch (error) {
+    if (!(error instanceof OutputPathError)) throw error;
+    // A folder to create that cannot be made is the thing to name; a file that cannot go into an existing one is.
+    if (entryKind(folder) !== 'folder') throw error;
+    fail(error);
+  }
+  if (entryKind(target) === 'folder') fail(Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' }));
   const temporary = join(folder, `.${basename(path)}.${process.pid}.tmp`);
-  let fd: number;
+  let fd = -1;
   try {
     fd = openSync(temporary, 'w');
   } catch (error) {
-    const reason = describeCode((error as NodeJS.ErrnoException).code);
-    throw reason ? new OutputPathError(`cannot write ${resolve(path)}: ${reason}`, { cause: error }) : error;
+    fail(error);
   }
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
@@ -77,7 +95,12 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, what = 
     throw error;
   }
   closeSync(fd);
-  renameSync(temporary, path);
+  try {
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    fail(error);
+  }
 }
 
 /** Why a process cannot create entries in the existing folder `folder`, or undefined if it can. */
@@ -107,6 +130,8 @@ export function describeCode(code: string | undefined): string | undefined {
       return 'a file is in the way';
     case 'ENOSPC':
       return 'the disk is full';
+    case 'EISDIR':
+      return 'a folder is in the way';
     default:
       return undefined;
   }
@@ -119,7 +144,8 @@ function entryKind(path: string): 'folder' | 'other' | 'missing' {
     const code = (error as NodeJS.ErrnoException).code;
     // ENOTDIR: a file above it; walking up finds and names that file.
     if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-    throw new OutputPathError(`cannot look at ${path}: ${describeCode(code) ?? (error as Error).message}`, { cause: error });
+    const reason = describeCode(code) ?? (error as Error).message;
+    throw new OutputPathError(`cannot look at ${path}: ${reason}`, reason, { cause: error });
   }
 }
 

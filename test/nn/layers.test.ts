@@ -82,8 +82,8 @@ describe('layers', () => {
   // in libtorch's words (Linear(0, 5) gave "uniform_: from is out of bounds").
   const constructors: [string, () => unknown, RegExp][] = [
     ['Linear(0, 5)', () => new nn.Linear(0, 5), /^Linear inFeatures must be a positive integer, got 0$/],
-    ['Linear(3, 2.5)', () => new nn.Linear(3, 2.5), /^Linear outFeatures must be a positive integer, got 2\.5$/],
-    ["Linear(3, '5')", () => new nn.Linear(3, '5' as never), /^Linear outFeatures must be a positive integer, got '5'$/],
+    ['Linear(3, 2.5)', () => new nn.Linear(3, 2.5), /^Linear outFeatures must be a non-negative integer, got 2\.5$/],
+    ["Linear(3, '5')", () => new nn.Linear(3, '5' as never), /^Linear outFeatures must be a non-negative integer, got '5'$/],
     ['Linear bias not a boolean', () => new nn.Linear(3, 5, { bias: 'no' as never }), /^Linear bias must be true or false, got 'no'$/],
     ['Linear with a misspelt option', () => new nn.Linear(3, 5, { bais: false } as never), /^Linear options: unknown option 'bais' \(the options are bias\)$/],
     ['TiedLinear over a non-Linear', () => new nn.TiedLinear(new nn.ReLU() as never), /^TiedLinear source must be the Linear layer whose weight it shares, got a ReLU$/],

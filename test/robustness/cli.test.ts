@@ -173,15 +173,12 @@ const cases: CliCase[] = [
   { name: 'train --store on a file in the way of the folder is refused, naming it', setup: (c) => writeFile(c, 'afile', 'x'), args: (c) => [...tinyTrain, '--store', join(c.dir, 'afile')], stderr: /afile/ },
   { name: 'train --store under a file (ENOTDIR) is refused, naming it', setup: (c) => writeFile(c, 'afile', 'x'), args: (c) => [...tinyTrain, '--store', join(c.dir, 'afile', 'store')], stderr: /afile/ },
   {
-    name: 'train --report under /proc: the run is kept, the failure named in the last line, exit non-zero (issue example)',
+    // A report folder that cannot be made is refused before training, not after an hour of it
+    // (that the outcome is printed before a report that fails at the end is in test/cli/train.test.ts).
+    name: 'train --report under /proc is refused before training, naming the folder, nothing recorded (issue example)',
     args: [...tinyTrain, '--report', '/proc/latentlab-report'],
-    anyStderr: true,
-    store: 'created',
+    stderr: /\/proc\/latentlab-report/,
     timeout: 20_000,
-    check: (r) => {
-      assert.match(r.stderr.trim().split('\n').at(-1)!, /\/proc\/latentlab-report/);
-      assert.match(r.stdout, /finished/, 'the run outcome must still be printed');
-    },
   },
   { name: 'report --out under /proc is refused, naming it, without hanging (issue example)', args: (c) => ['report', c.runs.alpha!, '--out', '/proc/latentlab-report'], stderr: /\/proc\/latentlab-report/, timeout: 15_000 },
   { name: 'report --out on a file in the way is refused, naming it', setup: (c) => writeFile(c, 'taken', 'x'), args: (c) => ['report', c.runs.alpha!, '--out', 'taken'], stderr: /taken/ },
