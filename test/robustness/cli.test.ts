@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { checkCliCase, concurrency, prepareStore, type CaseContext, type CliCase, type PreparedStore } from './harness.js';
+import { describeCliCases, type CaseContext, type CliCase } from './harness.js';
 
 // A valid tiny training: a bad flag added to it is the only thing wrong with the call, and should
 // the flag be accepted the call trains in a second instead of hanging the suite.
@@ -333,19 +332,4 @@ const cases: CliCase[] = [
   },
 ];
 
-describe('robustness: the command line', { concurrency }, () => {
-  let prepared: PreparedStore;
-  before(async () => {
-    prepared = await prepareStore();
-  });
-  after(() => prepared?.cleanup());
-
-  const names = new Set<string>();
-  for (const spec of cases) {
-    assert.ok(!names.has(spec.name), `two cases are named '${spec.name}'`);
-    names.add(spec.name);
-    it(spec.name, () => checkCliCase(prepared, spec));
-  }
-});
-
-export const cliCaseCount = cases.length;
+describeCliCases('robustness: the command line', cases);

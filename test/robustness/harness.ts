@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { after, before, describe, it } from 'node:test';
 
 export const bin = fileURLToPath(new URL('../../../bin/latentlab', import.meta.url));
 
@@ -266,3 +267,21 @@ export function folder(context: CaseContext, name: string): string {
 
 /** How many cases a test file runs at once: independent children, 2 cores. */
 export const concurrency = Number(process.env.LATENTLAB_ROBUST_CONCURRENCY ?? 2);
+
+/** One test per case, against one store prepared for the whole table; case names must be unique. */
+export function describeCliCases(title: string, cases: readonly CliCase[]): void {
+  describe(title, { concurrency }, () => {
+    let prepared: PreparedStore;
+    before(async () => {
+      prepared = await prepareStore();
+    });
+    after(() => prepared?.cleanup());
+
+    const names = new Set<string>();
+    for (const spec of cases) {
+      assert.ok(!names.has(spec.name), `two cases are named '${spec.name}'`);
+      names.add(spec.name);
+      it(spec.name, () => checkCliCase(prepared, spec));
+    }
+  });
+}

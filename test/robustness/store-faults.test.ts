@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { checkCliCase, concurrency, prepareStore, type CaseContext, type CliCase, type PreparedStore } from './harness.js';
+import { describeCliCases, type CaseContext, type CliCase } from './harness.js';
 
 const database = (c: CaseContext) => join(c.store, 'runs.db');
 const runFolder = (c: CaseContext, run: 'alpha' | 'beta') => join(c.store, 'artifacts', c.runs[run]!);
@@ -143,17 +142,4 @@ const cases: CliCase[] = [
   { name: 'eval of an interrupted run without weights or checkpoints is refused, saying so', setup: (c) => { interrupt(c); rmSync(join(runFolder(c, 'alpha'), 'checkpoints'), { recursive: true }); }, args: (c) => ['eval', c.runs.alpha!], stderr: /checkpoint|weights/ },
 ];
 
-describe('robustness: a damaged run store', { concurrency }, () => {
-  let prepared: PreparedStore;
-  before(async () => {
-    prepared = await prepareStore();
-  });
-  after(() => prepared?.cleanup());
-
-  const seen = new Set<string>();
-  for (const spec of cases) {
-    assert.ok(!seen.has(spec.name), `two cases are named '${spec.name}'`);
-    seen.add(spec.name);
-    it(spec.name, () => checkCliCase(prepared, spec));
-  }
-});
+describeCliCases('robustness: a damaged run store', cases);
