@@ -13,6 +13,7 @@ import { barChart, heatmap, lineChart, scatterChart } from '../report/charts.js'
 import { imageRows } from '../report/image-grid.js';
 import { writeReport, type Block, type Page, type Section } from '../report/html.js';
 import type { RunStore } from '../track/store.js';
+import { ensureDirectory } from '../util/files.js';
 import { compareRuns } from './compare.js';
 import { loadRun, type LoadedRun } from './load.js';
 import { differentClassPair, interpolationStrip, latentMap, priorSamples, reconstructions, testCodes } from '../analysis/visuals.js';
@@ -28,6 +29,7 @@ const imageScale = 2;
 
 /** Writes dir/index.html for the runs and returns its path. */
 export async function writeRunReport(store: RunStore, ids: readonly string[], dir: string, options: RunReportOptions = {}): Promise<string> {
+  ensureDirectory(dir, 'the report folder'); // before the minutes of building it, not after
   return writeReport(dir, await buildRunReport(store, ids, options));
 }
 

@@ -75,4 +75,8 @@ describe('run report', () => {
       await page.close();
     }
   });
+
+  test('a report folder that cannot be made is refused before the report is built (an unknown run is not even looked up)', async () => {
+    await assert.rejects(writeRunReport(store, ['no-such-run'], '/proc/latentlab-report'), /cannot create the report folder \/proc\/latentlab-report: \/proc is not a writable folder/);
+  });
 });
