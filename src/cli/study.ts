@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { defaultStudyReportDir, runStudy, studies, tablesAsJson, writeStudyReport, type StudyOutcome, type StudyProfile } from '../studies/index.js';
 import { formatNumber } from '../train/progress.js';
+import { ensureDirectory } from '../util/files.js';
 import { examples, storeOption, withStore } from './options.js';
 import { formatTable } from './table.js';
 
@@ -34,6 +35,8 @@ function runCommand(): Command {
     .option('--json', 'print {study, profile, seconds, tables} with each table as a list of row objects')
     .addOption(storeOption())
     .action(async (name: string, flags: ProfileFlags & { out?: string; json?: boolean; store?: string }) => {
+      // Before the study's runs, not after them: a report folder that cannot be made fails now.
+      if (flags.out) ensureDirectory(flags.out, 'the report folder');
       await withStore(flags, 'write', async (store) => {
         const controller = new AbortController();
         const stop = () => {

@@ -187,6 +187,7 @@ const cases: CliCase[] = [
   { name: 'reduce --out under /proc is refused, naming it', args: ['reduce', '--method', 'pca', '--n', '100', '--out', '/proc/latentlab-map.png'], stderr: /\/proc\/latentlab-map\.png/, timeout: 15_000 },
   { name: 'reduce --save under /proc is refused, naming it', args: ['reduce', '--method', 'pca', '--n', '100', '--save', '/proc/latentlab.npy'], stderr: /\/proc\/latentlab\.npy/, timeout: 15_000 },
   { name: 'runs --store under /proc is refused, naming it, without hanging', args: ['runs', '--store', '/proc/latentlab-store'], stderr: /\/proc\/latentlab-store/, timeout: 15_000 },
+  { name: 'study run --out under /proc is refused before any run, naming it', args: ['study', 'run', 'activation-table', '--smoke', '--out', '/proc/latentlab-study'], stderr: /\/proc\/latentlab-study/, timeout: 15_000 },
   { name: 'study run --store under /proc is refused, naming it, without hanging', args: ['study', 'run', 'activation-table', '--smoke', '--store', '/proc/latentlab-store'], stderr: /\/proc\/latentlab-store/, timeout: 15_000 },
 
   // ---- resume
