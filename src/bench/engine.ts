@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { median, quantile } from '../analysis/statistics.js';
-import { loadFashionMnist } from '../data/fashion-mnist.js';
+import { debianFashionMnistDir, loadFashionMnist } from '../data/fashion-mnist.js';
 import { LatentlabError } from '../tensor/errors.js';
 import { buildInfo, cpuCount, getThreads, manualSeed, type ThreadSettings } from '../tensor/runtime.js';
 import { WorkloadTrainer, workloads, type Workload } from './workloads.js';
@@ -154,7 +154,7 @@ class BaselineProcess {
   private constructor(python: string, threads: RunSetting, names: string[], samples: number) {
     const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads.blas), OMP_NUM_THREADS: String(threads.torch) };
     if (threads.blasThreading === 'openmp') env.LD_LIBRARY_PATH = [openmpBlasDir(), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
-    const data = `${process.env.LATENTLAB_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist'}/train-images-idx3-ubyte.gz`;
+    const data = `${process.env.LATENTLAB_FASHION_MNIST ?? debianFashionMnistDir}/train-images-idx3-ubyte.gz`;
     const args = [baselineScript, ...names, '--serve', '--data', data, '--limit', String(samples), '--torch-threads', String(threads.torch)];
     this.#child = spawn(python, args, { env });
     this.#child.stderr.on('data', (chunk: Buffer) => (this.#stderr += chunk.toString()));

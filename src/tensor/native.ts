@@ -165,13 +165,14 @@ function linkedWithOpenmpBlas(addon: string): boolean {
 }
 
 // Checked before the addon loads: its caching allocator reads LATENTLAB_CPU_CACHE_MB (allocator.cc).
-const environment = readEnvironment();
+export const environment = readEnvironment();
 
 export const native: NativeBinding = createRequire(import.meta.url)(addonPath) as NativeBinding;
 
-// Default threads, chosen by measurement on 2 cores (bench/engine.ts): with OpenBLAS built on
+// Starting threads, chosen by measurement on 2 cores (src/bench/engine.ts): with OpenBLAS built on
 // OpenMP, kernels and BLAS share one pool, and using every core for both is fastest for dense
-// and conv models alike. LATENTLAB_THREADS=torch,blas overrides.
+// and conv models alike on a quiet machine; thread-policy.ts lowers them under load.
+// LATENTLAB_THREADS=torch,blas fixes them.
 {
   const cores = availableParallelism();
   native.setNumThreads(environment.threads?.torch ?? cores);

@@ -10,7 +10,7 @@
 // LATENTLAB_THREADS) turns the adaptation off.
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { native } from './native.js';
+import { environment, native } from './native.js';
 
 /** Seconds of load measured before each decision. */
 export const adaptWindowSeconds = 0.5;
@@ -216,7 +216,7 @@ export class ThreadPolicy {
 }
 
 const meter = new ProcStatMeter();
-const explicitlySet = (process.env.LATENTLAB_THREADS ?? '').trim() !== '';
+const explicitlySet = environment.threads !== undefined;
 
 /** The process's policy: adaptive unless LATENTLAB_THREADS is set or the system's load cannot be read. */
 export const threadPolicy = new ThreadPolicy({

@@ -62,9 +62,9 @@ export class RunStore {
     return existsSync(join(RunStore.resolveDir(dir), 'runs.db'));
   }
 
-  static open(dir: string = process.env.LATENTLAB_STORE || defaultStoreDir, options: OpenOptions = {}): RunStore {
-    if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError('a run store path must be a non-empty string');
-    const folder = resolve(dir);
+  static open(dir?: string, options: OpenOptions = {}): RunStore {
+    if (dir !== undefined && (typeof dir !== 'string' || dir.length === 0)) throw new ArgumentError('a run store path must be a non-empty string');
+    const folder = RunStore.resolveDir(dir);
     const file = join(folder, 'runs.db');
     const mode = options.mode ?? 'write';
     if (mode !== 'read' && mode !== 'write') throw new ArgumentError(`a run store opens in mode 'read' or 'write', got ${JSON.stringify(mode)}`);
