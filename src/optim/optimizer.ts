@@ -3,7 +3,7 @@
 // kernels over a whole group, so one step is a handful of native calls whatever the model size.
 import { noGrad, zeroGrads } from '../tensor/autograd.js';
 import * as foreach from '../tensor/foreach.js';
-import { argumentError, checkNumber, checkOptions, checkPlainObject, describeValue } from '../tensor/arguments.js';
+import { argumentError, checkNumber, checkOptions, checkPlainObject } from '../tensor/arguments.js';
 import { ArgumentError, DisposedTensorError } from '../tensor/errors.js';
 import { keep } from '../tensor/scope.js';
 import { scalar } from '../tensor/creation.js';
@@ -246,7 +246,7 @@ export function groupByStep(batch: GradientBatch): Map<number, GradientBatch> {
  * `weight_decay` fails loudly instead of being ignored.
  */
 export function checkOptionNames(optimizer: string, options: object, defaults: object): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ArgumentError(`${optimizer} options must be an object such as { lr: 0.01 }, got ${describeValue(options)}`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) argumentError(`${optimizer} options`, 'an object such as { lr: 0.01 }', options);
   const known = Object.keys(defaults);
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {
