@@ -57,8 +57,28 @@ describe('scatterImage', () => {
     assert.ok(inkInLabelColumn, 'the label 2 is drawn beside its swatch');
   });
 
-  test('non-finite points are skipped; bad arguments name the problem', () => {
-    assert.doesNotThrow(() => scatterImage([0, NaN, 1], [0, 1, Infinity], [0, 1, 2]));
+  test('non-finite points are skipped: the image is that of the finite points alone, legend included', () => {
+    // Finite: (0,0) class 0, (1,1) class 1, (0,1) class 2. The others would move the bounds or add
+    // legend rows (classes 3-5) if they counted.
+    const x = [0, NaN, 1, 0.5, 0, -Infinity];
+    const y = [0, 0.5, 1, Infinity, 1, 0];
+    const labels = [0, 3, 1, 4, 2, 5];
+    const finite = [0, 2, 4];
+    const options = { size: 100, radius: 3, opacity: 1 };
+    const mixed = PNG.sync.read(scatterImage(x, y, labels, options).png);
+    const alone = PNG.sync.read(scatterImage(finite.map((i) => x[i]!), finite.map((i) => y[i]!), finite.map((i) => labels[i]!), options).png);
+    assert.deepEqual([mixed.width, mixed.height], [alone.width, alone.height]);
+    assert.ok(mixed.data.equals(alone.data), 'the non-finite points changed the image');
+    // ...and that image is the finite points drawn, not a blank one (which would also be equal).
+    const margin = 3 + 8;
+    assert.deepEqual(pixel(mixed, margin, 100 - margin - 1), rgbOf(categoryColours[0]!)); // (0, 0)
+    assert.deepEqual(pixel(mixed, margin, margin), rgbOf(categoryColours[2]!)); // (0, 1)
+    // Only non-finite points: nothing but the white background.
+    const none = PNG.sync.read(scatterImage([NaN, Infinity], [0, -Infinity], [0, 1], options).png);
+    assert.ok(none.data.every((value) => value === 255), 'an image of no finite point is not blank');
+  });
+
+  test('bad arguments name the problem', () => {
     assert.throws(() => scatterImage([0, 1], [0], [0, 1]), ArgumentError);
     assert.throws(() => scatterImage([0], [0], [0], { size: 4 }), /at least 16 pixels/);
     assert.throws(() => scatterImage([0], [0], [0], { opacity: 0 }), /opacity/);
