@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, FileFormatError, liveTensorCount } from '../../src/index.js';
 import { datasetNames, loadDataset, type LoadedDataset } from '../../src/data/datasets.js';
-import { hasIdxImageFiles } from '../../src/data/idx-images.js';
 import { debianFashionMnistDir } from '../../src/data/fashion-mnist.js';
 import { buildCifarBatch, buildIdx } from './builders.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
+import { skipWithoutFashionMnist } from '../helpers/data.js';
 
 let dataRoot = '';
 const savedDataDir = process.env.LATENTLAB_DATA_DIR;
@@ -61,7 +61,7 @@ describe('image data sets', () => {
     }
   });
 
-  test("'fashion-mnist' from Debian's files, with limit", { skip: !hasIdxImageFiles(debianFashionMnistDir) && 'dataset-fashion-mnist is not installed' }, () => {
+  test("'fashion-mnist' from Debian's files, with limit", { skip: skipWithoutFashionMnist() }, () => {
     const set = loadDataset('fashion-mnist', { split: 'test', limit: 20 });
     assert.deepEqual(set.inputs.shape, [20, 1, 28, 28]);
     assert.equal(set.classes?.[0], 'T-shirt/top');

@@ -1,6 +1,6 @@
 // Fashion-MNIST from Debian's dataset-fashion-mnist files: the full splits' counts, shapes,
 // value range and the balanced label histogram the data set is published with (6,000 per class
-// in train, 1,000 in test). Skipped where the package is not installed.
+// in train, 1,000 in test). Skipped where the package is not installed (test/helpers/data.ts).
 // Run: npx tsc -p . && node --test dist/test/data/fashion-mnist.test.js
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileFormatError, tidy } from '../../src/index.js';
-import { debianFashionMnistDir, fashionMnistClasses, loadFashionMnist } from '../../src/data/fashion-mnist.js';
-import { hasIdxImageFiles } from '../../src/data/idx-images.js';
+import { fashionMnistClasses, loadFashionMnist } from '../../src/data/fashion-mnist.js';
+import { skipWithoutFashionMnist } from '../helpers/data.js';
 import { buildIdx } from './builders.js';
 
-const installed = hasIdxImageFiles(debianFashionMnistDir);
-const skip = installed ? false : `Debian's dataset-fashion-mnist is not installed in ${debianFashionMnistDir} (npm run setup installs it)`;
+const skip = skipWithoutFashionMnist();
 
 function histogram(labels: ArrayLike<bigint>): number[] {
   const counts = new Array<number>(10).fill(0);
