@@ -244,11 +244,14 @@ describe('Trainer#resume()', () => {
   });
 
   test('a timer gets through when every epoch is shorter than the yield interval (Ctrl-C on a small model)', async () => {
-    const setup = buildSetup(); // 4 batches an epoch: well under the 100 ms between yields
+    const setup = buildSetup();
+    // Batches of 2: 32 an epoch, a few ms in all, well under the 100 ms between yields; many
+    // batches an epoch, so that a stop honoured only at an epoch's end shows as batches run after it.
+    const train = new (setup.train.constructor as typeof import('../../src/data/loader.js').DataLoader)(setup.train.dataset, { batchSize: 2, shuffle: true, seed: 7 });
     let step = 0;
     let stepAtRequest: number | undefined;
-    // 5 ms a batch here: 5,000 epochs are most of two minutes, which the timer must cut short
-    const run = trainer(setup, { maxEpochs: 5_000, callbacks: [{ onStep: (m) => void (step = m.step) }] });
+    // 5,000 epochs are a minute or more, which the timer must cut short
+    const run = trainer(setup, { maxEpochs: 5_000, train, callbacks: [{ onStep: (m) => void (step = m.step) }] });
     const timer = setTimeout(() => {
       stepAtRequest = step;
       run.requestStop();
