@@ -4,6 +4,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { FileFormatError } from '../tensor/errors.js';
 
 /** The published length and sha256 of a file's (decompressed) content. */
 export interface ExpectedContent {
@@ -15,9 +16,17 @@ const hashed = new Map<string, { bytes: number; sha256: string }>();
 
 /**
  * Why the file at `path` is not the expected content, as a phrase to follow its name ("has 1000
- * bytes where ..."), or null when it is. The caller has found the file; a read error throws.
+ * bytes where ..."), or null when it is. A file that cannot be read is a FileFormatError naming it.
  */
 export function contentMismatch(path: string, expected: ExpectedContent): string | null {
+  try {
+    return check(path, expected);
+  } catch (error) {
+    throw new FileFormatError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function check(path: string, expected: ExpectedContent): string | null {
   const stats = statSync(path);
   const key = [path, stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs].join('\0');
   let actual = hashed.get(key);

@@ -5,10 +5,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { FileFormatError } from '../../src/index.js';
 import { contentMismatch } from '../../src/data/content-check.js';
 
 const content = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
@@ -59,4 +60,10 @@ describe('contentMismatch', () => {
     utimesSync(path, new Date(0), new Date(0)); // a different modification time even on a coarse clock
     assert.match(contentMismatch(path, expected) ?? '', /^has sha256 /);
   });
+});
+
+test('a file that cannot be read is a FileFormatError naming it', () => {
+  const folder = join(dir, 'a-folder');
+  mkdirSync(folder);
+  assert.throws(() => contentMismatch(folder, expected), (e: unknown) => e instanceof FileFormatError && e.message.startsWith(`cannot read ${folder}: `));
 });
