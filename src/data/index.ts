@@ -1,8 +1,9 @@
 // torch.utils.data for latentlab: readers, built-in datasets, downloads, transforms, loaders and splits.
-export { readIdx, decodeIdx } from './idx.js';
+export { readIdx, readIdxFile, decodeIdx, type IdxContents, type ReadIdxOptions } from './idx.js';
 export { loadIdxImages, hasIdxImageFiles, idxFileNames, type ImageSplit, type Split } from './idx-images.js';
 export { loadFashionMnist, fashionMnistClasses, debianFashionMnistDir } from './fashion-mnist.js';
-export { loadMnist, mnistClasses } from './mnist.js';
+export { loadMnist, mnistClasses, mnistFiles } from './mnist.js';
+export { loadMnist10k } from './mnist-10k.js';
 export { loadCifar10, readCifar10Batch, cifar10Classes } from './cifar10.js';
 export { readCsv, parseCsv, type CsvOptions, type CsvTable } from './csv.js';
 export { readNpy, decodeNpy, readNpz, encodeNpy, writeNpy } from './npy.js';

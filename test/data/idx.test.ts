@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FileFormatError } from '../../src/index.js';
-import { decodeIdx, readIdx } from '../../src/data/idx.js';
+import { decodeIdx, readIdx, readIdxFile } from '../../src/data/idx.js';
 import { buildIdx } from './builders.js';
 
 let dir = '';
@@ -72,5 +72,32 @@ describe('corrupt and truncated IDX files', () => {
   });
   test('a missing file', () => {
     assert.throws(() => readIdx(join(dir, 'absent')), (e: unknown) => e instanceof FileFormatError && /IDX file not found/.test(e.message));
+  });
+});
+
+describe('readIdxFile with a limit', () => {
+  const rows = 5;
+  const pixels = Array.from({ length: rows * 2 * 3 }, (_, i) => i);
+  test('gives the first rows and the whole shape, from plain and gzipped files, int32 swapped too', () => {
+    writeFileSync(join(dir, 'rows'), buildIdx([rows, 2, 3], pixels));
+    writeFileSync(join(dir, 'rows.gz'), gzipSync(buildIdx([rows, 2, 3], pixels)));
+    writeFileSync(join(dir, 'rows32'), buildIdx([rows, 2, 3], pixels.map((p) => p * 1000 - 7), 0x0c));
+    for (const name of ['rows', 'rows.gz', 'rows32']) {
+      const { data, shape } = readIdxFile(join(dir, name), { limit: 2 });
+      assert.deepEqual(shape, [rows, 2, 3], name);
+      assert.deepEqual(data.shape, [2, 2, 3], name);
+      const expected = pixels.slice(0, 12).map((p) => (name === 'rows32' ? p * 1000 - 7 : p));
+      assert.deepEqual(Array.from(data.toTypedArray() as ArrayLike<number>), expected, name);
+      data.dispose();
+    }
+    const all = readIdx(join(dir, 'rows'), { limit: 99 });
+    assert.deepEqual(all.shape, [rows, 2, 3]);
+    all.dispose();
+  });
+  test('a file cut short is refused even when the rows asked for are all there', () => {
+    const path = join(dir, 'cut');
+    const bytes = buildIdx([rows, 2, 3], pixels);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 6));
+    assert.throws(() => readIdx(path, { limit: 1 }), (e: unknown) => e instanceof FileFormatError && /promises 46 bytes for shape \[5, 2, 3\] but it has 40/.test(e.message));
   });
 });

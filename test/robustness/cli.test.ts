@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeCliCases, type CaseContext, type CliCase } from './harness.js';
+import { flipped, mnistFolder, truncated } from '../data/mnist-files.js';
 
 // A valid tiny training: a bad flag added to it is the only thing wrong with the call, and should
 // the flag be accepted the call trains in a second instead of hanging the suite.
@@ -128,6 +129,19 @@ const cases: CliCase[] = [
     args: (c) => trainWith('--data-dir', join(c.dir, 'idx')),
     stderr: /idx|gz/,
   },
+  {
+    name: 'train --data-dir holding a truncated MNIST file is refused, naming the file and how to get it again',
+    setup: (c) => mnistFolder(join(c.dir, 'mnist'), { 'train-images-idx3-ubyte': truncated(4096) }),
+    args: (c) => trainWith('--data-dir', join(c.dir, 'mnist')),
+    stderr: /train-images-idx3-ubyte has 4096 bytes where the original has 47040016 \(truncated.*downloadDataset\('mnist'/,
+  },
+  {
+    name: 'train --data-dir holding an MNIST file with a wrong sha256 is refused, naming the file and the checksums',
+    setup: (c) => mnistFolder(join(c.dir, 'mnist'), { 't10k-labels-idx1-ubyte': flipped(8) }),
+    args: (c) => trainWith('--data-dir', join(c.dir, 'mnist')),
+    stderr: /t10k-labels-idx1-ubyte has sha256 [0-9a-f]{64} where the original has ff7bcfd4.*downloadDataset\('mnist'/,
+  },
+  { name: 'train --dataset mnist-10k with --data-dir is refused, naming the data folder', args: [...trainWith('--dataset', 'mnist-10k'), '--data-dir', '/tmp'], stderr: /mnist-10k.*data folder/ },
   {
     name: 'train on fashion-mnist with LATENTLAB_FASHION_MNIST on a missing folder is refused, naming the folder',
     args: ['train', '--model', 'mlp-ae', '--dataset', 'fashion-mnist', '--latent', '2', '--epochs', '1', '--train-limit', '32', '--test-limit', '16'],

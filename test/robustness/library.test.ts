@@ -14,6 +14,7 @@ import {
   arange, eye, full, linspace, loadSafetensors, loadTorch, randn, saveSafetensors, tensor, zeros,
   nn, optim, data, reduce, models, runs, track, type Tensor,
 } from '../../src/index.js';
+import { flipped, mnistFolder, truncated } from '../data/mnist-files.js';
 
 type ErrorClass = new (...args: never[]) => Error;
 
@@ -234,6 +235,9 @@ const cases: LibraryCase[] = [
   { name: 'loadDataset("bogus") is refused, naming it', call: () => data.loadDataset('bogus'), classes: [ArgumentError], message: /bogus/ },
   { name: 'loadDataset with limit 0 is refused, naming limit', call: () => data.loadDataset('moons', { limit: 0 }), classes: [ArgumentError], message: /limit/ },
   { name: 'loadDataset with split "val" is refused, naming split', call: () => data.loadDataset('moons', { split: bad('val') }), classes: [ArgumentError], message: /split/ },
+  { name: 'loadDataset of mnist from a folder with a truncated file is refused, naming the file', call: () => data.loadDataset('mnist', { dataDir: file('mnist-cut'), limit: 8 }), classes: [FileFormatError], message: /mnist-cut\/train-labels-idx1-ubyte has 600 bytes where the original has 60008 \(truncated/ },
+  { name: 'loadDataset of mnist from a folder with a changed file is refused, naming its sha256', call: () => data.loadDataset('mnist', { split: 'test', dataDir: file('mnist-changed') }), classes: [FileFormatError], message: /mnist-changed\/t10k-images-idx3-ubyte has sha256 [0-9a-f]{64} where the original has 0fa7898d/ },
+  { name: 'loadDataset of mnist-10k with a data folder is refused, naming the folder option', call: () => data.loadDataset('mnist-10k', { dataDir: file('no-mnist') }), classes: [ArgumentError], message: /mnist-10k.*data folder/ },
   { name: 'loadDataset of mnist from a missing folder is refused, naming it', call: () => data.loadDataset('mnist', { dataDir: file('no-mnist') }), classes: [FileFormatError, ArgumentError], message: /no-mnist/ },
   { name: 'makeBlobs with n -1 is refused, naming n', call: () => data.makeBlobs({ n: -1 }), classes: [ArgumentError], message: /\bn\b/ },
   { name: 'makeSwissRoll with noise -1 is refused, naming noise', call: () => data.makeSwissRoll({ noise: -1 }), classes: [ArgumentError], message: /noise/ },
@@ -307,6 +311,8 @@ describe('robustness: library calls with wrong arguments', () => {
     mkdirSync(file('images/cat'), { recursive: true });
     writeFileSync(file('images/cat/broken.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(30, 1)]));
     mkdirSync(file('empty-images'));
+    mnistFolder(file('mnist-cut'), { 'train-labels-idx1-ubyte': truncated(600) });
+    mnistFolder(file('mnist-changed'), { 't10k-images-idx3-ubyte': flipped(5000) });
     storeDir = join(dir, 'store');
     store = track.RunStore.open(storeDir);
     runId = store.createRun({ model: 'mlp-ae', dataset: 'moons', config: { model: 'mlp-ae', latent: 2 }, seed: 0 } as never).id;
