@@ -27,6 +27,6 @@ export function classHistogram(assigned: Tensor, numClasses: number): ClassHisto
     counts[value]!++;
   }
   const frequencies = counts.map((count) => count / values.length);
-  const entropy = -frequencies.reduce((sum, p) => (p > 0 ? sum + p * Math.log(p) : sum), 0);
+  const entropy = frequencies.reduce((sum, p) => (p > 0 ? sum - p * Math.log(p) : sum), 0);
   return { counts, frequencies, entropy, normalizedEntropy: entropy / Math.log(numClasses) };
 }
