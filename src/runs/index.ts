@@ -13,3 +13,4 @@ export {
   trainReferenceClassifier, loadReferenceClassifier, findReferenceClassifiers, referenceClassifierProblem, referenceClassifierModel, referenceClassifierDatasets,
   type ReferenceClassifier, type ReferenceClassifierOptions,
 } from './reference-classifier.js';
+export { evaluateRunSamples, sampleMetricsProblem, type RunSampleOptions, type RunSampleEvaluation } from './sample-evaluation.js';
