@@ -126,13 +126,17 @@ export async function trainReferenceClassifier(store: RunStore, options: Referen
         batch,
         seed,
         epochs,
-        onEpoch: (epoch) => log(`  epoch ${epoch.epoch}/${epochs}: train loss ${epoch.trainLoss.toFixed(4)}, train accuracy ${(100 * epoch.trainAccuracy).toFixed(2)}%`),
+        onEpoch: (epoch) => {
+          const at = { step: epoch.step, epoch: epoch.epoch };
+          store.logMetrics(run.id, [{ key: 'train_loss', value: epoch.trainLoss, ...at }, { key: 'train_accuracy', value: epoch.trainAccuracy, ...at }]);
+          log(`  epoch ${epoch.epoch}/${epochs}: train loss ${epoch.trainLoss.toFixed(4)}, train accuracy ${(100 * epoch.trainAccuracy).toFixed(2)}%`);
+        },
       });
       if (outcome.divergence) throw new LatentlabError(`the reference classifier of ${dataset} diverged at epoch ${outcome.divergence.epoch} (loss ${outcome.trainLoss})`);
+      const last = { step: store.metrics(run.id, 'train_loss').at(-1)?.step ?? 0, epoch: epochs };
       store.logMetrics(run.id, [
-        { key: 'train_loss', value: outcome.trainLoss, step: epochs, epoch: epochs },
-        { key: 'test_loss', value: outcome.testLoss, step: epochs, epoch: epochs },
-        { key: 'test_accuracy', value: outcome.testAccuracy, step: epochs, epoch: epochs },
+        { key: 'test_loss', value: outcome.testLoss, ...last },
+        { key: 'test_accuracy', value: outcome.testAccuracy, ...last },
       ]);
       model.eval();
       store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-reference-classifier', config: JSON.stringify(config) }));

@@ -40,6 +40,7 @@ describe('trainReferenceClassifier', () => {
     assert.ok(first.testAccuracy > 0.1 && first.testAccuracy <= 1);
     assert.equal(store.finalMetrics(first.run.id).test_accuracy, first.testAccuracy);
     assert.equal(store.artifacts(first.run.id, 'model').length, 1);
+    assert.deepEqual(store.metrics(first.run.id, 'train_loss').map((row) => row.epoch), [1], 'one train_loss per epoch, as runs counts epochs');
   });
 
   test('a second call finds the recorded classifier: same run, no new run, cached', async () => {
