@@ -154,7 +154,7 @@ export async function trainReferenceClassifier(store: RunStore, options: Referen
     }
   } finally {
     model?.dispose();
-    for (const set of [train, test]) set && [set.inputs, set.targets].forEach((t) => t.dispose());
+    for (const set of [train, test]) if (set) [set.inputs, set.targets].forEach((t) => t.dispose());
   }
 }
 
