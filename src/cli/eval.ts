@@ -54,7 +54,7 @@ export function evalCommand(): Command {
               });
           const metrics = evaluateAutoencoder(loaded.model, loaded.test, { batchSize: flags.batch, iwaeSamples });
           if (flags.json) {
-            const sampleJson = samples ? { classifier_run: samples.classifier.runId, classifier_test_accuracy: samples.classifier.testAccuracy, ...samples.metrics } : { skipped: skip };
+            const sampleJson = samples ? { classifier_run: samples.classifier.runId, classifier_test_accuracy: samples.classifier.testAccuracy, ...snakeCase(samples.metrics) } : { skipped: skip };
             console.log(JSON.stringify({ run_id: loaded.run.id, weights: loaded.weights, test_samples: loaded.test.inputs.shape[0], metrics, sample_metrics: sampleJson }, null, 2));
             return;
           }
@@ -85,4 +85,9 @@ function sampleLines({ classifier, metrics }: RunSampleEvaluation): string[] {
     ...(metrics.conditionalAccuracy !== undefined ? [`  conditional_accuracy  ${percent(metrics.conditionalAccuracy)} (the classifier on test images: ${percent(metrics.realAccuracy)})`] : []),
     `  class histogram       ${metrics.classCounts.map((count, c) => `${c}:${count}`).join(' ')}`,
   ];
+}
+
+/** frechetDistance → frechet_distance: the JSON's keys are written as the metrics' keys are. */
+function snakeCase(values: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), value]));
 }

@@ -25,9 +25,9 @@ describe('latentlab eval: sample metrics', () => {
     const samples = result.sample_metrics;
     assert.equal(samples.classifier_run, classifier);
     assert.equal(samples.samples, 200);
-    assert.equal(samples.realSamples, 200);
-    assert.equal((samples.classCounts as number[]).reduce((a, b) => a + b, 0), 200);
-    for (const key of ['frechetDistance', 'classEntropy', 'precision', 'recall', 'conditionalAccuracy']) assert.equal(typeof samples[key], 'number', key);
+    assert.equal(samples.real_samples, 200);
+    assert.equal((samples.class_counts as number[]).reduce((a, b) => a + b, 0), 200);
+    for (const key of ['frechet_distance', 'class_entropy', 'precision', 'recall', 'conditional_accuracy', 'real_accuracy']) assert.equal(typeof samples[key], 'number', key);
   });
 
   test('text: one line per metric, the samples counted, the same seed gives the same numbers', () => {
