@@ -10,3 +10,8 @@ export { mean, median, quantile, standardDeviation } from './statistics.js';
 export { evaluateAutoencoder, isVariational, type EvaluationOptions, type EvaluationMetrics } from './evaluate.js';
 export { reconstructions, priorSamples, interpolationStrip, differentClassPair, latentMap, testCodes, type InterpolationEnds } from './visuals.js';
 export { scoreEmbedding, type EmbeddingMetrics } from './embedding.js';
+export { featureStatistics, frechetDistance, frechetDistanceOf, psdSquareRoot, type FeatureStatistics } from './frechet.js';
+export { classHistogram, type ClassHistogram } from './class-histogram.js';
+export { conditionalAccuracy, type ConditionalAccuracy } from './conditional-accuracy.js';
+export { manifoldPrecisionRecall, type PrecisionRecall, type PrecisionRecallOptions } from './precision-recall.js';
+export { sampleMetrics, classifierView, type SampleMetrics, type SampleMetricsOptions, type ClassifierView } from './sample-metrics.js';

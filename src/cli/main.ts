@@ -13,13 +13,14 @@ import { interpolateCommand, reconstructCommand, sampleCommand } from './images.
 import { reportCommand } from './report.js';
 import { studyCommand } from './study.js';
 import { reduceCommand } from './reduce.js';
+import { classifierCommand } from './classifier.js';
 
 export function buildProgram(): Command {
   const program = new Command('latentlab')
     .description('A lab for autoencoders and representation learning on libtorch')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show stack traces of errors');
-  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), demoCommand(), benchCommand()]) {
+  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), demoCommand(), benchCommand()]) {
     program.addCommand(command);
   }
   configureErrors(program);

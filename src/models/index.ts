@@ -16,3 +16,4 @@ export {
 } from './regularizers.js';
 export { modelNames, modelConfigSchema, parseModelConfig, createModel, type ModelName, type ModelConfig } from './registry.js';
 export { MlpClassifier, mlpClassifierDefaults, EncoderClassifier, createConvEncoder, type MlpClassifierOptions, type EncoderClassifierOptions, type EncoderMode } from './classifier.js';
+export { LeNet, leNetDefaults, leNetFeatureSize, type LeNetOptions } from './lenet.js';

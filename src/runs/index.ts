@@ -9,3 +9,8 @@ export { embedDataset, type EmbedOptions, type Embedding } from './embed.js';
 export { compareRuns, type RunComparison } from './compare.js';
 export { buildRunReport, writeRunReport, type RunReportOptions } from './report.js';
 export { runVersions, packageVersion } from './versions.js';
+export {
+  trainReferenceClassifier, loadReferenceClassifier, findReferenceClassifiers, referenceClassifierProblem, referenceClassifierModel, referenceClassifierDatasets,
+  type ReferenceClassifier, type ReferenceClassifierOptions,
+} from './reference-classifier.js';
+export { evaluateRunSamples, sampleMetricsProblem, type RunSampleOptions, type RunSampleEvaluation } from './sample-evaluation.js';

@@ -12,6 +12,7 @@ import type { Autoencoder } from '../models/autoencoder.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { parseStoredRunConfig, type RunConfig } from './config.js';
 import { checkpointDir } from './train-run.js';
+import { referenceClassifierModel } from './reference-classifier.js';
 
 export interface LoadedRun {
   run: RunRecord;
@@ -27,6 +28,7 @@ export interface LoadedRun {
 /** Rebuilds a run's model with its trained weights and loads its test split (testLimit applies). */
 export function loadRun(store: RunStore, id: string): LoadedRun {
   const run = store.getRun(id);
+  if (run.model === referenceClassifierModel) throw new LatentlabError(`run ${run.id} is the reference classifier of ${run.dataset}, not an autoencoder: latentlab classifier list shows its test accuracy`);
   const config = parseStoredRunConfig(run.id, run.config);
   const { training } = config;
   const test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed });

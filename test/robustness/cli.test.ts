@@ -54,7 +54,7 @@ const cases: CliCase[] = [
     anyStderr: true,
     check: (r) => assert.match(r.stdout, /^\d+\.\d+\.\d+/),
   },
-  ...['train', 'resume', 'runs', 'eval', 'reconstruct', 'sample', 'interpolate', 'report', 'study', 'reduce', 'demo', 'bench'].map(
+  ...['train', 'resume', 'runs', 'eval', 'reconstruct', 'sample', 'interpolate', 'report', 'study', 'reduce', 'classifier', 'demo', 'bench'].map(
     (command): CliCase => ({
       name: `${command} --help prints its usage with examples and exits 0`,
       args: [command, '--help'],
@@ -81,7 +81,7 @@ const cases: CliCase[] = [
   ...badValues('train', (v) => trainWith('--momentum', v), '--momentum', ['-1', '1.5', 'abc']),
   ...badValues('train', (v) => trainWith('--weight-decay', v), '--weight-decay', ['-1', 'abc']),
   ...badValues('train', (v) => trainWith('--seed', v), '--seed', ['-1', '1.5', 'abc']),
-  ...badValues('train', (v) => trainWith('--train-limit', v), '--train-limit', ['0', 'abc']),
+  ...badValues('train', (v) => trainWith('--train-limit', v), '--train-limit', ['0']),
   ...badValues('train', (v) => trainWith('--test-limit', v), '--test-limit', ['0', 'abc']),
   ...badValues('train', (v) => trainWith('--dropout', v), '--dropout', ['1', '-0.1', 'abc']),
   ...badValues('train', (v) => trainWith('--beta', v), '--beta', ['-1', 'abc']),
@@ -242,6 +242,30 @@ const cases: CliCase[] = [
   ...badValues('eval', (v) => ['eval', 'zzzz', '--iwae-samples', v], '--iwae-samples', ['-1', 'abc', '1.5']),
   { name: 'eval --iwae-samples 1e308 on a VAE is refused, naming --iwae-samples, without hanging', args: (c) => ['eval', c.runs.beta!, '--iwae-samples', '1e308'], stderr: /iwae/, timeout: 20_000 },
   { name: 'eval of a finished run prints its metrics and exits 0', args: (c) => ['eval', c.runs.alpha!, '--json'], exit: 0, anyStderr: true, check: (r) => assert.ok(Number.isFinite((JSON.parse(r.stdout) as { metrics: { test_mse: number } }).metrics.test_mse)) },
+
+  ...badValues('eval', (v) => ['eval', 'zzzz', '--samples', v], '--samples', ['0', '5', 'abc']),
+  { name: 'eval of a VAE whose data set has no reference classifier yet is refused, naming the command that trains one', args: (c) => ['eval', c.runs.beta!], stderr: /no reference classifier of mnist.*latentlab classifier train --dataset mnist/ },
+  { name: 'eval --classifier of an unknown run is refused, naming it', args: (c) => ['eval', c.runs.beta!, '--classifier', 'zzzz'], stderr: /zzzz/ },
+  { name: 'eval --classifier of a run that is no classifier is refused, naming the run', args: (c) => ['eval', c.runs.beta!, '--classifier', c.runs.alpha!], stderr: /mlp-ae run, not a reference classifier/ },
+  { name: 'eval --classifier without a value is refused, naming --classifier', args: (c) => ['eval', c.runs.beta!, '--classifier'], stderr: /--classifier/ },
+  {
+    name: 'eval --no-sample-metrics of a VAE prints its test metrics, the sample metrics marked skipped, and exits 0',
+    args: (c) => ['eval', c.runs.beta!, '--no-sample-metrics', '--iwae-samples', '0', '--json'],
+    exit: 0,
+    anyStderr: true,
+    check: (r) => assert.deepEqual((JSON.parse(r.stdout) as { sample_metrics: unknown }).sample_metrics, { skipped: 'skipped (--no-sample-metrics)' }),
+  },
+
+  // ---- classifier
+  { name: 'classifier train without --dataset is refused, naming --dataset', args: ['classifier', 'train'], stderr: /--dataset/ },
+  { name: 'classifier train --dataset bogus is refused, naming the data set', args: ['classifier', 'train', '--dataset', 'bogus'], stderr: /'bogus' is not a known data set/ },
+  { name: 'classifier train on a data set without labels is refused, saying so', args: ['classifier', 'train', '--dataset', 'swiss-roll'], stderr: /swiss-roll has no class labels/ },
+  { name: 'classifier train on a data set that is not 28×28 is refused, saying so', args: ['classifier', 'train', '--dataset', 'cifar10'], stderr: /28×28.*cifar10 holds 32×32/ },
+  ...badValues('classifier train', (v) => ['classifier', 'train', '--dataset', 'mnist', '--seed', v], '--seed', ['-1', 'abc']),
+  ...badValues('classifier train', (v) => ['classifier', 'train', '--dataset', 'mnist', '--epochs', v], '--epochs', ['0', '1e308']),
+  ...badValues('classifier train', (v) => ['classifier', 'train', '--dataset', 'mnist', '--train-limit', v], '--train-limit', ['0']),
+  { name: 'classifier with an unknown subcommand is refused, naming it', args: ['classifier', 'frobnicate'], stderr: /frobnicate|too many arguments/ },
+  { name: 'classifier list of a store without classifiers says how to train one and exits 0', args: ['classifier', 'list'], exit: 0, anyStderr: true, check: (r) => assert.match(r.stdout, /no reference classifiers in .*latentlab classifier train --dataset mnist/) },
 
   // ---- reconstruct, sample, interpolate
   { name: 'reconstruct without --out is refused, naming --out', args: (c) => ['reconstruct', c.runs.alpha!], stderr: /--out/ },
