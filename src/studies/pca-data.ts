@@ -32,7 +32,7 @@ export function loadPcaStudyData(limits: { trainLimit?: number; testLimit?: numb
   const train = rows('train', limits.trainLimit);
   const test = rows('test', limits.testLimit);
   const parts = tidy(() => {
-    const mean = train.to('float64').mean({ dim: 0 }); // in float64: the mean of 8,000 rows must not lose digits
+    const mean = train.to('float64').mean({ dim: 0 }); // in float64: the mean of up to 60,000 rows must not lose digits
     const centred = train.to('float64').sub(mean);
     const { eigenvalues, eigenvectors } = linalg.eigh(centred.T.matmul(centred).div(train.shape[0]!)); // ascending
     return {

