@@ -8,7 +8,7 @@
 // Run: npx tsc -p . && node --test dist/test/analysis/sample-metrics.test.js
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError, manualSeed, rand, randnLike, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
+import { ArgumentError, keep, manualSeed, rand, randnLike, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import * as F from '../../src/nn/functional.js';
 import { loadDataset, type LoadedDataset } from '../../src/data/datasets.js';
 import { LeNet } from '../../src/models/lenet.js';
@@ -24,7 +24,12 @@ let accuracy: number;
 
 before(async () => {
   train = loadDataset('mnist', { split: 'train', limit: 2000 });
-  testSet = loadDataset('mnist', { split: 'test', limit: 1000 });
+  // Every fifth test digit: MNIST's test file puts its cleaner half first, so its first rows are not
+  // distributed as the training digits are.
+  const wholeTest = loadDataset('mnist', { split: 'test' });
+  testSet = { ...wholeTest, inputs: keep(wholeTest.inputs.index('::5')), targets: keep(wholeTest.targets.index('::5')) };
+  wholeTest.inputs.dispose();
+  wholeTest.targets.dispose();
   manualSeed(0);
   classifier = new LeNet({ numClasses: 10 });
   const outcome = await trainClassifier({
@@ -70,21 +75,21 @@ function blur(images: Tensor, sigma: number): Tensor {
 }
 
 describe('Fréchet distance on real images (sanity)', () => {
-  test('the small classifier learned digits (above 85% on 1,000 test digits)', () => {
+  test('the small classifier learned digits (above 85% on 2,000 test digits)', () => {
     assert.ok(accuracy > 0.85, `test accuracy ${accuracy}`);
   });
 
   test('MNIST test vs train images is under 1% of the distance to uniform noise images', () =>
     tidy(() => {
       manualSeed(1);
-      const real = distance(testSet.inputs, train.inputs.narrow(0, 0, 1000));
-      const noise = distance(testSet.inputs, rand([1000, 1, 28, 28]));
+      const real = distance(testSet.inputs, train.inputs);
+      const noise = distance(testSet.inputs, rand([2000, 1, 28, 28]));
       assert.ok(real < 0.01 * noise, `test vs train ${real}, test vs noise ${noise}`);
     }));
 
   test('grows monotonically with the strength of Gaussian blur (σ = 0.5, 1, 1.5, 2, 3 pixels)', () =>
     tidy(() => {
-      const reference = train.inputs.narrow(0, 0, 1000);
+      const reference = train.inputs;
       const distances = [0, 0.5, 1, 1.5, 2, 3].map((sigma) => distance(reference, sigma === 0 ? testSet.inputs : blur(testSet.inputs, sigma)));
       for (let i = 1; i < distances.length; i++) assert.ok(distances[i]! > distances[i - 1]!, `blur distances ${distances.join(', ')}`);
     }));
@@ -92,7 +97,7 @@ describe('Fréchet distance on real images (sanity)', () => {
   test('grows monotonically with the strength of Gaussian noise (σ = 0.05, 0.1, 0.2, 0.4, 0.8)', () =>
     tidy(() => {
       manualSeed(2);
-      const reference = train.inputs.narrow(0, 0, 1000);
+      const reference = train.inputs;
       const unit = randnLike(testSet.inputs);
       const distances = [0, 0.05, 0.1, 0.2, 0.4, 0.8].map((sigma) => distance(reference, testSet.inputs.add(unit.mul(sigma)).clamp(0, 1)));
       for (let i = 1; i < distances.length; i++) assert.ok(distances[i]! > distances[i - 1]!, `noise distances ${distances.join(', ')}`);
@@ -140,7 +145,7 @@ describe('sampleMetrics', () => {
 
       // a model that draws one class only: mode collapse shows as low entropy, low recall and a larger distance
       const collapsed = sampleMetrics(replayModel(pool, poolLabels, { conditional: false, collapseTo: 3 }), classifier, testSet, { samples: 600 });
-      assert.ok(collapsed.classEntropy < 0.5, `collapsed entropy ${collapsed.classEntropy}`);
+      assert.ok(collapsed.classEntropy < unconditional.classEntropy / 3, `collapsed entropy ${collapsed.classEntropy}, spread ${unconditional.classEntropy}`);
       assert.ok(collapsed.recall < unconditional.recall / 2, `collapsed recall ${collapsed.recall}`);
       assert.ok(collapsed.frechetDistance > 3 * unconditional.frechetDistance, `collapsed ${collapsed.frechetDistance}, spread ${unconditional.frechetDistance}`);
     }));

@@ -29,7 +29,7 @@ describe('latentlab classifier', () => {
     const again = cli(store, tiny);
     assert.equal(again.status, 0);
     assert.match(again.stdout, new RegExp(`found the reference classifier of mnist \\(seed 0\\) in the store, run ${first.run_id}: not trained again`));
-    assert.match(again.stdout, /test accuracy \d+\.\d\d% on 2000 test images/);
+    assert.match(again.stdout, /test accuracy \d+\.\d\d% on 10000 test images/);
     assert.equal(again.stderr, '', 'nothing was trained');
   });
 
