@@ -81,12 +81,13 @@ const findingSettings: DepthSweepSettings = { depths: [1, 2], width: 64, seeds: 
 describe('depth-sweep finding: at a short budget the 1-layer model is best, every model well below the mean image', () => {
   const { first } = smokeRunBefore(createDepthSweepStudy({ ...depthSweepSettings, smoke: findingSettings }));
 
-  test('mean test loss: every model < 0.85 of the mean image; 2 layers at equal parameters ≥ 1.15 × 1 layer; constant width ≤ 1.05 × equal parameters', () => {
+  test('mean test loss: every model < 0.85 of the mean image; 2 layers at equal parameters ≥ 1.15 × 1 layer; constant width ≤ 1.05 × equal parameters', (t) => {
     const [table] = first().result.tables;
     const meanTest = (family: string, depth: number) => table!.rows.find((row) => row[0] === family && row[1] === depth)![7] as number;
     const baseline = meanImageError('mnist', findingSettings.data);
     const [one, deepEqual, deepWide] = [meanTest('equal parameters', 1), meanTest('equal parameters', 2), meanTest('constant width', 2)];
     const seen = `1 layer ${one.toFixed(4)}, 2 layers: equal parameters ${deepEqual.toFixed(4)}, constant width ${deepWide.toFixed(4)}; mean image ${baseline.toFixed(4)}`;
+    t.diagnostic(seen);
     for (const loss of [one, deepEqual, deepWide]) assert.ok(loss < 0.85 * baseline, `a model did not learn beyond the mean image: ${seen}`);
     // 1.15: the gap seen is 1.3–1.4, the spread of a mean of two seeds ≤ 5%.
     assert.ok(deepEqual >= 1.15 * one, `depth alone no longer costs at this budget: ${seen}`);
