@@ -1,5 +1,6 @@
 // Runs a study's smoke profile twice through the real StudyContext against a temporary run store,
-// and reads the blocks of its sections, for the study tests.
+// reads the blocks of its sections, and computes the baselines its findings are measured against,
+// for the study tests. A finding test injects its settings as the smoke profile (createXStudy).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
