@@ -48,15 +48,20 @@ export function learningRate(activation: StudiedActivation): number {
 
 const activationLabels: Record<StudiedActivation, string> = { relu: 'ReLU', sigmoid: 'sigmoid', tanh: 'tanh', identity: 'identity', negative: 'negative (−a)' };
 
-export const activationTable: Study = {
-  name: 'activation-table',
-  title: 'Activations of the one-hidden-layer autoencoder on MNIST',
-  description:
-    'The autoencoder z = σ(W₁x), x̂ = W₂z without biases, trained by plain SGD (minibatches of 32) for the loss ½‖x − x̂‖² per digit, ' +
-    'with σ ReLU, sigmoid, tanh, identity or negation and 25, 50 or 100 hidden units. The identity and negation give the same linear model up to the sign ' +
-    'of W₁ (their losses should be close: both can reach the PCA subspace, the optimum of a linear autoencoder); look at how much the nonlinear activations gain or lose against them, and how the gap changes with the hidden size.',
-  run: runActivationTable,
-};
+/** The study over the given settings per profile (tests inject settings where a finding is robust). */
+export function createActivationTableStudy(profiles: Record<StudyProfile, ActivationTableSettings>): Study {
+  return {
+    name: 'activation-table',
+    title: 'Activations of the one-hidden-layer autoencoder on MNIST',
+    description:
+      'The autoencoder z = σ(W₁x), x̂ = W₂z without biases, trained by plain SGD (minibatches of 32) for the loss ½‖x − x̂‖² per digit, ' +
+      'with σ ReLU, sigmoid, tanh, identity or negation and 25, 50 or 100 hidden units. The identity and negation give the same linear model up to the sign ' +
+      'of W₁ (their losses should be close: both can reach the PCA subspace, the optimum of a linear autoencoder); look at how much the nonlinear activations gain or lose against them, and how the gap changes with the hidden size.',
+    run: (context) => runActivationTable(context, profiles[context.profile]),
+  };
+}
+
+export const activationTable = createActivationTableStudy(activationTableSettings);
 
 interface Trained {
   activation: StudiedActivation;
@@ -64,8 +69,7 @@ interface Trained {
   run: RunRecord;
 }
 
-async function runActivationTable(context: StudyContext): Promise<StudyResult> {
-  const settings = activationTableSettings[context.profile];
+async function runActivationTable(context: StudyContext, settings: ActivationTableSettings): Promise<StudyResult> {
   const trained: Trained[] = [];
   for (const activation of settings.activations) {
     for (const hidden of settings.hidden) {

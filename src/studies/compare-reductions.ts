@@ -43,17 +43,22 @@ const dataset = 'mnist';
 const neighbors = 5;
 const seed = 0;
 
-export const compareReductions: Study = {
-  name: 'compare-reductions',
-  title: 'PCA, kernel PCA, t-SNE, UMAP and an autoencoder on the same digits',
-  description:
-    'The same MNIST training digits embedded in two dimensions by PCA, kernel PCA (RBF), t-SNE, UMAP, and the 2-D latent of an MLP autoencoder trained on all training digits. ' +
-    `Under each map: trustworthiness (are the neighbours in the map neighbours in the data?) and continuity (the converse), at k = ${neighbors}, as Venna & Kaski define them; ` +
-    `leave-one-out ${neighbors}-nearest-neighbour accuracy of the digit labels in the map; and the seconds spent fitting. ` +
-    'Look for the neighbour-embedding methods (t-SNE, UMAP) keeping local structure far better than the linear map, t-SNE and UMAP separating the classes without seeing a label, ' +
-    'and the autoencoder somewhere between: trained for reconstruction, not for neighbourhoods.',
-  run: runCompareReductions,
-};
+/** The study over the given settings per profile (tests inject settings where a finding is robust). */
+export function createCompareReductionsStudy(profiles: Record<StudyProfile, CompareReductionsSettings>): Study {
+  return {
+    name: 'compare-reductions',
+    title: 'PCA, kernel PCA, t-SNE, UMAP and an autoencoder on the same digits',
+    description:
+      'The same MNIST training digits embedded in two dimensions by PCA, kernel PCA (RBF), t-SNE, UMAP, and the 2-D latent of an MLP autoencoder trained on all training digits. ' +
+      `Under each map: trustworthiness (are the neighbours in the map neighbours in the data?) and continuity (the converse), at k = ${neighbors}, as Venna & Kaski define them; ` +
+      `leave-one-out ${neighbors}-nearest-neighbour accuracy of the digit labels in the map; and the seconds spent fitting. ` +
+      'Look for the neighbour-embedding methods (t-SNE, UMAP) keeping local structure far better than the linear map, t-SNE and UMAP separating the classes without seeing a label, ' +
+      'and the autoencoder somewhere between: trained for reconstruction, not for neighbourhoods.',
+    run: (context) => runCompareReductions(context, profiles[context.profile]),
+  };
+}
+
+export const compareReductions = createCompareReductionsStudy(compareReductionsSettings);
 
 interface Row {
   key: string;
@@ -62,8 +67,7 @@ interface Row {
   metrics: Record<string, number>;
 }
 
-async function runCompareReductions(context: StudyContext): Promise<StudyResult> {
-  const settings = compareReductionsSettings[context.profile];
+async function runCompareReductions(context: StudyContext, settings: CompareReductionsSettings): Promise<StudyResult> {
   const rows: Row[] = [];
   for (const method of methods) rows.push(await embedTask(context, settings, method, reductionTitle(method), settings.params[method]));
   const autoencoder = await context.train('mlp-ae latent 2', {

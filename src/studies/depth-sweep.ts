@@ -64,22 +64,26 @@ export function depthVariants(settings: Pick<DepthSweepSettings, 'depths' | 'wid
   );
 }
 
-export const depthSweep: Study = {
-  name: 'depth-sweep',
-  title: 'Depth sweep of an MLP autoencoder on MNIST',
-  description:
-    'MLP autoencoders (ReLU, latent size 16, sigmoid output, MSE, Adam) with 1 to 4 hidden layers in the encoder and in the mirrored decoder, in two families: ' +
-    'every hidden layer as wide as the 1-layer model (so deeper models are also larger), and widths chosen so that every depth has the parameter count of the 1-layer model. ' +
-    'Compare the two test-loss lines: the gap between them is what size adds, and the slope of the equal-parameter line is what depth alone buys.',
-  run: runDepthSweep,
-};
+/** The study over the given settings per profile (tests inject settings where a finding is robust). */
+export function createDepthSweepStudy(profiles: Record<StudyProfile, DepthSweepSettings>): Study {
+  return {
+    name: 'depth-sweep',
+    title: 'Depth sweep of an MLP autoencoder on MNIST',
+    description:
+      'MLP autoencoders (ReLU, latent size 16, sigmoid output, MSE, Adam) with 1 to 4 hidden layers in the encoder and in the mirrored decoder, in two families: ' +
+      'every hidden layer as wide as the 1-layer model (so deeper models are also larger), and widths chosen so that every depth has the parameter count of the 1-layer model. ' +
+      'Compare the two test-loss lines: the gap between them is what size adds, and the slope of the equal-parameter line is what depth alone buys.',
+    run: (context) => runDepthSweep(context, profiles[context.profile]),
+  };
+}
+
+export const depthSweep = createDepthSweepStudy(depthSweepSettings);
 
 interface VariantResult extends DepthVariant {
   runs: RunRecord[];
 }
 
-async function runDepthSweep(context: StudyContext): Promise<StudyResult> {
-  const settings = depthSweepSettings[context.profile];
+async function runDepthSweep(context: StudyContext, settings: DepthSweepSettings): Promise<StudyResult> {
   const results: VariantResult[] = [];
   for (const variant of depthVariants(settings)) {
     const runs: RunRecord[] = [];

@@ -54,16 +54,21 @@ const digitPairs: readonly (readonly [number, number])[] = [
 ];
 const stripSteps = 10;
 
-export const latentSweep: Study = {
-  name: 'latent-sweep',
-  title: 'Latent size sweep of an MLP autoencoder on MNIST',
-  description:
-    'The same MLP autoencoder (784-256-d-256-784, ReLU, sigmoid output, MSE, Adam) trained on MNIST digits for latent sizes d from 3 to 104. ' +
-    'Look for where the test loss stops improving as d grows, for whether the interpolations between two digits pass through plausible digits ' +
-    'or through superimposed strokes, and for how correlated the code dimensions are: ‖corr − I‖_F grows with d by its number of entries alone, ' +
-    'so compare d by the mean |off-diagonal| correlation, and read |det corr| (1 for uncorrelated dimensions) on its log scale.',
-  run: runLatentSweep,
-};
+/** The study over the given settings per profile (tests inject settings where a finding is robust). */
+export function createLatentSweepStudy(profiles: Record<StudyProfile, LatentSweepSettings>): Study {
+  return {
+    name: 'latent-sweep',
+    title: 'Latent size sweep of an MLP autoencoder on MNIST',
+    description:
+      'The same MLP autoencoder (784-256-d-256-784, ReLU, sigmoid output, MSE, Adam) trained on MNIST digits for latent sizes d from 3 to 104. ' +
+      'Look for where the test loss stops improving as d grows, for whether the interpolations between two digits pass through plausible digits ' +
+      'or through superimposed strokes, and for how correlated the code dimensions are: ‖corr − I‖_F grows with d by its number of entries alone, ' +
+      'so compare d by the mean |off-diagonal| correlation, and read |det corr| (1 for uncorrelated dimensions) on its log scale.',
+    run: (context) => runLatentSweep(context, profiles[context.profile]),
+  };
+}
+
+export const latentSweep = createLatentSweepStudy(latentSweepSettings);
 
 interface LatentResult {
   d: number;
@@ -80,8 +85,7 @@ const decorrelationCharts: readonly { metric: string; value: (m: DecorrelationMe
   { metric: 'mean |off-diagonal|', value: (m) => m.meanAbsOffDiagonal, logScale: false },
 ];
 
-async function runLatentSweep(context: StudyContext): Promise<StudyResult> {
-  const settings = latentSweepSettings[context.profile];
+async function runLatentSweep(context: StudyContext, settings: LatentSweepSettings): Promise<StudyResult> {
   const latents = [...new Set([...settings.sweep, ...settings.strips])].sort((a, b) => a - b);
   const runs: RunRecord[] = [];
   for (const d of latents) runs.push(await context.train(`d=${d}`, { ...latentSweepModel, latent: d, epochs: settings.epochs, ...settings.data }));

@@ -1,10 +1,13 @@
 // Runs a study's smoke profile twice through the real StudyContext against a temporary run store,
-// and reads the blocks of its sections, for the study tests.
+// reads the blocks of its sections, and computes the baselines its findings are measured against,
+// for the study tests. A finding test injects its settings as the smoke profile (createXStudy).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { liveTensorCount } from '../../src/tensor/runtime.js';
+import { tidy } from '../../src/tensor/scope.js';
+import { loadDataset } from '../../src/data/datasets.js';
 import { RunStore } from '../../src/track/store.js';
 import { collectGarbage } from '../helpers/gc.js';
 import type { Block, ImageBlock, Section } from '../../src/report/html.js';
@@ -89,4 +92,19 @@ export function images(sections: readonly Section[]): ImageBlock[] {
 export function pngSize(png: Buffer): { width: number; height: number } {
   if (png.subarray(1, 4).toString('latin1') !== 'PNG') throw new Error('not a PNG');
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/**
+ * The baseline a finding is measured against: the mean squared error per pixel of predicting
+ * every test image by the mean training image (what a model that learned only the average
+ * digit scores), over the same subsets the study trains and tests on.
+ */
+export function meanImageError(dataset: string, limits: { trainLimit?: number; testLimit?: number }): number {
+  const train = loadDataset(dataset, { split: 'train', limit: limits.trainLimit });
+  const test = loadDataset(dataset, { split: 'test', limit: limits.testLimit });
+  try {
+    return tidy(() => test.inputs.flatten(1).sub(train.inputs.flatten(1).mean({ dim: 0 })).square().mean().item());
+  } finally {
+    for (const set of [train, test]) [set.inputs, set.targets].forEach((t) => t.dispose());
+  }
 }
