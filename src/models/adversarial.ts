@@ -5,7 +5,7 @@
 // label smoothing, instance noise, data scaled to [−1, 1] for the tanh output, and a fixed noise
 // batch for the samples saved every epoch. gan.ts and dcgan.ts give it networks.
 import { noGrad } from '../tensor/autograd.js';
-import { arange, randn, randnLike } from '../tensor/creation.js';
+import { arange, rand, randn, randnLike } from '../tensor/creation.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -64,6 +64,8 @@ export abstract class GenerativeAdversarialNetwork extends Module implements Adv
   abstract readonly discriminator: Module;
   /** Where the noise of a step comes from; randn by default (a parity test passes its own). */
   noise: (n: number) => Tensor = (n) => randn([n, this.latent]);
+  /** WGAN-GP's mixing weights ε [n] of real and generated samples; U[0, 1] by default (a parity test passes its own). */
+  mixingWeights: (n: number) => Tensor = (n) => rand([n]);
   #fixedNoise: Tensor | null = null;
 
   constructor(options: GanOptions) {
@@ -151,7 +153,7 @@ export abstract class GenerativeAdversarialNetwork extends Module implements Adv
     let lossD = discriminatorLoss(this.ganLoss, realScores, fakeScores, this.labelSmoothing);
     let penalty: Tensor | undefined;
     if (this.ganLoss === 'wgan-gp') {
-      penalty = gradientPenalty((x) => this.discriminate(x, labels), real, fake);
+      penalty = gradientPenalty((x) => this.discriminate(x, labels), real, fake, this.mixingWeights(n));
       lossD = lossD.add(penalty.mul(gradientPenaltyWeight));
     }
     context.update('d', lossD);
