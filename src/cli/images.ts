@@ -2,10 +2,14 @@
 import { Command, Option } from 'commander';
 import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { loadRun, type LoadedRun } from '../runs/load.js';
-import { differentClassPair, interpolationStrip, priorSamples, reconstructions } from '../analysis/visuals.js';
+import { loadGenerativeRun, loadRun, type LoadedRun } from '../runs/load.js';
+import { differentClassPair, interpolationStrip, reconstructions } from '../analysis/visuals.js';
+import { generateSamples } from '../models/generative.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import type { LabModel } from '../models/registry.js';
+import type { RunStore } from '../track/store.js';
 import { imageRows, writePng } from '../report/image-grid.js';
-import { examples, integerBetween, integerPair, storeOption, withStore } from './options.js';
+import { examples, integerBetween, integerList, integerPair, storeOption, withStore } from './options.js';
 
 const imageScale = 2; // 28-pixel digits are too small to see at 1:1
 // A row of 100 digits is 5,600 pixels wide at that scale: more is no longer a picture to look at.
@@ -27,15 +31,16 @@ export function reconstructCommand(): Command {
 }
 
 export function sampleCommand(): Command {
-  const command = imageCommand('sample', 'images decoded from draws of the prior (VAEs)')
+  const command = imageCommand('sample', 'images drawn from a generative model (VAEs, GANs)')
     .option('--n <n>', 'number of samples', integerBetween(1, maxSamples), 64)
     .option('--columns <n>', 'images per row', integerBetween(1, maxPerRow), 8)
-    .action((id: string, flags: ImageFlags & { n: number; columns: number }) =>
+    .option('--classes <list>', 'conditional models: the classes to draw, cycled over the samples, e.g. 3 or 0,1,2 (default: every class)', integerList)
+    .action((id: string, flags: ImageFlags & { n: number; columns: number; classes?: number[] }) =>
       withRun(id, flags, (loaded) => {
-        const samples = priorSamples(loaded.model, flags.n, loaded.test.classes?.length);
+        const samples = generateSamples(loaded.model, flags.n, flags.classes);
         const rows = Array.from({ length: Math.ceil(flags.n / flags.columns) }, (_, row) => samples.narrow(0, row * flags.columns, Math.min(flags.columns, flags.n - row * flags.columns)));
         return save(flags.out, rows, flags.columns, [samples]);
-      }),
+      }, loadGenerativeRun),
     );
   return examples(command, ['latentlab sample 20261123-1425 --out samples.png --n 100 --columns 10']);
 }
@@ -75,10 +80,10 @@ function imageCommand(name: string, what: string): Command {
     .addOption(storeOption());
 }
 
-async function withRun(id: string, flags: ImageFlags, draw: (loaded: LoadedRun) => string): Promise<void> {
+async function withRun<M extends LabModel = Autoencoder>(id: string, flags: ImageFlags, draw: (loaded: LoadedRun<M>) => string, load: (store: RunStore, id: string) => LoadedRun<M> = loadRun as never): Promise<void> {
   if (!flags.out.toLowerCase().endsWith('.png')) throw new ArgumentError(`--out must name a .png file, got '${flags.out}'`);
   await withStore(flags, 'read', (store) => {
-    const loaded = loadRun(store, id);
+    const loaded = load(store, id);
     try {
       console.log(draw(loaded));
     } finally {

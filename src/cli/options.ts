@@ -36,6 +36,13 @@ export function integerPair(value: string): [number, number] {
   return [Number(parts[0]), Number(parts[1])];
 }
 
+/** A comma-separated list of non-negative integers, like 3 or 0,1,2. */
+export function integerList(value: string): number[] {
+  const parts = value.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^\d+$/.test(part))) throw new InvalidArgumentError(`expected non-negative integers like 3 or 0,1,2, got '${value}'`);
+  return parts.map(Number);
+}
+
 /** --store <dir>: the run store, else $LATENTLAB_STORE, else ./latentlab-runs. */
 export function storeOption(): Option {
   return new Option('--store <dir>', `run store folder (default: $LATENTLAB_STORE or ./${defaultStoreDir})`);

@@ -14,6 +14,11 @@ export { reconstructionLosses, reconstructionLoss, type ReconstructionLoss } fro
 export {
   parseDenoise, parseSparse, corrupt, sparsityPenalty, defaultKLSparsityWeight, type Denoise, type Sparsity,
 } from './regularizers.js';
-export { modelNames, modelConfigSchema, parseModelConfig, createModel, type ModelName, type ModelConfig } from './registry.js';
+export { modelNames, adversarialModelNames, modelConfigSchema, parseModelConfig, createModel, createLabModel, type ModelName, type ModelConfig, type LabModel } from './registry.js';
 export { MlpClassifier, mlpClassifierDefaults, EncoderClassifier, createConvEncoder, type MlpClassifierOptions, type EncoderClassifierOptions, type EncoderMode } from './classifier.js';
 export { LeNet, leNetDefaults, leNetFeatureSize, type LeNetOptions } from './lenet.js';
+export { isGenerativeModel, generateSamples, type GenerativeModel } from './generative.js';
+export { GenerativeAdversarialNetwork, isAdversarial, ganDefaults, fixedNoiseSize, type AdversarialModel, type AdversarialSchedule, type GanOptions } from './adversarial.js';
+export { MlpGan, mlpGanDefaults, type MlpGanOptions } from './gan.js';
+export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './dcgan.js';
+export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';

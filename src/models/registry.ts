@@ -3,12 +3,17 @@
 // the options that apply to it; parseModelConfig says which when one does not.
 //
 // Defaults (besides each model file's *Defaults): latent 32 for the autoencoders, 20 for the
-// VAEs (as pytorch/examples); a VAE is unconditional unless `conditional` is true.
+// VAEs (as pytorch/examples), 100 (the noise size) for the GANs; a VAE or GAN is unconditional
+// unless `conditional` is true.
 import { z } from 'zod';
 import { ArgumentError } from '../tensor/errors.js';
 import { issueText, showValue } from '../tensor/schema.js';
 import { activationNames } from './activations.js';
 import type { Autoencoder } from './autoencoder.js';
+import { ganDefaults, type AdversarialModel } from './adversarial.js';
+import { Dcgan, dcganDefaults } from './dcgan.js';
+import { ganLosses, smoothable } from './gan-losses.js';
+import { MlpGan, mlpGanDefaults } from './gan.js';
 import { imageShape } from './conv-layers.js';
 import { ConvAutoencoder, convAutoencoderDefaults } from './conv-ae.js';
 import { ConvVariationalAutoencoder, convVariationalDefaults } from './conv-vae.js';
@@ -18,8 +23,12 @@ import { parseDenoise, parseSparse } from './regularizers.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan'] as const;
 export type ModelName = (typeof modelNames)[number];
+/** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
+export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
+/** What createModel builds: an autoencoder, or an adversarial model (a GAN). */
+export type LabModel = Autoencoder | AdversarialModel;
 
 // A string option in the short syntax of regularizers.ts, failing with that parser's message;
 // `describe` comes last because wrapping a schema drops its description.
@@ -59,18 +68,26 @@ export const modelConfigSchema = z.strictObject({
   /** σ of the Gaussian decoder. */
   decoderStd: z.number().positive().optional(),
   reconstruction: z.enum(reconstructionLosses).optional(),
+  ganLoss: z.enum(ganLosses).optional(),
+  /** One-sided label smoothing: D's target for real samples is 1 − s. */
+  labelSmoothing: z.number().min(0).lt(1).optional(),
+  /** σ of the Gaussian noise added to D's inputs. */
+  instanceNoise: z.number().min(0).max(10).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
 
 const regularized = ['denoise', 'sparse', 'reconstruction'] as const;
 const variational = ['beta', 'conditional', 'decoder', 'decoderStd', 'outputActivation'] as const;
+const adversarial = ['conditional', 'ganLoss', 'labelSmoothing', 'instanceNoise'] as const;
 const applicable: Record<ModelName, readonly OptionName[]> = {
   'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
   'shallow-ae': ['activation', 'tied', ...regularized],
   'conv-ae': ['upsample', 'dropout', ...regularized],
   vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
   'conv-vae': ['upsample', 'dropout', ...variational],
+  gan: ['dropout', ...adversarial],
+  dcgan: ['upsample', ...adversarial],
 };
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
@@ -79,6 +96,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-ae': { latent: 32, ...convAutoencoderDefaults },
   vae: { latent: 20, ...variationalDefaults, conditional: false, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden] },
   'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
+  gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
+  dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
 };
 
 /**
@@ -121,6 +140,9 @@ function checkCombination(config: ModelConfig): void {
   if (config.reconstruction === 'bce' && config.outputActivation === 'identity') {
     throw new ArgumentError("reconstruction 'bce' needs outputs in (0, 1): use outputActivation 'sigmoid', or reconstruction 'mse'");
   }
+  if (config.labelSmoothing && config.ganLoss && !smoothable.includes(config.ganLoss)) {
+    throw new ArgumentError(`label smoothing applies to the GAN losses ${smoothable.join(', ')}, not ${config.ganLoss}: drop it or choose another loss`);
+  }
   if (config.decoder === 'bernoulli') {
     for (const key of ['decoderStd', 'outputActivation'] as const) {
       if (config[key] !== undefined) throw new ArgumentError(`${key} applies to decoder 'gaussian' only (a Bernoulli decoder outputs probabilities)`);
@@ -134,12 +156,19 @@ function checkCombination(config: ModelConfig): void {
  * again: the model constructors assert what they need.
  */
 export function createModel(c: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): Autoencoder {
+  if (adversarialModelNames.includes(c.model)) throw new ArgumentError(`${c.model} is an adversarial model, not an autoencoder: build it with createLabModel`);
+  return createLabModel(c, data) as Autoencoder;
+}
+
+/** The model of any family a configuration describes: an autoencoder or an adversarial model. */
+export function createLabModel(c: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): LabModel {
   const { inputShape } = data;
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
     throw new ArgumentError(`createModel needs an input shape of positive integers (e.g. [1, 28, 28] or [784]), got ${JSON.stringify(inputShape)}`);
   }
-  if ((c.model === 'conv-ae' || c.model === 'conv-vae') && inputShape.join() !== imageShape.join()) {
-    throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${c.model === 'conv-ae' ? 'mlp-ae' : 'vae'} for other data`);
+  if ((c.model === 'conv-ae' || c.model === 'conv-vae' || c.model === 'dcgan') && inputShape.join() !== imageShape.join()) {
+    const alternative = { 'conv-ae': 'mlp-ae', 'conv-vae': 'vae', dcgan: 'gan' }[c.model];
+    throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${alternative} for other data`);
   }
   if (c.conditional && data.numClasses === undefined) {
     throw new ArgumentError(`a conditional ${c.model} needs class labels, and the data has none: drop conditional or use labelled data`);
@@ -156,6 +185,10 @@ export function createModel(c: ModelConfig, data: { inputShape: readonly number[
       return new MlpVariationalAutoencoder({ ...c, inputShape, numClasses });
     case 'conv-vae':
       return new ConvVariationalAutoencoder({ ...c, numClasses });
+    case 'gan':
+      return new MlpGan({ ...c, inputShape, numClasses });
+    case 'dcgan':
+      return new Dcgan({ ...c, numClasses });
   }
   throw new ArgumentError(`unknown model ${showValue((c as { model: unknown }).model)}: parse the configuration with parseModelConfig first`);
 }

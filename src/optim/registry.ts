@@ -15,17 +15,20 @@ export interface OptimizerSettings {
   /** SGD and RMSprop momentum. */
   momentum?: number;
   weightDecay?: number;
+  /** Adam's and AdamW's (β1, β2); their default (0.9, 0.999) otherwise. */
+  betas?: [number, number];
 }
 
 /** The optimizer `name` over `params` (a model's, or only its trainable part). */
 export function createOptimizer(name: OptimizerName, params: Tensor[], settings: OptimizerSettings): Optimizer<{ lr: number }> {
   const { lr, momentum = 0, weightDecay = 0 } = settings;
+  const betas = settings.betas ? { betas: settings.betas } : {};
   switch (name) {
     case 'adam':
-      return new Adam(params, { lr, weightDecay });
+      return new Adam(params, { lr, weightDecay, ...betas });
     case 'adamw':
       // AdamW's own default decay (0.01) applies unless one is given
-      return new AdamW(params, { lr, ...(settings.weightDecay !== undefined ? { weightDecay } : {}) });
+      return new AdamW(params, { lr, ...betas, ...(settings.weightDecay !== undefined ? { weightDecay } : {}) });
     case 'sgd':
       return new SGD(params, { lr, momentum, weightDecay });
     case 'rmsprop':

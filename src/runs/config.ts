@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
 import { expectedText, issueText, showValue } from '../tensor/schema.js';
 import { datasetNames } from '../data/datasets.js';
-import { parseModelConfig, type ModelConfig } from '../models/registry.js';
+import { adversarialModelNames, parseModelConfig, type ModelConfig } from '../models/registry.js';
 import { optimizerNames } from '../optim/registry.js';
 
 const count = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -32,6 +32,15 @@ export const trainingConfigSchema = z.strictObject({
   /** SGD and RMSprop momentum; 1 or more never forgets a gradient and diverges. */
   momentum: z.number().min(0).lt(1).optional(),
   weightDecay: z.number().min(0).max(1).optional(),
+  /** Adam's (β1, β2); 0.5, 0.999 for adversarial models (Radford et al. 2016), 0.9, 0.999 otherwise. */
+  betas: z.array(z.number().min(0).lt(1)).length(2).optional(),
+  /** Learning rates of an adversarial model's generator and discriminator (lr by default). */
+  lrG: z.number().positive().max(10).optional(),
+  lrD: z.number().positive().max(10).optional(),
+  /** Adversarial models: G updates after every dSteps batches (D updates on each)... */
+  dSteps: z.number().int().min(1).max(100).optional(),
+  /** ... and then gSteps times. */
+  gSteps: z.number().int().min(1).max(100).optional(),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** A name for the run in listings (the id otherwise). */
   // Control characters in a name would break every table and log line it is printed in.
@@ -79,7 +88,23 @@ export function parseRunConfig(raw: unknown, options: ParseOptions = {}): RunCon
   }
   const training = trainingConfigSchema.safeParse(trainingPart);
   if (!training.success) throw new ArgumentError(issueText(trainingConfigSchema.shape, training.error.issues[0]!, trainingPart, label));
-  return { model: parseModelConfig(modelPart, label), training: training.data };
+  const model = parseModelConfig(modelPart, label);
+  checkTrainingApplies(model, training.data, label);
+  return { model, training: training.data };
+}
+
+// Training options that only some models or optimizers read: given elsewhere, they would be
+// silently ignored, and the run would not be the one asked for.
+function checkTrainingApplies(model: ModelConfig, training: TrainingConfig, label: (key: string) => string): void {
+  if (!adversarialModelNames.includes(model.model)) {
+    const adversarialOnly = (['lrG', 'lrD', 'dSteps', 'gSteps'] as const).find((key) => training[key] !== undefined);
+    if (adversarialOnly) {
+      throw new ArgumentError(`${label(adversarialOnly)} applies to adversarial models only (${adversarialModelNames.join(', ')}), not ${model.model}: ${adversarialOnly.startsWith('lr') ? 'set the learning rate with --lr (lr in a config file)' : 'remove it'}`);
+    }
+  }
+  if (training.betas !== undefined && training.optimizer !== 'adam' && training.optimizer !== 'adamw') {
+    throw new ArgumentError(`${label('betas')} applies to the optimizers adam and adamw, not ${training.optimizer}`);
+  }
 }
 
 /**
@@ -97,7 +122,7 @@ export function parseStoredRunConfig(runId: string, stored: unknown): RunConfig 
 
 /** The optimizer settings of a checkpoint's parameter group, checked by the training schema. */
 export function checkOptimizerSettings(group: Record<string, unknown>, where: string): void {
-  for (const key of ['lr', 'momentum', 'weightDecay'] as const) {
+  for (const key of ['lr', 'momentum', 'weightDecay', 'betas'] as const) {
     if (!(key in group)) continue;
     const field = trainingConfigSchema.shape[key];
     // a scheduler may have lowered lr to 0 (cosine annealing ends there); the schema's bounds otherwise

@@ -7,26 +7,51 @@ import { loadSafetensors } from '../tensor/serialize.js';
 import { manualSeed } from '../tensor/runtime.js';
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
 import { readLatestCheckpoint } from '../train/checkpoint.js';
-import { createModel } from '../models/registry.js';
+import { createLabModel, type LabModel } from '../models/registry.js';
 import type { Autoencoder } from '../models/autoencoder.js';
+import { isAdversarial } from '../models/adversarial.js';
+import { isGenerativeModel, type GenerativeModel } from '../models/generative.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { parseStoredRunConfig, type RunConfig } from './config.js';
 import { checkpointDir } from './train-run.js';
 import { referenceClassifierModel } from './reference-classifier.js';
 
-export interface LoadedRun {
+export interface LoadedRun<M extends LabModel = Autoencoder> {
   run: RunRecord;
   config: RunConfig;
   /** In eval mode. */
-  model: Autoencoder;
+  model: M;
   /** Where the weights came from. */
   weights: string;
   test: LoadedDataset;
   dispose(): void;
 }
 
-/** Rebuilds a run's model with its trained weights and loads its test split (testLimit applies). */
+/**
+ * Rebuilds an autoencoder run's model with its trained weights and loads its test split
+ * (testLimit applies). An adversarial run is refused with a line saying what works on it.
+ */
 export function loadRun(store: RunStore, id: string): LoadedRun {
+  const loaded = loadAnyRun(store, id);
+  if (isAdversarial(loaded.model)) {
+    loaded.dispose();
+    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, an adversarial model with no encoder: this needs an autoencoder run; latentlab sample ${loaded.run.id} draws its images`);
+  }
+  return loaded as LoadedRun;
+}
+
+/** A generative run (VAE, GAN, ...): its model samples images. Other runs are refused in one line. */
+export function loadGenerativeRun(store: RunStore, id: string): LoadedRun<LabModel & GenerativeModel> {
+  const loaded = loadAnyRun(store, id);
+  if (!isGenerativeModel(loaded.model)) {
+    loaded.dispose();
+    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE or a GAN (vae, conv-vae, gan, dcgan)`);
+  }
+  return loaded as LoadedRun<LabModel & GenerativeModel>;
+}
+
+/** A run of any family, its model as createLabModel builds it. */
+export function loadAnyRun(store: RunStore, id: string): LoadedRun<LabModel> {
   const run = store.getRun(id);
   if (run.model === referenceClassifierModel) throw new LatentlabError(`run ${run.id} is the reference classifier of ${run.dataset}, not an autoencoder: latentlab classifier list shows its test accuracy`);
   const config = parseStoredRunConfig(run.id, run.config);
@@ -36,7 +61,7 @@ export function loadRun(store: RunStore, id: string): LoadedRun {
   try {
     const numClasses = test.targetKind === 'class' ? test.classes?.length : undefined;
     manualSeed(training.seed);
-    const model = createModel(config.model, { inputShape: test.inputs.shape.slice(1), ...(numClasses !== undefined ? { numClasses } : {}) });
+    const model = createLabModel(config.model, { inputShape: test.inputs.shape.slice(1), ...(numClasses !== undefined ? { numClasses } : {}) });
     let weights: string;
     try {
       weights = loadWeights(store, run, model);
@@ -52,7 +77,7 @@ export function loadRun(store: RunStore, id: string): LoadedRun {
   }
 }
 
-function loadWeights(store: RunStore, run: RunRecord, model: Autoencoder): string {
+function loadWeights(store: RunStore, run: RunRecord, model: LabModel): string {
   const final = store.artifacts(run.id, 'model')[0];
   if (final) {
     const path = store.artifactPath(final);

@@ -1,7 +1,9 @@
 // The HTML report of one or more recorded runs: loss curves (runs overlaid), parameters and final
 // metrics, then per run its reconstructions, interpolation strips (linear and slerp), 2-D latent
 // map, latent correlations with the decorrelation metrics, prior samples and KL per dimension
-// (VAEs), model summary and timings. Self-contained: one index.html that works offline.
+// (VAEs), model summary and timings; for adversarial runs, the fixed noise batch's samples epoch
+// by epoch and both players' losses. Self-contained: one index.html that works offline.
+import { readFileSync } from 'node:fs';
 import { noGrad } from '../tensor/autograd.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -12,7 +14,9 @@ import { median } from '../analysis/statistics.js';
 import { barChart, heatmap, lineChart, scatterChart } from '../report/charts.js';
 import { imageRows } from '../report/image-grid.js';
 import { writeReport, type Block, type Page, type Section } from '../report/html.js';
-import type { RunStore } from '../track/store.js';
+import type { RunRecord, RunStore } from '../track/store.js';
+import { adversarialModelNames } from '../models/registry.js';
+import { epochSamplesKind } from './train-run.js';
 import { ensureDirectory } from '../util/files.js';
 import { compareRuns } from './compare.js';
 import { loadRun, type LoadedRun } from './load.js';
@@ -37,6 +41,10 @@ export async function buildRunReport(store: RunStore, ids: readonly string[], op
   const runs = ids.map((id) => store.getRun(id));
   const sections: Section[] = [await lossSection(store, runs.map((run) => run.id), options.logScale ?? false), overviewSection(store, runs.map((run) => run.id))];
   for (const run of runs) {
+    if ((adversarialModelNames as readonly string[]).includes(run.model)) {
+      sections.push(await adversarialSection(store, run));
+      continue;
+    }
     const loaded = loadRun(store, run.id);
     try {
       sections.push(...(await runSections(store, loaded, options)));
@@ -149,6 +157,31 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
 
   sections.push({ title: `${label}: model and timings`, blocks: [modelSummary(loaded), timingTable(store, run.id)] });
   return sections;
+}
+
+// Most epochs' grids shown: the first, the last and evenly spaced ones between.
+const maxSampleGrids = 8;
+
+async function adversarialSection(store: RunStore, run: RunRecord): Promise<Section> {
+  const label = `${run.id}${run.name ? ` (${run.name})` : ''}`;
+  const grids = store.artifacts(run.id, epochSamplesKind);
+  const shown = grids.length <= maxSampleGrids ? grids : Array.from({ length: maxSampleGrids }, (_, i) => grids[Math.round((i * (grids.length - 1)) / (maxSampleGrids - 1))]!);
+  const blocks: Block[] = shown.map((artifact) => {
+    const png = readFileSync(store.artifactPath(artifact));
+    const epoch = Number(/epoch-(\d+)/.exec(artifact.path)?.[1]);
+    const caption = `epoch ${epoch}`;
+    // a PNG's width and height are the first fields of its IHDR chunk, at bytes 16 and 20
+    return { kind: 'image', png, width: png.readUInt32BE(16), height: png.readUInt32BE(20), caption, alt: `samples of the fixed noise batch after ${caption}` };
+  });
+  const series = (['train_loss_d', 'train_loss_g'] as const)
+    .map((key) => ({ name: key.slice('train_'.length), points: store.metrics(run.id, key).map((row) => ({ x: row.epoch ?? 0, y: row.value })) }))
+    .filter((s) => s.points.length > 0);
+  const charts: Block[] = series.length ? [{ kind: 'chart', svg: await lineChart({ series, xTitle: 'epoch', yTitle: 'loss', title: 'Discriminator and generator loss per epoch' }) }] : [];
+  return {
+    title: `${label}: samples during training`,
+    description: 'The same fixed noise batch through the generator after each epoch (conditional models: one class per row).',
+    blocks: [...(blocks.length ? [{ kind: 'grid', blocks } as Block] : [{ kind: 'text', text: 'No epoch has finished yet.' } as Block]), ...charts],
+  };
 }
 
 function klPerDimension(loaded: LoadedRun): number[] | undefined {

@@ -7,11 +7,12 @@ import { DataLoader } from '../data/loader.js';
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { createOptimizer } from '../optim/registry.js';
-import { createModel } from '../models/registry.js';
-import type { Autoencoder } from '../models/autoencoder.js';
+import { createLabModel, type LabModel } from '../models/registry.js';
+import { isAdversarial } from '../models/adversarial.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { formatNumber } from '../train/progress.js';
 import type { RunConfig, TrainingConfig } from './config.js';
+import { adversarialModelNames } from '../models/registry.js';
 
 export interface RunData {
   train: LoadedDataset;
@@ -25,8 +26,11 @@ export interface RunData {
 export interface PreparedRun {
   config: RunConfig;
   data: RunData;
-  model: Autoencoder;
+  model: LabModel;
+  /** The optimizer of an autoencoder; an adversarial model's first player's (see optimizers). */
   optimizer: Optimizer<{ lr: number }>;
+  /** An adversarial model's optimizers by player ({ d, g }); null for an autoencoder. */
+  optimizers: Record<string, Optimizer<{ lr: number }>> | null;
   trainLoader: DataLoader;
   testLoader: DataLoader;
   dispose(): void;
@@ -64,9 +68,11 @@ export function prepareRun(config: RunConfig): PreparedRun {
       throw new ArgumentError(`batch size ${training.batch} is larger than the ${data.train.inputs.shape[0]} training samples: use a smaller --batch`);
     }
     checkLikelihoodRange(config, data.train);
+    checkAdversarialRange(config, data.train);
     manualSeed(training.seed); // the same seed gives the same initial weights
-    const model = createModel(config.model, { inputShape: data.inputShape, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
-    const optimizer = createOptimizer(training.optimizer, model.parameters(), training);
+    const model = createLabModel(config.model, { inputShape: data.inputShape, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
+    const optimizers = isAdversarial(model) ? playerOptimizers(model.players(), training) : null;
+    const optimizer = optimizers ? Object.values(optimizers)[0]! : createOptimizer(training.optimizer, model.parameters(), { ...training, betas: training.betas as [number, number] | undefined });
     const labelled = (set: LoadedDataset) => (set.targetKind === 'class' ? { inputs: set.inputs, targets: set.targets } : { inputs: set.inputs });
     const trainLoader = new DataLoader(labelled(data.train), { batchSize: training.batch, shuffle: true, seed: training.seed });
     const testLoader = new DataLoader(labelled(data.test), { batchSize: Math.max(training.batch, 256) });
@@ -75,10 +81,11 @@ export function prepareRun(config: RunConfig): PreparedRun {
       data,
       model,
       optimizer,
+      optimizers,
       trainLoader,
       testLoader,
       dispose: () => {
-        optimizer.dispose(); // its moments, before finalizers would get to them
+        for (const o of optimizers ? Object.values(optimizers) : [optimizer]) o.dispose(); // their moments, before finalizers would get to them
         model.dispose();
         data.dispose();
       },
@@ -87,6 +94,28 @@ export function prepareRun(config: RunConfig): PreparedRun {
     data.dispose();
     throw error;
   }
+}
+
+/** Adversarial models' betas when none are given: DCGAN's (Radford et al. 2016), the field's usual choice. */
+export const adversarialBetas: [number, number] = [0.5, 0.999];
+
+// One optimizer per player, each over its own parameters: g at lrG, d at lrD, others at lr.
+function playerOptimizers(players: Record<string, Tensor[]>, training: TrainingConfig): Record<string, Optimizer<{ lr: number }>> {
+  const rates: Record<string, number | undefined> = { g: training.lrG, d: training.lrD };
+  const betas = (training.betas as [number, number] | undefined) ?? adversarialBetas;
+  return Object.fromEntries(
+    Object.entries(players).map(([name, params]) => [name, createOptimizer(training.optimizer, params, { ...training, lr: rates[name] ?? training.lr, betas })]),
+  );
+}
+
+/** Adversarial models see images in [0, 1] (scaled to [−1, 1] for their tanh output inside): other data is refused at set-up. */
+function checkAdversarialRange(config: RunConfig, train: LoadedDataset): void {
+  if (!adversarialModelNames.includes(config.model.model)) return;
+  const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
+  if (low! >= 0 && high! <= 1) return;
+  throw new ArgumentError(
+    `${config.model.model} generates images in [0, 1] (a tanh output over data scaled to [-1, 1]), and ${config.training.dataset} spans [${formatNumber(low!)}, ${formatNumber(high!)}]: train it on an image data set (mnist, fashion-mnist)`,
+  );
 }
 
 /**

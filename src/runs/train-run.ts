@@ -15,6 +15,11 @@ import { MetricsWriter } from '../track/metrics-writer.js';
 import { checkOptimizerSettings, flattenRunConfig, parseStoredRunConfig, type RunConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
+import { GenerativeAdversarialNetwork, isAdversarial } from '../models/adversarial.js';
+import type { Autoencoder } from '../models/autoencoder.js';
+import { imageGrid } from '../report/image-grid.js';
+import type { Batch } from '../data/loader.js';
+import type { StepContext } from '../train/step.js';
 import { runVersions } from './versions.js';
 import { currentHolder, isRunProcessAlive } from './liveness.js';
 
@@ -101,10 +106,13 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
   // Atomic: of two processes resuming one run at once, exactly one gets past this line.
   const token = store.claimRun(run.id, currentHolder(), run);
   const metrics = new MetricsWriter(store, run.id);
+  const adversarial = isAdversarial(model) ? model : null;
+  const schedule = { dSteps: config.training.dSteps ?? 1, gSteps: config.training.gSteps ?? 1 };
   const trainer = new Trainer({
     model,
-    optimizer: prepared.optimizer,
-    loss: (m, batch) => (m as typeof model).loss(batch),
+    ...(adversarial
+      ? { optimizers: prepared.optimizers!, step: (_m: unknown, batch: Batch, context: StepContext) => adversarial.trainStep(batch, context, schedule) }
+      : { optimizer: prepared.optimizer, loss: (_m: unknown, batch: Batch) => (model as Autoencoder).loss(batch) }),
     train: prepared.trainLoader,
     validation: prepared.testLoader,
     maxEpochs: config.training.epochs,
@@ -122,6 +130,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
           store.checkLock(run.id, token);
           metrics.add(epochRows(epoch));
           metrics.flush();
+          if (adversarial instanceof GenerativeAdversarialNetwork) saveEpochSamples(store, run.id, adversarial, epoch.epoch);
         },
       },
     ],
@@ -133,7 +142,9 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     if (resume && hasCheckpoint(checkpointDir(store, run.id))) {
       trainer.resume();
       // The checkpoint's optimizer settings replace the configured ones: as checked as those.
-      for (const group of prepared.optimizer.paramGroups) checkOptimizerSettings(group as unknown as Record<string, unknown>, `the checkpoint of run ${run.id}`);
+      for (const optimizer of Object.values(prepared.optimizers ?? { '': prepared.optimizer })) {
+        for (const group of optimizer.paramGroups) checkOptimizerSettings(group as unknown as Record<string, unknown>, `the checkpoint of run ${run.id}`);
+      }
       log(`resuming run ${run.id} at epoch ${trainer.epoch + 1} of ${config.training.epochs} (step ${trainer.step})`);
     } else {
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
@@ -148,7 +159,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       return { runId: run.id, status: 'interrupted', epochs: result.epochs, steps: result.steps, metrics: lastLosses(result) };
     }
     store.checkLock(run.id, token); // before writing the model into a store that may be gone
-    const evaluation = evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 });
+    // Adversarial runs are scored by their samples (latentlab eval), not by reconstructions.
+    const evaluation = adversarial ? {} : evaluateAutoencoder(model as Autoencoder, prepared.data.test, { batchSize: 500 });
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
     store.releaseRun(run.id, token, 'finished');
@@ -164,6 +176,21 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       /* the original error below says what went wrong */
     }
     throw error;
+  }
+}
+
+/** The artifact kind of the fixed noise batch's samples, one 8×8 grid per epoch (samples/epoch-0001.png, ...). */
+export const epochSamplesKind = 'samples';
+
+// The fixed noise batch's images after an epoch, so that the report shows how samples evolve.
+// Drawn in eval mode from a stored noise batch: no random number is used, and resume stays exact.
+function saveEpochSamples(store: RunStore, runId: string, model: GenerativeAdversarialNetwork, epoch: number): void {
+  const samples = model.fixedSamples();
+  try {
+    const png = imageGrid(samples, { columns: 8, scale: 2 });
+    store.addArtifact(runId, epochSamplesKind, `samples/epoch-${String(epoch).padStart(4, '0')}.png`, png.png);
+  } finally {
+    samples.dispose();
   }
 }
 
@@ -204,7 +231,7 @@ function describe(prepared: PreparedRun): string {
   const { config, data, model } = prepared;
   const t = config.training;
   return (
-    `${config.model.model} (latent ${config.model.latent}, ${model.parameterCount().toLocaleString('en-US')} parameters) on ${t.dataset}: ` +
+    `${config.model.model} (${isAdversarial(model) ? 'noise' : 'latent'} ${config.model.latent}, ${model.parameterCount().toLocaleString('en-US')} parameters) on ${t.dataset}: ` +
     `${data.train.inputs.shape[0]} training and ${data.test.inputs.shape[0]} test samples, ${t.epochs} epochs, batch ${t.batch}, ${t.optimizer} lr ${t.lr}`
   );
 }

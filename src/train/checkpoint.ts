@@ -2,6 +2,8 @@
 // optimizer state, the CPU generator's state, and the trainer's own JSON state) in ONE
 // safetensors file, so there is never a half-matching set of files. Tensors are named
 // `model.<name>`, `optimizer.<name>` and `rng`; JSON goes into the header's string metadata.
+// A run with several named optimizers (a GAN's d and g) stores each as `optimizers.<player>.<name>`
+// with their groups under the `optimizers` metadata key, so one file still holds every state.
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '../tensor/autograd.js';
@@ -12,7 +14,7 @@ import { tidy } from '../tensor/scope.js';
 import { encodeSafetensors, loadSafetensors } from '../tensor/serialize.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
-import type { Optimizer } from '../optim/optimizer.js';
+import { Optimizer } from '../optim/optimizer.js';
 
 /** The newest checkpoint in a checkpoint folder. */
 export const lastCheckpointName = 'last.safetensors';
@@ -24,15 +26,25 @@ const version = '1';
 
 export interface CheckpointParts {
   model: Module;
-  optimizer: Optimizer<{ lr: number }>;
+  /** The optimizer of a single-optimizer run, or the named optimizers of a multi-optimizer one ({ d, g }). */
+  optimizer: Optimizer<{ lr: number }> | Readonly<Record<string, Optimizer<{ lr: number }>>>;
   /** JSON-serialisable state of the writer (the Trainer's position, history, scheduler). */
   state: unknown;
+}
+
+/** An optimizer's state as stateDict() gives it. */
+export interface OptimizerState {
+  tensors: Record<string, Tensor>;
+  groups: Record<string, unknown>[];
 }
 
 export interface LoadedCheckpoint {
   path: string;
   model: Record<string, Tensor>;
-  optimizer: { tensors: Record<string, Tensor>; groups: Record<string, unknown>[] };
+  /** The single optimizer's state (empty in a multi-optimizer checkpoint). */
+  optimizer: OptimizerState;
+  /** Each named optimizer's state; null in a single-optimizer checkpoint. */
+  optimizers: Record<string, OptimizerState> | null;
   rngState: Tensor;
   state: unknown;
   /** Frees the loaded tensors (restoreCheckpoint copies what it needs). */
@@ -45,9 +57,22 @@ export function encodeCheckpoint(parts: CheckpointParts): Buffer {
   return tidy(() => {
     const tensors: Record<string, Tensor> = { rng: getRngState() };
     for (const [name, tensor] of Object.entries(parts.model.stateDict())) tensors[`model.${name}`] = tensor;
-    const optimizer = parts.optimizer.stateDict();
-    for (const [name, tensor] of Object.entries(optimizer.tensors)) tensors[`optimizer.${name}`] = tensor;
-    return encodeSafetensors(tensors, { format, version, optimizer: JSON.stringify(optimizer.groups), state: JSON.stringify(parts.state) });
+    const metadata: Record<string, string> = { format, version, state: JSON.stringify(parts.state) };
+    if (parts.optimizer instanceof Optimizer) {
+      const optimizer = parts.optimizer.stateDict();
+      for (const [name, tensor] of Object.entries(optimizer.tensors)) tensors[`optimizer.${name}`] = tensor;
+      metadata.optimizer = JSON.stringify(optimizer.groups);
+    } else {
+      const groups: Record<string, unknown> = {};
+      for (const [player, optimizer] of Object.entries(parts.optimizer)) {
+        checkPlayerName(player);
+        const saved = optimizer.stateDict();
+        for (const [name, tensor] of Object.entries(saved.tensors)) tensors[`optimizers.${player}.${name}`] = tensor;
+        groups[player] = saved.groups;
+      }
+      metadata.optimizers = JSON.stringify(groups);
+    }
+    return encodeSafetensors(tensors, metadata);
   });
 }
 
@@ -80,8 +105,17 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     if (metadata.version !== version) {
       throw new FileFormatError(`${path} is a version ${metadata.version} checkpoint; this latentlab reads version ${version}`);
     }
-    const groups = parseJson(metadata.optimizer, path, 'optimizer');
+    const multi = metadata.optimizers !== undefined;
+    const groups = multi ? [] : parseJson(metadata.optimizer, path, 'optimizer');
     if (!Array.isArray(groups)) throw new FileFormatError(`${path} is a damaged checkpoint: its optimizer groups are not a list`);
+    let optimizers: Record<string, OptimizerState> | null = null;
+    if (multi) {
+      const named = parseJson(metadata.optimizers, path, 'optimizers');
+      if (typeof named !== 'object' || named === null || Array.isArray(named) || Object.values(named).some((g) => !Array.isArray(g))) {
+        fail(path, 'its optimizers metadata is not an object of group lists');
+      }
+      optimizers = Object.fromEntries(Object.entries(named as Record<string, Record<string, unknown>[]>).map(([player, g]) => [player, { tensors: {}, groups: g }]));
+    }
     const state = parseJson(metadata.state, path, 'state');
     const rngState = tensors.rng ?? fail(path, 'it has no RNG state');
     const model: Record<string, Tensor> = {};
@@ -89,8 +123,13 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     for (const [name, tensor] of Object.entries(tensors)) {
       if (name.startsWith('model.')) model[name.slice('model.'.length)] = tensor;
       else if (name.startsWith('optimizer.')) optimizerTensors[name.slice('optimizer.'.length)] = tensor;
+      else if (name.startsWith('optimizers.')) {
+        const [player, ...rest] = name.slice('optimizers.'.length).split('.');
+        const target = optimizers?.[player!] ?? fail(path, `it has state of an optimizer '${player}' that its metadata does not list`);
+        target.tensors[rest.join('.')] = tensor;
+      }
     }
-    return { path, model, optimizer: { tensors: optimizerTensors, groups }, rngState, state, dispose };
+    return { path, model, optimizer: { tensors: optimizerTensors, groups }, optimizers, rngState, state, dispose };
   } catch (error) {
     dispose();
     throw error;
@@ -135,17 +174,43 @@ export function restoreCheckpoint(checkpoint: LoadedCheckpoint, parts: Omit<Chec
     ].filter(Boolean);
     throw new ArgumentError(`checkpoint ${checkpoint.path} was written for a different model (${problems.join('; ')}): build the model with the same architecture`);
   }
-  const groups = parts.optimizer.paramGroups;
-  const saved = checkpoint.optimizer.groups;
+  const pairs = optimizerPairs(checkpoint, parts.optimizer);
   const counts = (list: readonly { params: unknown }[]) => list.map((g) => (Array.isArray(g.params) ? g.params.length : -1)).join(', ');
-  if (counts(saved as { params: unknown }[]) !== counts(groups)) {
-    throw new ArgumentError(
-      `checkpoint ${checkpoint.path} has optimizer groups of [${counts(saved as { params: unknown }[])}] parameters, this optimizer [${counts(groups)}]: build the optimizer over the same parameters`,
-    );
+  for (const [name, optimizer, saved] of pairs) {
+    const savedGroups = saved.groups as { params: unknown }[];
+    if (counts(savedGroups) !== counts(optimizer.paramGroups)) {
+      const which = name === null ? 'optimizer' : `optimizer '${name}'`;
+      throw new ArgumentError(
+        `checkpoint ${checkpoint.path} has ${which} groups of [${counts(savedGroups)}] parameters, this ${which} [${counts(optimizer.paramGroups)}]: build the optimizer over the same parameters`,
+      );
+    }
   }
   noGrad(() => parts.model.loadStateDict(checkpoint.model));
-  parts.optimizer.loadStateDict(checkpoint.optimizer);
+  for (const [, optimizer, saved] of pairs) optimizer.loadStateDict(saved);
   setRngState(checkpoint.rngState);
+}
+
+// Each optimizer of `parts` beside its saved state (name null for a single optimizer); a
+// checkpoint of the other kind, or with other names, is refused before anything is restored.
+function optimizerPairs(checkpoint: LoadedCheckpoint, optimizer: CheckpointParts['optimizer']): [string | null, Optimizer<{ lr: number }>, OptimizerState][] {
+  if (optimizer instanceof Optimizer) {
+    if (checkpoint.optimizers) {
+      throw new ArgumentError(`checkpoint ${checkpoint.path} holds the optimizers ${Object.keys(checkpoint.optimizers).join(', ')} of a multi-optimizer run, and this trainer has one optimizer: resume it with the same model`);
+    }
+    return [[null, optimizer, checkpoint.optimizer]];
+  }
+  const names = Object.keys(optimizer);
+  const saved = checkpoint.optimizers;
+  if (!saved || Object.keys(saved).sort().join() !== [...names].sort().join()) {
+    const had = saved ? `the optimizers ${Object.keys(saved).join(', ')}` : 'one optimizer';
+    throw new ArgumentError(`checkpoint ${checkpoint.path} holds ${had}, and this trainer has ${names.join(', ')}: resume it with the same model`);
+  }
+  return names.map((name) => [name, optimizer[name]!, saved[name]!]);
+}
+
+// Player names become part of tensor names (optimizers.<player>.state.0.exp_avg): no dots.
+function checkPlayerName(name: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) throw new ArgumentError(`optimizer name '${name}' must be letters, digits, _ or - (it names tensors in checkpoints), like 'd' or 'g'`);
 }
 
 function parseJson(text: string | undefined, path: string, what: string): unknown {

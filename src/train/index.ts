@@ -1,6 +1,7 @@
 // Training: the Trainer, its stopping criteria, checkpoints and progress display; a classifier's training loop.
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { type LossFunction, type LossOutput } from './loss.js';
+export { type StepContext, type TrainingStep } from './step.js';
 export { type LearningRateScheduler, type SchedulerConfig } from './scheduler.js';
 export { type Callback, type RunningTrainer, type TrainStart, type TrainResult } from './callbacks.js';
 export { type StepMetrics, type LogMetrics, type EpochMetrics, type TrainHistory, type LossValues } from './metrics.js';
@@ -24,6 +25,7 @@ export {
   lastCheckpointName,
   previousCheckpointName,
   type CheckpointParts,
+  type OptimizerState,
   type LoadedCheckpoint,
 } from './checkpoint.js';
 export { createProgress, formatNumber, formatLogLine, formatEpochLine, formatEndLine, type ProgressMode, type ProgressReporter } from './progress.js';

@@ -5,6 +5,9 @@
 //
 //   const trainer = new Trainer({ model, optimizer, loss, train, validation, maxEpochs: 10, seed: 0 });
 //   const result = await trainer.fit();   // result.reason, result.history
+//
+// A model with several players (a GAN) gives named optimizers and a step instead of one optimizer
+// and a loss: new Trainer({ model, optimizers: { d, g }, step, ... }) (see step.ts).
 import { noGrad } from '../tensor/autograd.js';
 import { ArgumentError, BatchStatisticsError } from '../tensor/errors.js';
 import { adaptThreads, manualSeed } from '../tensor/runtime.js';
@@ -14,20 +17,32 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Batch, DataLoader } from '../data/loader.js';
 import type { Callback, TrainResult, TrainStart } from './callbacks.js';
-import { readCheckpoint, readLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { readCheckpoint, readLatestCheckpoint, restoreCheckpoint, saveCheckpoint, type CheckpointParts } from './checkpoint.js';
 import { NonFiniteLossError } from './errors.js';
 import { addToSums, emptySums, meanOfSums, type EpochMetrics, type LogMetrics, type LossSums, type LossValues, type StepMetrics, type TrainHistory } from './metrics.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { decideAfterEpoch, decideAfterStep, maxEpochs, maxSteps, type StopDecision, type StoppingCriterion } from './stopping.js';
 import { gradientNorm } from './gradients.js';
 import { lossValues, type LossFunction } from './loss.js';
+import type { StepContext, TrainingStep } from './step.js';
 import type { LearningRateScheduler, SchedulerConfig } from './scheduler.js';
 import { parseTrainerState, type TrainerState } from './state.js';
 
+type AnyOptimizer = Optimizer<{ lr: number }>;
+
 export interface TrainerOptions {
   model: Module;
-  optimizer: Optimizer<{ lr: number }>;
-  loss: LossFunction;
+  /** The single optimizer, stepped on `loss`; or give `optimizers` and `step`. */
+  optimizer?: AnyOptimizer;
+  /**
+   * The loss minimised by `optimizer`. With `optimizers` and `step` it is optional and only
+   * evaluates the validation data (a GAN's players' losses on test images, say).
+   */
+  loss?: LossFunction;
+  /** Named optimizers that `step` drives (a GAN's { d, g }); their order is the order of their states in checkpoints. */
+  optimizers?: Readonly<Record<string, AnyOptimizer>>;
+  /** One batch of a multi-optimizer run: it calls context.update(name, loss) for each player. */
+  step?: TrainingStep;
   train: DataLoader;
   validation?: DataLoader;
   /** Total epochs of the run (counting epochs before a resume). At least one of maxEpochs, maxSteps. */
@@ -60,7 +75,10 @@ const yieldEveryMs = 100;
 
 export class Trainer {
   readonly model: Module;
-  readonly optimizer: Optimizer<{ lr: number }>;
+  /** The single optimizer, or the first of the named ones (its learning rate is the one recorded). */
+  readonly optimizer: AnyOptimizer;
+  /** The named optimizers of a multi-optimizer run; { '': optimizer } otherwise. */
+  readonly optimizers: Readonly<Record<string, AnyOptimizer>>;
   readonly train: DataLoader;
   readonly validation?: DataLoader;
   readonly seed: number;
@@ -68,17 +86,20 @@ export class Trainer {
   /** Set by resume(): the file read, and the newer one passed over if it was damaged. */
   resumedFrom?: { path: string; skipped?: { path: string; reason: string } };
 
-  readonly #loss: LossFunction;
+  readonly #loss?: LossFunction;
+  readonly #trainingStep?: TrainingStep;
   readonly #criteria: StoppingCriterion[];
   readonly #logEvery: number;
   readonly #scheduler?: Required<Omit<SchedulerConfig, 'monitor'>> & Pick<SchedulerConfig, 'monitor'>;
   readonly #callbacks: Callback[];
   readonly #progress: ProgressReporter;
   readonly #parameters: Tensor[];
+  /** The player parameters, for each named optimizer. */
+  readonly #playerParameters: Record<string, Tensor[]>;
   readonly #limits: { maxEpochs?: number; maxSteps?: number };
 
   #history: TrainHistory = { epochs: [], steps: [] };
-  #step = 0;
+  #stepCount = 0;
   /** Sums of the epoch in progress; null between epochs. */
   #epochSums: LossSums | null = null;
   #windowSums: LossSums = emptySums();
@@ -97,8 +118,20 @@ export class Trainer {
     if (options.train.length === 0) {
       throw new ArgumentError(`the training loader yields no batches (${options.train.sampleCount} samples, batch size ${options.train.batchSize}, dropLast): use a smaller batch size`);
     }
+    const multi = options.optimizers !== undefined || options.step !== undefined;
+    if (multi) {
+      if (options.optimizer) throw new ArgumentError('give either optimizer (with loss) or optimizers (with step), not both');
+      if (!options.optimizers || !options.step) throw new ArgumentError('a multi-optimizer trainer needs both optimizers ({ d, g }) and step');
+      if (Object.keys(options.optimizers).length === 0) throw new ArgumentError('optimizers is empty: name at least one optimizer');
+      if (options.scheduler) throw new ArgumentError('a learning-rate scheduler steps one optimizer: it cannot be combined with several optimizers');
+    } else {
+      if (!options.optimizer) throw new ArgumentError('give an optimizer (with loss), or optimizers with a step');
+      if (!options.loss) throw new ArgumentError('give a loss function for the optimizer to minimise');
+    }
     this.model = options.model;
-    this.optimizer = options.optimizer;
+    this.optimizers = multi ? options.optimizers! : { '': options.optimizer! };
+    this.optimizer = Object.values(this.optimizers)[0]!;
+    this.#trainingStep = options.step;
     this.train = options.train;
     this.validation = options.validation;
     this.seed = seed;
@@ -107,7 +140,7 @@ export class Trainer {
     this.#logEvery = logEvery;
     this.#limits = { maxEpochs: epochs, maxSteps: steps };
     this.#criteria = [...(epochs !== undefined ? [maxEpochs(epochs)] : []), ...(steps !== undefined ? [maxSteps(steps)] : []), ...(options.stopping ?? [])];
-    for (const criterion of this.#criteria) criterion.check?.({ hasValidation: this.validation !== undefined });
+    for (const criterion of this.#criteria) criterion.check?.({ hasValidation: this.validation !== undefined && this.#loss !== undefined });
     if (options.scheduler) {
       const config = 'scheduler' in options.scheduler ? options.scheduler : { scheduler: options.scheduler };
       this.#scheduler = { interval: 'epoch', ...config };
@@ -116,14 +149,15 @@ export class Trainer {
     }
     this.#progress = createProgress(options.progress ?? 'auto', options.progressStream);
     this.#callbacks = [...(options.callbacks ?? []), this.#progress];
-    this.#parameters = this.optimizer.paramGroups.flatMap((group) => group.params);
+    this.#playerParameters = Object.fromEntries(Object.entries(this.optimizers).map(([name, o]) => [name, o.paramGroups.flatMap((group) => group.params)]));
+    this.#parameters = Object.values(this.#playerParameters).flat();
     if (options.signal?.aborted) this.#stopRequested = true;
     options.signal?.addEventListener('abort', () => this.requestStop(), { once: true });
   }
 
-  /** Optimizer steps taken so far. */
+  /** Training steps (batches) taken so far; a multi-optimizer step may update several optimizers. */
   get step(): number {
-    return this.#step;
+    return this.#stepCount;
   }
 
   /** Complete epochs so far. */
@@ -186,12 +220,12 @@ export class Trainer {
       if (state.scheduler !== null && scheduler && !scheduler.loadStateDict) {
         throw new ArgumentError(`checkpoint ${checkpoint.path} holds scheduler state but this scheduler has no loadStateDict()`);
       }
-      restoreCheckpoint(checkpoint, { model: this.model, optimizer: this.optimizer });
+      restoreCheckpoint(checkpoint, { model: this.model, optimizer: this.#checkpointOptimizers() });
       if (state.scheduler !== null) scheduler?.loadStateDict?.(state.scheduler);
       this.train.epoch = state.trainLoaderEpoch;
       if (this.validation && state.validationLoaderEpoch !== null) this.validation.epoch = state.validationLoaderEpoch;
       this.#history = state.history;
-      this.#step = state.step;
+      this.#stepCount = state.step;
       this.#epochSums = state.epochSums;
       this.#windowSums = state.windowSums;
       this.#seeded = true;
@@ -217,7 +251,7 @@ export class Trainer {
       }
       this.#emit('onTrainStart', {
         epoch: this.epoch,
-        step: this.#step,
+        step: this.#stepCount,
         batchInEpoch: this.#epochSums?.batches ?? 0,
         batchesPerEpoch: this.train.length,
         samplesPerEpoch: this.train.sampleCount,
@@ -225,12 +259,12 @@ export class Trainer {
       } satisfies TrainStart);
       let last = this.#history.epochs.at(-1);
       let decision = this.#epochSums ? null : this.#decideAtEpochEnd();
-      decision ??= decideAfterStep(this.#criteria, { epoch: this.epoch, step: this.#step });
+      decision ??= decideAfterStep(this.#criteria, { epoch: this.epoch, step: this.#stepCount });
       while (!decision) ({ decision, metrics: last } = yield* this.#runEpoch());
       const result: TrainResult = {
         ...decision,
         epochs: this.epoch,
-        steps: this.#step,
+        steps: this.#stepCount,
         history: this.#history,
         ...(last ? { last } : {}),
         ...(this.#lastCheckpoint ? { checkpoint: this.#lastCheckpoint } : {}),
@@ -264,18 +298,18 @@ export class Trainer {
         const now = performance.now();
         const seconds = (now - tick) / 1000;
         tick = now;
-        this.#step++;
+        this.#stepCount++;
         for (const target of [sums, this.#windowSums]) {
           addToSums(target, values, values.samples, values.gradientNorm);
           target.seconds += seconds;
         }
-        this.#emit('onStep', { epoch, step: this.#step, batch: index, ...values, learningRate: this.#learningRate() } satisfies StepMetrics);
+        this.#emit('onStep', { epoch, step: this.#stepCount, batch: index, ...values, learningRate: this.#learningRate() } satisfies StepMetrics);
         if (this.#scheduler?.interval === 'step') this.#scheduler.scheduler.step();
-        if (this.#step % this.#logEvery === 0) this.#log(epoch);
+        if (this.#stepCount % this.#logEvery === 0) this.#log(epoch);
       } finally {
         batch.dispose();
       }
-      decision = decideAfterStep(this.#criteria, { epoch, step: this.#step }) ?? this.#interruption();
+      decision = decideAfterStep(this.#criteria, { epoch, step: this.#stepCount }) ?? this.#interruption();
       // At the epoch's last batch, let the loader finish so that it counts the epoch as done.
       if (decision && index < this.train.length) break;
       if (tick - this.#lastYield > yieldEveryMs) {
@@ -289,11 +323,11 @@ export class Trainer {
       // this epoch with the same numbers. Validation runs after it, for the report only.
       const partial = this.#epochMetrics(epoch, sums, false);
       this.#saveCheckpoint();
-      if (decision?.reason === 'max-steps' && this.validation) this.#addValidation(partial, epoch);
+      if (decision?.reason === 'max-steps' && this.validation && this.#loss) this.#addValidation(partial, epoch);
       return { decision, metrics: partial };
     }
     const metrics = this.#epochMetrics(epoch, sums, true);
-    if (this.validation) this.#addValidation(metrics, epoch);
+    if (this.validation && this.#loss) this.#addValidation(metrics, epoch);
     this.#history.epochs.push(metrics);
     this.#epochSums = null;
     if (this.#scheduler?.interval === 'epoch') {
@@ -311,8 +345,9 @@ export class Trainer {
     const samples = batch.inputs.shape[0]!;
     try {
       return tidy(() => {
+        if (this.#trainingStep) return this.#multiStep(batch, epoch, samples);
         this.optimizer.zeroGrad();
-        const { total, values } = lossValues(this.#loss(this.model, batch));
+        const { total, values } = lossValues(this.#loss!(this.model, batch));
         // Checked before backward(): a bad step never reaches the weights.
         if (!Number.isFinite(values.loss)) throw this.#nonFinite('loss', values, epoch, batch.inputs);
         total.backward();
@@ -336,6 +371,31 @@ export class Trainer {
     }
   }
 
+  // The step calls update() once per player update; each is checked as the single path checks
+  // its one update, and the recorded gradient norm covers every update of the step together.
+  #multiStep(batch: Batch, epoch: number, samples: number): LossValues & { samples: number; gradientNorm: number } {
+    let squares = 0;
+    const context: StepContext = {
+      epoch,
+      step: this.#stepCount,
+      update: (name, loss) => {
+        const optimizer = this.optimizers[name];
+        if (!optimizer) throw new ArgumentError(`the training step updated optimizer '${name}', and the trainer has ${Object.keys(this.optimizers).join(', ')}`);
+        const value = lossValues(loss).values.loss;
+        if (!Number.isFinite(value)) throw this.#nonFinite(`loss of ${name}`, { loss: value, terms: {} }, epoch, batch.inputs);
+        optimizer.zeroGrad();
+        loss.backward();
+        const norm = gradientNorm(this.#playerParameters[name]!);
+        if (!Number.isFinite(norm)) throw this.#nonFinite(`gradient norm of ${name}`, { loss: norm, terms: {} }, epoch, batch.inputs);
+        optimizer.step();
+        squares += norm * norm;
+      },
+    };
+    const { values } = lossValues(this.#trainingStep!(this.model, batch, context));
+    if (!Number.isFinite(values.loss)) throw this.#nonFinite('loss', values, epoch, batch.inputs);
+    return { ...values, samples, gradientNorm: Math.sqrt(squares) };
+  }
+
   /** Mean loss and terms over `loader` in evaluation mode, without recording gradients. */
   #evaluate(loader: DataLoader): LossValues {
     const sums = emptySums();
@@ -344,7 +404,7 @@ export class Trainer {
       noGrad(() => {
         for (const batch of loader) {
           try {
-            addToSums(sums, tidy(() => lossValues(this.#loss(this.model, batch)).values), batch.inputs.shape[0]!);
+            addToSums(sums, tidy(() => lossValues(this.#loss!(this.model, batch)).values), batch.inputs.shape[0]!);
           } finally {
             batch.dispose();
           }
@@ -367,7 +427,7 @@ export class Trainer {
     const mean = meanOfSums(sums);
     return {
       epoch,
-      step: this.#step,
+      step: this.#stepCount,
       trainLoss: mean.loss,
       trainTerms: mean.terms,
       gradientNorm: mean.gradientNorm,
@@ -384,7 +444,7 @@ export class Trainer {
     const mean = meanOfSums(sums);
     const metrics: LogMetrics = {
       epoch,
-      step: this.#step,
+      step: this.#stepCount,
       loss: mean.loss,
       terms: mean.terms,
       gradientNorm: mean.gradientNorm,
@@ -401,17 +461,22 @@ export class Trainer {
   }
 
   #interruption(): StopDecision | null {
-    return this.#stopRequested ? { reason: 'interrupted', message: `stopped on request at epoch ${this.epoch + (this.#epochSums ? 1 : 0)} step ${this.#step}` } : null;
+    return this.#stopRequested ? { reason: 'interrupted', message: `stopped on request at epoch ${this.epoch + (this.#epochSums ? 1 : 0)} step ${this.#stepCount}` } : null;
   }
 
   #saveCheckpoint(): void {
     if (this.checkpointDir === undefined) return;
-    this.#lastCheckpoint = saveCheckpoint(this.checkpointDir, { model: this.model, optimizer: this.optimizer, state: this.#state() });
+    this.#lastCheckpoint = saveCheckpoint(this.checkpointDir, { model: this.model, optimizer: this.#checkpointOptimizers(), state: this.#state() });
+  }
+
+  // A single-optimizer run keeps the checkpoint layout it always had.
+  #checkpointOptimizers(): CheckpointParts['optimizer'] {
+    return this.#trainingStep ? this.optimizers : this.optimizer;
   }
 
   #state(): TrainerState {
     return {
-      step: this.#step,
+      step: this.#stepCount,
       trainLoaderEpoch: this.train.epoch,
       validationLoaderEpoch: this.validation?.epoch ?? null,
       batchSize: this.train.batchSize,
@@ -429,7 +494,7 @@ export class Trainer {
   }
 
   #nonFinite(what: string, values: LossValues, epoch: number, inputs: Tensor): NonFiniteLossError {
-    const step = what === 'validation loss' ? this.#step : this.#step + 1;
+    const step = what === 'validation loss' ? this.#stepCount : this.#stepCount + 1;
     const where = what === 'validation loss' ? `after epoch ${epoch}` : `at epoch ${epoch} step ${step}`;
     const badTerms = Object.entries(values.terms).filter(([, v]) => !Number.isFinite(v)).map(([name, v]) => `${name} = ${v}`);
     const kept = this.#lastCheckpoint ? `; the last checkpoint (${this.#lastCheckpoint}) was written before it and is intact` : '';
@@ -450,7 +515,7 @@ export class Trainer {
     if (badParameter) return `weight '${badParameter[0]}' is no longer finite, so training diverged: lower the learning rate (now ${this.#learningRate()}) or clip gradients`;
     const badBuffer = [...this.model.namedBuffers()].find(([, t]) => !finite(t));
     if (badBuffer) return `buffer '${badBuffer[0]}' holds NaN or infinite values while the weights are finite: check what updates it`;
-    if (this.#step === 0) return 'no step has changed the weights yet, so the model or the loss gives it on this data: check the loss (a log of 0?) and the data';
+    if (this.#stepCount === 0) return 'no step has changed the weights yet, so the model or the loss gives it on this data: check the loss (a log of 0?) and the data';
     return `lower the learning rate (now ${this.#learningRate()}), check the data, or rescale the loss terms`;
   }
 

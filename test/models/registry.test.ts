@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { ArgumentError, manualSeed, randint, randn, tidy, type Tensor } from '../../src/tensor/index.js';
 import { Adam } from '../../src/optim/index.js';
 import {
-  ConvAutoencoder, ConvVariationalAutoencoder, createModel, MlpAutoencoder, MlpVariationalAutoencoder, modelConfigSchema,
-  modelNames, parseModelConfig, ShallowAutoencoder, type ModelConfig,
+  adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
+  modelConfigSchema, modelNames, parseModelConfig, ShallowAutoencoder, type ModelConfig,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
@@ -46,8 +46,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, gan, dcgan'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, gan, dcgan"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -67,10 +67,10 @@ describe('parseModelConfig', () => {
     [{ model: 'mlp-ae', lattent: 3 }, `unknown option 'lattent': mlp-ae takes ${options}`],
     [{ model: 'conv-ae', tied: true }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
-    [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae)'],
+    [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, dcgan)'],
     [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae)'],
     [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae)'],
-    [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae)'],
+    [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan)'],
     [{ model: 'vae', denoise: 'mask:0.5' }, 'denoise does not apply to vae (only to mlp-ae, shallow-ae, conv-ae)'],
     [{ model: 'mlp-ae', outputActivation: 'identity', reconstruction: 'bce' }, "reconstruction 'bce' needs outputs in (0, 1): use outputActivation 'sigmoid', or reconstruction 'mse'"],
     [{ model: 'shallow-ae', reconstruction: 'bce' }, "reconstruction 'bce' needs outputs in (0, 1), and shallow-ae's output is linear: use 'half-sse' or 'mse'"],
@@ -84,7 +84,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan']);
   });
 });
 
@@ -95,7 +95,7 @@ describe('createModel', () => {
 
   test('builds the class of each family, with the defaults filled in', () => {
     const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder];
-    modelNames.forEach((model, i) => {
+    modelNames.filter((name) => !adversarialModelNames.includes(name)).forEach((model, i) => {
       const built = build({ model });
       assert.ok(built instanceof expected[i]!, model);
       assert.equal(built.latent, model.includes('vae') ? 20 : 32);
@@ -124,7 +124,7 @@ describe('createModel', () => {
 
   test('takes a parsed configuration as it is (no second parse): an unparsed one meets only the cheap asserts below', () => {
     fails(() => createModel({ model: 'mlp-ae' } as ModelConfig, image), 'latent must be a positive integer, got undefined');
-    fails(() => createModel({ model: 'gan', latent: 2 } as unknown as ModelConfig, image), "unknown model 'gan': parse the configuration with parseModelConfig first");
+    fails(() => createModel({ model: 'rbm', latent: 2 } as unknown as ModelConfig, image), "unknown model 'rbm': parse the configuration with parseModelConfig first");
   });
 
   test('bounds come from the schema (a latent size past the largest width fails before any allocation); messages name a key as the caller labels it', () => {
@@ -169,5 +169,31 @@ describe('createModel', () => {
         [model, x, labels].forEach((t) => t.dispose());
       });
     }
+  });
+});
+
+describe('adversarial models in the registry', () => {
+  test('gan and dcgan defaults: noise 100, the non-saturating loss, unconditional, no smoothing or instance noise', () => {
+    assert.deepEqual(parseModelConfig({ model: 'gan' }), { model: 'gan', latent: 100, ganLoss: 'ns', labelSmoothing: 0, instanceNoise: 0, conditional: false, dropout: 0.3 });
+    assert.deepEqual(parseModelConfig({ model: 'dcgan', ganLoss: 'wgan-gp' }), { model: 'dcgan', latent: 100, ganLoss: 'wgan-gp', labelSmoothing: 0, instanceNoise: 0, conditional: false, upsample: 'deconv' });
+  });
+
+  test('options that do not apply, and label smoothing with a loss that has no target, are refused in one line', () => {
+    fails(() => parseModelConfig({ model: 'gan', upsample: 'nearest' }), 'upsample does not apply to gan (only to conv-ae, conv-vae, dcgan)');
+    fails(() => parseModelConfig({ model: 'vae', ganLoss: 'ns' }), 'ganLoss does not apply to vae (only to gan, dcgan)');
+    fails(() => parseModelConfig({ model: 'dcgan', ganLoss: 'hinge', labelSmoothing: 0.1 }), 'label smoothing applies to the GAN losses minimax, ns, ls, not hinge: drop it or choose another loss');
+    fails(() => parseModelConfig({ model: 'gan', ganLoss: 'bogus' }), "ganLoss must be one of minimax, ns, ls, hinge, wgan-gp, got 'bogus'");
+  });
+
+  test('createLabModel builds MlpGan and Dcgan; createModel, typed for autoencoders, refuses them; dcgan needs 28×28 images', () => {
+    const gan = createLabModel(parseModelConfig({ model: 'gan', latent: 8, conditional: true }), { inputShape: [1, 28, 28], numClasses: 10 });
+    assert.ok(gan instanceof MlpGan && gan.conditional && gan.numClasses === 10);
+    gan.dispose();
+    const dcgan = createLabModel(parseModelConfig({ model: 'dcgan', latent: 8, upsample: 'nearest' }), { inputShape: [1, 28, 28] });
+    assert.ok(dcgan instanceof Dcgan && !dcgan.conditional);
+    dcgan.dispose();
+    fails(() => createModel(parseModelConfig({ model: 'gan' }), { inputShape: [784] }), 'gan is an adversarial model, not an autoencoder: build it with createLabModel');
+    fails(() => createLabModel(parseModelConfig({ model: 'dcgan' }), { inputShape: [784] }), 'dcgan expects 28×28 single-channel images, got [784]: use gan for other data');
+    fails(() => createLabModel(parseModelConfig({ model: 'gan', conditional: true }), { inputShape: [784] }), 'a conditional gan needs class labels, and the data has none: drop conditional or use labelled data');
   });
 });

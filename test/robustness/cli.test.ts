@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { bin } from '../cli/helpers.js';
 import { describeCliCases, type CaseContext, type CliCase } from './harness.js';
 import { flipped, mnistFolder, truncated } from '../data/mnist-files.js';
 
@@ -278,6 +280,40 @@ const cases: CliCase[] = [
   ...badValues('sample', (v) => ['sample', 'zzzz', '--out', 's.png', '--columns', v], '--columns', ['0', 'abc']),
   ...badValues('sample', (v) => ['sample', 'zzzz', '--out', 's.png', '--n', v], '--n', ['0', '-2']),
   { name: 'sample of a VAE writes a PNG and exits 0', args: (c) => ['sample', c.runs.beta!, '--out', 's.png', '--n', '4'], exit: 0, anyStderr: true, check: (_r, c) => assert.ok(statSync(join(c.dir, 's.png')).size > 0) },
+  // ---- adversarial models (issue 14)
+  { name: 'train --lr-g on a model that is not adversarial is refused, naming --lr-g', args: trainWith('--lr-g', '1e-3'), stderr: /--lr-g applies to adversarial models only/ },
+  { name: 'train --conditional gan on a data set without labels is refused, naming conditional', args: ['train', '--model', 'gan', '--dataset', 'swiss-roll', '--conditional', '--epochs', '1'], stderr: /conditional.*labels|labels.*conditional/ },
+  (() => {
+    let runId = '';
+    return {
+      name: 'sample --classes 11 of a 10-class conditional GAN is refused, naming the class and the range',
+      setup: (c: CaseContext) => {
+        const result = spawnSync(process.execPath, [bin, 'train', '--model', 'gan', '--conditional', '--dataset', 'mnist', '--latent', '4', '--epochs', '1', '--train-limit', '32', '--test-limit', '16', '--batch', '32', '--json'], {
+          env: { ...process.env, LATENTLAB_STORE: c.store, LATENTLAB_THREADS: '1,1' },
+          encoding: 'utf8',
+        });
+        assert.equal(result.status, 0, result.stderr);
+        runId = (JSON.parse(result.stdout) as { run_id: string }).run_id;
+      },
+      args: () => ['sample', runId, '--out', 's.png', '--classes', '11'],
+      stderr: /class 11 does not exist: the model has 10 classes, 0 to 9/,
+    } satisfies CliCase;
+  })(),
+  {
+    name: 'a GAN whose loss becomes NaN stops with one line naming the player; the run is recorded failed with its last good checkpoint kept',
+    args: ['train', '--model', 'gan', '--dataset', 'mnist', '--latent', '4', '--train-limit', '32', '--test-limit', '16', '--batch', '32', '--epochs', '6', '--optimizer', 'sgd', '--lr', '10', '--momentum', '0.9', '--gan-loss', 'hinge'],
+    anyStderr: true, // the epochs before it are logged; the error is the last line
+    store: 'created',
+    timeout: 60_000,
+    check: (r, c) => {
+      assert.match(r.stderr.trim().split('\n').at(-1)!, /^latentlab: loss of [dg] became (NaN|-?Infinity) at epoch [2-6] .*last\.safetensors\) was written before it/);
+      const result = spawnSync(process.execPath, [bin, 'runs', '--json'], { env: { ...process.env, LATENTLAB_STORE: c.store }, encoding: 'utf8' });
+      const runs = JSON.parse(result.stdout) as { id: string; status: string }[];
+      const failed = runs.find((run) => !Object.values(c.runs).includes(run.id))!;
+      assert.equal(failed.status, 'failed');
+      assert.ok(existsSync(join(c.store, 'artifacts', failed.id, 'checkpoints', 'last.safetensors')), 'the last good checkpoint is gone');
+    },
+  },
   { name: 'interpolate --method bogus is refused, naming --method', args: (c) => ['interpolate', c.runs.alpha!, '--out', 'i.png', '--method', 'bogus'], stderr: /--method|bogus/ },
   { name: 'interpolate with --between and --classes is refused, naming both', args: (c) => ['interpolate', c.runs.alpha!, '--out', 'i.png', '--between', '0,1', '--classes', '3,8'], stderr: /--between.*--classes/ },
   ...badValues('interpolate', (v) => ['interpolate', 'zzzz', '--out', 'i.png', '--between', v], '--between', ['a,b', '1', '1,2,3', '-1,2']),

@@ -56,3 +56,19 @@ describe('parseStoredRunConfig and checkOptimizerSettings', () => {
     fails(() => checkOptimizerSettings({ lr: 0.1, momentum: -1 }, 'cp'), 'cp: optimizer momentum must be a number in [0, 1), got -1');
   });
 });
+
+describe('parseRunConfig: adversarial training options', () => {
+  test('--lr-g, --lr-d, --d-steps, --g-steps and --betas are taken for a GAN', () => {
+    const { training } = parseRunConfig({ model: 'dcgan', lrG: 8e-4, lrD: 2e-4, dSteps: 2, gSteps: 3, betas: [0.5, 0.9] });
+    assert.deepEqual([training.lrG, training.lrD, training.dSteps, training.gSteps, training.betas], [8e-4, 2e-4, 2, 3, [0.5, 0.9]]);
+  });
+
+  test('on a model that is not adversarial they are refused, naming the flag; betas only with adam or adamw', () => {
+    const flags = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    fails(() => parseRunConfig({ model: 'mlp-ae', lrG: 1e-3 }, { label: flags }), '--lr-g applies to adversarial models only (gan, dcgan), not mlp-ae: set the learning rate with --lr (lr in a config file)');
+    fails(() => parseRunConfig({ model: 'vae', dSteps: 2 }, { label: flags }), '--d-steps applies to adversarial models only (gan, dcgan), not vae: remove it');
+    fails(() => parseRunConfig({ model: 'gan', optimizer: 'sgd', betas: [0.5, 0.999] }, { label: flags }), '--betas applies to the optimizers adam and adamw, not sgd');
+    fails(() => parseRunConfig({ model: 'gan', betas: [0.5] }), /betas/);
+    fails(() => parseRunConfig({ model: 'gan', dSteps: 0 }), /dSteps must be an integer from 1 to 100, got 0/);
+  });
+});

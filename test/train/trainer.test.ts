@@ -434,3 +434,115 @@ describe('Trainer: memory', () => {
     setup.dispose();
   });
 });
+
+// Two players over one batch, as a GAN's: `d` fits the data, `g` moves its own layer against a
+// loss that flows through d's layer too (so d's parameters receive gradients in g's update). The
+// dropout makes the generator state part of what resume must restore.
+function twoPlayerSetup() {
+  manualSeed(321);
+  const inputs = randn([48, 6]);
+  const model = new nn.Sequential(new nn.Linear(6, 6), new nn.Dropout(0.3), new nn.Linear(6, 6));
+  const [dLayer, gLayer] = [model.parameters().slice(0, 2), model.parameters().slice(2)];
+  const optimizers = { d: new optim.Adam(dLayer, { lr: 1e-2, betas: [0.5, 0.999] }), g: new optim.SGD(gLayer, { lr: 5e-2, momentum: 0.9 }) };
+  const train = new data.DataLoader({ inputs }, { batchSize: 16, shuffle: true, seed: 3 });
+  const step: NonNullable<TrainerOptions['step']> = (m, batch, context) => {
+    const x = batch.inputs;
+    const lossD = F.mseLoss(m.forward(x), x);
+    context.update('d', lossD);
+    const lossG = m.forward(x).pow(2).mean();
+    context.update('g', lossG);
+    return { total: lossD.detach().add(lossG.detach()), loss_d: lossD.detach(), loss_g: lossG.detach(), d_x: 0.5 };
+  };
+  const dispose = () => {
+    model.dispose();
+    inputs.dispose();
+    tidy(() => Object.values(optimizers).forEach((o) => Object.values(o.stateDict().tensors).forEach((t) => t.dispose())));
+  };
+  return { model, optimizers, train, step, dispose };
+}
+
+function twoPlayerTrainer(s: ReturnType<typeof twoPlayerSetup>, options: Partial<TrainerOptions> = {}): Trainer {
+  return new Trainer({ model: s.model, optimizers: s.optimizers, step: s.step, train: s.train, seed: 11, progress: 'none', ...options });
+}
+
+describe('Trainer: a step driving several optimizers', () => {
+  test('2 epochs straight equal 1 epoch + resume + 1 epoch, weights and losses bit for bit; every optimizer state is in the checkpoint', async () => {
+    const straight = twoPlayerSetup();
+    const straightResult = await twoPlayerTrainer(straight, { maxEpochs: 2 }).fit();
+    const straightWeights = weightBytes(straight.model);
+    straight.dispose();
+
+    const dir = temporaryDir();
+    const first = twoPlayerSetup();
+    await twoPlayerTrainer(first, { maxEpochs: 1, checkpointDir: dir }).fit();
+    first.dispose();
+    const checkpoint = readCheckpoint(join(dir, 'last.safetensors'));
+    assert.deepEqual(Object.keys(checkpoint.optimizers ?? {}), ['d', 'g']);
+    assert.equal(Object.keys(checkpoint.optimizers!.d!.tensors).length, 3 * 2); // Adam: exp_avg, exp_avg_sq, step × 2 parameters
+    assert.equal(Object.keys(checkpoint.optimizers!.g!.tensors).length, 2 * 2); // SGD: momentum_buffer, step × 2
+    assert.equal(checkpoint.optimizers!.g!.groups[0]!.lr, 5e-2);
+    checkpoint.dispose();
+
+    manualSeed(999); // resume restores the generator, whatever it holds now
+    const second = twoPlayerSetup();
+    const resumed = twoPlayerTrainer(second, { maxEpochs: 2, checkpointDir: dir }).resume();
+    assert.equal(resumed.step, 3);
+    const result = await resumed.fit();
+    assert.ok(sameBytes(weightBytes(second.model), straightWeights), 'resumed two-optimizer weights differ from the uninterrupted run');
+    assert.deepEqual(result.history.epochs.map((e) => [e.trainLoss, e.trainTerms]), straightResult.history.epochs.map((e) => [e.trainLoss, e.trainTerms]));
+    // each player's terms are recorded like any named loss term
+    assert.deepEqual(Object.keys(result.history.epochs[0]!.trainTerms), ['loss_d', 'loss_g', 'd_x']);
+    assert.equal(result.history.epochs[0]!.trainTerms.d_x, 0.5);
+    second.dispose();
+  });
+
+  test('each update moves only its own optimizer: d unchanged when only g updates', async () => {
+    const s = twoPlayerSetup();
+    const before = weightBytes(s.model);
+    const onlyG: NonNullable<TrainerOptions['step']> = (m, batch, context) => {
+      const loss = m.forward(batch.inputs).pow(2).mean();
+      context.update('g', loss);
+      return loss.detach();
+    };
+    await twoPlayerTrainer(s, { maxSteps: 2, step: onlyG }).fit();
+    const after = weightBytes(s.model);
+    assert.ok(after[0]!.equals(before[0]!) && after[1]!.equals(before[1]!), "d's layer moved although only g was updated");
+    assert.ok(!after[2]!.equals(before[2]!), "g's layer did not move");
+    s.dispose();
+  });
+
+  test('a NaN loss of one player stops the run naming that player; a checkpoint of the other kind is refused', async () => {
+    const s = twoPlayerSetup();
+    const dir = temporaryDir();
+    let calls = 0;
+    const nanOnSecondEpoch: NonNullable<TrainerOptions['step']> = (m, batch, context) => {
+      const loss = F.mseLoss(m.forward(batch.inputs), batch.inputs);
+      context.update('d', ++calls === 5 ? loss.mul(Number.NaN) : loss);
+      return loss.detach();
+    };
+    await assert.rejects(twoPlayerTrainer(s, { maxEpochs: 3, checkpointDir: dir, step: nanOnSecondEpoch }).fit(), (error: Error) => {
+      assert.ok(error instanceof NonFiniteLossError);
+      assert.match(error.message, /^loss of d became NaN at epoch 2 step 5: .*last\.safetensors\) was written before it/);
+      return true;
+    });
+    const single = twoPlayerSetup();
+    const loss: LossFunction = (m, batch) => F.mseLoss(m.forward(batch.inputs), batch.inputs);
+    const singleTrainer = new Trainer({ model: single.model, optimizer: single.optimizers.d, loss, train: single.train, seed: 0, maxEpochs: 2, checkpointDir: dir, progress: 'none' });
+    assert.throws(() => singleTrainer.resume(), /holds the optimizers d, g of a multi-optimizer run/);
+    single.dispose();
+    s.dispose();
+  });
+
+  test('refuses an update of an optimizer it does not have, and mixed options', () => {
+    const s = twoPlayerSetup();
+    const wrongName: NonNullable<TrainerOptions['step']> = (m, batch, context) => {
+      const loss = m.forward(batch.inputs).mean();
+      context.update('generator', loss);
+      return loss;
+    };
+    assert.throws(() => twoPlayerTrainer(s, { maxSteps: 1, step: wrongName }).fitSync(), /updated optimizer 'generator', and the trainer has d, g/);
+    assert.throws(() => twoPlayerTrainer(s, { maxSteps: 1, optimizer: s.optimizers.d }), /not both/);
+    assert.throws(() => new Trainer({ model: s.model, optimizers: s.optimizers, train: s.train, seed: 0, maxSteps: 1 }), /needs both optimizers/);
+    s.dispose();
+  });
+});
