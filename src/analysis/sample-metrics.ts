@@ -9,7 +9,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { manualSeed } from '../tensor/runtime.js';
 import { keep, tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { GenerativeAutoencoder } from '../models/autoencoder.js';
+import type { GenerativeModel } from '../models/generative.js';
 import type { LeNet } from '../models/lenet.js';
 import { classHistogram } from './class-histogram.js';
 import { conditionalAccuracy } from './conditional-accuracy.js';
@@ -86,7 +86,7 @@ export interface SampleMetrics {
  * against `real` test images with their labels, through `classifier`. Samples must be images in
  * the data's range, [N, 1, 28, 28], as the model's sample() returns them.
  */
-export function sampleMetrics(model: GenerativeAutoencoder, classifier: LeNet, real: { inputs: Tensor; targets: Tensor }, options: SampleMetricsOptions): SampleMetrics {
+export function sampleMetrics(model: GenerativeModel, classifier: LeNet, real: { inputs: Tensor; targets: Tensor }, options: SampleMetricsOptions): SampleMetrics {
   const { samples, numClasses, k = 3, batchSize = 500, seed = 0 } = options;
   if (!Number.isInteger(samples) || samples < 2) throw new ArgumentError(`the number of samples must be an integer of at least 2, got ${samples}`);
   if (samples <= k) throw new ArgumentError(`precision and recall with k = ${k} need more than ${k} samples, got ${samples}`);
@@ -132,7 +132,7 @@ export function sampleMetrics(model: GenerativeAutoencoder, classifier: LeNet, r
 }
 
 /** n samples of the model, batch by batch, in eval mode, from `seed`. */
-function drawSamples(model: GenerativeAutoencoder, n: number, labels: Tensor | undefined, batchSize: number, seed: number): Tensor {
+function drawSamples(model: GenerativeModel, n: number, labels: Tensor | undefined, batchSize: number, seed: number): Tensor {
   const wasTraining = model.training;
   model.eval();
   manualSeed(seed);

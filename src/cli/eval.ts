@@ -1,7 +1,8 @@
 // `latentlab eval`: a recorded run's test metrics (MSE, BCE, PSNR, SSIM; ELBO and IWAE for VAEs)
 // and, for generative runs, the sample metrics through the data set's reference classifier.
 import { Command } from 'commander';
-import { loadRun } from '../runs/load.js';
+import { loadAnyRun } from '../runs/load.js';
+import { isAdversarial } from '../models/adversarial.js';
 import { evaluateRunSamples, sampleMetricsProblem, type RunSampleEvaluation } from '../runs/sample-evaluation.js';
 import { evaluateAutoencoder, isVariational } from '../analysis/evaluate.js';
 import { formatNumber } from '../train/progress.js';
@@ -37,9 +38,8 @@ export function evalCommand(): Command {
     .option('--json', 'print {run_id, weights, test_samples, metrics, sample_metrics} as JSON')
     .action(async (id: string, flags: EvalFlags) => {
       await withStore(flags, flags.trainClassifier ? 'update' : 'read', async (store) => {
-        const loaded = loadRun(store, id);
+        const loaded = loadAnyRun(store, id);
         try {
-          const iwaeSamples = isVariational(loaded.model) ? flags.iwaeSamples : 0;
           // Sample metrics first: a missing classifier fails before minutes of IWAE are spent.
           const skip = !flags.sampleMetrics ? 'skipped (--no-sample-metrics)' : sampleMetricsProblem(loaded);
           const samples = skip
@@ -52,7 +52,9 @@ export function evalCommand(): Command {
                 ...(flags.classifier !== undefined ? { classifier: flags.classifier } : {}),
                 log: (line) => process.stderr.write(`${line}\n`),
               });
-          const metrics = evaluateAutoencoder(loaded.model, loaded.test, { batchSize: flags.batch, iwaeSamples });
+          // A GAN has no encoder: it is scored by its samples alone.
+          const model = loaded.model;
+          const metrics = isAdversarial(model) ? {} : evaluateAutoencoder(model, loaded.test, { batchSize: flags.batch, iwaeSamples: isVariational(model) ? flags.iwaeSamples : 0 });
           if (flags.json) {
             const sampleJson = samples ? { classifier_run: samples.classifier.runId, classifier_test_accuracy: samples.classifier.testAccuracy, ...snakeCase(samples.metrics) } : { skipped: skip };
             console.log(JSON.stringify({ run_id: loaded.run.id, weights: loaded.weights, test_samples: loaded.test.inputs.shape[0], metrics, sample_metrics: sampleJson }, null, 2));
@@ -60,6 +62,7 @@ export function evalCommand(): Command {
           }
           console.log(`run ${loaded.run.id} (${loaded.run.model} on ${loaded.run.dataset}), ${loaded.test.inputs.shape[0]} test samples:`);
           for (const [key, value] of Object.entries(metrics)) console.log(`  ${key.padEnd(10)} ${formatNumber(value)}`);
+          if (isAdversarial(model)) console.log('  (no reconstruction metrics: a GAN has no encoder)');
           console.log(samples ? sampleLines(samples).join('\n') : `sample metrics: ${skip}`);
         } finally {
           loaded.dispose();

@@ -3,6 +3,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
 import type { Batch } from '../data/loader.js';
+import { isGenerativeModel, type GenerativeModel } from './generative.js';
 
 /** The loss of a batch: `total` is minimised; the other terms are recorded beside it (recon, kl, sparsity, ...). */
 export interface LossTerms {
@@ -30,12 +31,9 @@ export interface Autoencoder extends Module {
   loss(batch: Batch): LossTerms;
 }
 
-/** An autoencoder with a prior to sample from (VAEs). */
-export interface GenerativeAutoencoder extends Autoencoder {
-  /** n samples decoded from the prior; `labels` [n] for conditional models. */
-  sample(n: number, labels?: Tensor): Tensor;
-}
+/** An autoencoder with a prior to sample from (VAEs): sample() decodes n draws of the prior. */
+export interface GenerativeAutoencoder extends Autoencoder, GenerativeModel {}
 
 export function isGenerative(model: Autoencoder): model is GenerativeAutoencoder {
-  return typeof (model as unknown as Partial<GenerativeAutoencoder>).sample === 'function';
+  return isGenerativeModel(model);
 }

@@ -1,7 +1,8 @@
 // The sample metrics of a recorded generative run (what `latentlab eval` prints beside the
 // reconstruction metrics): its samples scored through the reference classifier of its data set.
 import { ArgumentError } from '../tensor/errors.js';
-import { isGenerative } from '../models/autoencoder.js';
+import { isGenerativeModel } from '../models/generative.js';
+import type { LabModel } from '../models/registry.js';
 import { sampleMetrics, type SampleMetrics } from '../analysis/sample-metrics.js';
 import type { RunStore } from '../track/store.js';
 import type { LoadedRun } from './load.js';
@@ -24,17 +25,17 @@ export interface RunSampleEvaluation {
 }
 
 /** Why a run gets no sample metrics (a model without a prior, a data set no classifier reads), or undefined where it does. */
-export function sampleMetricsProblem(loaded: Pick<LoadedRun, 'model' | 'run'>): string | undefined {
-  if (!isGenerative(loaded.model)) return `${loaded.run.model} draws no samples (not a generative model)`;
+export function sampleMetricsProblem(loaded: Pick<LoadedRun<LabModel>, 'model' | 'run'>): string | undefined {
+  if (!isGenerativeModel(loaded.model)) return `${loaded.run.model} draws no samples (not a generative model)`;
   return referenceClassifierProblem(loaded.run.dataset);
 }
 
 /** Samples the run's model and scores the samples against its test split; throws where sampleMetricsProblem says why not. */
-export async function evaluateRunSamples(store: RunStore, loaded: LoadedRun, options: RunSampleOptions): Promise<RunSampleEvaluation> {
+export async function evaluateRunSamples(store: RunStore, loaded: LoadedRun<LabModel>, options: RunSampleOptions): Promise<RunSampleEvaluation> {
   const problem = sampleMetricsProblem(loaded);
   if (problem) throw new ArgumentError(`no sample metrics for run ${loaded.run.id}: ${problem}`);
   const { model, run, test } = loaded;
-  if (!isGenerative(model)) throw new ArgumentError(`run ${run.id} is not generative`); // narrowed above; kept for the type
+  if (!isGenerativeModel(model)) throw new ArgumentError(`run ${run.id} is not generative`); // narrowed above; kept for the type
   const classifier = await referenceFor(store, run.dataset, options);
   try {
     if (classifier.run.dataset !== run.dataset) {

@@ -38,4 +38,16 @@ describe('latentlab eval: sample metrics', () => {
     for (const line of [/frechet_distance\s+\d/, /class_entropy\s+\d.*nats/, /precision \(k=3\)\s+\d/, /recall \(k=3\)\s+\d/, /conditional_accuracy\s+\d+\.\d\d%/, /class histogram\s+0:\d+ 1:\d+/]) assert.match(first.stdout, line);
     assert.equal(first.stdout, second.stdout);
   });
+
+  test('a GAN run: sample metrics only (it has no encoder to reconstruct with), said so in the text', () => {
+    const gan = cliJson<{ run_id: string }>(store, ['train', '--model', 'gan', '--conditional', '--dataset', 'mnist', '--epochs', '1', '--train-limit', '256', '--test-limit', '300', '--batch', '64']).run_id;
+    const result = cliJson<{ metrics: Record<string, number>; sample_metrics: Record<string, unknown> }>(store, ['eval', gan, '--classifier', classifier, '--samples', '100']);
+    assert.deepEqual(result.metrics, {});
+    assert.equal(result.sample_metrics.samples, 100);
+    assert.equal(typeof result.sample_metrics.conditional_accuracy, 'number');
+    const text = cli(store, ['eval', gan, '--classifier', classifier, '--samples', '100']);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /no reconstruction metrics: a GAN has no encoder/);
+    assert.match(text.stdout, /frechet_distance\s+\d/);
+  });
 });
