@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from reference_models import ConvAutoencoder, dense_autoencoder
+from reference_models import ConvAutoencoder, Dcgan, dense_autoencoder
 
 
 def read_images(path, limit):
@@ -30,9 +30,10 @@ def read_images(path, limit):
 
 
 WORKLOADS = {
-    "dense-ae-b128": (128, False),
-    "dense-ae-b512": (512, False),
-    "conv-ae-b128": (128, True),
+    "dense-ae-b128": (128, "dense"),
+    "dense-ae-b512": (512, "dense"),
+    "conv-ae-b128": (128, "conv"),
+    "dcgan-b128": (128, "dcgan"),
 }
 
 
@@ -40,10 +41,16 @@ class Trainer:
     """One workload's model and optimizer, trained in measured slices (after a warm-up)."""
 
     def __init__(self, name, images, warmup_steps=10):
-        self.batch, conv = WORKLOADS[name]
-        self.model = ConvAutoencoder(latent=32) if conv else dense_autoencoder()
-        self.data = images.view(-1, 1, 28, 28) if conv else images
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+        self.batch, kind = WORKLOADS[name]
+        self.data = images if kind == "dense" else images.view(-1, 1, 28, 28)
+        if kind == "dcgan":
+            self.model = Dcgan()
+            adam = lambda module: torch.optim.Adam(module.parameters(), lr=2e-4, betas=(0.5, 0.999))
+            self.optimizers = {"d": adam(self.model.discriminator), "g": adam(self.model.generator)}
+            self.train_step = self.gan_step
+        else:
+            self.model = ConvAutoencoder(latent=32) if kind == "conv" else dense_autoencoder()
+            self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.step = 0
         for _ in range(warmup_steps):
             self.train_step()
@@ -57,6 +64,27 @@ class Trainer:
         loss = nn.functional.mse_loss(self.model(x), x)
         loss.backward()
         self.optimizer.step()
+
+    def gan_step(self):
+        """One D step and one G step, as latentlab's GenerativeAdversarialNetwork.trainStep (ns loss)."""
+        count = self.data.shape[0]
+        start = (self.step * self.batch) % (count - self.batch)
+        self.step += 1
+        real = self.data.narrow(0, start, self.batch) * 2 - 1
+        G, D = self.model.generator, self.model.discriminator
+        fake = G(torch.randn(self.batch, 100))
+        real_scores, fake_scores = D(real), D(fake.detach())
+        bce = nn.functional.binary_cross_entropy_with_logits
+        loss_d = bce(real_scores, torch.ones_like(real_scores)) + bce(fake_scores, torch.zeros_like(fake_scores))
+        self.update("d", loss_d)
+        self.update("g", nn.functional.softplus(-D(fake)).mean())
+        # the terms latentlab records: D(x) and D(G(z)) as probabilities
+        torch.sigmoid(real_scores.detach()).mean(), torch.sigmoid(fake_scores.detach()).mean()
+
+    def update(self, name, loss):
+        self.optimizers[name].zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizers[name].step()
 
     def measure(self, seconds):
         samples = 0

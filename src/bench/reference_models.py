@@ -29,3 +29,39 @@ class ConvAutoencoder(nn.Module):
 
     def forward(self, x):
         return self.decoder(self.encoder(x))
+
+
+class DcganDiscriminator(nn.Module):
+    """latentlab's DcganDiscriminator (src/models/dcgan.ts): strided convs, LeakyReLU, a linear score."""
+
+    def __init__(self, batch_norm):
+        super().__init__()
+        norm = [nn.BatchNorm2d(128)] if batch_norm else []
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(64, 128, 4, 2, 1), *norm, nn.LeakyReLU(0.2),
+            nn.Flatten(),
+        )
+        self.head = nn.Linear(128 * 7 * 7, 1)
+
+    def forward(self, x):
+        return self.head(self.features(x)).view(-1)
+
+
+class Dcgan(nn.Module):
+    """latentlab's unconditional dcgan (deconv upsampling): noise 100 to 28x28 in [-1, 1], and its D."""
+
+    def __init__(self, batch_norm=True):
+        super().__init__()
+        self.generator = nn.Sequential(
+            nn.Linear(100, 128 * 7 * 7, bias=False), nn.BatchNorm1d(128 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (128, 7, 7)),
+            nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+            nn.ConvTranspose2d(64, 1, 4, 2, 1, bias=False), nn.Tanh(),
+        )
+        self.discriminator = DcganDiscriminator(batch_norm)
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+                nn.init.normal_(m.weight, 0.0, 0.02)
+            elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                nn.init.normal_(m.weight, 1.0, 0.02)
+                nn.init.zeros_(m.bias)

@@ -1,7 +1,11 @@
 // The engine benchmark's workloads: the models of the design notes trained with Adam on
-// Fashion-MNIST. bench/engine_baseline.py defines the same three in PyTorch.
+// Fashion-MNIST, and a DCGAN's D-and-G step. bench/engine_baseline.py defines the same in PyTorch.
 import * as nn from '../nn/index.js';
 import { ConvAutoencoder } from '../models/conv-ae.js';
+import { Dcgan } from '../models/dcgan.js';
+import type { StepContext } from '../train/step.js';
+import type { Batch } from '../data/loader.js';
+import { arange } from '../tensor/creation.js';
 import { F } from '../nn/index.js';
 import { Adam } from '../optim/index.js';
 import { adaptThreads } from '../tensor/runtime.js';
@@ -12,13 +16,14 @@ export interface Workload {
   name: string;
   description: string;
   batch: number;
-  conv: boolean;
+  model: 'dense' | 'conv' | 'dcgan';
 }
 
 export const workloads: Workload[] = [
-  { name: 'dense-ae-b128', description: 'dense AE 784-256-32-256-784, batch 128', batch: 128, conv: false },
-  { name: 'dense-ae-b512', description: 'dense AE 784-256-32-256-784, batch 512', batch: 512, conv: false },
-  { name: 'conv-ae-b128', description: 'conv AE of the design notes (latent 32), batch 128', batch: 128, conv: true },
+  { name: 'dense-ae-b128', description: 'dense AE 784-256-32-256-784, batch 128', batch: 128, model: 'dense' },
+  { name: 'dense-ae-b512', description: 'dense AE 784-256-32-256-784, batch 512', batch: 512, model: 'dense' },
+  { name: 'conv-ae-b128', description: 'conv AE of the design notes (latent 32), batch 128', batch: 128, model: 'conv' },
+  { name: 'dcgan-b128', description: 'dcgan (ns loss), one D step and one G step per batch of 128', batch: 128, model: 'dcgan' },
 ];
 
 export function denseAutoencoder(): nn.Module {
@@ -34,18 +39,42 @@ export function denseAutoencoder(): nn.Module {
  */
 export class WorkloadTrainer {
   readonly #model: nn.Module;
-  readonly #optimizer: Adam;
+  readonly #step: () => void;
   readonly #data: Tensor;
-  #step = 0;
+  #batches = 0;
 
   constructor(
     readonly workload: Workload,
     images: Tensor,
     warmupSteps = 10,
   ) {
-    this.#model = workload.conv ? new ConvAutoencoder({ latent: 32 }) : denseAutoencoder();
-    this.#data = workload.conv ? images.view(-1, 1, 28, 28) : images.view(-1, 784);
-    this.#optimizer = new Adam(this.#model.parameters(), { lr: 1e-3 });
+    this.#data = workload.model === 'dense' ? images.view(-1, 784) : images.view(-1, 1, 28, 28);
+    if (workload.model === 'dcgan') {
+      const gan = new Dcgan({ latent: 100 });
+      const adam = (params: Tensor[]) => new Adam(params, { lr: 2e-4, betas: [0.5, 0.999] });
+      const optimizers: Record<string, Adam> = { d: adam(gan.discriminator.parameters()), g: adam(gan.generator.parameters()) };
+      // The Trainer's own context adds finiteness and gradient-norm checks; the baseline has none.
+      const update = (name: string, loss: Tensor) => {
+        optimizers[name]!.zeroGrad();
+        loss.backward();
+        optimizers[name]!.step();
+      };
+      this.#model = gan;
+      this.#step = () => {
+        const context: StepContext = { update, epoch: 1, step: this.#batches };
+        gan.trainStep(this.#nextBatch(), context, { dSteps: 1, gSteps: 1 });
+      };
+    } else {
+      const model = workload.model === 'conv' ? new ConvAutoencoder({ latent: 32 }) : denseAutoencoder();
+      const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+      this.#model = model;
+      this.#step = () => {
+        const batchData = this.#nextBatch().inputs;
+        optimizer.zeroGrad();
+        F.mseLoss(model.forward(batchData), batchData).backward();
+        optimizer.step();
+      };
+    }
     for (let i = 0; i < warmupSteps; i++) this.#trainStep();
   }
 
@@ -69,14 +98,13 @@ export class WorkloadTrainer {
   }
 
   #trainStep(): void {
-    tidy(() => {
-      const { batch } = this.workload;
-      const count = this.#data.shape[0]!;
-      const batchData = this.#data.narrow(0, (this.#step++ * batch) % (count - batch), batch);
-      this.#optimizer.zeroGrad();
-      const loss = F.mseLoss(this.#model.forward(batchData), batchData);
-      loss.backward();
-      this.#optimizer.step();
-    });
+    tidy(() => this.#step());
+  }
+
+  /** The next consecutive slice of the data, as the baseline takes it (inside the step's tidy). */
+  #nextBatch(): Batch {
+    const { batch } = this.workload;
+    const start = (this.#batches++ * batch) % (this.#data.shape[0]! - batch);
+    return { inputs: this.#data.narrow(0, start, batch), indices: arange(start, start + batch, 1, { dtype: 'int64' }), dispose() {} };
   }
 }

@@ -60,7 +60,8 @@ describe('Dcgan', () => {
 describe('Dcgan: one D and G step against PyTorch', () => {
   // Every weight after the step within 1e-5 of PyTorch's (float32 arithmetic over sums of
   // hundreds of products differs in the last bits, far below 1e-5); the sum of all changes of a
-  // tensor (up to 627,200 elements, each changed by ~1e-3) within 1e-4 + 1e-5 relative.
+  // tensor (up to 627,200 elements, each changed by ~1e-3) within 1e-4 + 1e-5 relative; the
+  // recorded losses within 1e-5 relative (the WGAN-GP losses are ~60, where float32 keeps ~6 digits).
   for (const [name, ganLoss] of [['ns', 'ns'], ['wgan', 'wgan-gp']] as const) {
     test(`${ganLoss}: losses, D(x), D(G(z)) and the weights after the step equal PyTorch's`, () => {
       const { tensors } = loadSafetensors(fixture);
@@ -86,7 +87,7 @@ describe('Dcgan: one D and G step against PyTorch', () => {
 
       for (const key of ['loss_d', 'loss_g', 'd_real', 'd_fake']) {
         const expected = tensors[`${name}.${key}`]!.item();
-        assert.ok(Math.abs(steps[0]![key]! - expected) < 1e-5, `${key}: ${steps[0]![key]} vs PyTorch ${expected}`);
+        assert.ok(Math.abs(steps[0]![key]! - expected) < 1e-5 * Math.max(1, Math.abs(expected)), `${key}: ${steps[0]![key]} vs PyTorch ${expected}`);
       }
       const state = gan.stateDict();
       let compared = 0;
