@@ -1,0 +1,275 @@
+// The explorer's HTTP server (fastify): the page and its script, and a JSON API over a read-only
+// run store: the runs, a run's map, a place of the map decoded to a PNG, a test sample and its
+// reconstruction. Every route declares its schema; names never become file paths (runs are looked
+// up in the store's database); a Host check stops DNS rebinding from reaching the API.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { noGrad } from '../tensor/autograd.js';
+import { cat } from '../tensor/combine.js';
+import { tensor } from '../tensor/creation.js';
+import { ArgumentError, LatentlabError } from '../tensor/errors.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { imageGrid } from '../report/image-grid.js';
+import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
+import type { RunRecord, RunStore } from '../track/store.js';
+import { loadRun, type LoadedRun } from '../runs/load.js';
+import { referenceClassifierModel } from '../runs/reference-classifier.js';
+import { DisposingLru } from './lru.js';
+import { computeRunMap, defaultMapMethod, mapMethods, placeCode, type MapMethod, type RunMap } from './maps.js';
+import type { ExplorerAssets } from './assets.js';
+
+export interface ExplorerOptions {
+  /** Opened for reading; the server never writes to it (map caches go to `cacheDir`). */
+  store: RunStore;
+  /** The runs to offer (resolved ids); all of the store's autoencoder runs when absent. */
+  runs?: readonly string[];
+  assets: ExplorerAssets;
+  /** Host names accepted in the Host header besides localhost, 127.0.0.1 and ::1 (e.g. the bound address). */
+  allowedHosts?: readonly string[];
+  /** Accept any IP literal as Host (when bound to all interfaces): DNS rebinding needs a name. */
+  allowIpHosts?: boolean;
+  /** Runs kept loaded (models and test splits), least recently used dropped first (default 4). */
+  loadedRuns?: number;
+  /** Where computed reductions are cached; null keeps them in memory only. */
+  cacheDir?: string | null;
+  /** Bytes a request body may have (default 16 KiB: a decode request is a few numbers). */
+  bodyLimit?: number;
+}
+
+export interface ExplorerServer {
+  app: FastifyInstance;
+  /** Frees the loaded models; the server's close() calls it too. */
+  dispose(): void;
+}
+
+/** What the API calls a run. */
+interface RunSummary {
+  id: string;
+  name: string | null;
+  model: string;
+  dataset: string;
+  status: string;
+  createdAt: string;
+  latent: number | null;
+}
+
+const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+const errorSchema = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } } } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 200 } } } as const;
+const methodEnum = { type: 'string', enum: [...mapMethods] } as const;
+
+export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
+  const { store, assets } = options;
+  const offered = options.runs ? new Set(options.runs) : null;
+  const loaded = new DisposingLru<string, LoadedRun>(options.loadedRuns ?? 4, (run) => run.dispose());
+  const maps = new DisposingLru<string, RunMap>(8);
+  const cacheDir = options.cacheDir ?? null;
+  const allowedHosts = new Set(['localhost', '127.0.0.1', '::1', ...(options.allowedHosts ?? [])].map((host) => host.toLowerCase()));
+
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 16 * 1024, routerOptions: { maxParamLength: 200 } });
+
+  // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 sends Host: evil.example.
+  app.addHook('onRequest', async (request, reply) => {
+    const hostname = hostnameOf(request.headers.host);
+    const ok = hostname !== null && (allowedHosts.has(hostname) || (options.allowIpHosts === true && isIpLiteral(hostname)));
+    if (!ok) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `host '${String(request.headers.host ?? '')}' is not served: open the explorer at the address it printed` });
+    void reply.headers({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+  });
+
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `nothing at ${request.method} ${request.url.slice(0, 200)}` }));
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const [status, message] = statusOf(error);
+    if (status >= 500) console.error(`latentlab explore: ${error.stack ?? error.message}`);
+    void reply.code(status).send({ statusCode: status, error: status === 404 ? 'Not Found' : status >= 500 ? 'Internal Server Error' : 'Bad Request', message });
+  });
+
+  /** The run named by a route parameter; a run not offered is as absent as one not in the store. */
+  function findRun(id: string): RunRecord {
+    if (!runIdPattern.test(id)) throw new RunNotFoundError(`no run '${id.slice(0, 100)}'`);
+    const run = store.getRun(id);
+    if ((offered && !offered.has(run.id)) || run.model === referenceClassifierModel) throw new RunNotFoundError(`no run '${id}' in this explorer`);
+    return run;
+  }
+
+  function loadedRun(run: RunRecord): LoadedRun {
+    return loaded.getOrCreate(run.id, () => loadRun(store, run.id));
+  }
+
+  function runMap(run: RunRecord, method: MapMethod | undefined): RunMap {
+    const model = loadedRun(run);
+    const chosen = method ?? defaultMapMethod(model.model.latent);
+    return maps.getOrCreate(`${run.id}\u0000${chosen}`, () => computeRunMap(model, chosen, cacheDir));
+  }
+
+  app.get('/', (_request, reply) => sendAsset(reply, 'index.html'));
+  app.get<{ Params: { name: string } }>('/assets/:name', { schema: { params: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } } } } }, (request, reply) => sendAsset(reply, request.params.name));
+
+  function sendAsset(reply: FastifyReply, name: string) {
+    // Only the names in the table: a name is a key, never a path.
+    const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
+    if (!asset) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no asset '${name.slice(0, 100)}'` });
+    return reply
+      .type(asset.type)
+      // regl compiles its draw calls with new Function: 'unsafe-eval' is the price of WebGL here.
+      .header('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; worker-src 'self' blob:; connect-src 'self'")
+      .send(asset.body);
+  }
+
+  app.get('/api/runs', { schema: { response: { 200: { type: 'object', properties: { runs: { type: 'array', items: runSchema() } } } } } }, () => {
+    const runs = store.listRuns().filter((run) => run.model !== referenceClassifierModel && (!offered || offered.has(run.id)));
+    return { runs: runs.map(summary) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { method?: MapMethod } }>(
+    '/api/runs/:id/map',
+    {
+      schema: {
+        params: idParams,
+        querystring: { type: 'object', properties: { method: methodEnum }, additionalProperties: false },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              run: { type: 'string' },
+              method: { type: 'string' },
+              inverse: { type: 'string' },
+              latent: { type: 'integer' },
+              cached: { type: 'boolean' },
+              x: { type: 'array', items: { type: 'number' } },
+              y: { type: 'array', items: { type: 'number' } },
+              labels: { type: ['array', 'null'], items: { type: 'integer' } },
+              classes: { type: ['array', 'null'], items: { type: 'string' } },
+            },
+          },
+          '4xx': errorSchema,
+        },
+      },
+    },
+    (request) => {
+      const map = runMap(findRun(request.params.id), request.query.method);
+      return { run: map.runId, method: map.method, inverse: map.inverse, latent: map.latent, cached: map.cached, x: map.x, y: map.y, labels: map.labels, classes: map.classes };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { x: number; y: number; method?: MapMethod; label?: number } }>(
+    '/api/runs/:id/decode',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['x', 'y'],
+          additionalProperties: false,
+          properties: { x: { type: 'number' }, y: { type: 'number' }, method: methodEnum, label: { type: 'integer', minimum: 0, maximum: 100000 } },
+        },
+      },
+    },
+    (request, reply) => {
+      const { x, y, method, label } = request.body;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x) > 1e6 || Math.abs(y) > 1e6) throw new ArgumentError('x and y must be finite map coordinates within ±1e6');
+      const run = findRun(request.params.id);
+      const model = loadedRun(run);
+      const map = runMap(run, method);
+      const place = placeCode(map, x, y);
+      const png = decodeToPng(model, place.code, label);
+      void reply.type('image/png').header('x-latentlab-inverse', place.inverse).header('x-latentlab-map', map.method).header('x-latentlab-code', JSON.stringify(place.code));
+      if (place.nearestDistance !== undefined) void reply.header('x-latentlab-nearest-distance', String(place.nearestDistance));
+      return reply.send(png);
+    },
+  );
+
+  app.get<{ Params: { id: string; index: number } }>(
+    '/api/runs/:id/samples/:index',
+    { schema: { params: { type: 'object', required: ['id', 'index'], properties: { id: { type: 'string', maxLength: 200 }, index: { type: 'integer', minimum: 0 } } } } },
+    (request, reply) => {
+      const model = loadedRun(findRun(request.params.id));
+      const count = model.test.inputs.shape[0]!;
+      const { index } = request.params;
+      if (index >= count) throw new RunNotFoundError(`run ${model.run.id} has test samples 0 to ${count - 1}, not ${index}`);
+      const png = sampleAndReconstruction(model, index);
+      return reply.type('image/png').send(png);
+    },
+  );
+
+  app.addHook('onClose', async () => loaded.clear());
+  return { app, dispose: () => loaded.clear() };
+}
+
+function summary(run: RunRecord): RunSummary {
+  const latent = typeof run.config.latent === 'number' ? run.config.latent : null;
+  return { id: run.id, name: run.name, model: run.model, dataset: run.dataset, status: run.status, createdAt: run.createdAt, latent };
+}
+
+function runSchema() {
+  const text = { type: 'string' };
+  return { type: 'object', properties: { id: text, name: { type: ['string', 'null'] }, model: text, dataset: text, status: text, createdAt: text, latent: { type: ['integer', 'null'] } } };
+}
+
+/** The decoded image of one code, as an 8-bit PNG of the data's size (padding 0, scale 1). */
+export function decodeToPng(loaded: LoadedRun, code: readonly number[], label?: number): Buffer {
+  const { model } = loaded;
+  if (code.length !== model.latent) throw new ArgumentError(`a code of run ${loaded.run.id} has ${model.latent} numbers, got ${code.length}`);
+  if (model.conditional) checkLabel(loaded, label ?? 0);
+  return noGrad(() =>
+    tidy(() => {
+      const z = tensor(Float32Array.from(code), { shape: [1, model.latent] });
+      const labels = model.conditional ? tensor(BigInt64Array.from([BigInt(label ?? 0)]), { shape: [1] }) : undefined;
+      return imageGrid(asImages(loaded, model.decode(z, labels)), { padding: 0 }).png;
+    }),
+  );
+}
+
+/** Test sample `index` beside its reconstruction, one PNG. */
+export function sampleAndReconstruction(loaded: LoadedRun, index: number): Buffer {
+  const { model, test } = loaded;
+  return noGrad(() =>
+    tidy(() => {
+      const x = test.inputs.narrow(0, index, 1);
+      const labels = model.conditional ? test.targets.narrow(0, index, 1) : undefined;
+      const images = cat([asImages(loaded, x), asImages(loaded, model.reconstruct(x, labels))]);
+      return imageGrid(images, { padding: 0, columns: 2 }).png;
+    }),
+  );
+}
+
+function asImages(loaded: LoadedRun, batch: Tensor): Tensor {
+  const shape = batch.shape;
+  if (shape.length !== 4 || (shape[1] !== 1 && shape[1] !== 3)) {
+    throw new LatentlabError(`run ${loaded.run.id} was trained on ${loaded.config.training.dataset}, whose samples are not images ([${shape.slice(1).join(', ')}]): the explorer decodes image runs`);
+  }
+  return batch;
+}
+
+function checkLabel(loaded: LoadedRun, label: number): void {
+  const classes = loaded.test.classes?.length ?? 10;
+  if (label >= classes) throw new ArgumentError(`label ${label} is not a class of ${loaded.config.training.dataset}: choose 0 to ${classes - 1}`);
+}
+
+function statusOf(error: FastifyError | Error): [number, string] {
+  if (error instanceof RunNotFoundError || error instanceof AmbiguousRunIdError) return [404, error.message];
+  if (error instanceof ArgumentError) return [400, error.message];
+  if (error instanceof LatentlabError) return [422, error.message];
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) return [400, fastifyError.message];
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return [status, fastifyError.message];
+  return [500, 'the explorer failed on this request: see its terminal'];
+}
+
+/** The host name of a Host header (port dropped, IPv6 brackets removed), lower case; null when missing. */
+export function hostnameOf(header: string | undefined): string | null {
+  if (!header) return null;
+  const value = header.trim().toLowerCase();
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end > 0 ? value.slice(1, end) : null;
+  }
+  const colon = value.indexOf(':');
+  return colon >= 0 ? value.slice(0, colon) : value;
+}
+
+function isIpLiteral(hostname: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || (hostname.includes(':') && /^[0-9a-f:.]+$/.test(hostname));
+}
+

@@ -1,0 +1,231 @@
+// The explorer's page: a run picker, the run's map drawn by regl-scatterplot (WebGL) coloured by
+// label, and the decoded image of any place clicked (also between points), fetched from the
+// server's API. Bundled by esbuild (src/serve/assets.ts); it fetches nothing but its own server.
+import createScatterplot from 'regl-scatterplot';
+
+interface RunSummary { id: string; name: string | null; model: string; dataset: string; status: string; latent: number | null }
+interface MapReply { run: string; method: string; inverse: string; latent: number; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
+interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
+
+/** What the browser test reads: the map, the view's scales and the last decode. */
+interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number] }
+declare global { interface Window { explorer: ExplorerState } }
+
+const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const runPicker = element<HTMLSelectElement>('run');
+const methodPicker = element<HTMLSelectElement>('method');
+const statusLine = element<HTMLSpanElement>('status');
+const canvas = element<HTMLCanvasElement>('map');
+const decodedImage = element<HTMLImageElement>('decoded');
+const decodedInfo = element<HTMLParagraphElement>('decoded-info');
+const sampleImage = element<HTMLImageElement>('sample');
+const sampleInfo = element<HTMLParagraphElement>('sample-info');
+const legend = element<HTMLDivElement>('legend');
+
+// Tableau 10: distinct for the ten classes of the image data sets.
+const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+/** The minimal d3-like scale regl-scatterplot keeps in step with its camera (domain = the data range in view). */
+class LinearScale {
+  #domain: [number, number] = [0, 1];
+  #range: [number, number] = [0, 1];
+  domain(): [number, number];
+  domain(value: [number, number]): this;
+  domain(value?: [number, number]) {
+    if (value === undefined) return this.#domain;
+    this.#domain = [value[0], value[1]];
+    return this;
+  }
+  range(): [number, number];
+  range(value: [number, number]): this;
+  range(value?: [number, number]) {
+    if (value === undefined) return this.#range;
+    this.#range = [value[0], value[1]];
+    return this;
+  }
+}
+
+const xScale = new LinearScale();
+const yScale = new LinearScale();
+const scatterplot = createScatterplot({
+  canvas,
+  width: canvas.clientWidth || 600,
+  height: canvas.clientHeight || 600,
+  pointSize: 4,
+  opacity: 0.8,
+  pointColor: palette,
+  colorBy: 'valueA',
+  lassoInitiator: false,
+  xScale,
+  yScale,
+} as Parameters<typeof createScatterplot>[0]);
+
+const state: ExplorerState = {
+  map: null,
+  ready: false,
+  decodes: 0,
+  last: null,
+  screenOf: (index) => scatterplot.getScreenPosition(index) ?? null,
+  placeAt,
+};
+window.explorer = state;
+
+let bounds = { x0: -1, x1: 1, y0: -1, y1: 1 };
+let decodeSerial = 0;
+let hoverSerial = 0;
+
+function setStatus(text: string, kind: '' | 'busy' | 'error' = ''): void {
+  statusLine.textContent = text;
+  statusLine.className = kind;
+}
+
+async function api(path: string, init?: RequestInit): Promise<Response> {
+  const response = await fetch(path, init);
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new Error(body.message ?? `${response.status} ${response.statusText}`);
+  }
+  return response;
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  return (await (await api(path)).json()) as T;
+}
+
+async function loadRuns(): Promise<void> {
+  const { runs } = await getJson<{ runs: RunSummary[] }>('/api/runs');
+  runPicker.replaceChildren(
+    ...runs.map((run) => {
+      const option = document.createElement('option');
+      option.value = run.id;
+      option.textContent = `${run.name ?? run.id} · ${run.model}${run.latent ? ` (latent ${run.latent})` : ''} · ${run.dataset} · ${run.status}`;
+      return option;
+    }),
+  );
+  if (runs.length === 0) setStatus('no autoencoder runs in this store: train one first', 'error');
+  else await loadMap();
+}
+
+async function loadMap(): Promise<void> {
+  state.ready = false;
+  const run = runPicker.value;
+  const method = methodPicker.value;
+  setStatus(`computing the ${method || 'default'} map of ${run}…`, 'busy');
+  try {
+    const map = await getJson<MapReply>(`/api/runs/${encodeURIComponent(run)}/map${method ? `?method=${method}` : ''}`);
+    state.map = map;
+    bounds = paddedBounds(map);
+    xScale.domain([bounds.x0, bounds.x1]);
+    yScale.domain([bounds.y0, bounds.y1]);
+    // Normalised to [−1, 1]: regl-scatterplot's own space, where large coordinates keep their precision.
+    const points = map.x.map((x, i) => [normalise(x, bounds.x0, bounds.x1), normalise(map.y[i]!, bounds.y0, bounds.y1), map.labels ? map.labels[i]! % palette.length : 0]);
+    await scatterplot.set({ xScale, yScale } as never);
+    await scatterplot.draw(points);
+    await scatterplot.reset();
+    drawLegend(map);
+    setStatus(`${map.x.length} test codes · map: ${map.method} · inverse: ${map.inverse}`);
+    state.ready = true;
+  } catch (error) {
+    setStatus(`could not load the map: ${(error as Error).message}`, 'error');
+  }
+}
+
+function paddedBounds(map: MapReply) {
+  const span = (values: number[]): [number, number] => {
+    let low = Infinity;
+    let high = -Infinity;
+    for (const value of values) (low = Math.min(low, value)), (high = Math.max(high, value));
+    if (!Number.isFinite(low)) return [-1, 1];
+    const pad = Math.max((high - low) * 0.05, 1e-6);
+    return [low - pad, high + pad];
+  };
+  const [x0, x1] = span(map.x);
+  const [y0, y1] = span(map.y);
+  return { x0, x1, y0, y1 };
+}
+
+function normalise(value: number, low: number, high: number): number {
+  return ((value - low) / (high - low)) * 2 - 1;
+}
+
+/** Map coordinates of a canvas pixel (CSS pixels from the top left), through the view's scales. */
+function placeAt(px: number, py: number): [number, number] {
+  const [x0, x1] = xScale.domain();
+  const [y0, y1] = yScale.domain();
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  return [x0 + (px / width) * (x1 - x0), y0 + (1 - py / height) * (y1 - y0)];
+}
+
+function drawLegend(map: MapReply): void {
+  const names = map.classes ?? (map.labels ? [...new Set(map.labels)].sort((a, b) => a - b).map(String) : []);
+  legend.replaceChildren(
+    ...names.map((name, i) => {
+      const item = document.createElement('span');
+      item.textContent = name;
+      item.style.setProperty('--swatch', palette[i % palette.length]!);
+      return item;
+    }),
+  );
+}
+
+async function decodeAt(x: number, y: number): Promise<void> {
+  const run = runPicker.value;
+  const method = state.map?.method;
+  const serial = ++decodeSerial;
+  try {
+    const response = await api(`/api/runs/${encodeURIComponent(run)}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x, y, ...(method ? { method } : {}) }),
+    });
+    const blob = await response.blob();
+    if (serial !== decodeSerial) return; // a later click won
+    const inverse = response.headers.get('x-latentlab-inverse') ?? '?';
+    const code = JSON.parse(response.headers.get('x-latentlab-code') ?? '[]') as number[];
+    const distance = response.headers.get('x-latentlab-nearest-distance');
+    const url = URL.createObjectURL(blob);
+    await new Promise<void>((resolve) => {
+      decodedImage.onload = () => resolve();
+      decodedImage.onerror = () => resolve();
+      const previous = decodedImage.src;
+      decodedImage.src = url;
+      if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
+    });
+    state.last = { x, y, inverse, code, nearestDistance: distance === null ? null : Number(distance) };
+    state.decodes += 1;
+    decodedInfo.textContent = `(${x.toFixed(3)}, ${y.toFixed(3)}) · ${describeInverse(inverse, distance)} · code [${code.map((v) => v.toFixed(2)).join(', ')}]`;
+  } catch (error) {
+    decodedInfo.textContent = `could not decode: ${(error as Error).message}`;
+  }
+}
+
+function describeInverse(inverse: string, distance: string | null): string {
+  if (inverse === 'exact') return 'the latent itself (exact)';
+  if (inverse === 'pca-inverse') return 'through the inverse of the PCA';
+  return `interpolated from the nearest codes (nearest sample at ${Number(distance).toFixed(3)})`;
+}
+
+async function showSample(index: number): Promise<void> {
+  const serial = ++hoverSerial;
+  const response = await fetch(`/api/runs/${encodeURIComponent(runPicker.value)}/samples/${index}`);
+  if (!response.ok || serial !== hoverSerial) return;
+  const url = URL.createObjectURL(await response.blob());
+  const previous = sampleImage.src;
+  sampleImage.src = url;
+  if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
+  const label = state.map?.labels?.[index];
+  sampleInfo.textContent = `test sample ${index}${label !== undefined ? ` · label ${state.map?.classes?.[label] ?? label}` : ''}`;
+}
+
+canvas.addEventListener('click', (event) => {
+  if (!state.map) return;
+  const box = canvas.getBoundingClientRect();
+  const [x, y] = placeAt(event.clientX - box.left, event.clientY - box.top);
+  void decodeAt(x, y);
+});
+scatterplot.subscribe('pointOver', (index) => void showSample(index));
+runPicker.addEventListener('change', () => void loadMap());
+methodPicker.addEventListener('change', () => void loadMap());
+
+loadRuns().catch((error: Error) => setStatus(`could not list the runs: ${error.message}`, 'error'));
