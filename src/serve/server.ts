@@ -67,7 +67,8 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   const cacheDir = options.cacheDir ?? null;
   const allowedHosts = new Set(['localhost', '127.0.0.1', '::1', ...(options.allowedHosts ?? [])].map((host) => host.toLowerCase()));
 
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 16 * 1024, routerOptions: { maxParamLength: 200 } });
+  // ajv: an unknown property is refused (400), not silently dropped.
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 16 * 1024, routerOptions: { maxParamLength: 200 }, ajv: { customOptions: { removeAdditional: false } } });
 
   // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 sends Host: evil.example.
   app.addHook('onRequest', async (request, reply) => {
