@@ -8,7 +8,7 @@ interface MapReply { run: string; method: string; inverse: string; latent: numbe
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number] }
+interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -67,6 +67,7 @@ const state: ExplorerState = {
   last: null,
   screenOf: (index) => scatterplot.getScreenPosition(index) ?? null,
   placeAt,
+  domains: () => ({ x: xScale.domain(), y: yScale.domain() }),
 };
 window.explorer = state;
 
@@ -115,11 +116,14 @@ async function loadMap(): Promise<void> {
     const map = await getJson<MapReply>(`/api/runs/${encodeURIComponent(run)}/map${method ? `?method=${method}` : ''}`);
     state.map = map;
     bounds = paddedBounds(map);
+    // One scale per set(): regl-scatterplot's setXScale rewrites the y scale's domain from the old
+    // y range (and setYScale the x one from the x range it has just read), so the order matters.
     xScale.domain([bounds.x0, bounds.x1]);
+    await scatterplot.set({ xScale } as never);
     yScale.domain([bounds.y0, bounds.y1]);
+    await scatterplot.set({ yScale } as never);
     // Normalised to [−1, 1]: regl-scatterplot's own space, where large coordinates keep their precision.
     const points = map.x.map((x, i) => [normalise(x, bounds.x0, bounds.x1), normalise(map.y[i]!, bounds.y0, bounds.y1), map.labels ? map.labels[i]! % palette.length : 0]);
-    await scatterplot.set({ xScale, yScale } as never);
     await scatterplot.draw(points);
     await scatterplot.reset();
     drawLegend(map);

@@ -1,0 +1,143 @@
+// The explorer in Debian's headless Chromium against a real server (a socket, the bundled page)
+// on a real store with a tiny trained run: the WebGL map draws, hovering a point shows its image,
+// and clicks at two places give two decoded images, each equal pixel for pixel to the library's decode.
+// Run: npx tsc -p . && node --test dist/test/serve/explorer-in-browser.test.js
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
+import type { Browser, Page } from 'playwright-core';
+import { RunStore } from '../../src/track/store.js';
+import { loadRun, type LoadedRun } from '../../src/runs/load.js';
+import { decodeToPng } from '../../src/serve/server.js';
+import { startExplorer, type RunningExplorer } from '../../src/serve/start.js';
+import { chromiumPath } from '../helpers/browser.js';
+import { chromium } from 'playwright-core';
+import { explorerFixture, testSamples, type ExplorerFixture } from './fixture.js';
+
+interface Decoded { x: number; y: number; inverse: string; code: number[] }
+
+describe('the explorer in headless Chromium', () => {
+  let fixture: ExplorerFixture;
+  let store: RunStore;
+  let explorer: RunningExplorer;
+  let browser: Browser;
+  let page: Page;
+  let reference: LoadedRun;
+  const consoleErrors: string[] = [];
+  const externalRequests: string[] = [];
+
+  before(async () => {
+    fixture = await explorerFixture();
+    store = RunStore.open(fixture.storeDir, { mode: 'read' });
+    explorer = await startExplorer({ store, runs: [fixture.runs.flat], port: 0 });
+    reference = loadRun(store, fixture.runs.flat);
+    // --no-sandbox: root in a container; SwiftShader: WebGL without a GPU.
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'] });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    const local = (url: string) => url.startsWith(explorer.url) || url.startsWith('blob:') || url.startsWith('data:');
+    await context.route('**/*', (route) => (local(route.request().url()) ? route.continue() : route.abort('blockedbyclient')));
+    page = await context.newPage();
+    page.on('request', (request) => void (local(request.url()) ? undefined : externalRequests.push(request.url())));
+    page.on('console', (message) => void (message.type() === 'error' ? consoleErrors.push(message.text()) : undefined));
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+    await page.goto(explorer.url, { waitUntil: 'load' });
+    await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 20_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    reference?.dispose();
+    await explorer?.close();
+    store?.close();
+    fixture?.cleanup();
+  });
+
+  test('the map draws: the canvas holds coloured points', async () => {
+    const shot = PNG.sync.read(await page.locator('#map').screenshot());
+    let coloured = 0;
+    for (let i = 0; i < shot.data.length; i += 4) {
+      const [r, g, b] = [shot.data[i]!, shot.data[i + 1]!, shot.data[i + 2]!];
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 40) coloured++;
+    }
+    // 40 points of 4 px: well over 100 coloured pixels; a blank (white) canvas has none.
+    assert.ok(coloured > 100, `only ${coloured} coloured pixels`);
+    assert.match((await page.textContent('#status')) ?? '', new RegExp(`${testSamples} test codes · map: latent`));
+  });
+
+  test('hovering a point shows that sample and its reconstruction', async () => {
+    const box = (await page.locator('#map').boundingBox())!;
+    const [px, py] = (await page.evaluate('window.explorer.screenOf(7)')) as [number, number];
+    await page.mouse.move(box.x + px, box.y + py);
+    await page.waitForFunction("document.getElementById('sample').naturalWidth === 56", undefined, { timeout: 10_000 });
+    assert.match((await page.textContent('#sample-info')) ?? '', /test sample \d+/);
+  });
+
+  test('clicks at two places give two images, each the library decode of its code', async () => {
+    const box = (await page.locator('#map').boundingBox())!;
+    const [px, py] = (await page.evaluate('window.explorer.screenOf(3)')) as [number, number];
+    const map = (await page.evaluate('window.explorer.map')) as { x: number[]; y: number[] };
+    const shown: number[][] = [];
+    const places: [number, number][] = [[px, py], [12, 12]];
+    for (const [i, [cx, cy]] of places.entries()) {
+      await page.mouse.click(box.x + cx, box.y + cy);
+      await page.waitForFunction(`window.explorer.decodes === ${i + 1}`, undefined, { timeout: 10_000 });
+      const last = (await page.evaluate('window.explorer.last')) as Decoded;
+      assert.equal(last.inverse, 'exact');
+      if (i === 0) {
+        // The click landed on sample 3: the place is within a few pixels of its code.
+        const [x0, x1] = [Math.min(...map.x), Math.max(...map.x)];
+        const [y0, y1] = [Math.min(...map.y), Math.max(...map.y)];
+        assert.ok(Math.abs(last.x - map.x[3]!) < ((x1 - x0) * 4) / box.width, `clicked x ${last.x}, sample at ${map.x[3]}`);
+        assert.ok(Math.abs(last.y - map.y[3]!) < ((y1 - y0) * 4) / box.height, `clicked y ${last.y}, sample at ${map.y[3]}`);
+      }
+      // What the page shows, read back from the <img> through a canvas.
+      const gray = (await page.evaluate(`(() => {
+        const image = document.getElementById('decoded');
+        const canvas = document.createElement('canvas');
+        canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+        const context = canvas.getContext('2d');
+        context.drawImage(image, 0, 0);
+        const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+        return Array.from({ length: data.length / 4 }, (_, i) => data[4 * i]);
+      })()`)) as number[];
+      const expected = PNG.sync.read(decodeToPng(reference, last.code));
+      assert.equal(gray.length, 28 * 28);
+      assert.deepEqual(gray, Array.from({ length: 28 * 28 }, (_, k) => expected.data[4 * k]!), `place ${i}: the page's image is the library's decode`);
+      shown.push(gray);
+    }
+    assert.notDeepEqual(shown[0], shown[1], 'two places, two images');
+    assert.match((await page.textContent('#decoded-info')) ?? '', /exact/);
+    if (process.env.LATENTLAB_EXPLORER_SCREENSHOT) await page.screenshot({ path: process.env.LATENTLAB_EXPLORER_SCREENSHOT });
+  });
+
+  test('after zooming in and panning, a click on a point still decodes the place of that point', async () => {
+    const box = (await page.locator('#map').boundingBox())!;
+    const before = (await page.evaluate('window.explorer.domains()')) as { x: [number, number] };
+    // In steps: the camera listens for wheel events only once the pointer has entered the canvas.
+    await page.mouse.move(box.x + box.width + 40, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction(`window.explorer.domains().x[1] - window.explorer.domains().x[0] < ${0.9 * (before.x[1] - before.x[0])}`, undefined, { timeout: 5_000 });
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30, { steps: 5 });
+    await page.mouse.up();
+    const map = (await page.evaluate('window.explorer.map')) as { x: number[]; y: number[] };
+    // A sample still on the canvas after the zoom.
+    const index = (await page.evaluate(`(() => { for (let i = 0; i < ${testSamples}; i++) { const p = window.explorer.screenOf(i); if (p && p[0] > 20 && p[0] < 580 && p[1] > 20 && p[1] < 580) return i; } return -1; })()`)) as number;
+    assert.ok(index >= 0, 'a sample in view');
+    const [px, py] = (await page.evaluate(`window.explorer.screenOf(${index})`)) as [number, number];
+    const decodes = (await page.evaluate('window.explorer.decodes')) as number;
+    await page.mouse.click(box.x + px, box.y + py);
+    await page.waitForFunction(`window.explorer.decodes === ${decodes + 1}`, undefined, { timeout: 10_000 });
+    const last = (await page.evaluate('window.explorer.last')) as Decoded;
+    const view = (await page.evaluate('window.explorer.domains()')) as { x: [number, number]; y: [number, number] };
+    // Within 3 pixels of the sample at the zoomed scale.
+    assert.ok(Math.abs(last.x - map.x[index]!) < (3 * (view.x[1] - view.x[0])) / box.width, `x ${last.x} vs ${map.x[index]}`);
+    assert.ok(Math.abs(last.y - map.y[index]!) < (3 * (view.y[1] - view.y[0])) / box.height, `y ${last.y} vs ${map.y[index]}`);
+  });
+
+  test('the page asked for nothing outside its server and logged no error', () => {
+    assert.deepEqual(externalRequests, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+});
