@@ -14,7 +14,7 @@ interface ExploreFlags {
 export function exploreCommand(): Command {
   const command = new Command('explore')
     .description("serve the latent explorer: each run's map of test codes, and the decoded image of any place clicked")
-    .argument('[runs...]', 'run ids (or unique prefixes) to offer; default: every run of the store')
+    .argument('[runs...]', 'runs to offer, by id, unique id prefix or name; default: every run of the store')
     .addOption(storeOption())
     .option('--port <port>', 'port to listen on (0: a free one)', integerBetween(0, 65535), defaultExplorerPort)
     .option('--host <address>', 'address to bind: other machines can reach it unless it is a loopback address', defaultExplorerHost)
@@ -31,7 +31,7 @@ export function exploreCommand(): Command {
         store.close();
       }
     });
-  return examples(command, ['latentlab explore', 'latentlab explore 20261123-142501-a3f9 --port 8080', 'latentlab explore --store ./runs --host 0.0.0.0']);
+  return examples(command, ['latentlab explore', 'latentlab explore 20261123-142501-a3f9 --port 8080', 'latentlab explore quickstart   # the run npm start trained', 'latentlab explore --store ./runs --host 0.0.0.0']);
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

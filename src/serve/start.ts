@@ -3,13 +3,14 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { LatentlabError } from '../tensor/errors.js';
+import { RunNotFoundError } from '../track/errors.js';
 import type { RunStore } from '../track/store.js';
 import { loadExplorerAssets } from './assets.js';
 import { createExplorerServer } from './server.js';
 
 export interface StartExplorerOptions {
   store: RunStore;
-  /** Run ids or unique prefixes to offer; every run of the store when empty. */
+  /** Run ids, unique prefixes or run names (the newest run of that name) to offer; every run of the store when empty. */
   runs?: readonly string[];
   /** Default 127.0.0.1: the explorer serves this machine only unless told otherwise. */
   host?: string;
@@ -35,7 +36,7 @@ export async function startExplorer(options: StartExplorerOptions): Promise<Runn
   const { store } = options;
   const host = options.host ?? defaultExplorerHost;
   // Resolved before the socket opens: a wrong id fails at once, naming it.
-  const runs = options.runs && options.runs.length > 0 ? options.runs.map((id) => store.getRun(id).id) : undefined;
+  const runs = options.runs && options.runs.length > 0 ? options.runs.map((id) => resolveRun(store, id)) : undefined;
   const exposed = !isLoopback(host);
   const wildcard = host === '0.0.0.0' || host === '::';
   const { app } = createExplorerServer({
@@ -58,6 +59,18 @@ export async function startExplorer(options: StartExplorerOptions): Promise<Runn
   const shown = wildcard ? defaultExplorerHost : host;
   const url = `http://${isIP(shown) === 6 ? `[${shown}]` : shown}:${port}/`;
   return { url, host, port, exposed, close: () => app.close() };
+}
+
+/** A run by id or unique prefix, else by name (the newest run so named): `explore quickstart` after `npm start`. */
+export function resolveRun(store: RunStore, idOrName: string): string {
+  try {
+    return store.getRun(idOrName).id;
+  } catch (error) {
+    if (!(error instanceof RunNotFoundError)) throw error;
+    const named = store.listRuns().find((run) => run.name === idOrName);
+    if (named) return named.id;
+    throw error;
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -48,7 +48,7 @@ describe('latentlab explore', () => {
   let runId = '';
 
   before(() => {
-    runId = cliJson<{ run_id: string }>(store, ['train', '--model', 'mlp-ae', '--dataset', 'mnist', '--latent', '2', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32']).run_id;
+    runId = cliJson<{ run_id: string }>(store, ['train', '--model', 'mlp-ae', '--dataset', 'mnist', '--latent', '2', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--name', 'tiny']).run_id;
   });
   after(cleanup);
 
@@ -80,6 +80,17 @@ describe('latentlab explore', () => {
       // fetch() sets Host itself: a raw request carries the rebinding page's name.
       assert.equal((await rawGet(server.url, '/api/runs', { host: 'evil.example:7860' })).status, 403);
       assert.equal((await rawGet(server.url, '/api/runs', { host: '192.168.1.20:7860' })).status, 200, 'an IP literal cannot be rebound');
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    assert.equal(await server.exited, 0);
+  });
+
+  test('a run is found by its name too (npm start prints `explore quickstart`)', async () => {
+    const server = await startExplore(store, ['--port', '0', 'tiny']);
+    try {
+      const runs = (await (await fetch(`${server.url}api/runs`)).json()) as { runs: { id: string }[] };
+      assert.deepEqual(runs.runs.map((run) => run.id), [runId]);
     } finally {
       server.child.kill('SIGTERM');
     }
