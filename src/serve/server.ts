@@ -10,6 +10,7 @@ import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { imageGrid } from '../report/image-grid.js';
+import { interpolate, type InterpolationMethod } from '../analysis/interpolation.js';
 import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { loadRun, type LoadedRun } from '../runs/load.js';
@@ -58,6 +59,10 @@ const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const errorSchema = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 200 } } } as const;
 const methodEnum = { type: 'string', enum: [...mapMethods] } as const;
+const placeSchema = { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } as const;
+/** Longest interpolation strip, and most images in a selection's grid: bounded work per request. */
+export const maxStripSteps = 32;
+export const maxGridImages = 64;
 
 export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   const { store, assets } = options;
@@ -193,6 +198,55 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
   );
 
+  app.post<{ Params: { id: string }; Body: { from: [number, number]; to: [number, number]; steps?: number; path?: InterpolationMethod; method?: MapMethod; label?: number } }>(
+    '/api/runs/:id/interpolate',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['from', 'to'],
+          additionalProperties: false,
+          properties: {
+            from: placeSchema,
+            to: placeSchema,
+            steps: { type: 'integer', minimum: 2, maximum: maxStripSteps },
+            path: { type: 'string', enum: ['linear', 'slerp'] },
+            method: methodEnum,
+            label: { type: 'integer', minimum: 0, maximum: 100000 },
+          },
+        },
+      },
+    },
+    (request, reply) => {
+      const { from, to, steps = 10, path = 'linear', method, label } = request.body;
+      for (const value of [...from, ...to]) if (Math.abs(value) > 1e6) throw new ArgumentError('places must be map coordinates within ±1e6');
+      const run = findRun(request.params.id);
+      const model = loadedRun(run);
+      const map = runMap(run, method);
+      const [start, end] = [placeCode(map, from[0], from[1]), placeCode(map, to[0], to[1])];
+      const { png, codes } = interpolationStrip(model, start.code, end.code, steps, path, label);
+      return reply.type('image/png').header('x-latentlab-inverse', start.inverse).header('x-latentlab-map', map.method).header('x-latentlab-codes', JSON.stringify(codes)).send(png);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { indices: number[] } }>(
+    '/api/runs/:id/samples',
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', required: ['indices'], additionalProperties: false, properties: { indices: { type: 'array', minItems: 1, maxItems: maxGridImages, items: { type: 'integer', minimum: 0 } } } },
+      },
+    },
+    (request, reply) => {
+      const model = loadedRun(findRun(request.params.id));
+      const count = model.test.inputs.shape[0]!;
+      const outside = request.body.indices.find((index) => index >= count);
+      if (outside !== undefined) throw new RunNotFoundError(`run ${model.run.id} has test samples 0 to ${count - 1}, not ${outside}`);
+      return reply.type('image/png').send(sampleGrid(model, request.body.indices));
+    },
+  );
+
   app.addHook('onClose', async () => loaded.clear());
   return { app, dispose: () => loaded.clear() };
 }
@@ -219,6 +273,31 @@ export function decodeToPng(loaded: LoadedRun, code: readonly number[], label?: 
       return imageGrid(asImages(loaded, model.decode(z, labels)), { padding: 0 }).png;
     }),
   );
+}
+
+/** The decoded path between two codes ('linear' or 'slerp', both ends included), one row of `steps` images. */
+export function interpolationStrip(loaded: LoadedRun, from: readonly number[], to: readonly number[], steps: number, path: InterpolationMethod, label?: number): { png: Buffer; codes: number[][] } {
+  const { model } = loaded;
+  if (model.conditional) checkLabel(loaded, label ?? 0);
+  return noGrad(() =>
+    tidy(() => {
+      const a = tensor(Float32Array.from(from), { shape: [model.latent] });
+      const b = tensor(Float32Array.from(to), { shape: [model.latent] });
+      const z = interpolate(a, b, steps, path); // [steps, latent]
+      const labels = model.conditional ? tensor(BigInt64Array.from({ length: steps }, () => BigInt(label ?? 0)), { shape: [steps] }) : undefined;
+      const flat = Array.from(z.toTypedArray() as Float32Array);
+      const codes = Array.from({ length: steps }, (_, i) => flat.slice(i * model.latent, (i + 1) * model.latent));
+      return { png: imageGrid(asImages(loaded, model.decode(z, labels)), { padding: 0, columns: steps }).png, codes };
+    }),
+  );
+}
+
+/** Test samples by index, in a near-square grid with 1 px between them. */
+export function sampleGrid(loaded: LoadedRun, indices: readonly number[]): Buffer {
+  return tidy(() => {
+    const index = tensor(BigInt64Array.from(indices, (i) => BigInt(i)), { shape: [indices.length] });
+    return imageGrid(asImages(loaded, loaded.test.inputs.indexSelect(0, index)), { padding: 1 }).png;
+  });
 }
 
 /** Test sample `index` beside its reconstruction, one PNG. */

@@ -164,6 +164,44 @@ describe('explorer routes', () => {
     assert.equal((await get(`/api/runs/${fixture.runs.flat}/samples/-1`)).statusCode, 400);
   });
 
+  test('an interpolation strip has the requested length, and its ends are the decodes of the two places', async () => {
+    for (const [steps, path] of [[5, 'linear'], [7, 'slerp']] as const) {
+      const reply = await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/interpolate`, payload: { from: [0.5, -0.25], to: [-1, 1], steps, path } });
+      assert.equal(reply.statusCode, 200, reply.body);
+      const strip = PNG.sync.read(reply.rawPayload);
+      assert.deepEqual([strip.width, strip.height], [28 * steps, 28]);
+      const codes = JSON.parse(reply.headers['x-latentlab-codes'] as string) as number[][];
+      assert.equal(codes.length, steps);
+      // Linear ends are exact; slerp's pass through a norm and a direction (float32 rounding).
+      const close = (code: number[], expected: number[]) => code.forEach((value, j) => assert.ok(Math.abs(value - expected[j]!) < 1e-6, `${path}: ${code} vs ${expected}`));
+      close(codes[0]!, [0.5, -0.25]);
+      close(codes[steps - 1]!, [-1, 1]);
+      // The strip's first and last 28 columns are the single decodes of the end codes.
+      const first = PNG.sync.read(decodeToPng(reference.flat!, codes[0]!));
+      const last = PNG.sync.read(decodeToPng(reference.flat!, codes[steps - 1]!));
+      for (let row = 0; row < 28; row++) {
+        for (let column = 0; column < 28; column++) {
+          assert.equal(strip.data[4 * (row * strip.width + column)], first.data[4 * (row * 28 + column)]);
+          assert.equal(strip.data[4 * (row * strip.width + (steps - 1) * 28 + column)], last.data[4 * (row * 28 + column)]);
+        }
+      }
+    }
+    for (const body of [{ from: [0, 0], to: [1, 1], steps: 1 }, { from: [0, 0], to: [1, 1], steps: 33 }, { from: [0], to: [1, 1] }, { from: [0, 0], to: [1, 1], path: 'cubic' }]) {
+      const reply = await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/interpolate`, payload: body });
+      assert.equal(reply.statusCode, 400, JSON.stringify(body));
+    }
+  });
+
+  test('the images of a selection come as one grid; a bad selection is refused', async () => {
+    const reply = await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/samples`, payload: { indices: [0, 3, 5, 9] } });
+    assert.equal(reply.statusCode, 200);
+    const grid = PNG.sync.read(reply.rawPayload);
+    assert.deepEqual([grid.width, grid.height], [2 * 28 + 3, 2 * 28 + 3]);
+    assert.equal((await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/samples`, payload: { indices: [testSamples] } })).statusCode, 404);
+    assert.equal((await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/samples`, payload: { indices: [] } })).statusCode, 400);
+    assert.equal((await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/samples`, payload: { indices: Array.from({ length: 65 }, (_, i) => i % testSamples) } })).statusCode, 400);
+  });
+
   test('an unknown run is 404 on every route', async () => {
     for (const reply of [await get('/api/runs/20990101-000000-zzzz/map'), await decode('20990101-000000-zzzz', { x: 0, y: 0 }), await get('/api/runs/nope/samples/0')]) {
       assert.equal(reply.statusCode, 404, reply.body);
