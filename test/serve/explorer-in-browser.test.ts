@@ -110,6 +110,40 @@ describe('the explorer in headless Chromium', () => {
     if (process.env.LATENTLAB_EXPLORER_SCREENSHOT) await page.screenshot({ path: process.env.LATENTLAB_EXPLORER_SCREENSHOT });
   });
 
+  test('the two places clicked give an interpolation strip of the requested length', async () => {
+    await page.waitForFunction('window.explorer.strips >= 1', undefined, { timeout: 10_000 });
+    assert.equal(await page.evaluate("document.getElementById('strip').naturalWidth"), 28 * 8, 'the default 8 steps');
+    const strips = (await page.evaluate('window.explorer.strips')) as number;
+    await page.fill('#steps', '5');
+    await page.dispatchEvent('#steps', 'change');
+    await page.waitForFunction(`window.explorer.strips === ${strips + 1}`, undefined, { timeout: 10_000 });
+    assert.equal(await page.evaluate("document.getElementById('strip').naturalWidth"), 28 * 5);
+    assert.match((await page.textContent('#strip-info')) ?? '', /^5 steps, linear/);
+  });
+
+  test('a lasso selects the points inside it and shows their images and class mix', async () => {
+    const box = (await page.locator('#map').boundingBox())!;
+    const [left, top, right, bottom] = [150, 150, 450, 450];
+    const selections = (await page.evaluate('window.explorer.selections')) as number;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(box.x + left, box.y + top);
+    await page.mouse.down();
+    for (const [x, y] of [[right, top], [right, bottom], [left, bottom], [left, top + 1]]) await page.mouse.move(box.x + x!, box.y + y!, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await page.waitForFunction(`window.explorer.selections > ${selections}`, undefined, { timeout: 10_000 });
+    const selected = (await page.evaluate('window.explorer.selection')) as number[];
+    const positions = (await page.evaluate(`Array.from({ length: ${testSamples} }, (_, i) => window.explorer.screenOf(i))`)) as [number, number][];
+    // Inside by more than 3 px must be selected, outside by more than 3 px must not (the lasso's edge is a smoothed curve).
+    const inside = positions.flatMap(([x, y], i) => (x > left + 3 && x < right - 3 && y > top + 3 && y < bottom - 3 ? [i] : []));
+    const outside = positions.flatMap(([x, y], i) => (x < left - 3 || x > right + 3 || y < top - 3 || y > bottom + 3 ? [i] : []));
+    assert.ok(inside.length > 0, 'the lasso encloses some points');
+    for (const i of inside) assert.ok(selected.includes(i), `point ${i} inside the lasso is not selected`);
+    for (const i of outside) assert.ok(!selected.includes(i), `point ${i} outside the lasso is selected`);
+    assert.match((await page.textContent('#selection-info')) ?? '', new RegExp(`^${selected.length} selected · \\w+ \\d+%`));
+    await page.waitForFunction("document.getElementById('selection').naturalWidth > 28", undefined, { timeout: 10_000 });
+  });
+
   test('after zooming in and panning, a click on a point still decodes the place of that point', async () => {
     const box = (await page.locator('#map').boundingBox())!;
     const before = (await page.evaluate('window.explorer.domains()')) as { x: [number, number] };

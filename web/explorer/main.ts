@@ -8,7 +8,7 @@ interface MapReply { run: string; method: string; inverse: string; latent: numbe
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
+interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -21,6 +21,12 @@ const decodedInfo = element<HTMLParagraphElement>('decoded-info');
 const sampleImage = element<HTMLImageElement>('sample');
 const sampleInfo = element<HTMLParagraphElement>('sample-info');
 const legend = element<HTMLDivElement>('legend');
+const stepsInput = element<HTMLInputElement>('steps');
+const pathPicker = element<HTMLSelectElement>('path');
+const stripImage = element<HTMLImageElement>('strip');
+const stripInfo = element<HTMLParagraphElement>('strip-info');
+const selectionImage = element<HTMLImageElement>('selection');
+const selectionInfo = element<HTMLParagraphElement>('selection-info');
 
 // Tableau 10: distinct for the ten classes of the image data sets.
 const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -65,6 +71,9 @@ const state: ExplorerState = {
   ready: false,
   decodes: 0,
   last: null,
+  strips: 0,
+  selection: [],
+  selections: 0,
   screenOf: (index) => scatterplot.getScreenPosition(index) ?? null,
   placeAt,
   domains: () => ({ x: xScale.domain(), y: yScale.domain() }),
@@ -73,6 +82,9 @@ window.explorer = state;
 
 let bounds = { x0: -1, x1: 1, y0: -1, y1: 1 };
 let decodeSerial = 0;
+let stripSerial = 0;
+/** The last two places clicked, oldest first: the ends of the interpolation strip. */
+let places: [number, number][] = [];
 let hoverSerial = 0;
 
 function setStatus(text: string, kind: '' | 'busy' | 'error' = ''): void {
@@ -115,6 +127,7 @@ async function loadMap(): Promise<void> {
   try {
     const map = await getJson<MapReply>(`/api/runs/${encodeURIComponent(run)}/map${method ? `?method=${method}` : ''}`);
     state.map = map;
+    places = [];
     bounds = paddedBounds(map);
     // One scale per set(): regl-scatterplot's setXScale rewrites the y scale's domain from the old
     // y range (and setYScale the x one from the x range it has just read), so the order matters.
@@ -197,11 +210,74 @@ async function decodeAt(x: number, y: number): Promise<void> {
       if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
     });
     state.last = { x, y, inverse, code, nearestDistance: distance === null ? null : Number(distance) };
+    places = [...places, [x, y] as [number, number]].slice(-2);
+    void drawStrip();
     state.decodes += 1;
     decodedInfo.textContent = `(${x.toFixed(3)}, ${y.toFixed(3)}) · ${describeInverse(inverse, distance)} · code [${code.map((v) => v.toFixed(2)).join(', ')}]`;
   } catch (error) {
     decodedInfo.textContent = `could not decode: ${(error as Error).message}`;
   }
+}
+
+/** Shows a PNG response in an <img>, freeing the object URL it replaces. */
+async function showImage(image: HTMLImageElement, blob: Blob): Promise<void> {
+  const url = URL.createObjectURL(blob);
+  const previous = image.src;
+  await new Promise<void>((resolve) => {
+    image.onload = () => resolve();
+    image.onerror = () => resolve();
+    image.src = url;
+  });
+  if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
+}
+
+async function drawStrip(): Promise<void> {
+  if (places.length < 2) return;
+  const serial = ++stripSerial;
+  const steps = Math.min(32, Math.max(2, Math.round(Number(stepsInput.value) || 8)));
+  try {
+    const response = await api(`/api/runs/${encodeURIComponent(runPicker.value)}/interpolate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: places[0], to: places[1], steps, path: pathPicker.value, ...(state.map ? { method: state.map.method } : {}) }),
+    });
+    const blob = await response.blob();
+    if (serial !== stripSerial) return;
+    await showImage(stripImage, blob);
+    state.strips += 1;
+    stripInfo.textContent = `${steps} steps, ${pathPicker.value}, in latent space from (${places[0]!.map((v) => v.toFixed(2)).join(', ')}) to (${places[1]!.map((v) => v.toFixed(2)).join(', ')})`;
+  } catch (error) {
+    stripInfo.textContent = `could not interpolate: ${(error as Error).message}`;
+  }
+}
+
+async function showSelection(indices: number[]): Promise<void> {
+  state.selection = [...indices].sort((a, b) => a - b);
+  const map = state.map;
+  if (!map || indices.length === 0) {
+    selectionInfo.textContent = 'No selection.';
+    selectionImage.removeAttribute('src');
+    state.selections += 1;
+    return;
+  }
+  const mix = new Map<string, number>();
+  for (const index of indices) {
+    const label = map.labels ? (map.classes?.[map.labels[index]!] ?? String(map.labels[index])) : 'unlabelled';
+    mix.set(label, (mix.get(label) ?? 0) + 1);
+  }
+  const parts = [...mix].sort((a, b) => b[1] - a[1]).map(([label, count]) => `${label} ${Math.round((100 * count) / indices.length)}%`);
+  selectionInfo.textContent = `${indices.length} selected · ${parts.join(' · ')}${indices.length > 64 ? ' · showing the first 64' : ''}`;
+  try {
+    const response = await api(`/api/runs/${encodeURIComponent(runPicker.value)}/samples`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ indices: state.selection.slice(0, 64) }),
+    });
+    await showImage(selectionImage, await response.blob());
+  } catch (error) {
+    selectionInfo.textContent += ` (images: ${(error as Error).message})`;
+  }
+  state.selections += 1;
 }
 
 function describeInverse(inverse: string, distance: string | null): string {
@@ -222,13 +298,21 @@ async function showSample(index: number): Promise<void> {
   sampleInfo.textContent = `test sample ${index}${label !== undefined ? ` · label ${state.map?.classes?.[label] ?? label}` : ''}`;
 }
 
+// A drag (pan, lasso) ends in a click event too: only a click that stayed put decodes.
+let pressedAt: [number, number] = [0, 0];
+canvas.addEventListener('mousedown', (event) => (pressedAt = [event.clientX, event.clientY]));
 canvas.addEventListener('click', (event) => {
   if (!state.map) return;
+  if (Math.hypot(event.clientX - pressedAt[0], event.clientY - pressedAt[1]) > 4) return;
   const box = canvas.getBoundingClientRect();
   const [x, y] = placeAt(event.clientX - box.left, event.clientY - box.top);
   void decodeAt(x, y);
 });
 scatterplot.subscribe('pointOver', (index) => void showSample(index));
+scatterplot.subscribe('select', ({ points }) => void showSelection(points));
+scatterplot.subscribe('deselect', () => void showSelection([]));
+stepsInput.addEventListener('change', () => void drawStrip());
+pathPicker.addEventListener('change', () => void drawStrip());
 runPicker.addEventListener('change', () => void loadMap());
 methodPicker.addEventListener('change', () => void loadMap());
 
