@@ -19,7 +19,8 @@ export type ExplorerAssets = Record<string, Asset>;
 // dist/src/serve/assets.js → the package root.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const sourceDir = join(root, 'web', 'explorer');
-export const bundlePath = join(root, 'dist', 'web', 'explorer', 'app.js');
+const bundleDir = join(root, 'dist', 'web', 'explorer');
+export const bundlePath = join(bundleDir, 'app.js');
 
 /** The page, its style and its bundled script. */
 export async function loadExplorerAssets(): Promise<ExplorerAssets> {
@@ -27,24 +28,30 @@ export async function loadExplorerAssets(): Promise<ExplorerAssets> {
   return {
     'index.html': { type: 'text/html; charset=utf-8', body: readFileSync(join(sourceDir, 'index.html'), 'utf8') },
     'style.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(sourceDir, 'style.css'), 'utf8') },
-    'app.js': { type: 'text/javascript; charset=utf-8', body: await explorerScript() },
+    'dashboard.html': { type: 'text/html; charset=utf-8', body: readFileSync(join(sourceDir, 'dashboard.html'), 'utf8') },
+    ...Object.fromEntries(Object.entries(await explorerScripts()).map(([name, body]) => [name, { type: 'text/javascript; charset=utf-8', body }])),
   };
 }
 
-async function explorerScript(): Promise<string> {
-  if (existsSync(bundlePath) && !bundleIsStale()) return readFileSync(bundlePath, 'utf8');
+/** The page scripts by asset name: the map (app.js) and the runs dashboard (dashboard.js). */
+const entries = { 'app.js': 'main.ts', 'dashboard.js': 'dashboard.ts' } as const;
+const builtPath = (name: string) => join(bundleDir, name);
+
+async function explorerScripts(): Promise<Record<string, string>> {
+  const names = Object.keys(entries);
+  if (names.every((name) => existsSync(builtPath(name))) && !bundleIsStale()) return Object.fromEntries(names.map((name) => [name, readFileSync(builtPath(name), 'utf8')]));
   if (!existsSync(join(sourceDir, 'main.ts'))) throw new LatentlabError(`the explorer's script is missing (${bundlePath}): run npm run build:web`);
   return bundle();
 }
 
 function bundleIsStale(): boolean {
   if (!existsSync(sourceDir)) return false;
-  const built = statSync(bundlePath).mtimeMs;
+  const built = Math.min(...Object.keys(entries).map((name) => statSync(builtPath(name)).mtimeMs));
   return readdirSync(sourceDir).some((name) => name.endsWith('.ts') && statSync(join(sourceDir, name)).mtimeMs > built);
 }
 
-/** Bundles web/explorer/main.ts with esbuild (a build-time tool, loaded only when needed). */
-export async function bundle(): Promise<string> {
+/** Bundles the page scripts with esbuild (a build-time tool, loaded only when needed), by asset name. */
+export async function bundle(): Promise<Record<string, string>> {
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');
@@ -52,7 +59,8 @@ export async function bundle(): Promise<string> {
     throw new LatentlabError(`the explorer's script is not built (${bundlePath}) and esbuild is not installed: run npm install, then npm run build:web`);
   }
   const result = await esbuild.build({
-    entryPoints: [join(sourceDir, 'main.ts')],
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, source]) => [name.replace(/\.js$/, ''), join(sourceDir, source)])),
+    outdir: bundleDir,
     bundle: true,
     format: 'esm',
     target: 'es2020',
@@ -61,13 +69,13 @@ export async function bundle(): Promise<string> {
     logLevel: 'silent',
     legalComments: 'none',
   });
-  return result.outputFiles[0]!.text;
+  return Object.fromEntries(result.outputFiles.map((file) => [file.path.slice(bundleDir.length + 1), file.text]));
 }
 
-/** Writes the bundle to dist/web/explorer/app.js (npm run build:web). */
+/** Writes the bundles to dist/web/explorer/ (npm run build:web). */
 export async function writeExplorerBundle(): Promise<string> {
-  const text = await bundle();
-  mkdirSync(join(bundlePath, '..'), { recursive: true });
-  writeFileAtomic(bundlePath, text);
-  return bundlePath;
+  const scripts = await bundle();
+  mkdirSync(bundleDir, { recursive: true });
+  for (const [name, text] of Object.entries(scripts)) writeFileAtomic(builtPath(name), text);
+  return bundleDir;
 }

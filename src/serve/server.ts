@@ -10,6 +10,7 @@ import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { imageGrid } from '../report/image-grid.js';
+import { lineChart } from '../report/charts.js';
 import { interpolate, type InterpolationMethod } from '../analysis/interpolation.js';
 import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
 import type { RunRecord, RunStore } from '../track/store.js';
@@ -63,6 +64,7 @@ const placeSchema = { type: 'array', minItems: 2, maxItems: 2, items: { type: 'n
 /** Longest interpolation strip, and most images in a selection's grid: bounded work per request. */
 export const maxStripSteps = 32;
 export const maxGridImages = 64;
+export const maxCurves = 12;
 
 export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   const { store, assets } = options;
@@ -109,6 +111,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   }
 
   app.get('/', (_request, reply) => sendAsset(reply, 'index.html'));
+  app.get('/dashboard', (_request, reply) => sendAsset(reply, 'dashboard.html'));
   app.get<{ Params: { name: string } }>('/assets/:name', { schema: { params: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } } } } }, (request, reply) => sendAsset(reply, request.params.name));
 
   function sendAsset(reply: FastifyReply, name: string) {
@@ -227,6 +230,38 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
       const [start, end] = [placeCode(map, from[0], from[1]), placeCode(map, to[0], to[1])];
       const { png, codes } = interpolationStrip(model, start.code, end.code, steps, path, label);
       return reply.type('image/png').header('x-latentlab-inverse', start.inverse).header('x-latentlab-map', map.method).header('x-latentlab-codes', JSON.stringify(codes)).send(png);
+    },
+  );
+
+  // The dashboard: a run's recorded settings and last metric values, and loss curves of several runs.
+  app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: idParams } }, (request) => {
+    const run = findRun(request.params.id);
+    const metrics = Object.fromEntries(Object.entries(store.finalMetrics(run.id)).filter(([, value]) => Number.isFinite(value)));
+    return { ...summary(run), config: run.config, metrics, metricKeys: Object.keys(metrics) };
+  });
+
+  app.get<{ Querystring: { runs: string; key: string; log?: boolean } }>(
+    '/api/curves',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['runs', 'key'],
+          additionalProperties: false,
+          properties: { runs: { type: 'string', minLength: 1, maxLength: 2000 }, key: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_/.-]+$' }, log: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const ids = request.query.runs.split(',');
+      if (ids.length > maxCurves) throw new ArgumentError(`at most ${maxCurves} runs in one chart, got ${ids.length}`);
+      const runs = ids.map(findRun);
+      const { key } = request.query;
+      const series = runs.map((run) => ({ name: `${run.name ? `${run.name} ` : ''}${run.id}`, points: store.metrics(run.id, key).map((row) => ({ x: row.step, y: row.value })) }));
+      const drawn = series.filter((line) => line.points.length > 0);
+      if (drawn.length === 0) throw new RunNotFoundError(`no '${key}' recorded for ${ids.join(', ')}`);
+      const svg = await lineChart({ series: drawn, xTitle: 'step', yTitle: key, ...(request.query.log ? { logScale: true } : {}) });
+      return reply.type('image/svg+xml').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(svg);
     },
   );
 

@@ -170,6 +170,21 @@ describe('the explorer in headless Chromium', () => {
     assert.ok(Math.abs(last.y - map.y[index]!) < (3 * (view.y[1] - view.y[0])) / box.height, `y ${last.y} vs ${map.y[index]}`);
   });
 
+  test('the dashboard lists the run with its status and draws its curve', async () => {
+    await page.goto(`${explorer.url}dashboard`, { waitUntil: 'load' });
+    await page.waitForFunction('window.dashboard && window.dashboard.curves >= 1', undefined, { timeout: 20_000 });
+    const rows = await page.locator('#runs tbody tr').allTextContents();
+    assert.equal(rows.length, 1);
+    assert.match(rows[0]!, new RegExp(`${fixture.runs.flat}.*mlp-ae.*finished`));
+    const curve = (await page.evaluate(`(() => { const image = document.getElementById('curves'); return { width: image.naturalWidth, src: image.src }; })()`)) as { width: number; src: string };
+    assert.ok(curve.width > 100, `the curve image is ${curve.width} px wide`);
+    assert.match(curve.src, /key=train_loss/);
+    // Its "explore" link opens the map of that run.
+    await page.click('#runs tbody a');
+    await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 20_000 });
+    assert.equal(await page.evaluate('window.explorer.map.run'), fixture.runs.flat);
+  });
+
   test('the page asked for nothing outside its server and logged no error', () => {
     assert.deepEqual(externalRequests, []);
     assert.deepEqual(consoleErrors, []);

@@ -202,8 +202,28 @@ describe('explorer routes', () => {
     assert.equal((await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/samples`, payload: { indices: Array.from({ length: 65 }, (_, i) => i % testSamples) } })).statusCode, 400);
   });
 
+  test('the dashboard routes: a run with its settings and last metrics; the curves of two runs as one SVG', async () => {
+    const detail = (await get(`/api/runs/${fixture.runs.deep}`)).json() as { id: string; config: Record<string, unknown>; metrics: Record<string, number>; metricKeys: string[] };
+    assert.equal(detail.id, fixture.runs.deep);
+    assert.equal(detail.config.conditional, true);
+    assert.ok(detail.metricKeys.includes('train_loss'), detail.metricKeys.join());
+    assert.ok(Number.isFinite(detail.metrics.test_loss));
+    const chart = await get(`/api/curves?runs=${fixture.runs.flat},${fixture.runs.deep}&key=train_loss`);
+    assert.equal(chart.statusCode, 200, chart.body);
+    assert.match(chart.headers['content-type'] as string, /image\/svg\+xml/);
+    assert.match(chart.body, /^<svg/);
+    assert.ok(chart.body.includes('flat') && chart.body.includes('deep'), 'both runs in the legend');
+    assert.equal((await get(`/api/curves?runs=${fixture.runs.flat}&key=no_such_metric`)).statusCode, 404);
+    // A key is a database value, never a path: a traversal-looking one is simply not recorded.
+    assert.equal((await get(`/api/curves?runs=${fixture.runs.flat}&key=..%2F..%2Fetc`)).statusCode, 404);
+    assert.equal((await get(`/api/curves?runs=${fixture.runs.flat}&key=a%20b%3B`)).statusCode, 400);
+    assert.equal((await get(`/api/curves?runs=nope&key=train_loss`)).statusCode, 404);
+    assert.equal((await get('/api/curves?key=train_loss')).statusCode, 400);
+    assert.equal((await get('/dashboard')).statusCode, 200);
+  });
+
   test('an unknown run is 404 on every route', async () => {
-    for (const reply of [await get('/api/runs/20990101-000000-zzzz/map'), await decode('20990101-000000-zzzz', { x: 0, y: 0 }), await get('/api/runs/nope/samples/0')]) {
+    for (const reply of [await get('/api/runs/20990101-000000-zzzz'), await get('/api/runs/20990101-000000-zzzz/map'), await decode('20990101-000000-zzzz', { x: 0, y: 0 }), await get('/api/runs/nope/samples/0')]) {
       assert.equal(reply.statusCode, 404, reply.body);
       assert.match((reply.json() as { message: string }).message, /no run/);
     }
@@ -212,7 +232,7 @@ describe('explorer routes', () => {
   test('path traversal in any name is 404 and reads nothing outside the store', async () => {
     const names = ['..', '../..', '..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%2Fetc%2Fpasswd', '..%5C..%5Cwindows', '%252e%252e%252f', 'runs.db', '..%00'];
     for (const name of names) {
-      for (const url of [`/api/runs/${name}/map`, `/api/runs/${name}/samples/0`, `/assets/${name}`, `/assets/..%2Fpackage.json`, `/assets/%2Fetc%2Fpasswd`, `/${name}`, `/assets/${name}/app.js`]) {
+      for (const url of [`/api/runs/${name}`, `/api/curves?runs=${name}&key=train_loss`, `/api/runs/${name}/map`, `/api/runs/${name}/samples/0`, `/assets/${name}`, `/assets/..%2Fpackage.json`, `/assets/%2Fetc%2Fpasswd`, `/${name}`, `/assets/${name}/app.js`]) {
         // A literal /assets/.. is resolved by the client (browser, inject) to / before it is sent.
         if (new URL(url, 'http://localhost').pathname !== url) continue;
         const reply = await get(url);

@@ -115,6 +115,8 @@ async function loadRuns(): Promise<void> {
       return option;
     }),
   );
+  const asked = new URLSearchParams(location.search).get('run');
+  if (asked && runs.some((run) => run.id === asked)) runPicker.value = asked;
   if (runs.length === 0) setStatus('no autoencoder runs in this store: train one first', 'error');
   else await loadMap();
 }
