@@ -74,8 +74,9 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   const cacheDir = options.cacheDir ?? null;
   const allowedHosts = new Set(['localhost', '127.0.0.1', '::1', ...(options.allowedHosts ?? [])].map((host) => host.toLowerCase()));
 
-  // ajv: an unknown property is refused (400), not silently dropped.
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 16 * 1024, routerOptions: { maxParamLength: 200 }, ajv: { customOptions: { removeAdditional: false } } });
+  // ajv: an unknown property is refused (400), not silently dropped; "1" or [1] is not a number
+  // (no coercion: the params and query strings are declared as strings and parsed here).
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 16 * 1024, routerOptions: { maxParamLength: 200 }, ajv: { customOptions: { removeAdditional: false, coerceTypes: false } } });
 
   // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 sends Host: evil.example.
   app.addHook('onRequest', async (request, reply) => {
@@ -188,13 +189,13 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
   );
 
-  app.get<{ Params: { id: string; index: number } }>(
+  app.get<{ Params: { id: string; index: string } }>(
     '/api/runs/:id/samples/:index',
-    { schema: { params: { type: 'object', required: ['id', 'index'], properties: { id: { type: 'string', maxLength: 200 }, index: { type: 'integer', minimum: 0 } } } } },
+    { schema: { params: { type: 'object', required: ['id', 'index'], properties: { id: { type: 'string', maxLength: 200 }, index: { type: 'string', pattern: '^[0-9]{1,9}$' } } } } },
     (request, reply) => {
       const model = loadedRun(findRun(request.params.id));
       const count = model.test.inputs.shape[0]!;
-      const { index } = request.params;
+      const index = Number(request.params.index);
       if (index >= count) throw new RunNotFoundError(`run ${model.run.id} has test samples 0 to ${count - 1}, not ${index}`);
       const png = sampleAndReconstruction(model, index);
       return reply.type('image/png').send(png);
@@ -240,7 +241,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     return { ...summary(run), config: run.config, metrics, metricKeys: Object.keys(metrics) };
   });
 
-  app.get<{ Querystring: { runs: string; key: string; log?: boolean } }>(
+  app.get<{ Querystring: { runs: string; key: string; log?: 'true' | 'false' } }>(
     '/api/curves',
     {
       schema: {
@@ -248,7 +249,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
           type: 'object',
           required: ['runs', 'key'],
           additionalProperties: false,
-          properties: { runs: { type: 'string', minLength: 1, maxLength: 2000 }, key: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_/.-]+$' }, log: { type: 'boolean' } },
+          properties: { runs: { type: 'string', minLength: 1, maxLength: 2000 }, key: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_/.-]+$' }, log: { type: 'string', enum: ['true', 'false'] } },
         },
       },
     },
@@ -260,7 +261,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
       const series = runs.map((run) => ({ name: `${run.name ? `${run.name} ` : ''}${run.id}`, points: store.metrics(run.id, key).map((row) => ({ x: row.step, y: row.value })) }));
       const drawn = series.filter((line) => line.points.length > 0);
       if (drawn.length === 0) throw new RunNotFoundError(`no '${key}' recorded for ${ids.join(', ')}`);
-      const svg = await lineChart({ series: drawn, xTitle: 'step', yTitle: key, ...(request.query.log ? { logScale: true } : {}) });
+      const svg = await lineChart({ series: drawn, xTitle: 'step', yTitle: key, ...(request.query.log === 'true' ? { logScale: true } : {}) });
       return reply.type('image/svg+xml').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(svg);
     },
   );
