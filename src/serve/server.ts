@@ -145,6 +145,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
               method: { type: 'string' },
               inverse: { type: 'string' },
               latent: { type: 'integer' },
+              conditional: { type: 'boolean' },
               cached: { type: 'boolean' },
               x: { type: 'array', items: { type: 'number' } },
               y: { type: 'array', items: { type: 'number' } },
@@ -157,8 +158,10 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
       },
     },
     (request) => {
-      const map = runMap(findRun(request.params.id), request.query.method);
-      return { run: map.runId, method: map.method, inverse: map.inverse, latent: map.latent, cached: map.cached, x: map.x, y: map.y, labels: map.labels, classes: map.classes };
+      const run = findRun(request.params.id);
+      const map = runMap(run, request.query.method);
+      const { conditional } = loadedRun(run).model;
+      return { run: map.runId, method: map.method, inverse: map.inverse, latent: map.latent, conditional, cached: map.cached, x: map.x, y: map.y, labels: map.labels, classes: map.classes };
     },
   );
 

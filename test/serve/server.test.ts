@@ -117,6 +117,7 @@ describe('explorer routes', () => {
     const map = reply.json() as MapBody;
     assert.equal(map.method, 'pca');
     assert.equal(map.inverse, 'pca-inverse');
+    assert.equal((map as MapBody & { conditional: boolean }).conditional, true, 'the page offers the class to decode as');
     assert.equal(map.cached, false);
     assert.ok(existsSync(join(cacheDir, `${fixture.runs.deep}.pca.json`)), `cache in ${cacheDir}: ${existsSync(cacheDir) ? readdirSync(cacheDir) : 'none'}`);
     const result = await decode(fixture.runs.deep, { x: 0.3, y: -0.2, label: 7 });

@@ -4,7 +4,7 @@
 import createScatterplot from 'regl-scatterplot';
 
 interface RunSummary { id: string; name: string | null; model: string; dataset: string; status: string; latent: number | null }
-interface MapReply { run: string; method: string; inverse: string; latent: number; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
+interface MapReply { run: string; method: string; inverse: string; latent: number; conditional: boolean; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
@@ -22,6 +22,8 @@ const sampleImage = element<HTMLImageElement>('sample');
 const sampleInfo = element<HTMLParagraphElement>('sample-info');
 const legend = element<HTMLDivElement>('legend');
 const stepsInput = element<HTMLInputElement>('steps');
+const classChoice = element<HTMLLabelElement>('class-choice');
+const labelPicker = element<HTMLSelectElement>('label');
 const pathPicker = element<HTMLSelectElement>('path');
 const stripImage = element<HTMLImageElement>('strip');
 const stripInfo = element<HTMLParagraphElement>('strip-info');
@@ -142,6 +144,9 @@ async function loadMap(): Promise<void> {
     await scatterplot.draw(points);
     await scatterplot.reset();
     drawLegend(map);
+    // A conditional model decodes a code as the class chosen here.
+    classChoice.hidden = !map.conditional;
+    if (map.conditional) labelPicker.replaceChildren(...(map.classes ?? Array.from({ length: 10 }, (_, i) => String(i))).map((name, i) => new Option(name, String(i))));
     setStatus(`${map.x.length} test codes · map: ${map.method} · inverse: ${map.inverse}`);
     state.ready = true;
   } catch (error) {
@@ -196,7 +201,7 @@ async function decodeAt(x: number, y: number): Promise<void> {
     const response = await api(`/api/runs/${encodeURIComponent(run)}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ x, y, ...(method ? { method } : {}) }),
+      body: JSON.stringify({ x, y, ...(method ? { method } : {}), ...chosenLabel() }),
     });
     const blob = await response.blob();
     if (serial !== decodeSerial) return; // a later click won
@@ -212,13 +217,18 @@ async function decodeAt(x: number, y: number): Promise<void> {
       if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
     });
     state.last = { x, y, inverse, code, nearestDistance: distance === null ? null : Number(distance) };
-    places = [...places, [x, y] as [number, number]].slice(-2);
+    const previous = places[places.length - 1];
+    if (!previous || previous[0] !== x || previous[1] !== y) places = [...places, [x, y] as [number, number]].slice(-2);
     void drawStrip();
     state.decodes += 1;
     decodedInfo.textContent = `(${x.toFixed(3)}, ${y.toFixed(3)}) · ${describeInverse(inverse, distance)} · code [${code.map((v) => v.toFixed(2)).join(', ')}]`;
   } catch (error) {
     decodedInfo.textContent = `could not decode: ${(error as Error).message}`;
   }
+}
+
+function chosenLabel(): { label?: number } {
+  return state.map?.conditional && labelPicker.value !== '' ? { label: Number(labelPicker.value) } : {};
 }
 
 /** Shows a PNG response in an <img>, freeing the object URL it replaces. */
@@ -241,7 +251,7 @@ async function drawStrip(): Promise<void> {
     const response = await api(`/api/runs/${encodeURIComponent(runPicker.value)}/interpolate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: places[0], to: places[1], steps, path: pathPicker.value, ...(state.map ? { method: state.map.method } : {}) }),
+      body: JSON.stringify({ from: places[0], to: places[1], steps, path: pathPicker.value, ...(state.map ? { method: state.map.method } : {}), ...chosenLabel() }),
     });
     const blob = await response.blob();
     if (serial !== stripSerial) return;
@@ -314,6 +324,9 @@ scatterplot.subscribe('pointOver', (index) => void showSample(index));
 scatterplot.subscribe('select', ({ points }) => void showSelection(points));
 scatterplot.subscribe('deselect', () => void showSelection([]));
 stepsInput.addEventListener('change', () => void drawStrip());
+labelPicker.addEventListener('change', () => {
+  if (state.last) void decodeAt(state.last.x, state.last.y);
+});
 pathPicker.addEventListener('change', () => void drawStrip());
 runPicker.addEventListener('change', () => void loadMap());
 methodPicker.addEventListener('change', () => void loadMap());
