@@ -16,6 +16,9 @@ import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { loadRun, type LoadedRun } from '../runs/load.js';
 import { referenceClassifierModel } from '../runs/reference-classifier.js';
+import { isGenerative } from '../models/autoencoder.js';
+import { nearestNeighborsOf } from '../reduce/neighbors.js';
+import { manualSeed } from '../tensor/runtime.js';
 import { DisposingLru } from './lru.js';
 import { computeRunMap, defaultMapMethod, mapMethods, placeCode, type MapMethod, type RunMap } from './maps.js';
 import type { ExplorerAssets } from './assets.js';
@@ -60,6 +63,7 @@ const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const errorSchema = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 200 } } } as const;
 const methodEnum = { type: 'string', enum: [...mapMethods] } as const;
+const labelSchema = { type: 'integer', minimum: 0, maximum: 100000 } as const;
 const placeSchema = { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } as const;
 /** Longest interpolation strip, and most images in a selection's grid: bounded work per request. */
 export const maxStripSteps = 32;
@@ -146,6 +150,9 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
               inverse: { type: 'string' },
               latent: { type: 'integer' },
               conditional: { type: 'boolean' },
+              generative: { type: 'boolean' },
+              codeMean: { type: 'array', items: { type: 'number' } },
+              codeStd: { type: 'array', items: { type: 'number' } },
               cached: { type: 'boolean' },
               x: { type: 'array', items: { type: 'number' } },
               y: { type: 'array', items: { type: 'number' } },
@@ -160,8 +167,9 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     (request) => {
       const run = findRun(request.params.id);
       const map = runMap(run, request.query.method);
-      const { conditional } = loadedRun(run).model;
-      return { run: map.runId, method: map.method, inverse: map.inverse, latent: map.latent, conditional, cached: map.cached, x: map.x, y: map.y, labels: map.labels, classes: map.classes };
+      const { model } = loadedRun(run);
+      const { mean: codeMean, std: codeStd } = codeMoments(map);
+      return { run: map.runId, method: map.method, inverse: map.inverse, latent: map.latent, conditional: model.conditional, generative: isGenerative(model), codeMean, codeStd, cached: map.cached, x: map.x, y: map.y, labels: map.labels, classes: map.classes };
     },
   );
 
@@ -234,6 +242,78 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
       const [start, end] = [placeCode(map, from[0], from[1]), placeCode(map, to[0], to[1])];
       const { png, codes } = interpolationStrip(model, start.code, end.code, steps, path, label);
       return reply.type('image/png').header('x-latentlab-inverse', start.inverse).header('x-latentlab-map', map.method).header('x-latentlab-codes', JSON.stringify(codes)).send(png);
+    },
+  );
+
+  // A code given in full (the traversal sliders): decoded as /decode decodes a place.
+  app.post<{ Params: { id: string }; Body: { code: number[]; label?: number } }>(
+    '/api/runs/:id/decode-code',
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'array', minItems: 1, maxItems: 4096, items: { type: 'number', minimum: -1e6, maximum: 1e6 } }, label: labelSchema } },
+      },
+    },
+    (request, reply) => {
+      const model = loadedRun(findRun(request.params.id));
+      const code = request.body.code.map(Math.fround);
+      return reply.type('image/png').header('x-latentlab-code', JSON.stringify(code)).send(decodeToPng(model, code, request.body.label));
+    },
+  );
+
+  // Samples of a VAE's prior, from a seed (the same seed, the same images).
+  app.post<{ Params: { id: string }; Body: { count?: number; seed?: number; label?: number } }>(
+    '/api/runs/:id/prior',
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: { count: { type: 'integer', minimum: 1, maximum: maxGridImages }, seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 }, label: labelSchema } },
+      },
+    },
+    (request, reply) => {
+      const model = loadedRun(findRun(request.params.id));
+      const { count = 16, seed = 0, label } = request.body;
+      return reply.type('image/png').send(priorSamples(model, count, seed, label));
+    },
+  );
+
+  // The nearest test samples of one, by their codes and by their pixels (the sample itself left out).
+  app.get<{ Params: { id: string; index: string }; Querystring: { k?: string } }>(
+    '/api/runs/:id/neighbors/:index',
+    {
+      schema: {
+        params: { type: 'object', required: ['id', 'index'], properties: { id: { type: 'string', maxLength: 200 }, index: { type: 'string', pattern: '^[0-9]{1,9}$' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { k: { type: 'string', pattern: '^([1-9]|1[0-6])$' } } },
+      },
+    },
+    (request) => {
+      const run = findRun(request.params.id);
+      const model = loadedRun(run);
+      const index = Number(request.params.index);
+      const count = model.test.inputs.shape[0]!;
+      if (index >= count) throw new RunNotFoundError(`run ${run.id} has test samples 0 to ${count - 1}, not ${index}`);
+      const k = Math.min(Number(request.query.k ?? 8), count - 1);
+      return { index, latent: latentNeighbors(runMap(run, undefined), index, k), pixel: pixelNeighbors(model, index, k) };
+    },
+  );
+
+  // A value per test sample to colour the map by: its reconstruction error, or one latent coordinate.
+  app.get<{ Params: { id: string }; Querystring: { by: 'error' | 'dimension'; dimension?: string } }>(
+    '/api/runs/:id/values',
+    {
+      schema: {
+        params: idParams,
+        querystring: { type: 'object', required: ['by'], additionalProperties: false, properties: { by: { type: 'string', enum: ['error', 'dimension'] }, dimension: { type: 'string', pattern: '^[0-9]{1,4}$' } } },
+        response: { 200: { type: 'object', properties: { by: { type: 'string' }, values: { type: 'array', items: { type: 'number' } } } } },
+      },
+    },
+    (request) => {
+      const run = findRun(request.params.id);
+      if (request.query.by === 'error') return { by: 'error', values: reconstructionErrors(loadedRun(run)) };
+      const map = runMap(run, undefined);
+      const dimension = Number(request.query.dimension ?? 0);
+      if (dimension >= map.latent) throw new ArgumentError(`run ${run.id} has latent dimensions 0 to ${map.latent - 1}, not ${dimension}`);
+      return { by: `dimension ${dimension}`, values: Array.from({ length: map.x.length }, (_, i) => map.codes[i * map.latent + dimension]!) };
     },
   );
 
@@ -337,6 +417,79 @@ export function sampleGrid(loaded: LoadedRun, indices: readonly number[]): Buffe
     const index = tensor(BigInt64Array.from(indices, (i) => BigInt(i)), { shape: [indices.length] });
     return imageGrid(asImages(loaded, loaded.test.inputs.indexSelect(0, index)), { padding: 1 }).png;
   });
+}
+
+/** Per latent dimension, the mean and standard deviation of the test codes (the sliders' ranges). */
+export function codeMoments(map: RunMap): { mean: number[]; std: number[] } {
+  const n = map.x.length;
+  const mean = new Array<number>(map.latent).fill(0);
+  const square = new Array<number>(map.latent).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < map.latent; j++) {
+      const value = map.codes[i * map.latent + j]!;
+      mean[j] = mean[j]! + value / n;
+      square[j] = square[j]! + (value * value) / n;
+    }
+  }
+  return { mean, std: mean.map((m, j) => Math.sqrt(Math.max(0, square[j]! - m * m))) };
+}
+
+/** `count` images decoded from the model's prior, drawn from `seed`. */
+export function priorSamples(loaded: LoadedRun, count: number, seed: number, label?: number): Buffer {
+  const { model } = loaded;
+  if (!isGenerative(model)) throw new LatentlabError(`run ${loaded.run.id} (${loaded.run.model}) has no prior to sample from: only VAEs do; click the map to decode a place instead`);
+  if (model.conditional) checkLabel(loaded, label ?? 0);
+  return noGrad(() =>
+    tidy(() => {
+      manualSeed(seed);
+      const labels = model.conditional ? tensor(BigInt64Array.from({ length: count }, () => BigInt(label ?? 0)), { shape: [count] }) : undefined;
+      return imageGrid(asImages(loaded, model.sample(count, labels)), { padding: 1 }).png;
+    }),
+  );
+}
+
+/** The k nearest test samples to sample `index` by the Euclidean distance of their codes. */
+export function latentNeighbors(map: RunMap, index: number, k: number): number[] {
+  const { codes, latent } = map;
+  const distances = Array.from({ length: map.x.length }, (_, i) => {
+    let sum = 0;
+    for (let j = 0; j < latent; j++) sum += (codes[i * latent + j]! - codes[index * latent + j]!) ** 2;
+    return { i, sum };
+  });
+  return distances.filter(({ i }) => i !== index).sort((a, b) => a.sum - b.sum || a.i - b.i).slice(0, k).map(({ i }) => i);
+}
+
+/** The k nearest test samples to sample `index` by the Euclidean distance of their pixels. */
+export function pixelNeighbors(loaded: LoadedRun, index: number, k: number): number[] {
+  return tidy(() => {
+    const pixels = loaded.test.inputs.flatten(1);
+    const found = nearestNeighborsOf(pixels.narrow(0, index, 1), pixels, k + 1);
+    return Array.from(found.indices.toTypedArray() as BigInt64Array, Number).filter((i) => i !== index).slice(0, k);
+  });
+}
+
+const errorCache = new WeakMap<LoadedRun, number[]>();
+
+/** Each test sample's mean squared reconstruction error (cached per loaded run). */
+export function reconstructionErrors(loaded: LoadedRun): number[] {
+  const cached = errorCache.get(loaded);
+  if (cached) return cached;
+  const { model, test } = loaded;
+  const count = test.inputs.shape[0]!;
+  const errors: number[] = [];
+  noGrad(() => {
+    for (let start = 0; start < count; start += 1000) {
+      const size = Math.min(1000, count - start);
+      tidy(() => {
+        const x = test.inputs.narrow(0, start, size);
+        const labels = model.conditional ? test.targets.narrow(0, start, size) : undefined;
+        const squared = model.reconstruct(x, labels).sub(x).pow(2).flatten(1).mean({ dim: 1 });
+        errors.push(...Array.from(squared.toTypedArray() as Float32Array, Number));
+      });
+    }
+  });
+  errorCache.set(loaded, errors);
+  return errors;
 }
 
 /** Test sample `index` beside its reconstruction, one PNG. */

@@ -223,6 +223,68 @@ describe('explorer routes', () => {
     assert.equal((await get('/dashboard')).statusCode, 200);
   });
 
+  test('a code given in full decodes as the library does; the map carries the codes\' mean and spread', async () => {
+    const map = (await get(`/api/runs/${fixture.runs.deep}/map`)).json() as MapBody & { codeMean: number[]; codeStd: number[]; generative: boolean };
+    assert.equal(map.codeMean.length, 3);
+    assert.ok(map.codeStd.every((value) => value > 0));
+    assert.equal(map.generative, true);
+    const code = [0.25, -1, 2];
+    const reply = await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.deep}/decode-code`, payload: { code, label: 3 } });
+    assert.equal(reply.statusCode, 200, reply.body);
+    assert.deepEqual(pixels(reply.rawPayload), pixels(decodeToPng(reference.deep!, code, 3)));
+    assert.equal((await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.deep}/decode-code`, payload: { code: [1, 2] } })).statusCode, 400, 'a code of the wrong length');
+  });
+
+  test('a VAE samples its prior from a seed (the same seed, the same grid); an autoencoder has no prior', async () => {
+    const sample = (seed: number) => app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.deep}/prior`, payload: { count: 9, seed, label: 2 } });
+    const [a, b, c] = [await sample(1), await sample(1), await sample(2)];
+    assert.equal(a.statusCode, 200, a.body);
+    const grid = PNG.sync.read(a.rawPayload);
+    assert.deepEqual([grid.width, grid.height], [3 * 28 + 4, 3 * 28 + 4]);
+    assert.deepEqual(pixels(a.rawPayload), pixels(b.rawPayload));
+    assert.notDeepEqual(pixels(a.rawPayload), pixels(c.rawPayload));
+    const none = await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/prior`, payload: {} });
+    assert.equal(none.statusCode, 422);
+    assert.match((none.json() as { message: string }).message, /no prior/);
+  });
+
+  test('the neighbours of a sample by code and by pixels are the nearest others', async () => {
+    const reply = await get(`/api/runs/${fixture.runs.flat}/neighbors/4?k=5`);
+    assert.equal(reply.statusCode, 200, reply.body);
+    const { latent, pixel } = reply.json() as { latent: number[]; pixel: number[] };
+    assert.equal(latent.length, 5);
+    assert.equal(pixel.length, 5);
+    assert.ok(!latent.includes(4) && !pixel.includes(4), 'the sample itself is left out');
+    // Brute force over the codes and the pixels.
+    const map = (await get(`/api/runs/${fixture.runs.flat}/map`)).json() as MapBody;
+    const byCode = map.x.map((x, i) => ({ i, d: (x - map.x[4]!) ** 2 + (map.y[i]! - map.y[4]!) ** 2 })).filter(({ i }) => i !== 4).sort((p, q) => p.d - q.d).slice(0, 5).map(({ i }) => i);
+    assert.deepEqual(latent, byCode);
+    const rows = tidy(() => {
+      const images = reference.flat!.test.inputs.flatten(1);
+      return Array.from({ length: testSamples }, (_, i) => [...(images.select(0, i).toTypedArray() as Float32Array)]);
+    });
+    const byPixel = rows.map((row, i) => ({ i, d: row.reduce((sum, v, j) => sum + (v - rows[4]![j]!) ** 2, 0) })).filter(({ i }) => i !== 4).sort((p, q) => p.d - q.d).slice(0, 5).map(({ i }) => i);
+    assert.deepEqual(pixel, byPixel);
+    assert.equal((await get(`/api/runs/${fixture.runs.flat}/neighbors/4?k=17`)).statusCode, 400);
+    assert.equal((await get(`/api/runs/${fixture.runs.flat}/neighbors/${testSamples}`)).statusCode, 404);
+  });
+
+  test('values to colour by: reconstruction errors and a latent coordinate per sample', async () => {
+    const errors = (await get(`/api/runs/${fixture.runs.flat}/values?by=error`)).json() as { values: number[] };
+    assert.equal(errors.values.length, testSamples);
+    // Sample 0's error, recomputed.
+    const expected = tidy(() => {
+      const x = reference.flat!.test.inputs.narrow(0, 0, 1);
+      return noGrad(() => reference.flat!.model.reconstruct(x).sub(x).pow(2).mean().item());
+    });
+    assert.ok(Math.abs(errors.values[0]! - expected) < 1e-6, `${errors.values[0]} vs ${expected}`);
+    const dimension = (await get(`/api/runs/${fixture.runs.flat}/values?by=dimension&dimension=1`)).json() as { values: number[] };
+    const map = (await get(`/api/runs/${fixture.runs.flat}/map`)).json() as MapBody;
+    assert.deepEqual(dimension.values, map.y);
+    assert.equal((await get(`/api/runs/${fixture.runs.flat}/values?by=dimension&dimension=2`)).statusCode, 400);
+    assert.equal((await get(`/api/runs/${fixture.runs.flat}/values?by=loss`)).statusCode, 400);
+  });
+
   test('an unknown run is 404 on every route', async () => {
     for (const reply of [await get('/api/runs/20990101-000000-zzzz'), await get('/api/runs/20990101-000000-zzzz/map'), await decode('20990101-000000-zzzz', { x: 0, y: 0 }), await get('/api/runs/nope/samples/0')]) {
       assert.equal(reply.statusCode, 404, reply.body);
