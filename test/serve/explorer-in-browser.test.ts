@@ -110,6 +110,60 @@ describe('the explorer in headless Chromium', () => {
     if (process.env.LATENTLAB_EXPLORER_SCREENSHOT) await page.screenshot({ path: process.env.LATENTLAB_EXPLORER_SCREENSHOT });
   });
 
+  test('the traversal sliders start at the code clicked, and moving one decodes the changed code', async () => {
+    await page.waitForFunction('window.explorer.traversals >= 1', undefined, { timeout: 10_000 });
+    const last = (await page.evaluate('window.explorer.last')) as Decoded;
+    const values = (await page.$$eval('#sliders input[type=range]', (inputs) => inputs.map((input) => Number((input as unknown as { value: string }).value)))) as number[];
+    assert.equal(values.length, 2, 'one slider per latent dimension');
+    values.forEach((value, j) => assert.ok(Math.abs(value - last.code[j]!) < 1e-6, `slider ${j} at ${value}, code ${last.code[j]}`));
+    const traversals = (await page.evaluate('window.explorer.traversals')) as number;
+    const moved = await page.$eval('#sliders input[type=range]', (input) => {
+      const slider = input as unknown as { value: string; max: string; dispatchEvent(event: unknown): boolean };
+      slider.value = slider.max;
+      slider.dispatchEvent(new Event('input'));
+      return Number(slider.value);
+    });
+    await page.waitForFunction(`window.explorer.traversals === ${traversals + 1}`, undefined, { timeout: 10_000 });
+    const gray = (await page.evaluate(`(() => {
+      const image = document.getElementById('traversal');
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      return Array.from({ length: data.length / 4 }, (_, i) => data[4 * i]);
+    })()`)) as number[];
+    const expected = PNG.sync.read(decodeToPng(reference, [Math.fround(moved), last.code[1]!]));
+    assert.deepEqual(gray, Array.from({ length: 28 * 28 }, (_, k) => expected.data[4 * k]!));
+    assert.equal(await page.evaluate("document.getElementById('prior-panel').hidden"), true, 'an autoencoder has no prior to sample');
+  });
+
+  test('colouring by reconstruction error recolours the points', async () => {
+    const before = PNG.sync.read(await page.locator('#map').screenshot());
+    await page.selectOption('#colour', 'error');
+    await page.waitForFunction("window.explorer.colouredBy === 'error'", undefined, { timeout: 10_000 });
+    const after = PNG.sync.read(await page.locator('#map').screenshot());
+    let changed = 0;
+    for (let i = 0; i < before.data.length; i += 4) if (Math.abs(before.data[i]! - after.data[i]!) + Math.abs(before.data[i + 2]! - after.data[i + 2]!) > 60) changed++;
+    assert.ok(changed > 50, `only ${changed} pixels changed colour`);
+    await page.selectOption('#colour', 'label');
+    await page.waitForFunction("window.explorer.colouredBy === 'label'", undefined, { timeout: 10_000 });
+  });
+
+  test('clicking a point shows its nearest neighbours by code and by pixels', async () => {
+    const box = (await page.locator('#map').boundingBox())!;
+    const [px, py] = (await page.evaluate('window.explorer.screenOf(9)')) as [number, number];
+    await page.evaluate('window.explorer.neighbors = null');
+    await page.mouse.click(box.x + px, box.y + py);
+    await page.waitForFunction('window.explorer.neighbors !== null', undefined, { timeout: 10_000 });
+    const shown = (await page.evaluate('window.explorer.neighbors')) as { latent: number[]; pixel: number[] };
+    const selected = (await page.evaluate('window.explorer.selection')) as number[];
+    assert.equal(selected.length, 1);
+    const expected = (await (await fetch(`${explorer.url}api/runs/${fixture.runs.flat}/neighbors/${selected[0]}?k=8`)).json()) as { latent: number[]; pixel: number[] };
+    assert.deepEqual(shown, expected);
+    await page.waitForFunction("document.getElementById('neighbors-pixel').naturalWidth > 28", undefined, { timeout: 10_000 });
+  });
+
   test('the two places clicked give an interpolation strip of the requested length', async () => {
     await page.waitForFunction('window.explorer.strips >= 1', undefined, { timeout: 10_000 });
     assert.equal(await page.evaluate("document.getElementById('strip').naturalWidth"), 28 * 8, 'the default 8 steps');

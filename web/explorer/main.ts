@@ -4,11 +4,11 @@
 import createScatterplot from 'regl-scatterplot';
 
 interface RunSummary { id: string; name: string | null; model: string; dataset: string; status: string; latent: number | null }
-interface MapReply { run: string; method: string; inverse: string; latent: number; conditional: boolean; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
+interface MapReply { run: string; method: string; inverse: string; latent: number; conditional: boolean; generative: boolean; codeMean: number[]; codeStd: number[]; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
+interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -23,6 +23,16 @@ const sampleInfo = element<HTMLParagraphElement>('sample-info');
 const legend = element<HTMLDivElement>('legend');
 const stepsInput = element<HTMLInputElement>('steps');
 const classChoice = element<HTMLLabelElement>('class-choice');
+const colourPicker = element<HTMLSelectElement>('colour');
+const highlightPicker = element<HTMLSelectElement>('highlight');
+const traversalImage = element<HTMLImageElement>('traversal');
+const sliders = element<HTMLDivElement>('sliders');
+const priorPanel = element<HTMLElement>('prior-panel');
+const priorButton = element<HTMLButtonElement>('prior-button');
+const priorImage = element<HTMLImageElement>('prior');
+const neighborsLatent = element<HTMLImageElement>('neighbors-latent');
+const neighborsPixel = element<HTMLImageElement>('neighbors-pixel');
+const neighborsInfo = element<HTMLParagraphElement>('neighbors-info');
 const labelPicker = element<HTMLSelectElement>('label');
 const pathPicker = element<HTMLSelectElement>('path');
 const stripImage = element<HTMLImageElement>('strip');
@@ -76,6 +86,10 @@ const state: ExplorerState = {
   strips: 0,
   selection: [],
   selections: 0,
+  traversals: 0,
+  neighbors: null,
+  colouredBy: 'label',
+  priors: 0,
   screenOf: (index) => scatterplot.getScreenPosition(index) ?? null,
   placeAt,
   domains: () => ({ x: xScale.domain(), y: yScale.domain() }),
@@ -84,6 +98,9 @@ window.explorer = state;
 
 let bounds = { x0: -1, x1: 1, y0: -1, y1: 1 };
 let decodeSerial = 0;
+let currentPoints: number[][] = [];
+// Viridis in ten steps: a continuous value (error, a latent coordinate) from low (purple) to high (yellow).
+const ramp = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
 let stripSerial = 0;
 /** The last two places clicked, oldest first: the ends of the interpolation strip. */
 let places: [number, number][] = [];
@@ -140,10 +157,21 @@ async function loadMap(): Promise<void> {
     yScale.domain([bounds.y0, bounds.y1]);
     await scatterplot.set({ yScale } as never);
     // Normalised to [−1, 1]: regl-scatterplot's own space, where large coordinates keep their precision.
-    const points = map.x.map((x, i) => [normalise(x, bounds.x0, bounds.x1), normalise(map.y[i]!, bounds.y0, bounds.y1), map.labels ? map.labels[i]! % palette.length : 0]);
+    const points = map.x.map((x, i) => [normalise(x, bounds.x0, bounds.x1), normalise(map.y[i]!, bounds.y0, bounds.y1), map.labels ? map.labels[i]! % palette.length : 0, 0]);
+    currentPoints = points;
+    await scatterplot.set({ colorBy: 'valueA', pointColor: palette } as never);
     await scatterplot.draw(points);
     await scatterplot.reset();
     drawLegend(map);
+    colourPicker.replaceChildren(
+      new Option('label', 'label'),
+      new Option('reconstruction error', 'error'),
+      ...Array.from({ length: Math.min(map.latent, 64) }, (_, j) => new Option(`latent dimension ${j}`, `dimension:${j}`)),
+    );
+    highlightPicker.replaceChildren(new Option('all classes', ''), ...(map.classes ?? []).map((name, i) => new Option(name, String(i))));
+    priorPanel.hidden = !map.generative;
+    state.colouredBy = 'label';
+    sliders.replaceChildren();
     // A conditional model decodes a code as the class chosen here.
     classChoice.hidden = !map.conditional;
     if (map.conditional) labelPicker.replaceChildren(...(map.classes ?? Array.from({ length: 10 }, (_, i) => String(i))).map((name, i) => new Option(name, String(i))));
@@ -222,9 +250,100 @@ async function decodeAt(x: number, y: number): Promise<void> {
     void drawStrip();
     state.decodes += 1;
     decodedInfo.textContent = `(${x.toFixed(3)}, ${y.toFixed(3)}) · ${describeInverse(inverse, distance)} · code [${code.map((v) => v.toFixed(2)).join(', ')}]`;
+    drawSliders(code);
   } catch (error) {
     decodedInfo.textContent = `could not decode: ${(error as Error).message}`;
   }
+}
+
+async function recolour(): Promise<void> {
+  const choice = colourPicker.value;
+  if (!state.map) return;
+  if (choice === 'label') {
+    await scatterplot.set({ colorBy: 'valueA', pointColor: palette } as never);
+  } else {
+    const query = choice === 'error' ? 'by=error' : `by=dimension&dimension=${choice.split(':')[1]}`;
+    const { values } = await getJson<{ values: number[] }>(`/api/runs/${encodeURIComponent(state.map.run)}/values?${query}`);
+    // Ranks, not raw values: a few outliers would otherwise squeeze every other point into one colour.
+    const order = values.map((value, i) => ({ value, i })).sort((a, b) => a.value - b.value);
+    const rank = new Array<number>(values.length);
+    order.forEach(({ i }, position) => (rank[i] = values.length > 1 ? position / (values.length - 1) : 0));
+    currentPoints = currentPoints.map((point, i) => [point[0]!, point[1]!, point[2]!, rank[i]!]);
+    await scatterplot.draw(currentPoints, { preventFilterReset: true } as never);
+    await scatterplot.set({ colorBy: 'valueB', pointColor: ramp } as never);
+  }
+  state.colouredBy = choice;
+}
+
+async function highlight(): Promise<void> {
+  const map = state.map;
+  if (!map?.labels) return;
+  const chosen = highlightPicker.value;
+  if (chosen === '') await scatterplot.unfilter();
+  else await scatterplot.filter(map.labels.flatMap((label, i) => (String(label) === chosen ? [i] : [])));
+}
+
+/** Sliders for the first 16 latent dimensions, set to `code`, each spanning the codes' mean ± 3 standard deviations. */
+function drawSliders(code: number[]): void {
+  const map = state.map;
+  if (!map) return;
+  const rows = code.slice(0, 16).flatMap((value, j) => {
+    const spread = 3 * (map.codeStd[j] || 1);
+    const low = Math.min(value, map.codeMean[j]! - spread);
+    const high = Math.max(value, map.codeMean[j]! + spread);
+    // step 'any': a stepped slider would snap the clicked code to its grid.
+    const slider = Object.assign(document.createElement('input'), { type: 'range', min: String(low), max: String(high), step: 'any', value: String(value) });
+    slider.dataset.dimension = String(j);
+    const shown = Object.assign(document.createElement('span'), { textContent: value.toFixed(2) });
+    slider.addEventListener('input', () => {
+      shown.textContent = Number(slider.value).toFixed(2);
+      void decodeSliders(code);
+    });
+    return [Object.assign(document.createElement('span'), { textContent: `z${j}` }), slider, shown];
+  });
+  sliders.replaceChildren(...rows);
+  void decodeSliders(code);
+}
+
+let traversalSerial = 0;
+async function decodeSliders(base: number[]): Promise<void> {
+  const code = [...base];
+  for (const slider of sliders.querySelectorAll<HTMLInputElement>('input[type=range]')) code[Number(slider.dataset.dimension)] = Number(slider.value);
+  const serial = ++traversalSerial;
+  try {
+    const response = await api(`/api/runs/${encodeURIComponent(runPicker.value)}/decode-code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, ...chosenLabel() }),
+    });
+    const blob = await response.blob();
+    if (serial !== traversalSerial) return;
+    await showImage(traversalImage, blob);
+    state.traversals += 1;
+  } catch (error) {
+    sliders.title = (error as Error).message;
+  }
+}
+
+let priorSeed = 0;
+async function samplePrior(): Promise<void> {
+  const response = await api(`/api/runs/${encodeURIComponent(runPicker.value)}/prior`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count: 16, seed: priorSeed++, ...chosenLabel() }),
+  });
+  await showImage(priorImage, await response.blob());
+  state.priors += 1;
+}
+
+async function showNeighbors(index: number): Promise<void> {
+  const run = encodeURIComponent(runPicker.value);
+  const found = await getJson<{ latent: number[]; pixel: number[] }>(`/api/runs/${run}/neighbors/${index}?k=8`);
+  const grid = async (indices: number[]) => (await api(`/api/runs/${run}/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ indices: [index, ...indices] }) })).blob();
+  const [latent, pixel] = await Promise.all([grid(found.latent), grid(found.pixel)]);
+  await Promise.all([showImage(neighborsLatent, latent), showImage(neighborsPixel, pixel)]);
+  neighborsInfo.textContent = `sample ${index} first, then its 8 nearest; ${found.latent.filter((i) => found.pixel.includes(i)).length} of 8 are nearest both ways`;
+  state.neighbors = found;
 }
 
 function chosenLabel(): { label?: number } {
@@ -321,7 +440,13 @@ canvas.addEventListener('click', (event) => {
   void decodeAt(x, y);
 });
 scatterplot.subscribe('pointOver', (index) => void showSample(index));
-scatterplot.subscribe('select', ({ points }) => void showSelection(points));
+scatterplot.subscribe('select', ({ points }) => {
+  void showSelection(points);
+  if (points.length === 1) void showNeighbors(points[0]!);
+});
+colourPicker.addEventListener('change', () => void recolour());
+highlightPicker.addEventListener('change', () => void highlight());
+priorButton.addEventListener('click', () => void samplePrior());
 scatterplot.subscribe('deselect', () => void showSelection([]));
 stepsInput.addEventListener('change', () => void drawStrip());
 labelPicker.addEventListener('change', () => {
