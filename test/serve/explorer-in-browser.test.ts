@@ -45,18 +45,18 @@ describe('the explorer in headless Chromium', () => {
   before(async () => {
     fixture = await explorerFixture();
     store = RunStore.open(fixture.storeDir, { mode: 'read' });
-    explorer = await startExplorer({ store, runs: [fixture.runs.flat], port: 0 });
+    explorer = await startExplorer({ store, port: 0 });
     reference = loadRun(store, fixture.runs.flat);
     // --no-sandbox: root in a container; SwiftShader: WebGL without a GPU.
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'] });
-    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    const context = await browser.newContext({ viewport: { width: 1900, height: 1000 } });
     const local = (url: string) => url.startsWith(explorer.url) || url.startsWith('blob:') || url.startsWith('data:');
     await context.route('**/*', (route) => (local(route.request().url()) ? route.continue() : route.abort('blockedbyclient')));
     page = await context.newPage();
     page.on('request', (request) => void (local(request.url()) ? undefined : externalRequests.push(request.url())));
     page.on('console', (message) => void (message.type() === 'error' ? consoleErrors.push(message.text()) : undefined));
     page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-    await page.goto(explorer.url, { waitUntil: 'load' });
+    await page.goto(`${explorer.url}?run=${fixture.runs.flat}`, { waitUntil: 'load' });
     await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 20_000 });
   });
 
@@ -215,6 +215,32 @@ describe('the explorer in headless Chromium', () => {
     await page.waitForFunction("document.getElementById('selection').naturalWidth > 28", undefined, { timeout: 10_000 });
   });
 
+  test('a second run beside the first: a lasso in either map selects the same samples in both', async () => {
+    await page.selectOption('#compare', fixture.runs.deep);
+    await page.waitForFunction('window.explorer.comparison.linked()', undefined, { timeout: 20_000 });
+    assert.match((await page.textContent('#compare-status')) ?? '', /selections linked/);
+    const box = (await page.locator('#map2').boundingBox())!;
+    const selections = (await page.evaluate('window.explorer.selections')) as number;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(box.x + 100, box.y + 100);
+    await frames(page);
+    await page.mouse.down();
+    for (const [x, y] of [[500, 100], [500, 500], [100, 500], [100, 101]]) await page.mouse.move(box.x + x!, box.y + y!, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await page.waitForFunction(`window.explorer.selections > ${selections}`, undefined, { timeout: 10_000 });
+    const second = (await page.evaluate('window.explorer.comparison.selection()')) as number[];
+    assert.ok(second.length > 0, 'the lasso in the second map selected points');
+    assert.deepEqual(await page.evaluate('window.explorer.selection'), second, 'the first map selects the same samples');
+    // And the other way: a click on a point of the first map selects that sample in the second.
+    const first = (await page.locator('#map').boundingBox())!;
+    const [px, py] = (await page.evaluate('window.explorer.screenOf(12)')) as [number, number];
+    await clickAt(page, first.x + px, first.y + py);
+    await page.waitForFunction('window.explorer.comparison.selection().length === 1', undefined, { timeout: 10_000 });
+    assert.deepEqual(await page.evaluate('window.explorer.comparison.selection()'), await page.evaluate('window.explorer.selection'));
+    await page.selectOption('#compare', '');
+  });
+
   test('after zooming in and panning, a click on a point still decodes the place of that point', async () => {
     const box = (await page.locator('#map').boundingBox())!;
     const before = (await page.evaluate('window.explorer.domains()')) as { x: [number, number] };
@@ -246,13 +272,14 @@ describe('the explorer in headless Chromium', () => {
     await page.goto(`${explorer.url}dashboard`, { waitUntil: 'load' });
     await page.waitForFunction('window.dashboard && window.dashboard.curves >= 1', undefined, { timeout: 20_000 });
     const rows = await page.locator('#runs tbody tr').allTextContents();
-    assert.equal(rows.length, 1);
-    assert.match(rows[0]!, new RegExp(`${fixture.runs.flat}.*mlp-ae.*finished`));
+    assert.equal(rows.length, 2);
+    assert.ok(rows.some((row) => new RegExp(`${fixture.runs.flat}.*mlp-ae.*finished`).test(row)), rows.join('\n'));
+    assert.ok(rows.some((row) => new RegExp(`${fixture.runs.deep}.*vae.*finished`).test(row)), rows.join('\n'));
     const curve = (await page.evaluate(`(() => { const image = document.getElementById('curves'); return { width: image.naturalWidth, src: image.src }; })()`)) as { width: number; src: string };
     assert.ok(curve.width > 100, `the curve image is ${curve.width} px wide`);
     assert.match(curve.src, /key=train_loss/);
     // Its "explore" link opens the map of that run.
-    await page.click('#runs tbody a');
+    await page.click(`#runs tbody tr:has-text("${fixture.runs.flat}") a`);
     await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 20_000 });
     assert.equal(await page.evaluate('window.explorer.map.run'), fixture.runs.flat);
   });

@@ -2,13 +2,15 @@
 // label, and the decoded image of any place clicked (also between points), fetched from the
 // server's API. Bundled by esbuild (src/serve/assets.ts); it fetches nothing but its own server.
 import createScatterplot from 'regl-scatterplot';
+import { LinearScale, paddedBounds, palette, pointsOf } from './plot.js';
+import { createComparison, type Comparison } from './compare.js';
 
 interface RunSummary { id: string; name: string | null; model: string; dataset: string; status: string; latent: number | null }
 interface MapReply { run: string; method: string; inverse: string; latent: number; conditional: boolean; generative: boolean; codeMean: number[]; codeStd: number[]; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
+interface ExplorerState { comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -40,29 +42,6 @@ const stripInfo = element<HTMLParagraphElement>('strip-info');
 const selectionImage = element<HTMLImageElement>('selection');
 const selectionInfo = element<HTMLParagraphElement>('selection-info');
 
-// Tableau 10: distinct for the ten classes of the image data sets.
-const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-
-/** The minimal d3-like scale regl-scatterplot keeps in step with its camera (domain = the data range in view). */
-class LinearScale {
-  #domain: [number, number] = [0, 1];
-  #range: [number, number] = [0, 1];
-  domain(): [number, number];
-  domain(value: [number, number]): this;
-  domain(value?: [number, number]) {
-    if (value === undefined) return this.#domain;
-    this.#domain = [value[0], value[1]];
-    return this;
-  }
-  range(): [number, number];
-  range(value: [number, number]): this;
-  range(value?: [number, number]) {
-    if (value === undefined) return this.#range;
-    this.#range = [value[0], value[1]];
-    return this;
-  }
-}
-
 const xScale = new LinearScale();
 const yScale = new LinearScale();
 const scatterplot = createScatterplot({
@@ -78,7 +57,18 @@ const scatterplot = createScatterplot({
   yScale,
 } as Parameters<typeof createScatterplot>[0]);
 
+const comparePicker = element<HTMLSelectElement>('compare');
+let runList: RunSummary[] = [];
+const datasetOf = (id: string) => runList.find((run) => run.id === id)?.dataset;
+const comparison = createComparison(element<HTMLElement>('compare-section'), element<HTMLCanvasElement>('map2'), element<HTMLParagraphElement>('compare-status'), (points) => {
+  // A selection made in the second map: the same samples in the first, shown in the panels.
+  if (points.length === 0) scatterplot.deselect({ preventEvent: true });
+  else scatterplot.select(points, { preventEvent: true });
+  void showSelection(points);
+});
+
 const state: ExplorerState = {
+  comparison,
   map: null,
   ready: false,
   decodes: 0,
@@ -134,6 +124,8 @@ async function loadRuns(): Promise<void> {
       return option;
     }),
   );
+  runList = runs;
+  comparePicker.replaceChildren(new Option('—', ''), ...runs.map((run) => new Option(run.name ?? run.id, run.id)));
   const asked = new URLSearchParams(location.search).get('run');
   if (asked && runs.some((run) => run.id === asked)) runPicker.value = asked;
   if (runs.length === 0) setStatus('no autoencoder runs in this store: train one first', 'error');
@@ -157,7 +149,7 @@ async function loadMap(): Promise<void> {
     yScale.domain([bounds.y0, bounds.y1]);
     await scatterplot.set({ yScale } as never);
     // Normalised to [−1, 1]: regl-scatterplot's own space, where large coordinates keep their precision.
-    const points = map.x.map((x, i) => [normalise(x, bounds.x0, bounds.x1), normalise(map.y[i]!, bounds.y0, bounds.y1), map.labels ? map.labels[i]! % palette.length : 0, 0]);
+    const points = pointsOf(map, bounds);
     currentPoints = points;
     await scatterplot.set({ colorBy: 'valueA', pointColor: palette } as never);
     await scatterplot.draw(points);
@@ -176,28 +168,12 @@ async function loadMap(): Promise<void> {
     classChoice.hidden = !map.conditional;
     if (map.conditional) labelPicker.replaceChildren(...(map.classes ?? Array.from({ length: 10 }, (_, i) => String(i))).map((name, i) => new Option(name, String(i))));
     setStatus(`${map.x.length} test codes · map: ${map.method} · inverse: ${map.inverse}`);
+    // Another first run may map other samples: the comparison is linked again or not.
+    if (comparePicker.value) await comparison.show(comparePicker.value, map.x.length, datasetOf(map.run) ?? '', datasetOf);
     state.ready = true;
   } catch (error) {
     setStatus(`could not load the map: ${(error as Error).message}`, 'error');
   }
-}
-
-function paddedBounds(map: MapReply) {
-  const span = (values: number[]): [number, number] => {
-    let low = Infinity;
-    let high = -Infinity;
-    for (const value of values) (low = Math.min(low, value)), (high = Math.max(high, value));
-    if (!Number.isFinite(low)) return [-1, 1];
-    const pad = Math.max((high - low) * 0.05, 1e-6);
-    return [low - pad, high + pad];
-  };
-  const [x0, x1] = span(map.x);
-  const [y0, y1] = span(map.y);
-  return { x0, x1, y0, y1 };
-}
-
-function normalise(value: number, low: number, high: number): number {
-  return ((value - low) / (high - low)) * 2 - 1;
 }
 
 /** Map coordinates of a canvas pixel (CSS pixels from the top left), through the view's scales. */
@@ -442,12 +418,17 @@ canvas.addEventListener('click', (event) => {
 scatterplot.subscribe('pointOver', (index) => void showSample(index));
 scatterplot.subscribe('select', ({ points }) => {
   void showSelection(points);
+  comparison.select(points);
   if (points.length === 1) void showNeighbors(points[0]!);
 });
 colourPicker.addEventListener('change', () => void recolour());
 highlightPicker.addEventListener('change', () => void highlight());
 priorButton.addEventListener('click', () => void samplePrior());
-scatterplot.subscribe('deselect', () => void showSelection([]));
+scatterplot.subscribe('deselect', () => {
+  void showSelection([]);
+  comparison.select([]);
+});
+comparePicker.addEventListener('change', () => void comparison.show(comparePicker.value, state.map?.x.length ?? 0, datasetOf(runPicker.value) ?? '', datasetOf));
 stepsInput.addEventListener('change', () => void drawStrip());
 labelPicker.addEventListener('change', () => {
   if (state.last) void decodeAt(state.last.x, state.last.y);
