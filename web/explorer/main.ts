@@ -10,7 +10,7 @@ interface MapReply { run: string; method: string; inverse: string; latent: numbe
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
+interface ExplorerState { plot: ReturnType<typeof createScatterplot>; comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -68,6 +68,7 @@ const comparison = createComparison(element<HTMLElement>('compare-section'), ele
 });
 
 const state: ExplorerState = {
+  plot: scatterplot,
   comparison,
   map: null,
   ready: false,
