@@ -6,7 +6,6 @@ import { LatentlabError } from '../tensor/errors.js';
 import { RunNotFoundError } from '../track/errors.js';
 import type { RunStore } from '../track/store.js';
 import { loadExplorerAssets } from './assets.js';
-import { createExplorerServer } from './server.js';
 
 export interface StartExplorerOptions {
   store: RunStore;
@@ -39,6 +38,8 @@ export async function startExplorer(options: StartExplorerOptions): Promise<Runn
   const runs = options.runs && options.runs.length > 0 ? options.runs.map((id) => resolveRun(store, id)) : undefined;
   const exposed = !isLoopback(host);
   const wildcard = host === '0.0.0.0' || host === '::';
+  // fastify is loaded here, not when the library is imported (about 90 ms that most users never need).
+  const { createExplorerServer } = await import('./server.js');
   const { app } = createExplorerServer({
     store,
     ...(runs ? { runs } : {}),
