@@ -213,14 +213,7 @@ async function decodeAt(x: number, y: number): Promise<void> {
     const inverse = response.headers.get('x-latentlab-inverse') ?? '?';
     const code = JSON.parse(response.headers.get('x-latentlab-code') ?? '[]') as number[];
     const distance = response.headers.get('x-latentlab-nearest-distance');
-    const url = URL.createObjectURL(blob);
-    await new Promise<void>((resolve) => {
-      decodedImage.onload = () => resolve();
-      decodedImage.onerror = () => resolve();
-      const previous = decodedImage.src;
-      decodedImage.src = url;
-      if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
-    });
+    await showImage(decodedImage, blob);
     state.last = { x, y, inverse, code, nearestDistance: distance === null ? null : Number(distance) };
     const previous = places[places.length - 1];
     if (!previous || previous[0] !== x || previous[1] !== y) places = [...places, [x, y] as [number, number]].slice(-2);
@@ -398,10 +391,7 @@ async function showSample(index: number): Promise<void> {
   const serial = ++hoverSerial;
   const response = await fetch(`/api/runs/${encodeURIComponent(runPicker.value)}/samples/${index}`);
   if (!response.ok || serial !== hoverSerial) return;
-  const url = URL.createObjectURL(await response.blob());
-  const previous = sampleImage.src;
-  sampleImage.src = url;
-  if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
+  await showImage(sampleImage, await response.blob());
   const label = state.map?.labels?.[index];
   sampleInfo.textContent = `test sample ${index}${label !== undefined ? ` · label ${state.map?.classes?.[label] ?? label}` : ''}`;
 }
