@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { RunStore } from '../../src/track/store.js';
 import { loadRun, type LoadedRun } from '../../src/runs/load.js';
-import { decodeToPng } from '../../src/serve/server.js';
+import { decodeToPng } from '../../src/serve/views.js';
 import { startExplorer, type RunningExplorer } from '../../src/serve/start.js';
 import { chromiumPath } from '../helpers/browser.js';
 import { chromium } from 'playwright-core';
