@@ -284,6 +284,29 @@ describe('the explorer in headless Chromium', () => {
     assert.equal(await page.evaluate('window.explorer.map.run'), fixture.runs.flat);
   });
 
+  test('the dashboard follows a training run live: new curve points and its end show without a reload', async () => {
+    // Another process's training, played by a second (writing) handle on the same store.
+    const writer = RunStore.open(fixture.storeDir);
+    try {
+      const live = writer.createRun({ model: 'mlp-ae', dataset: 'mnist', name: 'live', config: { model: 'mlp-ae', latent: 2, dataset: 'mnist' } });
+      writer.logMetrics(live.id, [{ key: 'train_loss', step: 1, epoch: 1, value: 0.5 }]);
+      await page.goto(`${explorer.url}dashboard`, { waitUntil: 'load' });
+      await page.waitForFunction('window.dashboard && window.dashboard.curves >= 1', undefined, { timeout: 20_000 });
+      const row = page.locator(`#runs tbody tr:has-text("${live.id}")`);
+      assert.match((await row.textContent()) ?? '', /running/);
+      assert.match((await page.textContent('#status')) ?? '', /1 training/);
+      const { refreshes, curves } = (await page.evaluate('window.dashboard')) as { refreshes: number; curves: number };
+      writer.logMetrics(live.id, [{ key: 'train_loss', step: 2, epoch: 2, value: 0.25 }]);
+      writer.setStatus(live.id, 'finished');
+      await page.waitForFunction(`window.dashboard.refreshes > ${refreshes}`, undefined, { timeout: 15_000 });
+      assert.match((await row.textContent()) ?? '', /finished/);
+      assert.ok(((await page.evaluate('window.dashboard.curves')) as number) > curves, 'the curve was drawn again');
+      assert.doesNotMatch((await page.textContent('#status')) ?? '', /training/);
+    } finally {
+      writer.close();
+    }
+  });
+
   test('the page asked for nothing outside its server and logged no error', () => {
     assert.deepEqual(externalRequests, []);
     assert.deepEqual(consoleErrors, []);
