@@ -52,3 +52,6 @@ fi
 
 # 4. TypeScript (incremental: quick when nothing changed).
 npx --no-install tsc -p tsconfig.json
+
+# 5. The explorer's page script, bundled by esbuild (seconds).
+node scripts/build-web.mjs

@@ -12,3 +12,4 @@ export * as track from './track/index.js';
 export * as report from './report/index.js';
 export * as runs from './runs/index.js';
 export * as studies from './studies/index.js';
+export * as serve from './serve/index.js';

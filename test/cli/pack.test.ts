@@ -51,7 +51,7 @@ before(() => {
 });
 
 test('the package ships the compiled library, the bin, the addon sources and the Python baselines, and nothing from test/', () => {
-  for (const path of ['bin/latentlab', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/bench/engine.js', 'binding.gyp', 'native/addon.cc', 'scripts/setup.sh', 'scripts/openmp-blas-dir.cjs']) {
+  for (const path of ['bin/latentlab', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/bench/engine.js', 'binding.gyp', 'native/addon.cc', 'scripts/setup.sh', 'scripts/openmp-blas-dir.cjs', 'dist/web/explorer/app.js', 'dist/web/explorer/dashboard.js', 'web/explorer/index.html', 'web/explorer/dashboard.html', 'web/explorer/style.css']) {
     assert.ok(packed.includes(path), `${path} is not in the package`);
   }
   assert.deepEqual(packed.filter((path) => /(^|\/)test\//.test(path) || path.startsWith('src/') && !path.endsWith('.py')), []);

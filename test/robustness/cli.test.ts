@@ -56,7 +56,7 @@ const cases: CliCase[] = [
     anyStderr: true,
     check: (r) => assert.match(r.stdout, /^\d+\.\d+\.\d+/),
   },
-  ...['train', 'resume', 'runs', 'eval', 'reconstruct', 'sample', 'interpolate', 'report', 'study', 'reduce', 'classifier', 'demo', 'bench'].map(
+  ...['train', 'resume', 'runs', 'eval', 'reconstruct', 'sample', 'interpolate', 'report', 'study', 'reduce', 'classifier', 'explore', 'demo', 'bench'].map(
     (command): CliCase => ({
       name: `${command} --help prints its usage with examples and exits 0`,
       args: [command, '--help'],
@@ -391,6 +391,14 @@ const cases: CliCase[] = [
   { name: 'bench --only bogus is refused, naming the workload', args: ['bench', '--only', 'bogus'], stderr: /bogus/, timeout: 20_000 },
   ...badValues('bench quality', (v) => ['bench', 'quality', '--epochs', v], '--epochs', ['0']),
   { name: 'bench reduce --only bogus is refused, naming the task', args: ['bench', 'reduce', '--only', 'bogus'], stderr: /bogus/, timeout: 20_000 },
+
+  // ---- explore (each case fails before the server listens: none may hang)
+  ...badValues('explore', (v) => ['explore', '--port', v], '--port', ['70000', '65536', '-1', 'abc', '1.5', '']),
+  ...badValues('explore', (v) => ['explore', '--port', '0', '--loaded', v], '--loaded', ['0', '65', 'abc']),
+  { name: 'explore with an unknown run id is refused, naming it', args: ['explore', '--port', '0', 'zzzz-no-such-run'], stderr: /zzzz-no-such-run/ },
+  { name: 'explore with a run id prefix shared by two runs is refused as ambiguous', args: ['explore', '--port', '0', '2'], stderr: /matches 2 runs/ },
+  { name: 'explore --host on an address not of this machine is refused, naming it', args: ['explore', '--port', '0', '--host', '203.0.113.7'], stderr: /203\.0\.113\.7/ },
+  { name: 'explore on a missing store is refused, naming it', args: (c) => ['explore', '--port', '0', '--store', join(c.dir, 'nowhere')], stderr: /nowhere/ },
 
   // ---- environment variables
   ...['abc', '0', '-1', '1,2,3', '1e308', '1,'].map((value): CliCase => ({ name: `LATENTLAB_THREADS=${JSON.stringify(value)} is refused, naming the variable (issue example)`, args: ['runs'], env: { LATENTLAB_THREADS: value }, stderr: /LATENTLAB_THREADS/ })),

@@ -1,0 +1,61 @@
+// A second run's map beside the first, with linked selection: the points selected in either map
+// (lasso or click) are selected in the other, when both runs map the same test samples in the same
+// order (same data set, same test split size), so that one can see where one model puts what
+// another groups together.
+import createScatterplot from 'regl-scatterplot';
+import { paddedBounds, palette, pointsOf } from './plot.js';
+
+interface MapReply { run: string; method: string; x: number[]; y: number[]; labels: number[] | null }
+
+export interface Comparison {
+  /** Shows run `id`'s map (its default map), or hides the second map for ''. */
+  show(id: string, samplesOfFirst: number, datasetOfFirst: string, datasetOf: (id: string) => string | undefined): Promise<void>;
+  /** Selects these samples in the second map, without echoing the selection back. */
+  select(points: number[]): void;
+  /** Whether selections are linked (the two maps show the same samples). */
+  linked(): boolean;
+  selection(): number[];
+  screenOf(index: number): [number, number] | null;
+}
+
+export function createComparison(section: HTMLElement, canvas: HTMLCanvasElement, status: HTMLElement, onSelect: (points: number[]) => void): Comparison {
+  const plot = createScatterplot({ canvas, width: canvas.clientWidth || 600, height: canvas.clientHeight || 600, pointSize: 4, opacity: 0.8, pointColor: palette, colorBy: 'valueA', lassoInitiator: false } as Parameters<typeof createScatterplot>[0]);
+  let isLinked = false;
+  let selected: number[] = [];
+  plot.subscribe('select', ({ points }) => {
+    selected = points;
+    if (isLinked) onSelect(points);
+  });
+  plot.subscribe('deselect', () => {
+    selected = [];
+    if (isLinked) onSelect([]);
+  });
+  return {
+    async show(id, samplesOfFirst, datasetOfFirst, datasetOf) {
+      section.hidden = id === '';
+      isLinked = false;
+      selected = [];
+      if (id === '') return;
+      status.textContent = `computing the map of ${id}…`;
+      const response = await fetch(`/api/runs/${encodeURIComponent(id)}/map`);
+      if (!response.ok) {
+        status.textContent = `could not load ${id}: ${((await response.json().catch(() => ({}))) as { message?: string }).message ?? response.status}`;
+        return;
+      }
+      const map = (await response.json()) as MapReply;
+      await plot.draw(pointsOf(map, paddedBounds(map)));
+      await plot.reset();
+      isLinked = map.x.length === samplesOfFirst && datasetOf(id) === datasetOfFirst;
+      status.textContent = `${map.run} · ${map.method} · ${map.x.length} test codes · ${isLinked ? 'selections linked' : 'not linked: the two runs map different test samples'}`;
+    },
+    select(points) {
+      if (!isLinked) return;
+      selected = points;
+      if (points.length === 0) plot.deselect({ preventEvent: true });
+      else plot.select(points, { preventEvent: true });
+    },
+    linked: () => isLinked,
+    selection: () => [...selected].sort((a, b) => a - b),
+    screenOf: (index) => plot.getScreenPosition(index) ?? null,
+  };
+}
