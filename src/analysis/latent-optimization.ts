@@ -121,64 +121,85 @@ export function optimizeLatent(model: Autoencoder, targets: Tensor, options: Lat
   }
 }
 
-export interface ClassPrototypes {
-  /** One optimised code per class [K, latent] and its decoding [K, ...shape]. */
-  codes: Tensor;
-  prototypes: Tensor;
-  /** The decoding of each class's mean code (the encoder's) [K, ...shape]. */
-  meanCodeDecodings: Tensor;
-  /** Each class's pixel mean [K, ...shape]. */
-  pixelMeans: Tensor;
-  /** Per class: the mean MSE of each of the three images to the class's images. */
-  losses: { prototype: number; meanCode: number; pixelMean: number }[];
+export interface ClassPrototype {
+  /** The optimised code [1, latent] and its decoding [1, ...shape]. */
+  code: Tensor;
+  prototype: Tensor;
+  /** The decoding of the class's mean code (the encoder's) [1, ...shape]. */
+  meanCodeDecoding: Tensor;
+  /** The class's pixel mean [1, ...shape]. */
+  pixelMean: Tensor;
+  /** The mean MSE of each of the three images to the class's images (the pixel mean's is the floor no decoding can beat). */
+  losses: { prototype: number; meanCode: number; pixelMean: number };
+  images: number;
+  dispose(): void;
 }
 
-/**
- * The prototype of each class of `images` (labels int64 [N], classes 0..numClasses-1): its
- * optimised code beside the decoding of its mean code and its pixel mean, each scored by its
- * mean MSE to the class's images (the pixel mean is the floor no decoding can beat).
- */
-export function classPrototypes(model: Autoencoder, images: Tensor, labels: Tensor, numClasses: number, options: LatentOptimizationOptions = {}): ClassPrototypes {
-  const codes: Tensor[] = [];
-  const prototypes: Tensor[] = [];
-  const meanDecodings: Tensor[] = [];
-  const pixelMeans: Tensor[] = [];
-  const losses: ClassPrototypes['losses'] = [];
+/** The prototype of class k of `images` (labels int64 [N]) beside the decoding of its mean code and its pixel mean. */
+export function classPrototype(model: Autoencoder, images: Tensor, labels: Tensor, k: number, options: LatentOptimizationOptions = {}): ClassPrototype {
+  const members = classImages(images, labels, k);
+  const label = model.conditional ? noGrad(() => labels.narrow(0, 0, 1).mul(0).add(k)) : undefined;
   try {
-    for (let k = 0; k < numClasses; k++) {
-      const members = classImages(images, labels, k);
-      try {
-        const label = model.conditional ? noGrad(() => labels.narrow(0, 0, 1).mul(0).add(k)) : undefined;
-        try {
-          const found = optimizeLatent(model, members, { ...options, ...(label ? { label } : {}) });
-          codes.push(found.code);
-          prototypes.push(found.image);
-          const scored = noGrad(() =>
-            tidy(() => {
-              model.eval();
-              const n = members.shape[0]!;
-              const memberLabels = label ? label.expand(n) : undefined;
-              const meanCode = model.encode(members, memberLabels).mean({ dim: 0, keepdim: true });
-              const decoded = model.decode(meanCode, label);
-              const pixelMean = members.mean({ dim: 0, keepdim: true });
-              const mse = (image: Tensor) => members.sub(image).pow(2).mean().item();
-              return { decoded, pixelMean, meanCode: mse(decoded), pixel: mse(pixelMean) };
-            }),
-          );
-          meanDecodings.push(scored.decoded);
-          pixelMeans.push(scored.pixelMean);
-          losses.push({ prototype: found.loss, meanCode: scored.meanCode, pixelMean: scored.pixel });
-        } finally {
-          label?.dispose();
-        }
-      } finally {
-        members.dispose();
-      }
+    const found = optimizeLatent(model, members, { ...options, ...(label ? { label } : {}) });
+    const wasTraining = model.training;
+    model.eval();
+    try {
+      const scored = noGrad(() =>
+        tidy(() => {
+          const n = members.shape[0]!;
+          const meanCode = model.encode(members, label ? label.expand(n) : undefined).mean({ dim: 0, keepdim: true });
+          const decoded = model.decode(meanCode, label);
+          const pixelMean = members.mean({ dim: 0, keepdim: true });
+          const mse = (image: Tensor) => members.sub(image).pow(2).mean().item();
+          return { decoded, pixelMean, meanCode: mse(decoded), pixel: mse(pixelMean) };
+        }),
+      );
+      const owned = [found.code, found.image, scored.decoded, scored.pixelMean];
+      return {
+        code: found.code,
+        prototype: found.image,
+        meanCodeDecoding: scored.decoded,
+        pixelMean: scored.pixelMean,
+        losses: { prototype: found.loss, meanCode: scored.meanCode, pixelMean: scored.pixel },
+        images: members.shape[0]!,
+        dispose: () => owned.forEach((t) => t.dispose()),
+      };
+    } catch (error) {
+      [found.code, found.image].forEach((t) => t.dispose());
+      throw error;
+    } finally {
+      model.train(wasTraining);
     }
-    const join = (list: Tensor[]) => noGrad(() => cat(list, 0));
-    return { codes: join(codes), prototypes: join(prototypes), meanCodeDecodings: join(meanDecodings), pixelMeans: join(pixelMeans), losses };
   } finally {
-    for (const t of [...codes, ...prototypes, ...meanDecodings, ...pixelMeans]) t.dispose();
+    members.dispose();
+    label?.dispose();
+  }
+}
+
+export interface ClassPrototypes {
+  /** Per class, stacked: codes [K, latent]; prototypes, mean-code decodings and pixel means [K, ...shape]. */
+  codes: Tensor;
+  prototypes: Tensor;
+  meanCodeDecodings: Tensor;
+  pixelMeans: Tensor;
+  losses: ClassPrototype['losses'][];
+}
+
+/** classPrototype of every class 0..numClasses-1. */
+export function classPrototypes(model: Autoencoder, images: Tensor, labels: Tensor, numClasses: number, options: LatentOptimizationOptions = {}): ClassPrototypes {
+  const found: ClassPrototype[] = [];
+  try {
+    for (let k = 0; k < numClasses; k++) found.push(classPrototype(model, images, labels, k, options));
+    const join = (pick: (p: ClassPrototype) => Tensor) => noGrad(() => cat(found.map(pick), 0));
+    return {
+      codes: join((p) => p.code),
+      prototypes: join((p) => p.prototype),
+      meanCodeDecodings: join((p) => p.meanCodeDecoding),
+      pixelMeans: join((p) => p.pixelMean),
+      losses: found.map((p) => p.losses),
+    };
+  } finally {
+    found.forEach((p) => p.dispose());
   }
 }
 

@@ -14,13 +14,14 @@ import { reportCommand } from './report.js';
 import { studyCommand } from './study.js';
 import { reduceCommand } from './reduce.js';
 import { classifierCommand } from './classifier.js';
+import { optimizeLatentCommand } from './optimize-latent.js';
 
 export function buildProgram(): Command {
   const program = new Command('latentlab')
     .description('A lab for autoencoders and representation learning on libtorch')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show stack traces of errors');
-  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), demoCommand(), benchCommand()]) {
+  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), optimizeLatentCommand(), demoCommand(), benchCommand()]) {
     program.addCommand(command);
   }
   configureErrors(program);
