@@ -3,6 +3,7 @@
 // its images serve for training and for the metrics alike.
 import { existsSync } from 'node:fs';
 import { ArgumentError } from '../tensor/errors.js';
+import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { datasetNames, loadDataset } from '../data/datasets.js';
 import { readImageFolder } from '../data/png-folder.js';
@@ -38,7 +39,8 @@ export function loadDomain(spec: string, role: 'source' | 'target', options: Dom
   if (!existsSync(spec)) throw new ArgumentError(`--${role} ${spec} is neither a data set (${datasetNames.join(', ')}) nor an existing folder`);
   // No limit here: readImageFolder's limit takes files in class order and would drop whole classes.
   const folder = readImageFolder(spec, { channels: options.channels ?? 'auto' });
-  return { spec, kind: 'folder', images: folder.images, labels: folder.labels, classes: folder.classes, dispose: () => [folder.images, folder.labels].forEach((t) => t.dispose()) };
+  const images = options.channels === undefined || options.channels === 'auto' ? greyIfGrey(folder.images) : folder.images;
+  return { spec, kind: 'folder', images, labels: folder.labels, classes: folder.classes, dispose: () => [images, folder.labels].forEach((t) => t.dispose()) };
 }
 
 /** Throws one clear line where the two domains cannot be paired class by class and pixel by pixel. */
@@ -50,4 +52,18 @@ export function checkPairable(source: Domain, target: Domain): void {
   if (s.length !== t.length || s.some((size, i) => size !== t[i])) {
     throw new ArgumentError(`the source ${source.spec} holds [${s.join(', ')}] images and the target ${target.spec} holds [${t.join(', ')}]: the translator maps images of one shape to that shape, so resize one set to the other's size`);
   }
+}
+
+// Grey images saved as RGB(A) PNGs (what most tools write) decode with colour type RGB: where every
+// pixel has R = G = B they are grey, and the translator (and the 28×28 grey classifier) read one channel.
+function greyIfGrey(images: Tensor): Tensor {
+  if (images.shape[1] !== 3) return images;
+  const grey = tidy(() => {
+    const r = images.narrow(1, 0, 1);
+    return r.sub(images.narrow(1, 1, 1)).abs().max().item() === 0 && r.sub(images.narrow(1, 2, 1)).abs().max().item() === 0;
+  });
+  if (!grey) return images;
+  const single = tidy(() => images.narrow(1, 0, 1).contiguous());
+  images.dispose();
+  return single;
 }
