@@ -131,6 +131,8 @@ export interface ClassPrototype {
   pixelMean: Tensor;
   /** The mean MSE of each of the three images to the class's images (the pixel mean's is the floor no decoding can beat). */
   losses: { prototype: number; meanCode: number; pixelMean: number };
+  /** The prototype loss at the random start. */
+  startLoss: number;
   images: number;
   dispose(): void;
 }
@@ -161,6 +163,7 @@ export function classPrototype(model: Autoencoder, images: Tensor, labels: Tenso
         meanCodeDecoding: scored.decoded,
         pixelMean: scored.pixelMean,
         losses: { prototype: found.loss, meanCode: scored.meanCode, pixelMean: scored.pixel },
+        startLoss: found.history[0] ?? found.loss,
         images: members.shape[0]!,
         dispose: () => owned.forEach((t) => t.dispose()),
       };

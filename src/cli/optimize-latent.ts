@@ -48,7 +48,7 @@ export function optimizeLatentCommand(): Command {
           }
           writePng(flags.out, png);
           if (flags.json) {
-            console.log(JSON.stringify({ run_id: result.runId, losses: result.losses, code: result.code, images: result.images, out: flags.out }, null, 2));
+            console.log(JSON.stringify({ run_id: result.runId, losses: result.losses, start_loss: result.startLoss, code: result.code, images: result.images, out: flags.out }, null, 2));
             return;
           }
           const losses = Object.entries(result.losses).map(([name, value]) => `${name.replace('_', '-')} ${value.toPrecision(4)}`);

@@ -19,6 +19,8 @@ export interface RunLatentOptimization {
   losses: Record<string, number>;
   /** The optimised code. */
   code: number[];
+  /** The loss at the random start, for comparison. */
+  startLoss: number;
   /** Images the loss was taken over. */
   images: number;
   dispose(): void;
@@ -37,7 +39,7 @@ export function optimizeRunLatent(store: RunStore, id: string, target: LatentTar
         const found = optimizeLatent(model, image, options);
         const code = Array.from(found.code.toTypedArray() as Float32Array);
         found.code.dispose();
-        return { runId: loaded.run.id, rows: [image, found.image], losses: { projection: found.loss }, code, images: 1, dispose: () => [image, found.image].forEach((t) => t.dispose()) };
+        return { runId: loaded.run.id, rows: [image, found.image], losses: { projection: found.loss }, startLoss: found.history[0] ?? found.loss, code, images: 1, dispose: () => [image, found.image].forEach((t) => t.dispose()) };
       } catch (error) {
         image.dispose();
         throw error;
@@ -59,6 +61,7 @@ export function optimizeRunLatent(store: RunStore, id: string, target: LatentTar
         rows: [found.prototype, found.meanCodeDecoding, found.pixelMean],
         losses: { prototype: found.losses.prototype, mean_code: found.losses.meanCode, pixel_mean: found.losses.pixelMean },
         code,
+        startLoss: found.startLoss,
         images: found.images,
         dispose: () => found.dispose(),
       };
