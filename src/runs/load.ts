@@ -13,6 +13,7 @@ import type { RunRecord, RunStore } from '../track/store.js';
 import { parseStoredRunConfig, type RunConfig } from './config.js';
 import { checkpointDir } from './train-run.js';
 import { referenceClassifierModel } from './reference-classifier.js';
+import { translatorModel } from './translate-run.js';
 
 export interface LoadedRun {
   run: RunRecord;
@@ -28,6 +29,7 @@ export interface LoadedRun {
 /** Rebuilds a run's model with its trained weights and loads its test split (testLimit applies). */
 export function loadRun(store: RunStore, id: string): LoadedRun {
   const run = store.getRun(id);
+  if (run.model === translatorModel) throw new LatentlabError(`run ${run.id} is a translation (${run.dataset}), not an autoencoder: latentlab translate ${run.id} --out grid.png draws it, and runs show ${run.id} gives its metrics`);
   if (run.model === referenceClassifierModel) throw new LatentlabError(`run ${run.id} is the reference classifier of ${run.dataset}, not an autoencoder: latentlab classifier list shows its test accuracy`);
   const config = parseStoredRunConfig(run.id, run.config);
   const { training } = config;

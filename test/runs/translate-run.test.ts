@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { loadRun } from '../../src/runs/load.js';
 import { RunStore } from '../../src/track/store.js';
 import { loadTranslator, translateDefaults, translateRun, translationGrid, type TranslateConfig } from '../../src/runs/translate-run.js';
 
@@ -76,10 +77,11 @@ describe('translateRun', () => {
     }
   });
 
-  test('classifier+random-example records both terms; a non-translation run is refused by loadTranslator', async () => {
+  test('classifier+random-example records both terms; loadRun refuses a translation and loadTranslator an autoencoder run', async () => {
     const outcome = await translateRun(store, { ...base(), targetLoss: 'classifier+random-example', epochs: 2 });
     assert.equal(store.metrics(outcome.run.id, 'train_classifier').length, 2);
     assert.equal(store.metrics(outcome.run.id, 'train_random_example').length, 2);
+    assert.throws(() => loadRun(store, outcome.run.id), /is a translation .*, not an autoencoder: latentlab translate .* --out grid\.png/);
     const other = store.createRun({ model: 'mlp-ae', dataset: 'mnist' });
     assert.throws(() => loadTranslator(store, other.id), /not a translation/);
   });
