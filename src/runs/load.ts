@@ -15,6 +15,7 @@ import type { RunRecord, RunStore } from '../track/store.js';
 import { parseStoredRunConfig, type RunConfig } from './config.js';
 import { checkpointDir } from './train-run.js';
 import { referenceClassifierModel } from './reference-classifier.js';
+import { translatorModel } from './translate-run.js';
 
 export interface LoadedRun<M extends LabModel = Autoencoder> {
   run: RunRecord;
@@ -53,6 +54,7 @@ export function loadGenerativeRun(store: RunStore, id: string): LoadedRun<LabMod
 /** A run of any family, its model as createLabModel builds it. */
 export function loadAnyRun(store: RunStore, id: string): LoadedRun<LabModel> {
   const run = store.getRun(id);
+  if (run.model === translatorModel) throw new LatentlabError(`run ${run.id} is a translation (${run.dataset}), not an autoencoder: latentlab translate ${run.id} --out grid.png draws it, and runs show ${run.id} gives its metrics`);
   if (run.model === referenceClassifierModel) throw new LatentlabError(`run ${run.id} is the reference classifier of ${run.dataset}, not an autoencoder: latentlab classifier list shows its test accuracy`);
   const config = parseStoredRunConfig(run.id, run.config);
   const { training } = config;
