@@ -32,8 +32,13 @@ export function checkAcquisition(name: unknown): AcquisitionName {
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 /** Below this z, log h comes from the continued fraction; above it, from φ and Φ directly. */
 const SWITCH = -3;
-/** Depth of the continued fraction: at z = −3 (its slowest point used) 60 terms give ~1e-14. */
-const DEPTH = 60;
+/**
+ * Depth of the continued fraction for x = −z at least the given value: the terms needed for
+ * 1e-15 relative accuracy in log(c/(x + c)), measured against 2000 terms (49 at x = 3, 8 at
+ * x = 20), plus a margin. Fewer terms for batches far from the incumbent keep the autograd
+ * graph short.
+ */
+const DEPTHS: readonly [number, number][] = [[20, 10], [12, 12], [8, 17], [5, 28], [4, 38], [0, 56]];
 
 /** Φ(z) from erf: accurate to ~1e-16 absolute, so only above z ≈ −5 in relative terms. */
 export function normalCdf(z: Tensor): Tensor {
@@ -52,8 +57,11 @@ export function logH(z: Tensor): Tensor {
   const near = z.clamp(SWITCH);
   const direct = near.mul(near).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI)).add(near.mul(normalCdf(near))).log();
   const x = z.neg().clamp(-SWITCH);
+  // Only the points in the tail decide the depth (the others take the direct branch).
+  const nearest = noGrad(() => where(z.gt(SWITCH), Infinity, x).min().item());
+  const depth = DEPTHS.find(([from]) => nearest >= from)![1];
   let tail = x; // innermost level of the fraction
-  for (let k = DEPTH; k >= 2; k--) tail = x.add(tail.reciprocal().mul(k));
+  for (let k = depth; k >= 2; k--) tail = x.add(tail.reciprocal().mul(k));
   const c = tail.reciprocal();
   const far = x.square().mul(-0.5).sub(LOG_SQRT_2PI).add(c.log()).sub(x.add(c).log());
   return where(z.gt(SWITCH), direct, far);
@@ -68,8 +76,11 @@ export function acquisitionValue(name: AcquisitionName, mean: Tensor, variance: 
   switch (name) {
     case 'pi':
       return normalCdf(z);
-    case 'ei':
-      return std.mul(logH(z).exp());
+    case 'ei': {
+      // σ·(φ(z) + zΦ(z)) directly: it underflows to 0 where log EI is still informative.
+      const density = z.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+      return std.mul(density.add(z.mul(normalCdf(z))).clamp(0));
+    }
     case 'log-ei':
       return std.log().add(logH(z));
   }
@@ -77,9 +88,9 @@ export function acquisitionValue(name: AcquisitionName, mean: Tensor, variance: 
 
 export interface MaximizeOptions extends AcquisitionOptions {
   random: () => number;
-  /** Random points scored first. Default 1024. */
+  /** Random points scored first. Default 512. */
   rawSamples?: number;
-  /** The best raw points refined by gradient steps. Default 8. */
+  /** The best raw points refined by gradient steps. Default 5. */
   starts?: number;
   maxIterations?: number;
 }
@@ -91,8 +102,8 @@ export interface MaximizeOptions extends AcquisitionOptions {
  */
 export function maximizeAcquisition(gp: GaussianProcess, space: Space, name: AcquisitionName, best: number, options: MaximizeOptions): { point: Float64Array; value: number }[] {
   const width = space.width;
-  const rawCount = options.rawSamples ?? 1024;
-  const startCount = Math.min(options.starts ?? 8, rawCount);
+  const rawCount = options.rawSamples ?? 512;
+  const startCount = Math.min(options.starts ?? 5, rawCount);
   const score = (points: Float64Array[]): Float64Array =>
     tidy(() =>
       noGrad(() => {
@@ -113,11 +124,12 @@ export function maximizeAcquisition(gp: GaussianProcess, space: Space, name: Acq
       return { value: -values.reduce((sum, v) => sum + v, 0), gradient: gradient.map((g) => -g) };
     },
     concat(starts, width), new Float64Array(startCount * width), new Float64Array(startCount * width).fill(1),
-    { maxIterations: options.maxIterations ?? 50, gradientTolerance: 1e-9, valueTolerance: 1e-9 },
+    { maxIterations: options.maxIterations ?? 30, gradientTolerance: 1e-9, valueTolerance: 1e-9 },
   );
   const candidates = [
     ...Array.from({ length: startCount }, (_, i) => space.canonical(refined.x.subarray(i * width, (i + 1) * width))),
-    ...order.map((i) => space.canonical(raw[i]!)),
+    // The best raw points too (their canonical forms may differ from them), as fallbacks.
+    ...order.slice(0, 64).map((i) => space.canonical(raw[i]!)),
   ];
   const values = score(candidates);
   const seen = new Set<string>();
