@@ -74,8 +74,10 @@ export class Space {
       if (dimension.type === 'categorical') {
         point[dimension.name] = dimension.choices[argmax(unit, offset, width)]!;
       } else {
-        const scaled = from + clamp01(unit[offset]!) * (to - from);
-        const value = dimension.log ? Math.exp(scaled) : scaled;
+        const u = clamp01(unit[offset]!);
+        const scaled = from + u * (to - from);
+        // The ends exactly (exp(log(1e-4)) is 1.0000000000000009e-4).
+        const value = u === 0 && dimension.type === 'real' ? dimension.low : u === 1 && dimension.type === 'real' ? dimension.high : dimension.log ? Math.exp(scaled) : scaled;
         point[dimension.name] = dimension.type === 'integer' ? Math.min(dimension.high, Math.max(dimension.low, Math.round(value))) : Math.min(dimension.high, Math.max(dimension.low, value));
       }
     }
