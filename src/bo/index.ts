@@ -1,6 +1,6 @@
 // Bayesian optimisation on the engine: search spaces, Gaussian-process regression, acquisition
 // functions, the ask/tell optimiser with batches for parallel workers, and minimize().
-export { Space, type Dimension, type Point, type Choice } from './space.js';
+export { Space, parseDimension, type Dimension, type Point, type Choice } from './space.js';
 export { covariance, checkKernel, kernelNames, type KernelName } from './kernels.js';
 export { GaussianProcess, NotPositiveDefiniteError, choleskyWithJitter, logMarginalLikelihood, defaultBounds, type Hyperparameters, type Bounds, type GaussianProcessOptions } from './gp.js';
 export { acquisitionValue, acquisitionWithGradient, maximizeAcquisition, logH, normalCdf, checkAcquisition, acquisitionNames, type AcquisitionName, type AcquisitionOptions, type MaximizeOptions } from './acquisition.js';

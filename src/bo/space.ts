@@ -158,3 +158,36 @@ function argmax(values: ArrayLike<number>, offset: number, width: number): numbe
   for (let i = 1; i < width; i++) if (values[offset + i]! > values[offset + best]!) best = i;
   return best;
 }
+
+/**
+ * One dimension from its command-line form `name=[kind:]range`: `dropout=0..0.5` (real),
+ * `lr=log:1e-4..1e-2` (real, log scale), `latent=int:2..64`, `width=log-int:16..1024`,
+ * `act=cat:relu,tanh,gelu` (choices that read as numbers become numbers).
+ */
+export function parseDimension(spec: string): Dimension {
+  const text = String(spec);
+  const equals = text.indexOf('=');
+  const name = text.slice(0, equals).trim();
+  if (equals < 0 || name === '') throw new ArgumentError(`bad parameter '${text}': expected name=range, e.g. lr=log:1e-4..1e-2, latent=int:2..64, dropout=0..0.5, act=cat:relu,tanh`);
+  const body = text.slice(equals + 1).trim();
+  const colon = body.indexOf(':');
+  const kind = colon < 0 ? 'real' : body.slice(0, colon);
+  const rest = colon < 0 ? body : body.slice(colon + 1);
+  let dimension: Dimension;
+  if (kind === 'cat') {
+    const choices = rest.split(',').map((c) => c.trim()).filter((c) => c !== '').map((c) => (c !== '' && Number.isFinite(Number(c)) ? Number(c) : c));
+    dimension = { name, type: 'categorical', choices };
+  } else {
+    const kinds: Record<string, { type: 'real' | 'integer'; log: boolean }> = {
+      real: { type: 'real', log: false }, log: { type: 'real', log: true }, int: { type: 'integer', log: false }, 'log-int': { type: 'integer', log: true },
+    };
+    const shape = kinds[kind];
+    if (!shape) throw new ArgumentError(`bad parameter '${text}': unknown kind '${kind}' (expected log:, int:, log-int: or cat:, or none for a real range)`);
+    const ends = rest.split('..');
+    const [low, high] = ends.map((e) => (e.trim() === '' ? Number.NaN : Number(e)));
+    if (ends.length !== 2 || !Number.isFinite(low) || !Number.isFinite(high)) throw new ArgumentError(`bad parameter '${text}': expected a range low..high of two numbers, got '${rest}'`);
+    dimension = { name, type: shape.type, low: low!, high: high!, ...(shape.log ? { log: true } : {}) };
+  }
+  layoutOf(dimension, 0); // the same checks as a declared space (range, log bounds, integers)
+  return dimension;
+}

@@ -3,7 +3,7 @@
 // Run: npx tsc -p . && node --test dist/test/bo/space.test.js
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Space } from '../../src/bo/space.js';
+import { Space, parseDimension } from '../../src/bo/space.js';
 import { ArgumentError, tensor, tidy } from '../../src/tensor/index.js';
 import { seededRandom } from '../../src/tensor/random.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
@@ -84,4 +84,24 @@ test('bad declarations give one clear ArgumentError each', () => {
   refuses([{ name: 'x', type: 'float', low: 0, high: 1 }], /unknown type 'float'/);
   refuses([{ name: 'x', type: 'real', low: 0, high: Number.NaN }], /finite numeric low and high/);
   assert.throws(() => space.encode({ lr: 1e-3 }), (e: Error) => e instanceof ArgumentError && /no value for dimension 'dropout'/.test(e.message));
+});
+
+test('parseDimension reads the command-line forms of each kind', () => {
+  assert.deepEqual(parseDimension('dropout=0..0.5'), { name: 'dropout', type: 'real', low: 0, high: 0.5 });
+  assert.deepEqual(parseDimension('lr=log:1e-4..1e-2'), { name: 'lr', type: 'real', low: 1e-4, high: 1e-2, log: true });
+  assert.deepEqual(parseDimension('latent=int:2..64'), { name: 'latent', type: 'integer', low: 2, high: 64 });
+  assert.deepEqual(parseDimension('width=log-int:16..1024'), { name: 'width', type: 'integer', low: 16, high: 1024, log: true });
+  assert.deepEqual(parseDimension('act=cat:relu, tanh,0.5'), { name: 'act', type: 'categorical', choices: ['relu', 'tanh', 0.5] });
+});
+
+test('parseDimension refuses malformed specs with one clear ArgumentError each', () => {
+  const refuses = (spec: string, message: RegExp) => assert.throws(() => parseDimension(spec), (e: Error) => e instanceof ArgumentError && message.test(e.message) && !e.message.includes('\n'));
+  refuses('lr', /expected name=range/);
+  refuses('lr=exp:1..2', /unknown kind 'exp'/);
+  refuses('lr=1..', /range low\.\.high of two numbers/);
+  refuses('lr=a..b', /range low\.\.high of two numbers/);
+  refuses('dropout=0.5..0', /'dropout' has an empty or inverted range 0\.5\.\.0/);
+  refuses('lr=log:0..1e-2', /log-scaled 'lr' needs positive bounds/);
+  refuses('latent=int:2..6.5', /integer 'latent' needs integer bounds/);
+  refuses('act=cat:', /'act' needs at least one choice/);
 });
