@@ -7,3 +7,4 @@ export { acquisitionValue, acquisitionWithGradient, maximizeAcquisition, logH, n
 export { Optimizer, type OptimizerOptions, type Sampler, type BatchStrategy, type Trial } from './optimizer.js';
 export { minimize, type MinimizeOptions, type MinimizeResult } from './minimize.js';
 export { boxLbfgs, type BoxLbfgsOptions, type BoxLbfgsResult, type ValueAndGradient } from './box-lbfgs.js';
+export { branin, hartmann6, forrester, benchmark, type TestFunction, type BenchmarkRow } from './test-functions.js';
