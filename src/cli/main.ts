@@ -14,13 +14,14 @@ import { reportCommand } from './report.js';
 import { studyCommand } from './study.js';
 import { reduceCommand } from './reduce.js';
 import { classifierCommand } from './classifier.js';
+import { tuneCommand } from './tune.js';
 
 export function buildProgram(): Command {
   const program = new Command('latentlab')
     .description('A lab for autoencoders and representation learning on libtorch')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show stack traces of errors');
-  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), demoCommand(), benchCommand()]) {
+  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), tuneCommand(), demoCommand(), benchCommand()]) {
     program.addCommand(command);
   }
   configureErrors(program);

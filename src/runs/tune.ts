@@ -56,7 +56,7 @@ export async function tuneRuns(store: RunStore, base: Record<string, unknown>, d
     if (dimension.name in base) throw new ArgumentError(`'${dimension.name}' is both searched and fixed: drop it from the fixed options`);
   }
   // Every parameter name must be a run option: parse one point of the space before training.
-  parseRunConfig({ ...base, ...space.decode(new Float64Array(space.width).fill(0.5)) }, { label: (key) => (key in base ? key : `parameter '${key}'`) });
+  parseRunConfig({ ...base, ...space.decode(new Float64Array(space.width).fill(0.5)) }, { label: (key) => (key in base ? key : `${key} (searched)`) });
   const search = searchId(base, dimensions, options);
   const optimizer = new Optimizer(space, { sampler: options.sampler, seed: options.seed, initial: Math.min(options.initial ?? Math.max(2, space.width + 1), options.trials) });
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
