@@ -21,7 +21,11 @@ export interface OptimizerOptions {
   initial?: number;
   acquisition?: AcquisitionName;
   kernel?: KernelName;
-  /** Exploration margin of EI/PI, as a fraction of the observed values' spread. Default 0.01. */
+  /**
+   * Exploration margin of EI/PI, as a fraction of the observed values' spread. Default 0 (as
+   * BoTorch): measured on Branin over 4 seeds at 50 evaluations, 0 found 0.3979 every time,
+   * 0.001 stayed 0.005–0.02 above it, and 0.01 at a median 0.1 above it.
+   */
   xi?: number;
   /** UCB's weight of σ. Default 2. */
   kappa?: number;
@@ -146,7 +150,7 @@ export class Optimizer {
     const incumbent = Math.min(observedBest, ...fakes);
     const ranked = maximizeAcquisition(gp, this.space, this.acquisition, incumbent, {
       random: this.#random,
-      xi: (this.#options.xi ?? 0.01) * spread,
+      xi: (this.#options.xi ?? 0) * spread,
       kappa: this.#options.kappa,
     });
     const choice = ranked.find((c) => !taken.has(keyOf(c.point)));
