@@ -7,6 +7,7 @@ export * as data from './data/index.js';
 export * as models from './models/index.js';
 export * as train from './train/index.js';
 export * as reduce from './reduce/index.js';
+export * as bo from './bo/index.js';
 export * as analysis from './analysis/index.js';
 export * as track from './track/index.js';
 export * as report from './report/index.js';

@@ -17,13 +17,14 @@ import { classifierCommand } from './classifier.js';
 import { exploreCommand } from './explore.js';
 import { optimizeLatentCommand } from './optimize-latent.js';
 import { translateCommand } from './translate.js';
+import { tuneCommand } from './tune.js';
 
 export function buildProgram(): Command {
   const program = new Command('latentlab')
     .description('A lab for autoencoders and representation learning on libtorch')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show stack traces of errors');
-  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), optimizeLatentCommand(), translateCommand(), exploreCommand(), demoCommand(), benchCommand()]) {
+  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), optimizeLatentCommand(), translateCommand(), exploreCommand(), tuneCommand(), demoCommand(), benchCommand()]) {
     program.addCommand(command);
   }
   configureErrors(program);

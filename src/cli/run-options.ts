@@ -105,6 +105,12 @@ function listParser(expected: string): (value: string) => number[] {
  * once; a bad value's message names the flag, or the key and the file it came from.
  */
 export function runConfigFromFlags(flags: Record<string, unknown>): RunConfig {
+  const { raw, label } = runOptionsFromFlags(flags);
+  return parseRunConfig(raw, { label });
+}
+
+/** The run options given (--config file, then flags), unparsed, and where each came from. */
+export function runOptionsFromFlags(flags: Record<string, unknown>): { raw: Record<string, unknown>; label: (key: string) => string } {
   const file = flags.config === undefined ? undefined : String(flags.config);
   const raw: Record<string, unknown> = file ? readConfigFile(file) : {};
   const source = new Map<string, string>(Object.keys(raw).map((key) => [key, `'${key}' in ${basename(file!)}`]));
@@ -114,5 +120,5 @@ export function runConfigFromFlags(flags: Record<string, unknown>): RunConfig {
     raw[key] = value;
     source.set(key, flagOf(key));
   }
-  return parseRunConfig(raw, { label: (key) => source.get(key) ?? key });
+  return { raw, label: (key) => source.get(key) ?? key };
 }

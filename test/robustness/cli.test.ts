@@ -56,7 +56,7 @@ const cases: CliCase[] = [
     anyStderr: true,
     check: (r) => assert.match(r.stdout, /^\d+\.\d+\.\d+/),
   },
-  ...['train', 'resume', 'runs', 'eval', 'reconstruct', 'sample', 'interpolate', 'report', 'study', 'reduce', 'classifier', 'explore', 'demo', 'bench'].map(
+  ...['train', 'resume', 'runs', 'eval', 'reconstruct', 'sample', 'interpolate', 'report', 'study', 'reduce', 'classifier', 'optimize-latent', 'translate', 'explore', 'tune', 'demo', 'bench'].map(
     (command): CliCase => ({
       name: `${command} --help prints its usage with examples and exits 0`,
       args: [command, '--help'],
@@ -72,6 +72,11 @@ const cases: CliCase[] = [
 
   // ---- train: every flag with a missing or malformed value
   { name: 'train --model without a value is refused, naming --model', args: ['train', '--model'], stderr: /--model/ },
+  { name: 'tune without --param or --space is refused, asking for one', args: ['tune', '--model', 'mlp-ae', '--dataset', 'mnist', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--trials', '1'], stderr: /nothing to search.*--param/ },
+  { name: 'tune --param with an inverted range is refused, naming the parameter', args: [...['tune', '--model', 'mlp-ae', '--dataset', 'mnist', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--trials', '1'], '--param', 'dropout=0.5..0'], stderr: /'dropout' has an empty or inverted range/ },
+  { name: 'tune --param log: with a non-positive bound is refused, naming the parameter', args: [...['tune', '--model', 'mlp-ae', '--dataset', 'mnist', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--trials', '1'], '--param', 'lr=log:0..1e-2'], stderr: /log-scaled 'lr' needs positive bounds/ },
+  { name: 'tune --param of an unknown option is refused, naming it', args: [...['tune', '--model', 'mlp-ae', '--dataset', 'mnist', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--trials', '1'], '--param', 'learning=0..1'], stderr: /unknown option learning/ },
+  { name: 'tune --param without = is refused, showing the forms', args: [...['tune', '--model', 'mlp-ae', '--dataset', 'mnist', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--trials', '1'], '--param', 'lr'], stderr: /bad parameter 'lr': expected name=range/ },
   { name: 'train without --model is refused, naming model', args: tinyTrain.filter((_, i, a) => a[i] !== '--model' && a[i - 1] !== '--model'), stderr: /model/ },
   { name: 'train --model bogus is refused, naming the model', args: trainWith('--model', 'bogus'), stderr: /bogus|model/ },
   { name: 'train --dataset bogus is refused, naming --dataset', args: trainWith('--dataset', 'bogus'), stderr: /--dataset|bogus/ },

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   ArgumentError, DisposedTensorError, FileFormatError, LatentlabError, TorchError,
   arange, eye, full, linspace, loadSafetensors, loadTorch, randn, saveSafetensors, tensor, zeros,
-  nn, optim, data, reduce, models, runs, track, type Tensor,
+  nn, optim, data, reduce, models, runs, track, bo, type Tensor,
 } from '../../src/index.js';
 import { flipped, mnistFolder, truncated } from '../data/mnist-files.js';
 
@@ -260,6 +260,18 @@ const cases: LibraryCase[] = [
   { name: 'UMAP with nNeighbors 1 is refused, naming nNeighbors', call: () => new reduce.UMAP({ nNeighbors: 1 }), classes: [ArgumentError], message: /nNeighbors/ },
   { name: 'KernelPCA with kernel "bogus" is refused, naming the kernel', call: () => new reduce.KernelPCA({ kernel: bad('bogus') }), classes: [ArgumentError], message: /kernel|bogus/ },
   { name: 'trustworthiness with k larger than half the points is refused, naming k', call: () => reduce.trustworthiness(randn([10, 3]), randn([10, 2]), 8), classes: [ArgumentError], message: /\bk\b/ },
+
+  // ---- Bayesian optimisation (src/bo)
+  { name: 'minimize over an empty space is refused, saying so', call: () => bo.minimize(() => 0, [], { budget: 5 }), classes: [ArgumentError], message: /search space is empty/ },
+  { name: 'minimize with a budget below initial is refused, naming both', call: () => bo.minimize(() => 0, [{ name: 'x', type: 'real', low: 0, high: 1 }], { budget: 2, initial: 4 }), classes: [ArgumentError], message: /budget 2 is below initial 4/ },
+  { name: 'minimize without options is refused, asking for a budget', call: () => bo.minimize(() => 0, [{ name: 'x', type: 'real', low: 0, high: 1 }], bad(undefined)), classes: [ArgumentError], message: /budget/ },
+  { name: 'minimize with acquisition "bogus" is refused, naming it', call: () => bo.minimize(() => 0, [{ name: 'x', type: 'real', low: 0, high: 1 }], { budget: 5, acquisition: bad('bogus') }), classes: [ArgumentError], message: /unknown acquisition 'bogus'/ },
+  { name: 'minimize of a non-function is refused, naming fn', call: () => bo.minimize(bad(3), [{ name: 'x', type: 'real', low: 0, high: 1 }], { budget: 5 }), classes: [ArgumentError], message: /fn must be a function/ },
+  { name: 'a space with an inverted range is refused, naming the dimension', call: () => new bo.Space([{ name: 'dropout', type: 'real', low: 0.5, high: 0 }]), classes: [ArgumentError], message: /'dropout' has an empty or inverted range/ },
+  { name: 'a log-scaled dimension with a non-positive bound is refused, naming it', call: () => new bo.Space([{ name: 'lr', type: 'real', low: 0, high: 1e-2, log: true }]), classes: [ArgumentError], message: /log-scaled 'lr' needs positive bounds/ },
+  { name: 'GaussianProcess.fit of y holding NaN is refused, naming y', call: () => bo.GaussianProcess.fit([[0], [1]], [0, Number.NaN]), classes: [ArgumentError], message: /y holds a non-finite value/ },
+  { name: 'GaussianProcess with kernel "cubic" is refused, naming it', call: () => bo.GaussianProcess.fit([[0], [1]], [0, 1], { kernel: bad('cubic') }), classes: [ArgumentError], message: /unknown kernel 'cubic'/ },
+  { name: 'Optimizer.tell of NaN is refused, naming the value', call: () => new bo.Optimizer([{ name: 'x', type: 'real', low: 0, high: 1 }]).tell({ x: 0.5 }, Number.NaN), classes: [ArgumentError], message: /objective returned NaN/ },
 
   // ---- models and run configs
   { name: 'parseModelConfig of a bogus model is refused, naming model', call: () => models.parseModelConfig({ model: 'bogus', latent: 2 }), classes: [ArgumentError], message: /model/ },

@@ -1,0 +1,59 @@
+// `latentlab tune`: a hyper-parameter search over run options (src/runs/tune.ts), each trial a
+// run in the store; the same command again continues the search.
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { parseDimension, type Dimension } from '../bo/space.js';
+import { tuneRuns } from '../runs/tune.js';
+import { ArgumentError, FileFormatError } from '../tensor/errors.js';
+import { examples, positiveInteger, storeOption, withStore } from './options.js';
+import { runConfigOptions, runOptionsFromFlags } from './run-options.js';
+
+export function tuneCommand(): Command {
+  const command = new Command('tune').description('search run options by Bayesian optimisation (or random search); every trial is a recorded run, and running the same search again continues it');
+  for (const option of runConfigOptions()) command.addOption(option);
+  command
+    .option('--param <spec>', 'a searched option: name=low..high, name=log:low..high, name=int:low..high, name=log-int:low..high, name=cat:a,b,c (repeat the flag)', (value: string, list: string[] = []) => [...list, value])
+    .option('--space <file>', 'JSON file: a list of dimensions ({name, type: real|integer|categorical, low, high, log, choices}) or of --param specs')
+    .option('--objective <metric>', 'final metric to minimise', 'test_mse')
+    .requiredOption('--trials <n>', 'trials in all (finished trials of an earlier session of the same search count)', positiveInteger)
+    .addOption(new Option('--sampler <name>', 'gp: Bayesian optimisation; random: random search').choices(['gp', 'random']).default('gp'))
+    .option('--search-seed <n>', 'seed of the search (the trials\' --seed is a run option)', positiveInteger)
+    .option('--initial <n>', 'random trials before the GP takes over', positiveInteger)
+    .addOption(storeOption())
+    .option('--json', 'print one JSON object: {search, status, resumed, best, trials}')
+    .action(async (flags: Record<string, unknown>) => {
+      const dimensions = [...(flags.space ? readSpace(String(flags.space)) : []), ...((flags.param as string[] | undefined) ?? []).map(parseDimension)];
+      if (dimensions.length === 0) throw new ArgumentError('nothing to search: give --param name=range (e.g. --param lr=log:1e-4..1e-2) or --space file.json');
+      const { raw } = runOptionsFromFlags(flags);
+      await withStore(flags as { store?: string }, 'write', async (store) => {
+        const outcome = await tuneRuns(store, raw, dimensions, {
+          trials: flags.trials as number, objective: String(flags.objective), sampler: flags.sampler as 'gp' | 'random',
+          seed: (flags.searchSeed as number | undefined) ?? 0, initial: flags.initial as number | undefined,
+          log: flags.json ? () => {} : (line) => console.error(line),
+        });
+        if (flags.json) {
+          console.log(JSON.stringify({ search: outcome.search, status: outcome.status, resumed: outcome.resumed, best: outcome.best && { run_id: outcome.best.runId, ...outcome.best }, trials: outcome.trials.map((t) => ({ run_id: t.runId, point: t.point, value: t.value })) }, null, 2));
+          return;
+        }
+        const ranked = [...outcome.trials].sort((a, b) => a.value - b.value).slice(0, 5);
+        console.log(`search ${outcome.search} ${outcome.status}: ${outcome.trials.length} trials; best five by ${String(flags.objective)}:`);
+        for (const t of ranked) console.log(`  ${t.runId}  ${t.value.toPrecision(5)}  ${Object.entries(t.point).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ')}`);
+        if (outcome.status !== 'finished') process.exitCode = 130;
+      });
+    });
+  return examples(command, [
+    'latentlab tune --model conv-ae --dataset fashion-mnist --epochs 3 --param lr=log:1e-4..1e-2 --param latent=int:2..64 --param dropout=0..0.5 --trials 30',
+    'latentlab tune --model mlp-ae --dataset mnist --space space.json --objective test_loss --trials 20 --sampler random',
+  ]);
+}
+
+function readSpace(file: string): Dimension[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new FileFormatError(`cannot read the search space ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!Array.isArray(parsed)) throw new FileFormatError(`the search space ${file} must be a JSON list of dimensions or of --param specs`);
+  return parsed.map((entry) => (typeof entry === 'string' ? parseDimension(entry) : (entry as Dimension)));
+}
