@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { noGrad } from '../tensor/autograd.js';
 import { LatentlabError } from '../tensor/errors.js';
-import { loadSafetensors } from '../tensor/serialize.js';
 import { manualSeed } from '../tensor/runtime.js';
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
 import { readLatestCheckpoint } from '../train/checkpoint.js';
@@ -16,6 +15,7 @@ import { parseStoredRunConfig, type RunConfig } from './config.js';
 import { checkpointDir } from './train-run.js';
 import { referenceClassifierModel } from './reference-classifier.js';
 import { translatorModel } from './translate-run.js';
+import { loadStateFile } from './weights.js';
 
 export interface LoadedRun<M extends LabModel = Autoencoder> {
   run: RunRecord;
@@ -83,12 +83,7 @@ function loadWeights(store: RunStore, run: RunRecord, model: LabModel): string {
   const final = store.artifacts(run.id, 'model')[0];
   if (final) {
     const path = store.artifactPath(final);
-    const { tensors } = loadSafetensors(path);
-    try {
-      noGrad(() => model.loadStateDict(tensors));
-    } finally {
-      Object.values(tensors).forEach((t) => t.dispose());
-    }
+    loadStateFile(model, path);
     return path;
   }
   const dir = checkpointDir(store, run.id);

@@ -2,15 +2,15 @@
 // per (data set, seed, training limit) and kept in the run store as a run of model
 // 'reference-classifier', so that every sample metric of that data set reads the same features.
 // It is found again, never retrained silently: training one that exists returns the recorded one.
-import { noGrad } from '../tensor/autograd.js';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
-import { encodeSafetensors, loadSafetensors } from '../tensor/serialize.js';
+import { encodeSafetensors } from '../tensor/serialize.js';
 import { manualSeed } from '../tensor/runtime.js';
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
 import { LeNet, leNetDefaults } from '../models/lenet.js';
 import { trainClassifier } from '../train/classifier.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { runVersions } from './versions.js';
+import { withRunWeights } from './weights.js';
 
 /** The model name reference classifiers are recorded under. */
 export const referenceClassifierModel = 'reference-classifier';
@@ -176,22 +176,9 @@ export function loadReferenceClassifier(store: RunStore, dataset: string, option
 /** The classifier of a recorded reference-classifier run, by id. */
 export function loadClassifierRun(store: RunStore, run: RunRecord): Omit<ReferenceClassifier, 'cached'> {
   if (run.model !== referenceClassifierModel) throw new ArgumentError(`run ${run.id} is a ${run.model} run, not a reference classifier`);
-  const artifact = store.artifacts(run.id, 'model')[0];
-  if (!artifact) throw new LatentlabError(`reference classifier run ${run.id} has no weights (status ${run.status}): remove it with latentlab runs rm ${run.id} and train again`);
   const config = run.config as { numClasses?: number; channels?: [number, number]; batchNorm?: boolean; dropout?: number };
-  const model = new LeNet({ numClasses: config.numClasses ?? 10, ...(config.channels ? { channels: config.channels } : {}), ...(config.batchNorm !== undefined ? { batchNorm: config.batchNorm } : {}), ...(config.dropout !== undefined ? { dropout: config.dropout } : {}) });
-  try {
-    const { tensors } = loadSafetensors(store.artifactPath(artifact));
-    try {
-      noGrad(() => model.loadStateDict(tensors));
-    } finally {
-      Object.values(tensors).forEach((t) => t.dispose());
-    }
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  model.eval();
+  const built = new LeNet({ numClasses: config.numClasses ?? 10, ...(config.channels ? { channels: config.channels } : {}), ...(config.batchNorm !== undefined ? { batchNorm: config.batchNorm } : {}), ...(config.dropout !== undefined ? { dropout: config.dropout } : {}) });
+  const model = withRunWeights(store, run, built, `reference classifier run ${run.id} has no weights (status ${run.status}): remove it with latentlab runs rm ${run.id} and train again`);
   const testAccuracy = store.finalMetrics(run.id).test_accuracy ?? Number.NaN;
   return { run, model, testAccuracy, dispose: () => model.dispose() };
 }

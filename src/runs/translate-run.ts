@@ -8,7 +8,7 @@ import { cat } from '../tensor/combine.js';
 import { rand } from '../tensor/creation.js';
 import { manualSeed } from '../tensor/runtime.js';
 import { keep, tidy } from '../tensor/scope.js';
-import { encodeSafetensors, loadSafetensors } from '../tensor/serialize.js';
+import { encodeSafetensors } from '../tensor/serialize.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { DataLoader } from '../data/loader.js';
 import { createOptimizer } from '../optim/registry.js';
@@ -22,6 +22,7 @@ import type { RunRecord, RunStore } from '../track/store.js';
 import { referenceClassifierProblem, trainReferenceClassifier } from './reference-classifier.js';
 import { checkPairable, loadDomain, type Domain } from './translation-domains.js';
 import { runVersions } from './versions.js';
+import { withRunWeights } from './weights.js';
 
 export const translatorModel = 'translator';
 
@@ -232,22 +233,8 @@ export interface LoadedTranslator {
 export function loadTranslator(store: RunStore, id: string): LoadedTranslator {
   const run = store.getRun(id);
   if (run.model !== translatorModel) throw new ArgumentError(`run ${run.id} is a ${run.model} run, not a translation: give the id of a run made by latentlab translate`);
-  const artifact = store.artifacts(run.id, 'model')[0];
-  if (!artifact) throw new LatentlabError(`translation run ${run.id} has no weights (status ${run.status}): train it again with latentlab translate`);
   const config = run.config as unknown as TranslateConfig & { imageShape: number[]; normalization: TranslatorNormalization };
-  const model = new Translator({ imageShape: config.imageShape, dropout: config.dropout });
-  try {
-    const { tensors } = loadSafetensors(store.artifactPath(artifact));
-    try {
-      noGrad(() => model.loadStateDict(tensors));
-    } finally {
-      Object.values(tensors).forEach((t) => t.dispose());
-    }
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  model.eval();
+  const model = withRunWeights(store, run, new Translator({ imageShape: config.imageShape, dropout: config.dropout }), `translation run ${run.id} has no weights (status ${run.status}): train it again with latentlab translate`);
   return { run, model, normalization: config.normalization, config, dispose: () => model.dispose() };
 }
 
