@@ -2,30 +2,21 @@
 // (--source, --target, --target-loss), or draw a recorded one's translations (<run> --out grid.png).
 import { Command, Option } from 'commander';
 import { ArgumentError } from '../tensor/errors.js';
-import { normalizations, type NormalizationKind } from '../models/translator.js';
+import { normalizations } from '../models/translator.js';
 import { targetTerms } from '../models/translation-targets.js';
-import { loadTranslator, translateDefaults, translateRun, translationGrid } from '../runs/translate-run.js';
+import { loadTranslator, translateDefaults, translateRun, translationGrid, type TranslateConfig } from '../runs/translate-run.js';
 import { imageRows, writePng } from '../report/image-grid.js';
 import { examples, integerBetween, nonNegativeInteger, positiveInteger, positiveNumber, storeOption, withStore } from './options.js';
 
-interface Flags {
+/** The run's settings as flags (source and target checked in the action), and the drawing's. */
+type Flags = Omit<TranslateConfig, 'source' | 'target'> & {
   source?: string;
   target?: string;
-  targetLoss: string;
-  normalize: NormalizationKind;
-  epochs: number;
-  batch: number;
-  lr: number;
-  seed: number;
-  dropout: number;
-  trainLimit?: number;
-  testLimit?: number;
-  classifierTrainLimit?: number;
   perClass: number;
   out?: string;
   store?: string;
   json?: boolean;
-}
+};
 
 function dropout(value: string): number {
   const number = Number(value);
