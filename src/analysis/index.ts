@@ -15,3 +15,5 @@ export { classHistogram, type ClassHistogram } from './class-histogram.js';
 export { conditionalAccuracy, type ConditionalAccuracy } from './conditional-accuracy.js';
 export { manifoldPrecisionRecall, type PrecisionRecall, type PrecisionRecallOptions } from './precision-recall.js';
 export { sampleMetrics, classifierView, type SampleMetrics, type SampleMetricsOptions, type ClassifierView } from './sample-metrics.js';
+export { optimizeLatent, classPrototype, classPrototypes, classImages, latentOptimizationDefaults, type LatentOptimization, type LatentOptimizationOptions, type ClassPrototype, type ClassPrototypes } from './latent-optimization.js';
+export { translationMetrics, meanPairwiseDistance, type TranslationMetrics, type TranslationClassMetrics, type TranslationMetricsOptions } from './translation-metrics.js';
