@@ -11,6 +11,7 @@ import { trainClassifier } from '../train/classifier.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { runVersions } from './versions.js';
 import { withRunWeights } from './weights.js';
+import { recordFailure } from './failure.js';
 
 /** The model name reference classifiers are recorded under. */
 export const referenceClassifierModel = 'reference-classifier';
@@ -145,11 +146,7 @@ export async function trainReferenceClassifier(store: RunStore, options: Referen
       model = undefined;
       return { run: finished, model: trained, testAccuracy: outcome.testAccuracy, cached: false, dispose: () => trained.dispose() };
     } catch (error) {
-      try {
-        store.setStatus(run.id, 'failed', { error: error instanceof Error ? error.message : String(error) });
-      } catch {
-        /* the original error says what went wrong */
-      }
+      recordFailure(store, run.id, error);
       throw error;
     }
   } finally {

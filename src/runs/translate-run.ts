@@ -23,6 +23,7 @@ import { referenceClassifierProblem, trainReferenceClassifier } from './referenc
 import { checkPairable, loadDomain, type Domain } from './translation-domains.js';
 import { runVersions } from './versions.js';
 import { withRunWeights } from './weights.js';
+import { recordFailure } from './failure.js';
 
 export const translatorModel = 'translator';
 
@@ -137,11 +138,7 @@ export async function translateRun(store: RunStore, config: TranslateConfig, opt
       const finished = store.setStatus(run.id, options.signal?.aborted ? 'interrupted' : 'finished');
       return { run: finished, metrics, classifierAccuracy: classifier.testAccuracy };
     } catch (error) {
-      try {
-        store.setStatus(run.id, 'failed', { error: error instanceof Error ? error.message : String(error) });
-      } catch {
-        /* the original error says what went wrong */
-      }
+      recordFailure(store, run.id, error);
       throw error;
     }
   } finally {

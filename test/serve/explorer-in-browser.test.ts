@@ -106,16 +106,7 @@ describe('the explorer in headless Chromium', () => {
         assert.ok(Math.abs(last.x - map.x[3]!) < ((x1 - x0) * 4) / box.width, `clicked x ${last.x}, sample at ${map.x[3]}`);
         assert.ok(Math.abs(last.y - map.y[3]!) < ((y1 - y0) * 4) / box.height, `clicked y ${last.y}, sample at ${map.y[3]}`);
       }
-      // What the page shows, read back from the <img> through a canvas.
-      const gray = (await page.evaluate(`(() => {
-        const image = document.getElementById('decoded');
-        const canvas = document.createElement('canvas');
-        canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
-        const context = canvas.getContext('2d');
-        context.drawImage(image, 0, 0);
-        const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-        return Array.from({ length: data.length / 4 }, (_, i) => data[4 * i]);
-      })()`)) as number[];
+      const gray = await shownGray(page, 'decoded');
       const expected = PNG.sync.read(decodeToPng(reference, last.code));
       assert.equal(gray.length, 28 * 28);
       assert.deepEqual(gray, Array.from({ length: 28 * 28 }, (_, k) => expected.data[4 * k]!), `place ${i}: the page's image is the library's decode`);
@@ -140,15 +131,7 @@ describe('the explorer in headless Chromium', () => {
       return Number(slider.value);
     });
     await page.waitForFunction(`window.explorer.traversals === ${traversals + 1}`, undefined, { timeout: 10_000 });
-    const gray = (await page.evaluate(`(() => {
-      const image = document.getElementById('traversal');
-      const canvas = document.createElement('canvas');
-      canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
-      const context = canvas.getContext('2d');
-      context.drawImage(image, 0, 0);
-      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-      return Array.from({ length: data.length / 4 }, (_, i) => data[4 * i]);
-    })()`)) as number[];
+    const gray = await shownGray(page, 'traversal');
     const expected = PNG.sync.read(decodeToPng(reference, [Math.fround(moved), last.code[1]!]));
     assert.deepEqual(gray, Array.from({ length: 28 * 28 }, (_, k) => expected.data[4 * k]!));
     assert.equal(await page.evaluate("document.getElementById('prior-panel').hidden"), true, 'an autoencoder has no prior to sample');
@@ -312,3 +295,16 @@ describe('the explorer in headless Chromium', () => {
     assert.deepEqual(consoleErrors, []);
   });
 });
+
+/** What the page shows in the <img> with this id: its grey levels (red channel), read back through a canvas. */
+async function shownGray(page: { evaluate(script: string): Promise<unknown> }, id: string): Promise<number[]> {
+  return (await page.evaluate(`(() => {
+    const image = document.getElementById('${id}');
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    return Array.from({ length: data.length / 4 }, (_, i) => data[4 * i]);
+  })()`)) as number[];
+}
