@@ -22,8 +22,6 @@ export interface AdamOptions {
   implementation: 'fused' | 'foreach';
 }
 
-const fusedAvailable = foreach.fusedAdamAvailable();
-
 export class Adam extends Optimizer<AdamOptions> {
   /** Decoupled weight decay (AdamW) instead of L2 added to the gradient. */
   protected readonly decoupledWeightDecay: boolean = false;
@@ -60,7 +58,7 @@ export class Adam extends Optimizer<AdamOptions> {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad } = group;
     const expAvg = batch.states.map((s) => s.tensors.exp_avg!);
     const expAvgSq = batch.states.map((s) => s.tensors.exp_avg_sq!);
-    if (group.implementation === 'fused' && fusedAvailable && !amsgrad) {
+    if (group.implementation === 'fused' && !amsgrad && foreach.fusedAdamAvailable()) {
       const options = { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupledWeightDecay, step };
       if (foreach.adamStep(batch.params, batch.grads, expAvg, expAvgSq, options)) return;
     }

@@ -125,20 +125,6 @@ function findAddon(): string {
   throw new LatentlabError('the native addon is not built: run `npm run setup` in the latentlab folder');
 }
 
-const addonPath = findAddon();
-
-// With OpenBLAS's pthreads build, idle OpenMP threads must sleep rather than spin, or they steal
-// the cores OpenBLAS's own threads need (measured: 2-3x slower training on 2 cores). With the
-// OpenMP build that setup links, both share one pool and libgomp's default (spin up to 300,000
-// turns, then sleep) is the fastest on an idle machine: a spin of 10,000 turns trained 5-30%
-// slower (dense AE, batch 512) and 3-9% (conv AE), measured interleaved. But when other processes
-// already load the cores, that long spin takes the cores the working threads wait for: on 2 cores
-// beside other jobs a 60k × 784 PCA took 26 s instead of 3.5 s with the short spin, a study's
-// smoke run 80 s instead of 15 s. So the spin is cut short when the machine is busy at start-up.
-// setup records which BLAS the addon links.
-if (!linkedWithOpenmpBlas(addonPath)) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
-else if (machineIsBusy()) process.env.GOMP_SPINCOUNT ??= '10000';
-
 /**
  * Whether other processes keep the cores busy: at least half the cores running other tasks at
  * this moment (/proc/loadavg's count of runnable tasks, less this process), or a 1-minute load
@@ -167,14 +153,40 @@ function linkedWithOpenmpBlas(addon: string): boolean {
 // Checked before the addon loads: its caching allocator reads LATENTLAB_CPU_CACHE_MB (allocator.cc).
 export const environment = readEnvironment();
 
-export const native: NativeBinding = createRequire(import.meta.url)(addonPath) as NativeBinding;
+/**
+ * The libtorch binding, loaded on first use: commands that need no tensors (`--help`, `runs`,
+ * `study list`) then start without paying for libtorch (about half a second). Until then `native`
+ * is a stand-in that loads the addon when any of its functions is asked for; the loader then
+ * rebinds the export, so every later call reaches the addon directly (no proxy in the hot path).
+ */
+export let native: NativeBinding = new Proxy({} as NativeBinding, {
+  get: (_target, key) => loadNative()[key as keyof NativeBinding],
+});
 
-// Starting threads, chosen by measurement on 2 cores (src/bench/engine.ts): with OpenBLAS built on
-// OpenMP, kernels and BLAS share one pool, and using every core for both is fastest for dense
-// and conv models alike on a quiet machine; thread-policy.ts lowers them under load.
-// LATENTLAB_THREADS=torch,blas fixes them.
-{
+let loaded: NativeBinding | undefined;
+
+function loadNative(): NativeBinding {
+  if (loaded) return loaded;
+  const addonPath = findAddon();
+  // With OpenBLAS's pthreads build, idle OpenMP threads must sleep rather than spin, or they steal
+  // the cores OpenBLAS's own threads need (measured: 2-3x slower training on 2 cores). With the
+  // OpenMP build that setup links, both share one pool and libgomp's default (spin up to 300,000
+  // turns, then sleep) is the fastest on an idle machine: a spin of 10,000 turns trained 5-30%
+  // slower (dense AE, batch 512) and 3-9% (conv AE), measured interleaved. But when other processes
+  // already load the cores, that long spin takes the cores the working threads wait for: on 2 cores
+  // beside other jobs a 60k × 784 PCA took 26 s instead of 3.5 s with the short spin, a study's
+  // smoke run 80 s instead of 15 s. So the spin is cut short when the machine is busy at start-up.
+  // setup records which BLAS the addon links.
+  if (!linkedWithOpenmpBlas(addonPath)) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  else if (machineIsBusy()) process.env.GOMP_SPINCOUNT ??= '10000';
+  loaded = createRequire(import.meta.url)(addonPath) as NativeBinding;
+  // Starting threads, chosen by measurement on 2 cores (src/bench/engine.ts): with OpenBLAS built on
+  // OpenMP, kernels and BLAS share one pool, and using every core for both is fastest for dense
+  // and conv models alike on a quiet machine; thread-policy.ts lowers them under load.
+  // LATENTLAB_THREADS=torch,blas fixes them.
   const cores = availableParallelism();
-  native.setNumThreads(environment.threads?.torch ?? cores);
-  native.setBlasThreads(environment.threads?.blas ?? cores);
+  loaded.setNumThreads(environment.threads?.torch ?? cores);
+  loaded.setBlasThreads(environment.threads?.blas ?? cores);
+  native = loaded;
+  return loaded;
 }
