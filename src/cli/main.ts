@@ -1,31 +1,51 @@
 // The latentlab command line: parses, dispatches to one file per command, and turns errors
-// into one readable line on stderr (the stack only with --debug).
+// into one readable line on stderr (the stack only with --debug). Only the command asked for is
+// loaded: the others stand in the program as their name and summary, so `--help` and light
+// commands such as `runs` start without loading every model, study and benchmark.
 import { Command, CommanderError } from 'commander';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { printable } from './table.js';
 import { packageVersion } from '../runs/versions.js';
-import { demoCommand } from './demo.js';
-import { benchCommand } from './bench.js';
-import { resumeCommand, trainCommand } from './train.js';
-import { runsCommand } from './runs.js';
-import { evalCommand } from './eval.js';
-import { interpolateCommand, reconstructCommand, sampleCommand } from './images.js';
-import { reportCommand } from './report.js';
-import { studyCommand } from './study.js';
-import { reduceCommand } from './reduce.js';
-import { classifierCommand } from './classifier.js';
-import { exploreCommand } from './explore.js';
-import { optimizeLatentCommand } from './optimize-latent.js';
-import { translateCommand } from './translate.js';
-import { tuneCommand } from './tune.js';
 
-export function buildProgram(): Command {
+/** A command of the program: its name, the line `latentlab --help` shows, and how to build it. */
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { name: 'train', summary: 'train a model and record the run', load: async () => (await import('./train.js')).trainCommand() },
+  { name: 'resume', summary: 'continue a stopped or failed run from its last checkpoint', load: async () => (await import('./train.js')).resumeCommand() },
+  { name: 'runs', summary: 'list, show, compare and remove recorded runs', load: async () => (await import('./runs.js')).runsCommand() },
+  { name: 'eval', summary: "a run's test metrics; sample quality of generative runs", load: async () => (await import('./eval.js')).evalCommand() },
+  { name: 'reconstruct', summary: 'test images above their reconstructions, as a PNG grid', load: async () => (await import('./images.js')).reconstructCommand() },
+  { name: 'sample', summary: "images drawn from a generative run's prior, as a PNG grid", load: async () => (await import('./images.js')).sampleCommand() },
+  { name: 'interpolate', summary: 'decoded strips between pairs of test images, as a PNG grid', load: async () => (await import('./images.js')).interpolateCommand() },
+  { name: 'report', summary: 'an HTML report of runs', load: async () => (await import('./report.js')).reportCommand() },
+  { name: 'study', summary: 'the classic experiments, one command each, with a report', load: async () => (await import('./study.js')).studyCommand() },
+  { name: 'reduce', summary: 'PCA … t-SNE, UMAP of a data set, scored and drawn', load: async () => (await import('./reduce.js')).reduceCommand() },
+  { name: 'classifier', summary: 'the reference classifiers that score generated samples', load: async () => (await import('./classifier.js')).classifierCommand() },
+  { name: 'optimize-latent', summary: 'the code a frozen decoder turns closest to a class or image', load: async () => (await import('./optimize-latent.js')).optimizeLatentCommand() },
+  { name: 'translate', summary: 'images of one domain into the same classes of another', load: async () => (await import('./translate.js')).translateCommand() },
+  { name: 'explore', summary: "the latent explorer: a run's map, decoded where clicked", load: async () => (await import('./explore.js')).exploreCommand() },
+  { name: 'tune', summary: 'search run options by Bayesian optimisation', load: async () => (await import('./tune.js')).tuneCommand() },
+  { name: 'demo', summary: 'a small autoencoder trained for a few epochs', load: async () => (await import('./demo.js')).demoCommand() },
+  { name: 'bench', summary: 'speed and reached quality beside PyTorch', load: async () => (await import('./bench.js')).benchCommand() },
+];
+
+/**
+ * The program, with the command that `argv` names built in full (every command when `argv` is
+ * left out, as the tests of the whole program want) and the others as name and summary.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('latentlab')
     .description('A lab for autoencoders and representation learning on libtorch')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show stack traces of errors');
-  for (const command of [trainCommand(), resumeCommand(), runsCommand(), evalCommand(), reconstructCommand(), sampleCommand(), interpolateCommand(), reportCommand(), studyCommand(), reduceCommand(), classifierCommand(), optimizeLatentCommand(), translateCommand(), exploreCommand(), tuneCommand(), demoCommand(), benchCommand()]) {
-    program.addCommand(command);
+  const wanted = argv === undefined ? undefined : commandNamed(argv);
+  for (const entry of commands) {
+    program.addCommand(argv === undefined || entry.name === wanted ? await entry.load() : new Command(entry.name).description(entry.summary));
   }
   configureErrors(program);
   return program;
@@ -63,9 +83,15 @@ function oneLine(text: string): string {
   return text.trim().replace(/\s*\n\s*/g, ' ');
 }
 
+/** The command a command line asks for: its first word that is not an option (after `help`, the next). */
+function commandNamed(argv: readonly string[]): string | undefined {
+  const words = argv.filter((word) => !word.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {

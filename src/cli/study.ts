@@ -2,7 +2,9 @@
 // study (finished runs of an earlier attempt are reused, so an interrupted study continues),
 // prints its tables and writes its report; `report` rewrites the report from the recorded runs.
 import { Command } from 'commander';
-import { defaultStudyReportDir, runStudy, studies, tablesAsJson, writeStudyReport, type StudyOutcome, type StudyProfile } from '../studies/index.js';
+import { studyCatalogue, studyNames } from '../studies/catalogue.js';
+import type { StudyOutcome, StudyProfile } from '../studies/index.js';
+import { tablesAsJson } from '../studies/study.js';
 import { formatNumber } from '../train/progress.js';
 import { ensureDirectory } from '../util/files.js';
 import { examples, storeOption, withStore } from './options.js';
@@ -23,20 +25,21 @@ export function studyCommand(): Command {
 
 function listCommand(): Command {
   return new Command('list').description('the studies and what each compares').action(() => {
-    for (const s of studies) console.log(`${s.name.padEnd(18)} ${s.title}`);
+    for (const s of studyCatalogue) console.log(`${s.name.padEnd(18)} ${s.title}`);
   });
 }
 
 function runCommand(): Command {
   const command = withProfile(new Command('run'))
     .description('run a study (reusing its finished runs), print its tables and write its report')
-    .argument('<name>', `study: ${studies.map((s) => s.name).join(', ')}`)
+    .argument('<name>', `study: ${studyNames.join(', ')}`)
     .option('--out <dir>', 'folder for the report (default: inside the store, under studies/)')
     .option('--json', 'print {study, profile, seconds, tables} with each table as a list of row objects')
     .addOption(storeOption())
     .action(async (name: string, flags: ProfileFlags & { out?: string; json?: boolean; store?: string }) => {
       // Before the study's runs, not after them: a report folder that cannot be made fails now.
       if (flags.out) ensureDirectory(flags.out, 'the report folder');
+      const { defaultStudyReportDir, runStudy, writeStudyReport } = await import('../studies/index.js');
       await withStore(flags, 'write', async (store) => {
         const controller = new AbortController();
         const stop = () => {
@@ -65,6 +68,7 @@ function reportCommand(): Command {
     .requiredOption('--out <dir>', 'folder to write index.html into')
     .addOption(storeOption())
     .action(async (name: string, flags: ProfileFlags & { out: string; store?: string }) => {
+      const { runStudy, writeStudyReport } = await import('../studies/index.js');
       await withStore(flags, 'write', async (store) => {
         const outcome = await runStudy(store, name, { profile: profileOf(flags) });
         console.log(`wrote ${writeStudyReport(store, outcome, flags.out)}`);

@@ -1,30 +1,17 @@
-// The studies by name, and what `latentlab study` does with one: run it (reusing finished runs),
+// What `latentlab study` does with a study: run it (reusing finished runs),
 // print its tables, and write its report page.
 import { join } from 'node:path';
-import { ArgumentError } from '../tensor/errors.js';
 import type { RunStore } from '../track/store.js';
 import { writeReport, type Page, type Section } from '../report/html.js';
+import { loadStudy } from './catalogue.js';
 import { createStudyContext, studyIdOf } from './context.js';
-import type { Study, StudyProfile, StudyResult, StudyTable } from './study.js';
-import { latentSweep } from './latent-sweep.js';
-import { depthSweep } from './depth-sweep.js';
-import { activationTable } from './activation-table.js';
-import { optimizerTable } from './optimizer-table.js';
-import { linearAeVsPca } from './linear-ae-vs-pca.js';
-import { transfer } from './transfer.js';
-import { upsampling } from './upsampling.js';
-import { compareReductions } from './compare-reductions.js';
+import type { Study, StudyProfile, StudyResult } from './study.js';
 
 export type { Study, StudyContext, StudyProfile, StudyResult, StudyTable, TaskRun } from './study.js';
+export { tablesAsJson } from './study.js';
 export { createStudyContext, studyIdOf, type StudyContextOptions } from './context.js';
 
-export const studies: readonly Study[] = [latentSweep, depthSweep, activationTable, optimizerTable, linearAeVsPca, transfer, upsampling, compareReductions];
-
-export function getStudy(name: string): Study {
-  const study = studies.find((s) => s.name === name);
-  if (!study) throw new ArgumentError(`unknown study '${name}': choose one of ${studies.map((s) => s.name).join(', ')} (latentlab study list)`);
-  return study;
-}
+export { loadStudies, loadStudy, studyCatalogue, studyNames, type StudyEntry } from './catalogue.js';
 
 export interface StudyRunOptions {
   profile: StudyProfile;
@@ -42,7 +29,7 @@ export interface StudyOutcome {
 
 /** Runs a study to the end: finished runs of an earlier attempt are reused, interrupted ones resumed. */
 export async function runStudy(store: RunStore, name: string, options: StudyRunOptions): Promise<StudyOutcome> {
-  const study = getStudy(name);
+  const study = await loadStudy(name);
   const studyId = studyIdOf(study.name, options.profile);
   const started = performance.now();
   const context = createStudyContext({ store, profile: options.profile, studyId, log: options.log, signal: options.signal });
@@ -50,10 +37,6 @@ export async function runStudy(store: RunStore, name: string, options: StudyRunO
   return { study, studyId, profile: options.profile, result, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The tables as JSON: for each table, its rows as objects keyed by column. */
-export function tablesAsJson(tables: readonly StudyTable[]): Record<string, Record<string, string | number | null>[]> {
-  return Object.fromEntries(tables.map((table) => [table.name, table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i] ?? null])))]));
-}
 
 /** Where `study run` writes the report unless told otherwise: inside the store. */
 export function defaultStudyReportDir(store: RunStore, studyId: string): string {

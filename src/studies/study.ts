@@ -64,3 +64,8 @@ export interface Study {
   description: string;
   run(context: StudyContext): Promise<StudyResult>;
 }
+
+/** The tables as JSON: for each table, its rows as objects keyed by column. */
+export function tablesAsJson(tables: readonly StudyTable[]): Record<string, Record<string, string | number | null>[]> {
+  return Object.fromEntries(tables.map((table) => [table.name, table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i] ?? null])))]));
+}
