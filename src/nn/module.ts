@@ -8,13 +8,14 @@ import { Tensor, checkTensor, isDType, type Device } from '../tensor/tensor.js';
 import { checkBoolean, checkOptions, checkPlainObject, describeValue } from '../tensor/arguments.js';
 import { isFloatingPoint, type DType } from '../tensor/dtype.js';
 
-
+/** The base of every layer and model, as torch.nn.Module. */
 export abstract class Module {
   training = true;
   readonly #parameters = new Map<string, Tensor | null>();
   readonly #buffers = new Map<string, Tensor | null>();
   readonly #modules = new Map<string, Module>();
 
+  /** The module's computation, as torch.nn.Module.forward. */
   abstract forward(...inputs: Tensor[]): Tensor;
 
   /** Registers a trainable tensor (sets requiresGrad and keeps it out of tidy scopes). */
@@ -36,6 +37,7 @@ export abstract class Module {
     return value as Tensor;
   }
 
+  /** Registers a submodule, whose parameters and buffers join this module's under `name.`. */
   protected registerModule<M extends Module>(name: string, module: M): M {
     if (!(module instanceof Module)) throw new ArgumentError(`submodule '${name}' of ${this.constructor.name} must be a Module, got ${describeValue(module)}`);
     this.#modules.set(name, module);
@@ -51,14 +53,17 @@ export abstract class Module {
     yield* this.#named((m) => m.#parameters, prefix);
   }
 
+  /** Every trainable tensor of the module and its submodules. */
   parameters(): Tensor[] {
     return [...this.namedParameters()].map(([, p]) => p);
   }
 
+  /** Buffers (running statistics and other saved state) with dotted names. */
   *namedBuffers(prefix = ''): Generator<[string, Tensor]> {
     yield* this.#named((m) => m.#buffers, prefix);
   }
 
+  /** Every buffer of the module and its submodules. */
   buffers(): Tensor[] {
     return [...this.namedBuffers()].map(([, b]) => b);
   }
@@ -96,6 +101,7 @@ export abstract class Module {
     return this;
   }
 
+  /** Evaluation mode (batch norm uses running statistics, dropout is off): train(false). */
   eval(): this {
     return this.train(false);
   }
@@ -173,6 +179,7 @@ export abstract class Module {
     return '';
   }
 
+  /** The module tree, as PyTorch prints it. */
   toString(): string {
     const children = [...this.#modules];
     const head = `${this.constructor.name}(${this.describe()}`;

@@ -153,6 +153,7 @@ export class Tensor {
   get numel(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
+  /** The size of one dimension, or the whole shape, as torch.Tensor.size. */
   size(dim?: number): number {
     const shape = this.shape;
     if (dim === undefined) return this.numel;
@@ -171,6 +172,7 @@ export class Tensor {
     this.#disposed = true;
     native.dispose(this.#handle);
   }
+  /** Frees the native memory at the end of a `using` block. */
   [Symbol.dispose](): void {
     this.dispose();
   }
@@ -212,30 +214,39 @@ export class Tensor {
     checkDevice(target);
     return wrap(op.to(this.#handle, undefined, undefined, target));
   }
+  /** A float32 copy (a new handle when it is float32 already). */
   float(): Tensor {
     return this.to('float32');
   }
+  /** A float64 copy. */
   double(): Tensor {
     return this.to('float64');
   }
+  /** An int64 copy. */
   long(): Tensor {
     return this.to('int64');
   }
+  /** An int32 copy. */
   int(): Tensor {
     return this.to('int32');
   }
+  /** A bool copy (non-zero is true). */
   bool(): Tensor {
     return this.to('bool');
   }
+  /** This tensor on the CPU (a new handle to the same data when it is there already). */
   cpu(): Tensor {
     return this.to('cpu');
   }
+  /** A copy on the given CUDA device (CUDA builds only). */
   cuda(index = 0): Tensor {
     return this.to(`cuda:${index}`);
   }
+  /** A copy with its own storage, recorded by autograd. */
   clone(): Tensor {
     return wrap(op.clone(this.#handle));
   }
+  /** The same values in row-major contiguous storage. */
   contiguous(): Tensor {
     return wrap(op.contiguous(this.#handle));
   }
@@ -265,6 +276,7 @@ export class Tensor {
       translateNativeError(error, 'requiresGrad');
     }
   }
+  /** Sets whether autograd records operations on this tensor; returns this tensor. */
   requiresGrad_(value = true): this {
     this.requiresGrad = value;
     return this;
@@ -288,10 +300,12 @@ export class Tensor {
   get gradFn(): string | null {
     return guard(() => native.gradFnName(this.#handle), 'gradFn');
   }
+  /** Keeps the gradient of this non-leaf tensor after backward(). */
   retainGrad(): this {
     guard(() => native.retainGrad(this.#handle), 'retainGrad');
     return this;
   }
+  /** Computes the gradients of this tensor (a scalar, or given `gradient`) into the leaves' .grad. */
   backward(gradient?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
     try {
       native.backward([this.#handle], gradient ? [gradient.handle] : null, options.retainGraph, options.createGraph);
@@ -299,9 +313,11 @@ export class Tensor {
       translateNativeError(error, 'backward');
     }
   }
+  /** The same data, outside the autograd graph. */
   detach(): Tensor {
     return wrap(op.detach(this.#handle));
   }
+  /** Takes this tensor out of the autograd graph, in place. */
   detach_(): this {
     op.detach_(this.#handle);
     return this;
@@ -317,27 +333,35 @@ export class Tensor {
   }
 
   // ---- shape ----------------------------------------------------------------------------
+  /** The same elements in another shape (a view where possible); one size may be -1. */
   reshape(...shape: number[] | [Shape]): Tensor {
     return wrap(op.reshape(this.#handle, shapeArg(shape)));
   }
+  /** A view with another shape of the same contiguous storage. */
   view(...shape: number[] | [Shape]): Tensor {
     return wrap(op.view(this.#handle, shapeArg(shape)));
   }
+  /** Dimensions startDim..endDim joined into one. */
   flatten(startDim = 0, endDim = -1): Tensor {
     return wrap(op.flatten(this.#handle, startDim, endDim));
   }
+  /** Dimension `dim` split into the given sizes. */
   unflatten(dim: number, sizes: Shape): Tensor {
     return wrap(op.unflatten(this.#handle, dim, sizes));
   }
+  /** Without the dimensions of size 1 (or only `dim`). */
   squeeze(dim?: number): Tensor {
     return wrap(dim === undefined ? op.squeeze(this.#handle) : op.squeezeDim(this.#handle, dim));
   }
+  /** With a new dimension of size 1 at `dim`. */
   unsqueeze(dim: number): Tensor {
     return wrap(op.unsqueeze(this.#handle, dim));
   }
+  /** A view with the dimensions in the given order. */
   permute(...dims: number[] | [Shape]): Tensor {
     return wrap(op.permute(this.#handle, shapeArg(dims)));
   }
+  /** A view with two dimensions swapped. */
   transpose(dim0: number, dim1: number): Tensor {
     return wrap(op.transpose(this.#handle, dim0, dim1));
   }
@@ -348,15 +372,19 @@ export class Tensor {
   get T(): Tensor {
     return this.t();
   }
+  /** A view broadcast to the given sizes (-1 keeps a size). */
   expand(...sizes: number[] | [Shape]): Tensor {
     return wrap(op.expand(this.#handle, shapeArg(sizes)));
   }
+  /** A view broadcast to the shape of `other`. */
   expandAs(other: Tensor): Tensor {
     return this.expand(other.shape);
   }
+  /** The tensor tiled `repeats` times along each dimension. */
   repeat(...repeats: number[] | [Shape]): Tensor {
     return wrap(op.repeat(this.#handle, shapeArg(repeats)));
   }
+  /** Pieces along `dim` of the given size, or of the given sizes. */
   split(sizeOrSections: number | Shape, dim = 0): Tensor[] {
     return wrapAll(
       typeof sizeOrSections === 'number'
@@ -364,21 +392,27 @@ export class Tensor {
         : op.splitSizes(this.#handle, sizeOrSections, dim),
     );
   }
+  /** At most `chunks` pieces of near-equal size along `dim`. */
   chunk(chunks: number, dim = 0): Tensor[] {
     return wrapAll(op.chunk(this.#handle, chunks, dim));
   }
+  /** A view of `length` elements from `start` along `dim`. */
   narrow(dim: number, start: number, length: number): Tensor {
     return wrap(op.narrow(this.#handle, dim, start, length));
   }
+  /** A view of index `index` along `dim`, without that dimension. */
   select(dim: number, index: number): Tensor {
     return wrap(op.select(this.#handle, dim, index));
   }
+  /** A view of start..end (step) along `dim`. */
   slice(dim: number, start?: number, end?: number, step = 1): Tensor {
     return wrap(op.slice(this.#handle, dim, start, end, step));
   }
+  /** The elements in reverse order along the given dimensions. */
   flip(...dims: number[] | [Shape]): Tensor {
     return wrap(op.flip(this.#handle, shapeArg(dims)));
   }
+  /** The elements shifted cyclically along the given dimensions. */
   roll(shifts: number | Shape, dims: number | Shape): Tensor {
     return wrap(op.roll(this.#handle, typeof shifts === 'number' ? [shifts] : shifts, typeof dims === 'number' ? [dims] : dims));
   }
@@ -433,6 +467,7 @@ export class Tensor {
     op.indexPut_(this.#handle, indices.map((i) => (i ? i.handle : null)), values.handle, accumulate);
     return this;
   }
+  /** The entries at `index` (int64) along `dim`. */
   indexSelect(dim: number, index: Tensor): Tensor {
     return wrap(op.indexSelect(this.#handle, dim, index.handle));
   }
@@ -477,9 +512,11 @@ export class Tensor {
     op.indexAdd_(this.#handle, dim, index.handle, source.handle, alpha);
     return this;
   }
+  /** Values gathered along `dim` at `index`, as torch.gather. */
   gather(dim: number, index: Tensor): Tensor {
     return wrap(op.gather(this.#handle, dim, index.handle));
   }
+  /** A copy with `src` written along `dim` at `index`, as torch.scatter. */
   scatter(dim: number, index: Tensor, source: Tensor | Scalar): Tensor {
     return wrap(
       source instanceof Tensor
@@ -487,13 +524,16 @@ export class Tensor {
         : op.scatterS(this.#handle, dim, index.handle, source),
     );
   }
+  /** Writes `src` along `dim` at `index`, in place. */
   scatter_(dim: number, index: Tensor, source: Tensor): this {
     op.scatter_(this.#handle, dim, index.handle, source.handle);
     return this;
   }
+  /** A copy with `src` added along `dim` at `index`, as torch.scatter_add. */
   scatterAdd(dim: number, index: Tensor, source: Tensor): Tensor {
     return wrap(op.scatterAdd(this.#handle, dim, index.handle, source.handle));
   }
+  /** A copy with `value` where `mask` is true. */
   maskedFill(mask: Tensor, value: Scalar | Tensor): Tensor {
     return wrap(
       value instanceof Tensor
@@ -501,6 +541,7 @@ export class Tensor {
         : op.maskedFill(this.#handle, mask.handle, value),
     );
   }
+  /** Writes `value` where `mask` is true, in place. */
   maskedFill_(mask: Tensor, value: Scalar): this {
     op.maskedFill_(this.#handle, mask.handle, value);
     return this;
@@ -509,26 +550,33 @@ export class Tensor {
   where(condition: Tensor, other: Tensor): Tensor {
     return wrap(op.where(condition.handle, this.#handle, other.handle));
   }
+  /** The lower triangle (below `diagonal`), the rest zero. */
   tril(diagonal = 0): Tensor {
     return wrap(op.tril(this.#handle, diagonal));
   }
+  /** The upper triangle (above `diagonal`), the rest zero. */
   triu(diagonal = 0): Tensor {
     return wrap(op.triu(this.#handle, diagonal));
   }
+  /** The diagonal of a matrix, or the diagonal matrix of a vector. */
   diag(diagonal = 0): Tensor {
     return wrap(op.diag(this.#handle, diagonal));
   }
+  /** A view of the diagonal between dim1 and dim2, at `offset`. */
   diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
     return wrap(op.diagonal(this.#handle, offset, dim1, dim2));
   }
 
   // ---- arithmetic (broadcasting; numbers are Scalars) ----------------------------------
+  /** this + alpha·other, with broadcasting. */
   add(other: Tensor | Scalar, alpha: number = 1): Tensor {
     return wrap(other instanceof Tensor ? op.add(this.#handle, other.handle, alpha) : op.addS(this.#handle, other, alpha));
   }
+  /** this − alpha·other, with broadcasting. */
   sub(other: Tensor | Scalar, alpha: number = 1): Tensor {
     return wrap(other instanceof Tensor ? op.sub(this.#handle, other.handle, alpha) : op.subS(this.#handle, other, alpha));
   }
+  /** Element-wise product, with broadcasting. */
   mul(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.mul(this.#handle, other.handle) : op.mulS(this.#handle, other));
   }
@@ -543,33 +591,43 @@ export class Tensor {
     }
     return wrap(other instanceof Tensor ? op.div(this.#handle, other.handle) : op.divS(this.#handle, other));
   }
+  /** Element-wise division rounded down. */
   floorDivide(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.floorDivide(this.#handle, other.handle) : op.floorDivideS(this.#handle, other));
   }
+  /** Element-wise remainder with the sign of the divisor (Python's %). */
   remainder(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.remainder(this.#handle, other.handle) : op.remainderS(this.#handle, other));
   }
+  /** Element-wise remainder with the sign of the dividend (C's fmod). */
   fmod(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.fmod(this.#handle, other.handle) : op.fmodS(this.#handle, other));
   }
+  /** Element-wise power. */
   pow(exponent: Tensor | number): Tensor {
     return wrap(exponent instanceof Tensor ? op.pow(this.#handle, exponent.handle) : op.powS(this.#handle, exponent));
   }
+  /** Element-wise negation. */
   neg(): Tensor {
     return wrap(op.neg(this.#handle));
   }
+  /** Element-wise 1/x. */
   reciprocal(): Tensor {
     return wrap(op.reciprocal(this.#handle));
   }
+  /** Element-wise maximum of two tensors. */
   maximum(other: Tensor): Tensor {
     return wrap(op.maximum(this.#handle, other.handle));
   }
+  /** Element-wise minimum of two tensors. */
   minimum(other: Tensor): Tensor {
     return wrap(op.minimum(this.#handle, other.handle));
   }
+  /** Linear interpolation this + weight·(end − this). */
   lerp(end: Tensor, weight: number): Tensor {
     return wrap(op.lerp(this.#handle, end.handle, weight));
   }
+  /** Values limited to [min, max]. */
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
     if (min != null && max != null && min instanceof Tensor !== max instanceof Tensor) {
       // No ATen overload takes one tensor and one number bound: clamp below, then above.
@@ -583,34 +641,41 @@ export class Tensor {
     }
     return wrap(op.clamp(this.#handle, min ?? null, max ?? null));
   }
+  /** Values limited to at least `min`. */
   clampMin(min: number): Tensor {
     return this.clamp(min, null);
   }
+  /** Values limited to at most `max`. */
   clampMax(max: number): Tensor {
     return this.clamp(null, max);
   }
 
   // in place
+  /** In-place add; returns this tensor. */
   add_(other: Tensor | Scalar, alpha: number = 1): this {
     if (other instanceof Tensor) op.add_(this.#handle, other.handle, alpha);
     else op.addS_(this.#handle, other, alpha);
     return this;
   }
+  /** In-place subtract; returns this tensor. */
   sub_(other: Tensor | Scalar, alpha: number = 1): this {
     if (other instanceof Tensor) op.sub_(this.#handle, other.handle, alpha);
     else op.subS_(this.#handle, other, alpha);
     return this;
   }
+  /** In-place multiply; returns this tensor. */
   mul_(other: Tensor | Scalar): this {
     if (other instanceof Tensor) op.mul_(this.#handle, other.handle);
     else op.mulS_(this.#handle, other);
     return this;
   }
+  /** In-place divide; returns this tensor. */
   div_(other: Tensor | Scalar): this {
     if (other instanceof Tensor) op.div_(this.#handle, other.handle);
     else op.divS_(this.#handle, other);
     return this;
   }
+  /** In-place power; returns this tensor. */
   pow_(exponent: number): this {
     op.pow_(this.#handle, exponent);
     return this;
@@ -625,105 +690,133 @@ export class Tensor {
     op.addcdiv_(this.#handle, tensor1.handle, tensor2.handle, value);
     return this;
   }
+  /** In-place linear interpolation toward `end`; returns this tensor. */
   lerp_(end: Tensor, weight: number): this {
     op.lerp_(this.#handle, end.handle, weight);
     return this;
   }
+  /** In-place clamp to [min, max]; returns this tensor. */
   clamp_(min?: number | null, max?: number | null): this {
     op.clamp_(this.#handle, min ?? null, max ?? null);
     return this;
   }
+  /** In-place negation; returns this tensor. */
   neg_(): this {
     op.neg_(this.#handle);
     return this;
   }
+  /** In-place absolute value; returns this tensor. */
   abs_(): this {
     op.abs_(this.#handle);
     return this;
   }
+  /** In-place exponential; returns this tensor. */
   exp_(): this {
     op.exp_(this.#handle);
     return this;
   }
+  /** In-place natural logarithm; returns this tensor. */
   log_(): this {
     op.log_(this.#handle);
     return this;
   }
+  /** In-place square root; returns this tensor. */
   sqrt_(): this {
     op.sqrt_(this.#handle);
     return this;
   }
+  /** In-place ReLU; returns this tensor. */
   relu_(): this {
     op.relu_(this.#handle);
     return this;
   }
+  /** In-place logistic sigmoid; returns this tensor. */
   sigmoid_(): this {
     op.sigmoid_(this.#handle);
     return this;
   }
+  /** In-place tanh; returns this tensor. */
   tanh_(): this {
     op.tanh_(this.#handle);
     return this;
   }
+  /** Fills with zeros, in place; returns this tensor. */
   zero_(): this {
     op.zero_(this.#handle);
     return this;
   }
+  /** Fills with `value`, in place; returns this tensor. */
   fill_(value: Scalar): this {
     op.fill_(this.#handle, value);
     return this;
   }
+  /** Copies `source` (broadcast) into this tensor; returns this tensor. */
   copy_(source: Tensor): this {
     op.copy_(this.#handle, source.handle);
     return this;
   }
+  /** Fills with draws from U(from, to) of the global generator; returns this tensor. */
   uniform_(from = 0, to = 1): this {
     op.uniform_(this.#handle, from, to);
     return this;
   }
+  /** Fills with draws from N(mean, std²) of the global generator; returns this tensor. */
   normal_(mean = 0, std = 1): this {
     op.normal_(this.#handle, mean, std);
     return this;
   }
+  /** Fills with 0/1 draws of probability p; returns this tensor. */
   bernoulli_(p = 0.5): this {
     op.bernoulli_(this.#handle, p);
     return this;
   }
 
   // ---- comparisons (bool tensors) --------------------------------------------------------
+  /** Element-wise ==, as a bool tensor. */
   eq(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.eq(this.#handle, other.handle) : op.eqS(this.#handle, other));
   }
+  /** Element-wise !=, as a bool tensor. */
   ne(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.ne(this.#handle, other.handle) : op.neS(this.#handle, other));
   }
+  /** Element-wise <, as a bool tensor. */
   lt(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.lt(this.#handle, other.handle) : op.ltS(this.#handle, other));
   }
+  /** Element-wise <=, as a bool tensor. */
   le(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.le(this.#handle, other.handle) : op.leS(this.#handle, other));
   }
+  /** Element-wise >, as a bool tensor. */
   gt(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.gt(this.#handle, other.handle) : op.gtS(this.#handle, other));
   }
+  /** Element-wise >=, as a bool tensor. */
   ge(other: Tensor | Scalar): Tensor {
     return wrap(other instanceof Tensor ? op.ge(this.#handle, other.handle) : op.geS(this.#handle, other));
   }
+  /** Element-wise logical and, as a bool tensor. */
   logicalAnd(other: Tensor): Tensor {
     return wrap(op.logicalAnd(this.#handle, other.handle));
   }
+  /** Element-wise logical or, as a bool tensor. */
   logicalOr(other: Tensor): Tensor {
     return wrap(op.logicalOr(this.#handle, other.handle));
   }
+  /** Element-wise logical not, as a bool tensor. */
   logicalNot(): Tensor {
     return wrap(op.logicalNot(this.#handle));
   }
+  /** Where the elements are NaN, as a bool tensor. */
   isnan(): Tensor {
     return wrap(op.isnan(this.#handle));
   }
+  /** Where the elements are ±Infinity, as a bool tensor. */
   isinf(): Tensor {
     return wrap(op.isinf(this.#handle));
   }
+  /** Where the elements are finite, as a bool tensor. */
   isfinite(): Tensor {
     return wrap(op.isfinite(this.#handle));
   }
@@ -737,53 +830,87 @@ export class Tensor {
   }
 
   // ---- pointwise functions ----------------------------------------------------------------
+  /** Element-wise absolute value. */
   abs(): Tensor { return wrap(op.abs(this.#handle)); }
+  /** Element-wise sign (−1, 0 or 1). */
   sign(): Tensor { return wrap(op.sign(this.#handle)); }
+  /** Element-wise exponential. */
   exp(): Tensor { return wrap(op.exp(this.#handle)); }
+  /** Element-wise exp(x) − 1, exact near 0. */
   expm1(): Tensor { return wrap(op.expm1(this.#handle)); }
+  /** Element-wise natural logarithm. */
   log(): Tensor { return wrap(op.log(this.#handle)); }
+  /** Element-wise log(1 + x), exact near 0. */
   log1p(): Tensor { return wrap(op.log1p(this.#handle)); }
+  /** Element-wise base-2 logarithm. */
   log2(): Tensor { return wrap(op.log2(this.#handle)); }
+  /** Element-wise base-10 logarithm. */
   log10(): Tensor { return wrap(op.log10(this.#handle)); }
+  /** Element-wise square root. */
   sqrt(): Tensor { return wrap(op.sqrt(this.#handle)); }
+  /** Element-wise 1/√x. */
   rsqrt(): Tensor { return wrap(op.rsqrt(this.#handle)); }
+  /** Element-wise square. */
   square(): Tensor { return wrap(op.square(this.#handle)); }
+  /** Element-wise sine. */
   sin(): Tensor { return wrap(op.sin(this.#handle)); }
+  /** Element-wise cosine. */
   cos(): Tensor { return wrap(op.cos(this.#handle)); }
+  /** Element-wise tangent. */
   tan(): Tensor { return wrap(op.tan(this.#handle)); }
+  /** Element-wise arcsine. */
   asin(): Tensor { return wrap(op.asin(this.#handle)); }
+  /** Element-wise arccosine. */
   acos(): Tensor { return wrap(op.acos(this.#handle)); }
+  /** Element-wise arctangent. */
   atan(): Tensor { return wrap(op.atan(this.#handle)); }
+  /** Element-wise atan2(this, other): the angle of the point (other, this). */
   atan2(other: Tensor): Tensor { return wrap(op.atan2(this.#handle, other.handle)); }
+  /** Element-wise hyperbolic sine. */
   sinh(): Tensor { return wrap(op.sinh(this.#handle)); }
+  /** Element-wise hyperbolic cosine. */
   cosh(): Tensor { return wrap(op.cosh(this.#handle)); }
+  /** Element-wise hyperbolic tangent. */
   tanh(): Tensor { return wrap(op.tanh(this.#handle)); }
+  /** Element-wise logistic sigmoid 1/(1 + e^−x). */
   sigmoid(): Tensor { return wrap(op.sigmoid(this.#handle)); }
+  /** Element-wise max(x, 0). */
   relu(): Tensor { return wrap(op.relu(this.#handle)); }
+  /** Element-wise error function. */
   erf(): Tensor { return wrap(op.erf(this.#handle)); }
+  /** Element-wise rounding down. */
   floor(): Tensor { return wrap(op.floor(this.#handle)); }
+  /** Element-wise rounding up. */
   ceil(): Tensor { return wrap(op.ceil(this.#handle)); }
+  /** Element-wise rounding to the nearest integer, half to even. */
   round(): Tensor { return wrap(op.round(this.#handle)); }
+  /** Element-wise rounding toward zero. */
   trunc(): Tensor { return wrap(op.trunc(this.#handle)); }
+  /** Element-wise fractional part x − trunc(x). */
   frac(): Tensor { return wrap(op.frac(this.#handle)); }
 
   // ---- reductions --------------------------------------------------------------------------
+  /** Sum of all elements, or over `dim` (keepdim to keep it as size 1). */
   sum(options: ReduceOptions & { dtype?: DType } = {}): Tensor {
     const dtype = options.dtype && scalarTypeOf(options.dtype);
     if (options.dim === undefined) return wrap(op.sum(this.#handle, dtype));
     return wrap(op.sumDim(this.#handle, dims(options.dim), options.keepdim ?? false, dtype));
   }
+  /** Mean of all elements, or over `dim`. */
   mean(options: ReduceOptions = {}): Tensor {
     if (options.dim === undefined) return wrap(op.mean(this.#handle));
     return wrap(op.meanDim(this.#handle, dims(options.dim), options.keepdim ?? false));
   }
+  /** Product of all elements, or over `dim`. */
   prod(options: { dim?: number; keepdim?: boolean } = {}): Tensor {
     if (options.dim === undefined) return wrap(op.prod(this.#handle));
     return wrap(op.prodDim(this.#handle, options.dim, options.keepdim ?? false));
   }
+  /** Variance, with Bessel's correction by default (correction 1). */
   var(options: VarianceOptions = {}): Tensor {
     return wrap(op.var(this.#handle, dims(options.dim), options.correction ?? 1, options.keepdim ?? false));
   }
+  /** Standard deviation, with Bessel's correction by default (correction 1). */
   std(options: VarianceOptions = {}): Tensor {
     return wrap(op.std(this.#handle, dims(options.dim), options.correction ?? 1, options.keepdim ?? false));
   }
@@ -795,6 +922,7 @@ export class Tensor {
     const [values, indices] = wrapAll(op.maxDim(this.#handle, dim, keepdim));
     return { values: values!, indices: indices! };
   }
+  /** Smallest element, or with a dim the smallest values and their indices along it. */
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
@@ -802,12 +930,15 @@ export class Tensor {
     const [values, indices] = wrapAll(op.minDim(this.#handle, dim, keepdim));
     return { values: values!, indices: indices! };
   }
+  /** Index of the largest element (flattened), or along `dim`. */
   argmax(dim?: number, keepdim = false): Tensor {
     return wrap(op.argmax(this.#handle, dim ?? null, keepdim));
   }
+  /** Index of the smallest element (flattened), or along `dim`. */
   argmin(dim?: number, keepdim = false): Tensor {
     return wrap(op.argmin(this.#handle, dim ?? null, keepdim));
   }
+  /** log Σ exp(x) over `dim`, computed without overflow. */
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
     return wrap(op.logsumexp(this.#handle, dims(dim), keepdim));
   }
@@ -816,46 +947,59 @@ export class Tensor {
     if (p === 'nuc') return wrap(op.matrixNormStr(this.#handle, 'nuc', dims(options.dim) ?? [-2, -1], options.keepdim ?? false));
     return wrap(op.vectorNorm(this.#handle, p === 'fro' ? 2 : p, dims(options.dim), options.keepdim ?? false));
   }
+  /** Whether every element is true (non-zero), overall or along `dim`. */
   all(dim?: number, keepdim = false): Tensor {
     return wrap(dim === undefined ? op.all(this.#handle) : op.allDim(this.#handle, dim, keepdim));
   }
+  /** Whether some element is true (non-zero), overall or along `dim`. */
   any(dim?: number, keepdim = false): Tensor {
     return wrap(dim === undefined ? op.any(this.#handle) : op.anyDim(this.#handle, dim, keepdim));
   }
+  /** Cumulative sum along `dim`. */
   cumsum(dim: number): Tensor {
     return wrap(op.cumsum(this.#handle, dim));
   }
+  /** Cumulative product along `dim`. */
   cumprod(dim: number): Tensor {
     return wrap(op.cumprod(this.#handle, dim));
   }
+  /** Values sorted along `dim` and their original indices. */
   sort(dim = -1, descending = false): { values: Tensor; indices: Tensor } {
     const [values, indices] = wrapAll(op.sort(this.#handle, dim, descending));
     return { values: values!, indices: indices! };
   }
+  /** The k largest (or smallest) values along `dim` and their indices. */
   topk(k: number, dim = -1, largest = true, sorted = true): { values: Tensor; indices: Tensor } {
     const [values, indices] = wrapAll(op.topk(this.#handle, k, dim, largest, sorted));
     return { values: values!, indices: indices! };
   }
+  /** Sum of the diagonal of a matrix. */
   trace(): Tensor {
     return wrap(op.trace(this.#handle));
   }
 
   // ---- products ----------------------------------------------------------------------------
+  /** Matrix product with broadcasting of batch dimensions, as torch.matmul. */
   matmul(other: Tensor): Tensor {
     return wrap(op.matmul(this.#handle, other.handle));
   }
+  /** Product of two matrices. */
   mm(other: Tensor): Tensor {
     return wrap(op.mm(this.#handle, other.handle));
   }
+  /** Product of a matrix and a vector. */
   mv(vector: Tensor): Tensor {
     return wrap(op.mv(this.#handle, vector.handle));
   }
+  /** Batched matrix product [B, n, m] × [B, m, p]. */
   bmm(other: Tensor): Tensor {
     return wrap(op.bmm(this.#handle, other.handle));
   }
+  /** Dot product of two vectors. */
   dot(other: Tensor): Tensor {
     return wrap(op.dot(this.#handle, other.handle));
   }
+  /** Outer product of two vectors. */
   outer(other: Tensor): Tensor {
     return wrap(op.outer(this.#handle, other.handle));
   }
@@ -865,6 +1009,7 @@ export class Tensor {
   }
 
   // ---- printing ---------------------------------------------------------------------------
+  /** A short description: shape, dtype, and the values of small tensors. */
   toString(): string {
     if (this.#disposed) return 'tensor(<disposed>)';
     const shape = this.shape;
