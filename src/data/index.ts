@@ -23,6 +23,7 @@ export {
   type DownloadProgress,
 } from './download.js';
 export { extractTar } from './tar.js';
+/** Image transforms: normalisation, noise, flips, crops. */
 export * as transforms from './transforms.js';
 export { DataLoader, type Batch, type DataLoaderOptions, type TensorDataset } from './loader.js';
 export { randomSplit, fewLabelSubset } from './split.js';

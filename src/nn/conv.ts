@@ -9,6 +9,7 @@ import { Module } from './module.js';
 
 type Size2 = number | readonly [number, number];
 
+/** Stride, padding, dilation, groups and bias of a 2-D convolution. */
 export interface Conv2dOptions {
   stride?: Size2;
   padding?: Size2;
@@ -80,6 +81,7 @@ abstract class ConvBase extends Module {
     }
   }
 
+  /** Input and output channels, in the order the weight's shape needs them. */
   protected abstract channels(): [number, number];
 
   protected override describe(): string {
@@ -89,6 +91,7 @@ abstract class ConvBase extends Module {
   }
 }
 
+/** 2-D convolution, as torch.nn.Conv2d (weights [out, in/groups, kh, kw]). */
 export class Conv2d extends ConvBase {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
     checkConv('Conv2d', inChannels, outChannels, kernelSize, options);
@@ -106,6 +109,7 @@ export class Conv2d extends ConvBase {
   }
 }
 
+/** 2-D transposed convolution, as torch.nn.ConvTranspose2d (weights [in, out/groups, kh, kw]). */
 export class ConvTranspose2d extends ConvBase {
   readonly outputPadding: Size2;
 

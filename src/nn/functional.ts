@@ -6,6 +6,7 @@ import { ArgumentError, BatchStatisticsError } from '../tensor/errors.js';
 import { checkNumber } from '../tensor/arguments.js';
 import { Tensor, wrap, wrapAll } from '../tensor/tensor.js';
 
+/** How a loss reduces over the batch: mean, sum, or none (one value per element). */
 export type Reduction = 'mean' | 'sum' | 'none';
 type Size2 = number | readonly [number, number];
 
@@ -46,6 +47,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return wrap(op.linear(x.handle, weight.handle, bias?.handle ?? null));
 }
 
+/** Stride, padding, dilation and groups of a convolution. */
 export interface ConvOptions {
   stride?: Size2;
   padding?: Size2;
@@ -53,11 +55,13 @@ export interface ConvOptions {
   groups?: number;
 }
 
+/** 1-D convolution of [N, C, L] inputs, as torch.nn.functional.conv1d. */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
   return wrap(op.conv1d(x.handle, weight.handle, bias?.handle ?? null, [first(stride)], [first(padding)], [first(dilation)], groups));
 }
 
+/** 2-D convolution of [N, C, H, W] inputs, as torch.nn.functional.conv2d. */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
   return wrap(op.conv2d(x.handle, weight.handle, bias?.handle ?? null, stride, padding, dilation, groups));
@@ -74,38 +78,46 @@ export function convTranspose2d(
   return wrap(op.convTranspose2d(x.handle, weight.handle, bias?.handle ?? null, stride, padding, outputPadding, groups, dilation));
 }
 
+/** Stride, padding and ceil mode of a pooling. */
 export interface PoolOptions {
   stride?: Size2;
   padding?: Size2;
   ceilMode?: boolean;
 }
 
+/** 2-D max pooling, as torch.nn.functional.max_pool2d. */
 export function maxPool2d(x: Tensor, kernelSize: Size2, options: PoolOptions & { dilation?: Size2 } = {}): Tensor {
   return wrap(op.maxPool2d(x.handle, kernelSize, options.stride ?? kernelSize, options.padding ?? 0, options.dilation ?? 1, options.ceilMode ?? false));
 }
 
+/** 1-D max pooling, as torch.nn.functional.max_pool1d. */
 export function maxPool1d(x: Tensor, kernelSize: number, options: PoolOptions = {}): Tensor {
   return wrap(op.maxPool1d(x.handle, [kernelSize], [first(options.stride ?? kernelSize)], [first(options.padding ?? 0)], [1], options.ceilMode ?? false));
 }
 
+/** 2-D average pooling, as torch.nn.functional.avg_pool2d. */
 export function avgPool2d(x: Tensor, kernelSize: Size2, options: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
   return wrap(op.avgPool2d(x.handle, kernelSize, options.stride ?? kernelSize, options.padding ?? 0, options.ceilMode ?? false, options.countIncludePad ?? true));
 }
 
+/** 1-D average pooling, as torch.nn.functional.avg_pool1d. */
 export function avgPool1d(x: Tensor, kernelSize: number, options: PoolOptions = {}): Tensor {
   return wrap(op.avgPool1d(x.handle, [kernelSize], [first(options.stride ?? kernelSize)], [first(options.padding ?? 0)], options.ceilMode ?? false));
 }
 
+/** Average pooling to a given output size, as torch.nn.functional.adaptive_avg_pool2d. */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Size2): Tensor {
   return wrap(op.adaptiveAvgPool2d(x.handle, outputSize));
 }
 
+/** Max pooling to a given output size, as torch.nn.functional.adaptive_max_pool2d. */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: Size2): Tensor {
   const [values, indices] = op.adaptiveMaxPool2d(x.handle, outputSize) as never[];
   wrap(indices).dispose();
   return wrap(values);
 }
 
+/** The resampling methods of interpolate(). */
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic';
 
 /** Resizes [N, C, L] (nearest, linear) or [N, C, H, W] (nearest, bilinear, bicubic) inputs. */
@@ -134,6 +146,7 @@ export function interpolate(
   throw new ArgumentError(`interpolate mode '${mode}' does not apply to a ${x.ndim}-d input`);
 }
 
+/** Training mode, momentum, eps and affine parameters of batchNorm(). */
 export interface BatchNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;
@@ -161,6 +174,7 @@ function valuesPerChannel(shape: readonly number[]): number {
   return shape.reduce((product, size, dim) => (dim === 1 ? product : product * size), 1);
 }
 
+/** Layer normalisation over the last dimensions, as torch.nn.functional.layer_norm. */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
   return wrap(op.layerNorm(x.handle, normalizedShape, weight?.handle ?? null, bias?.handle ?? null, eps, true));
 }
@@ -171,10 +185,12 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   return wrap(op.dropout(x.handle, p, training));
 }
 
+/** Rows of `weight` at `indices`, as torch.nn.functional.embedding. */
 export function embedding(indices: Tensor, weight: Tensor, paddingIdx = -1): Tensor {
   return wrap(op.embedding(weight.handle, indices.handle, paddingIdx));
 }
 
+/** Reduction mode, per-sample weights and padding of embeddingBag(). */
 export interface EmbeddingBagOptions {
   /** How each bag's rows combine; 'sum' by default. */
   mode?: 'sum' | 'mean' | 'max';
@@ -208,16 +224,27 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
 }
 
 // ---- activations -------------------------------------------------------------------------
+/** max(x, 0), element-wise. */
 export const relu = (x: Tensor): Tensor => wrap(op.relu(x.handle));
+/** x where positive, negativeSlope·x elsewhere. */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => wrap(op.leakyRelu(x.handle, negativeSlope));
+/** Leaky ReLU with a learned slope per channel. */
 export const prelu = (x: Tensor, weight: Tensor): Tensor => wrap(op.prelu(x.handle, weight.handle));
+/** x where positive, α(eˣ − 1) elsewhere. */
 export const elu = (x: Tensor, alpha = 1): Tensor => wrap(op.elu(x.handle, alpha));
+/** Scaled ELU with the self-normalising constants of Klambauer et al. (2017). */
 export const selu = (x: Tensor): Tensor => wrap(op.selu(x.handle));
+/** x·Φ(x), exact or with the tanh approximation. */
 export const gelu = (x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor => wrap(op.gelu(x.handle, approximate));
+/** The logistic function 1/(1 + e^−x). */
 export const sigmoid = (x: Tensor): Tensor => wrap(op.sigmoid(x.handle));
+/** The hyperbolic tangent. */
 export const tanh = (x: Tensor): Tensor => wrap(op.tanh(x.handle));
+/** log(1 + e^(βx))/β, linear above the threshold. */
 export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor => wrap(op.softplus(x.handle, beta, threshold));
+/** exp(x) normalised to sum 1 along `dim`. */
 export const softmax = (x: Tensor, dim: number): Tensor => wrap(op.softmax(x.handle, dim));
+/** log softmax(x) along `dim`, computed stably. */
 export const logSoftmax = (x: Tensor, dim: number): Tensor => wrap(op.logSoftmax(x.handle, dim));
 
 // ---- losses --------------------------------------------------------------------------------
@@ -231,6 +258,7 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   }
 }
 
+/** Mean (or sum) absolute difference, as torch.nn.functional.l1_loss. */
 export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   return wrap(op.l1Loss(input.handle, target.handle, reductionCode(reduction)));
 }
@@ -259,6 +287,7 @@ export function binaryCrossEntropyWithLogits(
   return wrap(op.bceWithLogits(logits.handle, target.handle, options.weight?.handle ?? null, options.posWeight?.handle ?? null, reductionCode(options.reduction ?? 'mean')));
 }
 
+/** Reduction, class weights, ignored index and label smoothing of crossEntropy(). */
 export interface CrossEntropyOptions {
   /** Per-class weights, shape [C]. */
   weight?: Tensor;

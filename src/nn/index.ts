@@ -16,5 +16,7 @@ export {
   type MMDKernel, type MMDOptions, type SlicedWassersteinOptions, type JensenShannonOptions,
 } from './losses.js';
 export { summary, type ModelSummary, type LayerSummary } from './summary.js';
+/** Weight initialisers, as torch.nn.init (PyTorch's random streams, bit for bit). */
 export * as init from './init.js';
+/** Functional forms of the layers, activations and losses, as torch.nn.functional. */
 export * as F from './functional.js';

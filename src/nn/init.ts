@@ -8,6 +8,7 @@ import { empty, tensor } from '../tensor/creation.js';
 import { qr } from '../tensor/linalg.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** The nonlinearities calculateGain() knows, as torch.nn.init names them. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu' | 'conv' | 'identity';
 
 /** The recommended gain for a nonlinearity (torch.nn.init.calculate_gain). */
@@ -37,22 +38,27 @@ export function fans(tensor: Tensor): { fanIn: number; fanOut: number } {
   return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
 }
 
+/** Fills with draws from U(low, high), in place. */
 export function uniform_(tensor: Tensor, low = 0, high = 1): Tensor {
   return noGrad(() => tensor.uniform_(low, high));
 }
 
+/** Fills with draws from N(mean, std²), in place. */
 export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
   return noGrad(() => tensor.normal_(mean, std));
 }
 
+/** Fills with `value`, in place. */
 export function constant_(tensor: Tensor, value: number): Tensor {
   return noGrad(() => tensor.fill_(value));
 }
 
+/** Fills with zeros, in place. */
 export function zeros_(tensor: Tensor): Tensor {
   return constant_(tensor, 0);
 }
 
+/** Fills with ones, in place. */
 export function ones_(tensor: Tensor): Tensor {
   return constant_(tensor, 1);
 }
@@ -70,6 +76,7 @@ export function xavierNormal_(tensor: Tensor, gain = 1): Tensor {
   return normal_(tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
 
+/** Fan mode, nonlinearity and negative slope of the Kaiming initialisers. */
 export interface KaimingOptions {
   /** Negative slope of the rectifier after this layer (leaky_relu only). */
   a?: number;

@@ -80,6 +80,7 @@ export function klToStandardNormal(mu: Tensor, logvar: Tensor, reduction: Reduct
 }
 
 // ---- sample-based distances -----------------------------------------------------------------
+/** The kernels of the MMD: Gaussian (rbf) or inverse multiquadratic (imq). */
 export type MMDKernel = 'rbf' | 'imq';
 
 export interface MMDOptions {

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { batchNorm, layerNorm } from './functional.js';
 import { Module } from './module.js';
 
+/** eps, momentum, affine and trackRunningStats of a batch-norm layer. */
 export interface BatchNormOptions {
   eps?: number;
   momentum?: number;

@@ -20,6 +20,7 @@ abstract class Pool2d extends Module {
     if (padding > kernelSize / 2) throw new ArgumentError(`${layer} padding must be at most half the kernel size (${kernelSize}), got ${padding}`);
   }
 
+  /** The functional pooling the layer applies. */
   protected abstract pool: typeof maxPool2d;
 
   forward(x: Tensor): Tensor {
@@ -31,10 +32,12 @@ abstract class Pool2d extends Module {
   }
 }
 
+/** 2-D max pooling, as torch.nn.MaxPool2d. */
 export class MaxPool2d extends Pool2d {
   protected pool = maxPool2d;
 }
 
+/** 2-D average pooling, as torch.nn.AvgPool2d. */
 export class AvgPool2d extends Pool2d {
   protected pool = avgPool2d;
 }

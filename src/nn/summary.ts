@@ -5,6 +5,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from './module.js';
 
+/** One row of summary(): a layer's name, type, output shape and parameter count. */
 export interface LayerSummary {
   name: string;
   type: string;
@@ -12,6 +13,7 @@ export interface LayerSummary {
   parameters: number;
 }
 
+/** The layers of a model with their output shapes and parameter counts, as torchinfo prints them. */
 export interface ModelSummary {
   layers: LayerSummary[];
   totalParameters: number;
@@ -20,6 +22,7 @@ export interface ModelSummary {
   text: string;
 }
 
+/** Runs the model once on `inputs` and lists its layers with their output shapes and parameters. */
 export function summary(model: Module, ...inputs: Tensor[]): ModelSummary {
   const layers: LayerSummary[] = [];
   const leaves = [...model.namedModules()].filter(([, module]) => [...module.namedChildren()].length === 0);

@@ -6,6 +6,7 @@ import * as foreach from '../tensor/foreach.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOptionNames, groupByStep, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
+/** Settings of Adagrad, as torch.optim.Adagrad's. */
 export interface AdagradOptions {
   lr: number;
   /** The step size at step t is lr / (1 + (t − 1)·lrDecay). */
@@ -16,6 +17,7 @@ export interface AdagradOptions {
   eps: number;
 }
 
+/** Adagrad (Duchi et al. 2011), as torch.optim.Adagrad. */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     const defaults: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 };

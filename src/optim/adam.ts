@@ -8,6 +8,7 @@ import { libmPow } from '../tensor/libm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOptionNames, groupByStep, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
+/** Settings of Adam and AdamW, as torch.optim.Adam's. */
 export interface AdamOptions {
   lr: number;
   betas: [number, number];
@@ -22,6 +23,7 @@ export interface AdamOptions {
   implementation: 'fused' | 'foreach';
 }
 
+/** Adam (Kingma & Ba 2015), as torch.optim.Adam, bit for bit. */
 export class Adam extends Optimizer<AdamOptions> {
   /** Decoupled weight decay (AdamW) instead of L2 added to the gradient. */
   protected readonly decoupledWeightDecay: boolean = false;

@@ -9,6 +9,7 @@ import { keep } from '../tensor/scope.js';
 import { scalar } from '../tensor/creation.js';
 import { Tensor, checkTensor } from '../tensor/tensor.js';
 
+/** Parameters that share one set of optimizer settings. */
 export type ParamGroup<O> = O & { params: Tensor[] };
 /** Tensors (any iterable, as torch.optim takes a generator), or groups of tensors with their own options. */
 export type ParamsInput<O> = Iterable<Tensor> | readonly (Partial<O> & { params: Iterable<Tensor> })[];
@@ -26,6 +27,7 @@ export interface GradientBatch {
   states: ParamState[];
 }
 
+/** The base of the optimizers, as torch.optim.Optimizer: parameter groups, state, zeroGrad, step, state dicts. */
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[];
   protected readonly state = new Map<Tensor, ParamState>();
@@ -82,6 +84,7 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Initial state of a parameter (zero moments etc.), created on its first step. */
   protected abstract initialState(param: Tensor, group: ParamGroup<O>): Record<string, Tensor>;
 
+  /** Clears the gradients of every parameter (sets them to none by default, as PyTorch 2 does). */
   zeroGrad(setToNone = true): void {
     this.#checkLive();
     for (const group of this.paramGroups) zeroGrads(group.params, setToNone);

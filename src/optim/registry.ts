@@ -6,7 +6,9 @@ import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
+/** The optimizers a run configuration can name. */
 export const optimizerNames = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
+/** The name of an optimizer in a run configuration. */
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** The settings createOptimizer reads; each optimizer takes those that apply to it. */

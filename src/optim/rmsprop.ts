@@ -7,6 +7,7 @@ import * as foreach from '../tensor/foreach.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOptionNames, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
+/** Settings of RMSprop, as torch.optim.RMSprop's. */
 export interface RMSpropOptions {
   lr: number;
   /** Smoothing constant of the running average of squared gradients. */
@@ -18,6 +19,7 @@ export interface RMSpropOptions {
   centered: boolean;
 }
 
+/** RMSprop (Tieleman & Hinton 2012), as torch.optim.RMSprop. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     const defaults: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };

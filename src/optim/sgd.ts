@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { keep } from '../tensor/scope.js';
 import { Optimizer, checkOptionNames, type GradientBatch, type ParamGroup, type ParamsInput } from './optimizer.js';
 
+/** Settings of SGD, as torch.optim.SGD's. */
 export interface SGDOptions {
   lr: number;
   momentum: number;
@@ -15,6 +16,7 @@ export interface SGDOptions {
   weightDecay: number;
 }
 
+/** Stochastic gradient descent with momentum and Nesterov, as torch.optim.SGD. */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
     // torch.optim.SGD has no default learning rate either.

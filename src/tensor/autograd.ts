@@ -4,6 +4,7 @@ import { native } from './native.js';
 import { translateNativeError } from './ops.js';
 import { Tensor, handles } from './tensor.js';
 
+/** Options of grad(): the output gradients, and whether to record the gradient computation (for double backward). */
 export interface GradOptions {
   /** Weights of the outputs (needed when an output is not a scalar). */
   gradOutputs?: readonly (Tensor | null)[];
@@ -60,6 +61,7 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
+/** Whether autograd records operations here (false inside noGrad). */
 export function isGradEnabled(): boolean {
   return native.isGradEnabled();
 }

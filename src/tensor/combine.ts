@@ -8,10 +8,12 @@ const op = {
   cdist: aten('cdist'), broadcastTensors: aten('broadcast_tensors'),
 };
 
+/** Tensors joined along an existing dimension. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return wrap(op.cat(handles(tensors), dim));
 }
 
+/** Tensors of one shape stacked along a new dimension. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return wrap(op.stack(handles(tensors), dim));
 }
@@ -34,6 +36,7 @@ export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
   return wrap(op.cdist(x1.handle, x2.handle, p));
 }
 
+/** The tensors broadcast to their common shape. */
 export function broadcastTensors(...tensors: Tensor[]): Tensor[] {
   return (op.broadcastTensors(handles(tensors)) as unknown[]).map((h) => wrap(h as never));
 }

@@ -5,6 +5,7 @@ import { defaultFloatDType, dtypeOfTypedArray, scalarTypeOf, type DType } from '
 import { ArgumentError } from './errors.js';
 import { Tensor, checkDevice, wrap, type NestedArray, type Scalar, type Shape } from './tensor.js';
 
+/** The dtype, device and requiresGrad of a new tensor. */
 export interface CreateOptions {
   dtype?: DType;
   device?: string;
@@ -123,12 +124,15 @@ function toTypedArray(flat: (number | boolean)[], dtype: DType): ArrayBufferView
   }
 }
 
+/** A tensor of zeros of the given shape (float32 by default). */
 export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.zeros(checkShape(shape, 'zeros'), ...factoryTail(options, defaultFloatDType))), options);
 }
+/** A tensor of ones of the given shape. */
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.ones(checkShape(shape, 'ones'), ...factoryTail(options, defaultFloatDType))), options);
 }
+/** A tensor of the given shape filled with `value`. */
 export function full(shape: Shape, value: Scalar, options: CreateOptions = {}): Tensor {
   const fallback = typeof value === 'boolean' ? 'bool' : defaultFloatDType;
   return finish(wrap(op.full(checkShape(shape, 'full'), value, ...factoryTail(options, fallback))), options);
@@ -137,6 +141,7 @@ export function full(shape: Shape, value: Scalar, options: CreateOptions = {}): 
 export function empty(shape: Shape, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.empty(checkShape(shape, 'empty'), ...factoryTail(options, defaultFloatDType))), options);
 }
+/** The n × m identity matrix (m = n by default). */
 export function eye(n: number, m?: number, options: CreateOptions = {}): Tensor {
   const tail = factoryTail(options, defaultFloatDType);
   return finish(wrap(m === undefined ? op.eye(n, ...tail) : op.eyeM(n, m, ...tail)), options);
@@ -147,6 +152,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (step === 0) throw new ArgumentError('arange: step must not be zero');
   return finish(wrap(op.arange(start, end, step, ...factoryTail(options))), options);
 }
+/** `steps` values evenly spaced from start to end, both included. */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError('linspace: steps must be a non-negative integer');
   return finish(wrap(op.linspace(start, end, steps, ...factoryTail(options, defaultFloatDType))), options);
@@ -168,21 +174,27 @@ export function randperm(n: number, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.randperm(n, ...factoryTail(options, 'int64'))), options);
 }
 
+/** Zeros of the shape (and by default dtype) of `like`. */
 export function zerosLike(like: Tensor, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.zerosLike(like.handle, ...factoryTail(options))), options);
 }
+/** Ones of the shape (and by default dtype) of `like`. */
 export function onesLike(like: Tensor, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.onesLike(like.handle, ...factoryTail(options))), options);
 }
+/** `value` in the shape (and by default dtype) of `like`. */
 export function fullLike(like: Tensor, value: Scalar, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.fullLike(like.handle, value, ...factoryTail(options))), options);
 }
+/** An uninitialised tensor of the shape of `like`. */
 export function emptyLike(like: Tensor, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.emptyLike(like.handle, ...factoryTail(options))), options);
 }
+/** Draws from U(0, 1) in the shape of `like`. */
 export function randLike(like: Tensor, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.randLike(like.handle, ...factoryTail(options))), options);
 }
+/** Draws from N(0, 1) in the shape of `like`. */
 export function randnLike(like: Tensor, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.randnLike(like.handle, ...factoryTail(options))), options);
 }

@@ -1,8 +1,10 @@
 // Data types: names as in PyTorch, their libtorch ScalarType codes, and typed array classes.
 import { ArgumentError } from './errors.js';
 
+/** The element types of a tensor. */
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
+/** The JavaScript typed arrays a tensor's elements are read into. */
 export type TypedArray =
   | Float32Array
   | Float64Array

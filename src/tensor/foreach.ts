@@ -87,6 +87,7 @@ export class TensorList {
     if (!this.#owner) for (const handle of this.#handles) native.dispose(handle);
   }
 
+  /** Frees the list at the end of a `using` block. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -4,8 +4,11 @@ export { Tensor, type Scalar, type Shape, type NestedArray, type IndexSpec, type
 export { type DType, type TypedArray } from './dtype.js';
 export * from './creation.js';
 export * from './combine.js';
+/** Linear algebra, as torch.linalg: decompositions, solves, norms. */
 export * as linalg from './linalg.js';
+/** Discrete Fourier transforms, as torch.fft. */
 export * as fft from './fft.js';
+/** Operations over lists of tensors in one native call (the optimizers' inner loops). */
 export * as foreach from './foreach.js';
 export { indexSelectOut, mulOut, logOut } from './out.js';
 export { libmPow } from './libm.js';

@@ -17,6 +17,7 @@ export function svd(a: Tensor, options: { fullMatrices?: boolean } = {}): { U: T
   const [U, S, Vh] = wrapAll(op.svd(a.handle, options.fullMatrices ?? false));
   return { U: U!, S: S!, Vh: Vh! };
 }
+/** Singular values of a matrix, largest first. */
 export function svdvals(a: Tensor): Tensor {
   return wrap(op.svdvals(a.handle));
 }
@@ -25,9 +26,11 @@ export function eigh(a: Tensor, uplo: 'L' | 'U' = 'L'): { eigenvalues: Tensor; e
   const [eigenvalues, eigenvectors] = wrapAll(op.eigh(a.handle, uplo));
   return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };
 }
+/** Eigenvalues of a symmetric matrix, ascending. */
 export function eigvalsh(a: Tensor, uplo: 'L' | 'U' = 'L'): Tensor {
   return wrap(op.eigvalsh(a.handle, uplo));
 }
+/** QR decomposition: Q orthonormal, R upper triangular. */
 export function qr(a: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): { Q: Tensor; R: Tensor } {
   const [Q, R] = wrapAll(op.qr(a.handle, mode));
   return { Q: Q!, R: R! };
@@ -47,6 +50,7 @@ export function choleskySolve(b: Tensor, factor: Tensor, options: { upper?: bool
 export function solve(a: Tensor, b: Tensor): Tensor {
   return wrap(op.solve(a.handle, b.handle));
 }
+/** Inverse of a square matrix. */
 export function inv(a: Tensor): Tensor {
   return wrap(op.inv(a.handle));
 }
@@ -54,6 +58,7 @@ export function inv(a: Tensor): Tensor {
 export function pinv(a: Tensor, options: { atol?: number; rtol?: number; hermitian?: boolean } = {}): Tensor {
   return wrap(op.pinv(a.handle, options.atol ?? null, options.rtol ?? null, options.hermitian ?? false));
 }
+/** Determinant of a square matrix. */
 export function det(a: Tensor): Tensor {
   return wrap(op.det(a.handle));
 }
@@ -72,9 +77,11 @@ export function matrixNorm(a: Tensor, ord: 'fro' | 'nuc' | number = 'fro', keepd
   if (typeof ord === 'string') return wrap(op.matrixNormStr(a.handle, ord, [-2, -1], keepdim));
   return wrap(op.matrixNorm(a.handle, ord, [-2, -1], keepdim));
 }
+/** The `ord`-norm of the elements, overall or along `dim`. */
 export function vectorNorm(a: Tensor, ord = 2, dim?: number | number[], keepdim = false): Tensor {
   return wrap(op.vectorNorm(a.handle, ord, dim === undefined ? null : typeof dim === 'number' ? [dim] : dim, keepdim));
 }
+/** Numerical rank: singular values above the tolerance. */
 export function matrixRank(a: Tensor, options: { atol?: number; rtol?: number } = {}): Tensor {
   return wrap(op.matrixRank(a.handle, options.atol ?? null, options.rtol ?? null, false));
 }

@@ -17,6 +17,7 @@ export function getRngState(): Tensor {
   return new Tensor(native.getRngState());
 }
 
+/** Restores the global generator from a state saved by getRngState(). */
 export function setRngState(state: Tensor): void {
   try {
     native.setRngState(state.handle);
@@ -32,6 +33,7 @@ export function setNumThreads(threads: number): void {
   native.setNumThreads(threads);
 }
 
+/** The number of threads libtorch's kernels use. */
 export function getNumThreads(): number {
   return native.getNumThreads();
 }
@@ -63,10 +65,12 @@ export function setBlasThreads(threads: number): boolean {
   return native.setBlasThreads(threads);
 }
 
+/** The number of threads BLAS uses. */
 export function getBlasThreads(): number {
   return native.getBlasThreads();
 }
 
+/** Thread counts of libtorch's kernels and of BLAS. */
 export interface ThreadSettings {
   torch: number;
   blas: number;
@@ -95,6 +99,7 @@ export function threadPolicyState(): ThreadPolicyState {
   return threadPolicy.state;
 }
 
+/** The thread counts in use now (libtorch and BLAS). */
 export function getThreads(): ThreadSettings {
   return { torch: getNumThreads(), blas: getBlasThreads() };
 }
@@ -156,18 +161,22 @@ export function profile<T>(fn: () => T, options: { trace?: string } = {}): { res
   }
 }
 
+/** The number of CUDA devices (0 in a CPU build). */
 export function cudaDeviceCount(): number {
   return native.cudaDeviceCount();
 }
 
+/** Whether libtorch can use a CUDA device. */
 export function cudaIsAvailable(): boolean {
   return native.cudaDeviceCount() > 0;
 }
 
+/** libtorch's version and build settings (BLAS, OpenMP, CUDA). */
 export function buildInfo(): BuildInfo {
   return native.buildInfo();
 }
 
+/** The cores this process may run on. */
 export function cpuCount(): number {
   return cpus().length;
 }

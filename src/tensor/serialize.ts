@@ -10,6 +10,7 @@ import { translateNativeError } from './ops.js';
 import { Tensor, checkTensor } from './tensor.js';
 import { argumentError, checkPlainObject } from './arguments.js';
 
+/** Tensors by name, as a state dict. */
 export type NamedTensors = Record<string, Tensor>;
 
 const safetensorsDTypes: Record<DType, string> = {
@@ -41,6 +42,7 @@ export function encodeSafetensors(tensors: NamedTensors, metadata: Record<string
   return Buffer.concat([prefix, Buffer.from(json), ...chunks]);
 }
 
+/** Tensors and metadata of a safetensors file held in memory. */
 export function decodeSafetensors(bytes: Buffer, source = 'safetensors data'): { tensors: NamedTensors; metadata: Record<string, string> } {
   const fail = (why: string): never => {
     throw new FileFormatError(`${source} is not a valid safetensors file: ${why}`);
@@ -91,6 +93,7 @@ export function saveSafetensors(path: string, tensors: NamedTensors, metadata: R
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
+/** Tensors and metadata of a safetensors file. */
 export function loadSafetensors(path: string): { tensors: NamedTensors; metadata: Record<string, string> } {
   return decodeSafetensors(readFile(path), path);
 }

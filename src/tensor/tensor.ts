@@ -9,8 +9,11 @@ import { dtypeOf, scalarTypeOf, typedArrayFor, type DType, type TypedArray } fro
 import { ArgumentError, DeviceError, DisposedTensorError } from './errors.js';
 import { argumentError, describeValue } from './arguments.js';
 
+/** A number or boolean used where a tensor is allowed. */
 export type Scalar = number | boolean;
+/** The sizes of a tensor's dimensions. */
 export type Shape = readonly number[];
+/** Elements as nested arrays, as toArray() returns them. */
 export type NestedArray = number | boolean | NestedArray[];
 export type Device = 'cpu' | 'cuda' | `cuda:${number}` | (string & {});
 /** One entry of `index()`: a number selects, null inserts an axis, '...' fills, a slice string
@@ -84,11 +87,13 @@ const op = {
   setData: aten('set_data'),
 };
 
+/** The dimensions a reduction runs over, and whether they stay as size 1. */
 export interface ReduceOptions {
   dim?: number | readonly number[];
   keepdim?: boolean;
 }
 
+/** Options of var() and std(). */
 export interface VarianceOptions extends ReduceOptions {
   /** Bessel's correction: 1 (default) for the unbiased estimate, 0 for the population variance. */
   correction?: number;
@@ -110,6 +115,7 @@ function parseSlice(spec: string): { start?: number; end?: number; step?: number
   return { start: number(parts[0]), end: number(parts[1]), step: number(parts[2]) };
 }
 
+/** An n-dimensional array in libtorch's memory, with autograd; free it with dispose(), tidy() or `using`. */
 export class Tensor {
   readonly #handle: Handle;
   #disposed = false;
@@ -209,6 +215,7 @@ export class Tensor {
   }
 
   // ---- conversion and devices ----------------------------------------------------------
+  /** A copy converted to another dtype or moved to another device. */
   to(target: DType | Device): Tensor {
     if (isDType(target)) return wrap(op.to(this.#handle, scalarTypeOf(target)));
     checkDevice(target);
@@ -1017,6 +1024,7 @@ export class Tensor {
     const grad = this.requiresGrad ? ', requiresGrad=true' : '';
     return `tensor(${body}, shape=[${shape.join(', ')}], dtype=${this.dtype}${this.device === 'cpu' ? '' : `, device=${this.device}`}${grad})`;
   }
+  /** What console.log and util.inspect show: toString(). */
   [inspect.custom](): string {
     return this.toString();
   }

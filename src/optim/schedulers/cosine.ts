@@ -3,6 +3,7 @@
 import { ArgumentError } from '../../tensor/errors.js';
 import { LRScheduler, checkInteger, type ScheduledOptimizer } from './scheduler.js';
 
+/** Settings of CosineAnnealingLR. */
 export interface CosineAnnealingLROptions {
   /** Epochs from the base rate down to etaMin. */
   tMax: number;
@@ -10,6 +11,7 @@ export interface CosineAnnealingLROptions {
   etaMin?: number;
 }
 
+/** Cosine annealing of the learning rate, as torch.optim.lr_scheduler.CosineAnnealingLR. */
 export class CosineAnnealingLR extends LRScheduler<Required<CosineAnnealingLROptions>> {
   constructor(optimizer: ScheduledOptimizer, options: CosineAnnealingLROptions) {
     const { tMax, etaMin = 0 } = options;

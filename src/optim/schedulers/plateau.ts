@@ -4,6 +4,7 @@
 import { ArgumentError } from '../../tensor/errors.js';
 import { checkInteger, type ScheduledOptimizer } from './scheduler.js';
 
+/** Settings of ReduceLROnPlateau. */
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): lower is better, as for a loss; 'max': higher is better, as for accuracy. */
   mode?: 'min' | 'max';
@@ -32,6 +33,7 @@ export interface ReduceLROnPlateauState {
   lastLr: number[];
 }
 
+/** The learning rate lowered when a metric stops improving, as torch.optim.lr_scheduler.ReduceLROnPlateau. */
 export class ReduceLROnPlateau {
   readonly optimizer: ScheduledOptimizer;
   readonly #options: Required<Omit<ReduceLROnPlateauOptions, 'minLr'>>;
@@ -88,6 +90,7 @@ export class ReduceLROnPlateau {
     this.#lastLr = this.optimizer.paramGroups.map((group) => group.lr);
   }
 
+  /** The scheduler's state, for checkpoints. */
   stateDict(): ReduceLROnPlateauState {
     const best = Number.isFinite(this.#best) ? this.#best : String(this.#best);
     return { lastEpoch: this.#lastEpoch, best, numBadEpochs: this.#numBadEpochs, cooldownCounter: this.#cooldownCounter, lastLr: [...this.#lastLr] };

@@ -16,6 +16,7 @@ export interface SchedulerState {
   lastLr: number[];
 }
 
+/** The base of the epoch-based learning-rate schedulers, as torch.optim.lr_scheduler.LRScheduler. */
 export abstract class LRScheduler<O extends object = object> {
   readonly optimizer: ScheduledOptimizer;
   protected readonly options: O;
@@ -77,6 +78,7 @@ export abstract class LRScheduler<O extends object = object> {
     this.#lastLr = [...lrs];
   }
 
+  /** The scheduler's state, for checkpoints. */
   stateDict(): SchedulerState {
     return { lastEpoch: this.#lastEpoch, baseLrs: [...this.#baseLrs], lastLr: [...this.#lastLr] };
   }

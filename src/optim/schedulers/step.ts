@@ -3,6 +3,7 @@ import { ArgumentError } from '../../tensor/errors.js';
 import { libmPow } from '../../tensor/libm.js';
 import { LRScheduler, checkInteger, type ScheduledOptimizer } from './scheduler.js';
 
+/** Settings of StepLR. */
 export interface StepLROptions {
   /** Epochs between decays. */
   stepSize: number;
@@ -10,6 +11,7 @@ export interface StepLROptions {
   gamma?: number;
 }
 
+/** The learning rate multiplied by gamma every stepSize epochs, as torch.optim.lr_scheduler.StepLR. */
 export class StepLR extends LRScheduler<Required<StepLROptions>> {
   constructor(optimizer: ScheduledOptimizer, options: StepLROptions) {
     const { stepSize, gamma = 0.1 } = options;

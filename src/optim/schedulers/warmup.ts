@@ -4,6 +4,7 @@
 import { ArgumentError } from '../../tensor/errors.js';
 import { LRScheduler, checkInteger, type ScheduledOptimizer, type SchedulerState } from './scheduler.js';
 
+/** Settings of LinearWarmup. */
 export interface LinearWarmupOptions {
   /** Steps from startFactor × base rate to the base rate. */
   warmupSteps: number;
@@ -20,6 +21,7 @@ export interface LinearWarmupState extends SchedulerState {
   after?: SchedulerState;
 }
 
+/** The learning rate raised linearly from startFactor to its value over the first epochs. */
 export class LinearWarmup extends LRScheduler<LinearWarmupOptions & { startFactor: number }> {
   constructor(optimizer: ScheduledOptimizer, options: LinearWarmupOptions) {
     const { warmupSteps, startFactor = 1 / 3, after } = options;
