@@ -10,6 +10,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ImageSplit, Split } from './idx-images.js';
 
+/** CIFAR-10's class names, by label. */
 export const cifar10Classes = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
 export const cifar10Files = {

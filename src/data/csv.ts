@@ -6,6 +6,7 @@ import { ArgumentError, FileFormatError } from '../tensor/errors.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** Delimiter, header and column choices of readCsv(). */
 export interface CsvOptions {
   /** Whether the first row names the columns; 'auto' (default): it does when any of its cells is not a number. */
   header?: boolean | 'auto';
@@ -17,6 +18,7 @@ export interface CsvOptions {
   delimiter?: string;
 }
 
+/** A CSV file's numeric columns as a tensor, with their names. */
 export interface CsvTable {
   /** float32 [rows, features] */
   inputs: Tensor;

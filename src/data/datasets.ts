@@ -13,6 +13,7 @@ import { makeBlobs, makeCircles, makeMoons, makeSCurve, makeSwissRoll, type Poin
 export const datasetNames = ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles'] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
+/** Split, folder, size limit and (synthetic sets) seed, count and noise of loadDataset(). */
 export interface LoadDatasetOptions {
   split?: Split;
   /** The folder holding the data set's files (image sets); see loadDataset for the defaults. */
@@ -27,6 +28,7 @@ export interface LoadDatasetOptions {
   noise?: number;
 }
 
+/** A data set as tensors: inputs, targets, what the targets are, class names and source. */
 export interface LoadedDataset {
   name: DatasetName;
   /** Images [N, C, H, W] in [0, 1], or points [N, D]. */

@@ -14,6 +14,7 @@ import { cifar10ArchiveFolder, cifar10Files } from './cifar10.js';
 /** A download that failed: unreachable host, HTTP error, interrupted transfer or wrong checksum. */
 export class DownloadError extends LatentlabError {}
 
+/** A file to download: its address, name and expected sha256. */
 export interface RemoteFile {
   name: string;
   /** Published checksums (hex); at least one is checked when given. */
@@ -21,6 +22,7 @@ export interface RemoteFile {
   sha256?: string;
 }
 
+/** Where a downloadable data set's files come from, with their checksums. */
 export interface DatasetSource {
   /** Where the files are: `${base}${name}`. */
   base: string;
@@ -66,6 +68,7 @@ export function defaultDatasetDir(name: string): string {
   return join(root, name);
 }
 
+/** The progress of one file's download. */
 export interface DownloadProgress {
   file: string;
   received: number;
@@ -73,7 +76,9 @@ export interface DownloadProgress {
   total?: number;
 }
 
+/** Target folder, progress callback and retries of a download. */
 export interface DownloadOptions {
+  /** Called as bytes arrive, with the file and the bytes received of the total. */
   onProgress?: (progress: DownloadProgress) => void;
 }
 

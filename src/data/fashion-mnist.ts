@@ -4,8 +4,10 @@ import { loadIdxImages, type ImageSplit, type Split } from './idx-images.js';
 
 export type { ImageSplit } from './idx-images.js';
 
+/** Where Debian's dataset-fashion-mnist installs the IDX files. */
 export const debianFashionMnistDir = '/usr/share/datasets/fashion-mnist';
 
+/** Fashion-MNIST's class names, by label. */
 export const fashionMnistClasses = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ] as const;

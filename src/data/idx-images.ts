@@ -17,8 +17,10 @@ export interface ImageSplit {
   labels: Tensor;
 }
 
+/** The two splits of a data set. */
 export type Split = 'train' | 'test';
 
+/** The IDX file names of the MNIST-style data sets, per split (images, labels). */
 export const idxFileNames = {
   train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
   test: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'],

@@ -16,6 +16,7 @@ const elementTypes: Record<number, { dtype: DType; bytes: number }> = {
   0x0e: { dtype: 'float64', bytes: 8 },
 };
 
+/** How many rows of an IDX file to read. */
 export interface ReadIdxOptions {
   /** Only the first `limit` entries along the first dimension. */
   limit?: number;
@@ -75,6 +76,7 @@ export function readIdxFile(path: string, options: ReadIdxOptions = {}): IdxCont
   }
 }
 
+/** Decodes an IDX file held in memory into a tensor of its element type. */
 export function decodeIdx(bytes: Buffer, source = 'IDX data', options: ReadIdxOptions = {}): Tensor {
   return decodeIdxContents(bytes, source, options.limit).data;
 }

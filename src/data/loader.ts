@@ -13,6 +13,7 @@ export interface TensorDataset {
   targets?: Tensor;
 }
 
+/** One batch of a DataLoader: inputs, targets and the samples' positions; dispose() frees them. */
 export interface Batch {
   inputs: Tensor;
   targets?: Tensor;
@@ -22,6 +23,7 @@ export interface Batch {
   dispose(): void;
 }
 
+/** Batch size, shuffling, seed and drop-last of a DataLoader. */
 export interface DataLoaderOptions {
   batchSize: number;
   shuffle?: boolean;
@@ -31,6 +33,7 @@ export interface DataLoaderOptions {
   seed?: number;
 }
 
+/** Batches of an in-memory data set, as torch.utils.data.DataLoader: seeded shuffling, drop-last. */
 export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
   readonly shuffle: boolean;

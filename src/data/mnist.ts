@@ -9,6 +9,7 @@ import { ArgumentError, FileFormatError } from '../tensor/errors.js';
 import type { ExpectedContent } from './content-check.js';
 import { loadIdxImages, type IdxFileName, type ImageSplit, type Split } from './idx-images.js';
 
+/** MNIST's class names (the digits), by label. */
 export const mnistClasses = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
 /** The original files' lengths and sha256, of the uncompressed content (a gzipped copy is checked once inflated). */

@@ -20,6 +20,7 @@ export interface TrainStart {
   maxSteps?: number;
 }
 
+/** Why and when training stopped, and its history. */
 export interface TrainResult {
   reason: StopReason;
   /** Why it stopped, in words. */
@@ -50,7 +51,9 @@ export interface RunningTrainer {
   requestStop(): void;
 }
 
+/** Hooks the Trainer calls at the start, after steps and epochs, and at the end. */
 export interface Callback {
+  /** Before the first step (also of a resumed run). */
   onTrainStart?(start: TrainStart, trainer: RunningTrainer): void;
   /** After every optimizer step, with that batch's values. */
   onStep?(metrics: StepMetrics, trainer: RunningTrainer): void;

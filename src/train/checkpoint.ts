@@ -24,6 +24,7 @@ export const previousCheckpointName = 'previous.safetensors';
 const format = 'latentlab-checkpoint';
 const version = '1';
 
+/** What a checkpoint holds: model, optimizers, scheduler, generator state and the Trainer's position. */
 export interface CheckpointParts {
   model: Module;
   /** The optimizer of a single-optimizer run, or the named optimizers of a multi-optimizer one ({ d, g }). */
@@ -38,6 +39,7 @@ export interface OptimizerState {
   groups: Record<string, unknown>[];
 }
 
+/** A checkpoint read back, checked, ready to restore. */
 export interface LoadedCheckpoint {
   path: string;
   model: Record<string, Tensor>;

@@ -47,6 +47,7 @@ export function evaluateClassifier(model: Module, loader: DataLoader): { loss: n
   return { loss: lossSum / samples, accuracy: correct / samples };
 }
 
+/** One epoch of trainClassifier(): losses and accuracies. */
 export interface ClassifierEpoch {
   epoch: number;
   /** Optimizer steps by the end of the epoch. */
@@ -58,6 +59,7 @@ export interface ClassifierEpoch {
   testAccuracy?: number;
 }
 
+/** The optimizer of trainClassifier(), by name and settings. */
 export interface ClassifierOptimizer {
   name: OptimizerName;
   lr: number;
@@ -65,6 +67,7 @@ export interface ClassifierOptimizer {
   momentum?: number;
 }
 
+/** Model, data, optimizer, epochs and seed of trainClassifier(). */
 export interface TrainClassifierOptions {
   /** Initialised already (seed it before building it). */
   model: Module;
@@ -82,9 +85,11 @@ export interface TrainClassifierOptions {
   steps?: number;
   /** Test after every epoch, for onEpoch; otherwise only once at the end. */
   testEveryEpoch?: boolean;
+  /** Called after each epoch with its losses and accuracies. */
   onEpoch?(epoch: ClassifierEpoch): void;
 }
 
+/** The epochs of trainClassifier() and the final test accuracy. */
 export interface ClassifierOutcome {
   /** Mean over the last epoch (its part before stopping, for a step budget); the non-finite value where it diverged. */
   trainLoss: number;

@@ -10,6 +10,7 @@ import { mseLoss } from '../nn/functional.js';
 import { DataLoader } from '../data/loader.js';
 import { Trainer } from './trainer.js';
 
+/** One epoch of fitAutoencoder(): its mean train and test losses. */
 export interface EpochReport {
   epoch: number;
   trainLoss: number;
@@ -18,6 +19,7 @@ export interface EpochReport {
   seconds: number;
 }
 
+/** Model, data, optimizer and epochs of fitAutoencoder(). */
 export interface FitOptions {
   model: Module;
   optimizer: Optimizer<{ lr: number }>;
@@ -30,10 +32,13 @@ export interface FitOptions {
   seed?: number;
   /** Loss of a reconstruction against its input; mean squared error by default. */
   loss?: (reconstruction: Tensor, input: Tensor) => Tensor;
+  /** Called after each epoch. */
   onEpoch?: (report: EpochReport) => void;
+  /** Called after each optimizer step with its loss. */
   onStep?: (step: number, loss: number) => void;
 }
 
+/** A plain full-batch-order training loop for an autoencoder on a tensor (no checkpoints; the Trainer has them). */
 export function fitAutoencoder(options: FitOptions): EpochReport[] {
   const { model, batchSize, seed = 0 } = options;
   const lossOf = options.loss ?? ((x: Tensor, y: Tensor) => mseLoss(x, y));

@@ -8,6 +8,7 @@ import type { LossValues } from './metrics.js';
 
 /** A scalar loss, or the total to minimise with named terms to record beside it (recon, kl, ...). */
 export type LossOutput = Tensor | { total: Tensor; [term: string]: Tensor | number };
+/** The loss of one batch: a scalar tensor, or { total, ...named terms } that the Trainer logs one by one. */
 export type LossFunction = (model: Module, batch: Batch) => LossOutput;
 
 /** Loss and named terms of one batch, as numbers. */

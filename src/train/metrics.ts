@@ -54,6 +54,7 @@ export interface EpochMetrics {
   complete: boolean;
 }
 
+/** Everything the Trainer recorded: one entry per epoch and one per log interval. */
 export interface TrainHistory {
   epochs: EpochMetrics[];
   /** One entry every `logEvery` steps. */

@@ -5,8 +5,10 @@ import cliProgress from 'cli-progress';
 import type { Callback, TrainResult, TrainStart } from './callbacks.js';
 import type { EpochMetrics, LogMetrics, StepMetrics } from './metrics.js';
 
+/** How the Trainer shows progress: a bar on a terminal, lines, nothing, or chosen by the stream (auto). */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
+/** A callback that prints training progress. */
 export interface ProgressReporter extends Callback {
   /** A line outside the regular output (a checkpoint fallback on resume). */
   warn(text: string): void;

@@ -3,11 +3,15 @@
 
 /** Anything with step() (or step(metric), for plateau schedulers); stateDict() makes it resumable. */
 export interface LearningRateScheduler {
+  /** Advances one epoch (plateau schedulers read the monitored metric). */
   step(metric?: number): void;
+  /** The schedule's state, for checkpoints. */
   stateDict?(): unknown;
+  /** Restores a state from stateDict(). */
   loadStateDict?(state: unknown): void;
 }
 
+/** A learning-rate schedule by name and settings, as a run configuration holds it. */
 export interface SchedulerConfig {
   scheduler: LearningRateScheduler;
   /** Step after every epoch (default) or every optimizer step. */

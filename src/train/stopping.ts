@@ -4,14 +4,17 @@
 import { ArgumentError } from '../tensor/errors.js';
 import type { EpochMetrics } from './metrics.js';
 
+/** Why training stopped. */
 export type StopReason = 'max-epochs' | 'max-steps' | 'early-stopping' | 'gradient-norm' | 'loss-plateau' | 'interrupted' | (string & {});
 
+/** A stopping criterion's verdict: stop, and why. */
 export interface StopDecision {
   reason: StopReason;
   /** One line for people: what fired and at which value. */
   message: string;
 }
 
+/** A rule that ends training, checked after each step and epoch. */
 export interface StoppingCriterion {
   /** Throws ArgumentError when the run lacks what the criterion watches (validation data). */
   check?(setup: { hasValidation: boolean }): void;
@@ -37,6 +40,7 @@ export function maxSteps(count: number): StoppingCriterion {
   };
 }
 
+/** Monitored metric, patience and minimum improvement of earlyStopping(). */
 export interface EarlyStoppingOptions {
   /** Epochs without improvement before stopping. */
   patience: number;
