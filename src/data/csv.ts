@@ -18,7 +18,7 @@ export interface CsvOptions {
   delimiter?: string;
 }
 
-/** A CSV file's numeric columns as a tensor, with their names. */
+/** A CSV file's numeric columns as a tensor, with their names and the optional label column. */
 export interface CsvTable {
   /** float32 [rows, features] */
   inputs: Tensor;

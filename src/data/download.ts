@@ -14,7 +14,7 @@ import { cifar10ArchiveFolder, cifar10Files } from './cifar10.js';
 /** A download that failed: unreachable host, HTTP error, interrupted transfer or wrong checksum. */
 export class DownloadError extends LatentlabError {}
 
-/** A file to download: its address, name and expected sha256. */
+/** A file of a data set's source: its name and published checksums. */
 export interface RemoteFile {
   name: string;
   /** Published checksums (hex); at least one is checked when given. */
@@ -22,7 +22,7 @@ export interface RemoteFile {
   sha256?: string;
 }
 
-/** Where a downloadable data set's files come from, with their checksums. */
+/** Where a downloadable data set's files come from, with their checksums and what to unpack. */
 export interface DatasetSource {
   /** Where the files are: `${base}${name}`. */
   base: string;
@@ -76,7 +76,7 @@ export interface DownloadProgress {
   total?: number;
 }
 
-/** Target folder, progress callback and retries of a download. */
+/** The progress callback of a download. */
 export interface DownloadOptions {
   /** Called as bytes arrive, with the file and the bytes received of the total. */
   onProgress?: (progress: DownloadProgress) => void;

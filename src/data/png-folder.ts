@@ -9,7 +9,7 @@ import { tensor } from '../tensor/creation.js';
 import { tidy } from '../tensor/scope.js';
 import type { ImageSplit } from './idx-images.js';
 
-/** Channels, size check and limit of readImageFolder(). */
+/** Channels and limit of readImageFolder(). */
 export interface ImageFolderOptions {
   /** 1 for grayscale, 3 for RGB; 'auto' (default): 3 when any image has colour, else 1. */
   channels?: 1 | 3 | 'auto';

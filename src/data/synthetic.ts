@@ -6,7 +6,7 @@ import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { permutation, seededRandom } from '../tensor/random.js';
 
-/** Points of a synthetic data set with each point's position along its manifold (or its blob). */
+/** Points of a synthetic data set with each point's target: its position along the manifold, or its class. */
 export interface PointSet {
   /** float32 [n, features] */
   points: Tensor;
@@ -17,7 +17,7 @@ export interface PointSet {
   target: Tensor;
 }
 
-/** Number of points, noise and seed of a synthetic data set. */
+/** Number of points, noise, seed and split of a synthetic data set. */
 export interface SyntheticOptions {
   /** Number of points (sklearn's default is 100). */
   n?: number;
@@ -103,7 +103,7 @@ export function makeSCurve(options: SyntheticOptions = {}): PointSet {
   return { points: tensor(points, { shape: [n, 3] }), target: tensor(t) };
 }
 
-/** Centres, spread, dimension and seed of makeBlobs(). */
+/** Cluster count, dimension, spread and centre box of makeBlobs(), with the common options. */
 export interface BlobOptions extends Omit<SyntheticOptions, 'noise'> {
   /** Number of clusters (3), their centres drawn uniformly from centerBox. */
   centers?: number;

@@ -24,7 +24,7 @@ export const previousCheckpointName = 'previous.safetensors';
 const format = 'latentlab-checkpoint';
 const version = '1';
 
-/** What a checkpoint holds: model, optimizers, scheduler, generator state and the Trainer's position. */
+/** What a checkpoint holds: the model, its optimizer(s), and the writer's state (the Trainer's position, history, scheduler). */
 export interface CheckpointParts {
   model: Module;
   /** The optimizer of a single-optimizer run, or the named optimizers of a multi-optimizer one ({ d, g }). */

@@ -47,7 +47,7 @@ export function evaluateClassifier(model: Module, loader: DataLoader): { loss: n
   return { loss: lossSum / samples, accuracy: correct / samples };
 }
 
-/** One epoch of trainClassifier(): losses and accuracies. */
+/** One epoch of trainClassifier(): train loss and accuracy (and test ones with testEveryEpoch). */
 export interface ClassifierEpoch {
   epoch: number;
   /** Optimizer steps by the end of the epoch. */
@@ -67,7 +67,7 @@ export interface ClassifierOptimizer {
   momentum?: number;
 }
 
-/** Model, data, optimizer, epochs and seed of trainClassifier(). */
+/** Model, parameters to train, optimizer, data and budget of trainClassifier(). */
 export interface TrainClassifierOptions {
   /** Initialised already (seed it before building it). */
   model: Module;
@@ -89,7 +89,7 @@ export interface TrainClassifierOptions {
   onEpoch?(epoch: ClassifierEpoch): void;
 }
 
-/** The epochs of trainClassifier() and the final test accuracy. */
+/** The final losses and test accuracy of trainClassifier(), and where it diverged if it did. */
 export interface ClassifierOutcome {
   /** Mean over the last epoch (its part before stopping, for a step budget); the non-finite value where it diverged. */
   trainLoss: number;

@@ -19,7 +19,7 @@ export interface EpochReport {
   seconds: number;
 }
 
-/** Model, data, optimizer and epochs of fitAutoencoder(). */
+/** Model, optimizer, data, epochs, batch size and loss of fitAutoencoder(). */
 export interface FitOptions {
   model: Module;
   optimizer: Optimizer<{ lr: number }>;
@@ -38,7 +38,7 @@ export interface FitOptions {
   onStep?: (step: number, loss: number) => void;
 }
 
-/** A plain full-batch-order training loop for an autoencoder on a tensor (no checkpoints; the Trainer has them). */
+/** A short training loop for an autoencoder on in-memory tensors (no checkpoints or resume: the Trainer has them). */
 export function fitAutoencoder(options: FitOptions): EpochReport[] {
   const { model, batchSize, seed = 0 } = options;
   const lossOf = options.loss ?? ((x: Tensor, y: Tensor) => mseLoss(x, y));

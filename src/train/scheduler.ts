@@ -11,7 +11,7 @@ export interface LearningRateScheduler {
   loadStateDict?(state: unknown): void;
 }
 
-/** A learning-rate schedule by name and settings, as a run configuration holds it. */
+/** A scheduler with when to step it (every epoch or step) and the loss it watches. */
 export interface SchedulerConfig {
   scheduler: LearningRateScheduler;
   /** Step after every epoch (default) or every optimizer step. */
