@@ -3,7 +3,7 @@
 
 /** Anything with step() (or step(metric), for plateau schedulers); stateDict() makes it resumable. */
 export interface LearningRateScheduler {
-  /** Advances one epoch (plateau schedulers read the monitored metric). */
+  /** Advances the schedule by one interval (epoch or step); plateau schedulers get the monitored loss. */
   step(metric?: number): void;
   /** The schedule's state, for checkpoints. */
   stateDict?(): unknown;
