@@ -10,7 +10,7 @@ say() { echo "setup: $*" >&2; }
 #    reference BLAS without it) in its OpenMP build too (the addon links that one: it shares
 #    libtorch's thread pool), Fashion-MNIST, and the compiler toolchain for the addon (and for
 #    better-sqlite3, built from source). `--tests` adds Chromium, which the report tests drive.
-packages=(libtorch-dev libopenblas-dev libopenblas0-openmp dataset-fashion-mnist g++ make python3)
+packages=(libtorch-dev libgloo-dev libopenblas-dev libopenblas0-openmp dataset-fashion-mnist g++ make python3)
 if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
 missing=()
 for package in "${packages[@]}"; do

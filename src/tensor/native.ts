@@ -10,6 +10,7 @@ import { readEnvironment } from './environment.js';
 
 /** Opaque handle owning one libtorch tensor. */
 export type Handle = { readonly __brand: 'TensorHandle' };
+export type ProcessGroupHandle = { readonly __brand: 'ProcessGroupHandle' };
 /** What an ATen operator call may return. */
 export type OpResult = Handle | OpResult[] | number | boolean | string | null | undefined;
 export type OpArgument = Handle | null | undefined | number | boolean | string | readonly OpArgument[];
@@ -60,6 +61,12 @@ export interface NativeBinding {
   savePickle(tensors: Record<string, Handle>): Buffer;
 
   fusedAdamAvailable(): boolean;
+  // c10d over Gloo (distributed.cc): each call that waits for other ranks settles a promise.
+  distInit(masterAddr: string, masterPort: number, rank: number, world: number, timeoutMs: number, interfaceHost: string): Promise<ProcessGroupHandle>;
+  distAllreduce(group: ProcessGroupHandle, tensors: Handle[], op: 'sum' | 'max' | 'min' | 'product'): Promise<void>;
+  distBroadcast(group: ProcessGroupHandle, tensors: Handle[], root: number): Promise<void>;
+  distBarrier(group: ProcessGroupHandle): Promise<void>;
+  distDestroy(group: ProcessGroupHandle): void;
   fusedAdamStep(
     params: Handle[],
     grads: Handle[],
