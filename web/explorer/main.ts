@@ -4,24 +4,30 @@
 import createScatterplot from 'regl-scatterplot';
 import { LinearScale, paddedBounds, palette, pointsOf } from './plot.js';
 import { createComparison, type Comparison } from './compare.js';
+import { describeProgress, fetchMap } from './api.js';
 
 interface RunSummary { id: string; name: string | null; model: string; dataset: string; status: string; latent: number | null }
-interface MapReply { run: string; method: string; inverse: string; latent: number; conditional: boolean; generative: boolean; codeMean: number[]; codeStd: number[]; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
+interface MapReply { run: string; method: string; source: string; kind: 'test' | 'prior'; inverse: string; latent: number; conditional: boolean; generative: boolean; codeMean: number[]; codeStd: number[]; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { plot: ReturnType<typeof createScatterplot>; comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
+interface ExplorerState { plot: ReturnType<typeof createScatterplot>; comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; progress: number; found: number[] | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const runPicker = element<HTMLSelectElement>('run');
 const methodPicker = element<HTMLSelectElement>('method');
+const sourcePicker = element<HTMLSelectElement>('source');
+const progressBar = element<HTMLProgressElement>('progress');
 const statusLine = element<HTMLSpanElement>('status');
 const canvas = element<HTMLCanvasElement>('map');
 const decodedImage = element<HTMLImageElement>('decoded');
 const decodedInfo = element<HTMLParagraphElement>('decoded-info');
 const sampleImage = element<HTMLImageElement>('sample');
 const sampleInfo = element<HTMLParagraphElement>('sample-info');
+const sampleCaption = element<HTMLElement>('sample-caption');
+const searchInput = element<HTMLInputElement>('search');
+const searchInfo = element<HTMLSpanElement>('search-info');
 const legend = element<HTMLDivElement>('legend');
 const stepsInput = element<HTMLInputElement>('steps');
 const classChoice = element<HTMLLabelElement>('class-choice');
@@ -44,12 +50,18 @@ const selectionInfo = element<HTMLParagraphElement>('selection-info');
 
 const xScale = new LinearScale();
 const yScale = new LinearScale();
+/**
+ * ?fast: regl-scatterplot's performance mode (square points, no alpha blending), for large maps
+ * in software-rendered WebGL; see README (speed).
+ */
+const performanceMode = new URLSearchParams(location.search).has('fast');
 const scatterplot = createScatterplot({
   canvas,
   width: canvas.clientWidth || 600,
   height: canvas.clientHeight || 600,
   pointSize: 4,
   opacity: 0.8,
+  performanceMode,
   pointColor: palette,
   colorBy: 'valueA',
   lassoInitiator: false,
@@ -81,6 +93,8 @@ const state: ExplorerState = {
   neighbors: null,
   colouredBy: 'label',
   priors: 0,
+  progress: 0,
+  found: null,
   screenOf: (index) => scatterplot.getScreenPosition(index) ?? null,
   placeAt,
   domains: () => ({ x: xScale.domain(), y: yScale.domain() }),
@@ -133,13 +147,27 @@ async function loadRuns(): Promise<void> {
   else await loadMap();
 }
 
+let mapSerial = 0;
 async function loadMap(): Promise<void> {
   state.ready = false;
   const run = runPicker.value;
   const method = methodPicker.value;
-  setStatus(`computing the ${method || 'default'} map of ${run}…`, 'busy');
+  const source = sourcePicker.value;
+  const serial = ++mapSerial;
+  setStatus(`loading the ${method || 'default'} map of ${run}…`, 'busy');
   try {
-    const map = await getJson<MapReply>(`/api/runs/${encodeURIComponent(run)}/map${method ? `?method=${method}` : ''}`);
+    const query = new URLSearchParams({ ...(method ? { method } : {}), ...(source !== 'codes' ? { source } : {}) }).toString();
+    const map = await fetchMap<MapReply>(
+      `/api/runs/${encodeURIComponent(run)}/map${query ? `?${query}` : ''}`,
+      (progress) => {
+        progressBar.hidden = false;
+        state.progress += 1;
+        setStatus(describeProgress(progress), 'busy');
+      },
+      () => serial !== mapSerial,
+    );
+    if (map === null) return; // another map was asked for meanwhile
+    progressBar.hidden = true;
     state.map = map;
     places = [];
     bounds = paddedBounds(map);
@@ -168,11 +196,16 @@ async function loadMap(): Promise<void> {
     // A conditional model decodes a code as the class chosen here.
     classChoice.hidden = !map.conditional;
     if (map.conditional) labelPicker.replaceChildren(...(map.classes ?? Array.from({ length: 10 }, (_, i) => String(i))).map((name, i) => new Option(name, String(i))));
-    setStatus(`${map.x.length} test codes · map: ${map.method} · inverse: ${map.inverse}`);
+    setStatus(`${map.x.length} ${map.kind === 'prior' ? 'prior draws (a GAN: no encoder)' : 'test codes'} · map: ${map.method}${map.source === 'pixels' ? ' of the pixels' : ''} · inverse: ${map.inverse}`);
+    // A GAN's points are draws of its prior, not data: no reconstruction, no pixel neighbours.
+    sampleCaption.textContent = map.kind === 'prior' ? 'Hovered prior draw, decoded' : 'Hovered sample | its reconstruction';
+    colourPicker.querySelector<HTMLOptionElement>('option[value=error]')!.disabled = map.kind === 'prior';
     // Another first run may map other samples: the comparison is linked again or not.
     if (comparePicker.value) await comparison.show(comparePicker.value, map.x.length, datasetOf(map.run) ?? '', datasetOf);
     state.ready = true;
   } catch (error) {
+    if (serial !== mapSerial) return;
+    progressBar.hidden = true;
     setStatus(`could not load the map: ${(error as Error).message}`, 'error');
   }
 }
@@ -206,7 +239,7 @@ async function decodeAt(x: number, y: number): Promise<void> {
     const response = await api(`/api/runs/${encodeURIComponent(run)}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ x, y, ...(method ? { method } : {}), ...chosenLabel() }),
+      body: JSON.stringify({ x, y, ...mapChoice(), ...chosenLabel() }),
     });
     const blob = await response.blob();
     if (serial !== decodeSerial) return; // a later click won
@@ -308,12 +341,55 @@ async function samplePrior(): Promise<void> {
 
 async function showNeighbors(index: number): Promise<void> {
   const run = encodeURIComponent(runPicker.value);
-  const found = await getJson<{ latent: number[]; pixel: number[] }>(`/api/runs/${run}/neighbors/${index}?k=8`);
+  // pixel is null for a GAN: its points are prior draws, with no data sample to compare pixels of.
+  const found = await getJson<{ latent: number[]; pixel: number[] | null }>(`/api/runs/${run}/neighbors/${index}?k=8`);
   const grid = async (indices: number[]) => (await api(`/api/runs/${run}/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ indices: [index, ...indices] }) })).blob();
-  const [latent, pixel] = await Promise.all([grid(found.latent), grid(found.pixel)]);
-  await Promise.all([showImage(neighborsLatent, latent), showImage(neighborsPixel, pixel)]);
-  neighborsInfo.textContent = `sample ${index} first, then its 8 nearest; ${found.latent.filter((i) => found.pixel.includes(i)).length} of 8 are nearest both ways`;
-  state.neighbors = found;
+  await showImage(neighborsLatent, await grid(found.latent));
+  if (found.pixel) {
+    await showImage(neighborsPixel, await grid(found.pixel));
+    neighborsInfo.textContent = `sample ${index} first, then its 8 nearest; ${found.latent.filter((i) => found.pixel!.includes(i)).length} of 8 are nearest both ways`;
+  } else {
+    neighborsPixel.removeAttribute('src');
+    neighborsInfo.textContent = `prior draw ${index} first, then its 8 nearest by code (a GAN's draws have no pixels of data to compare)`;
+  }
+  state.neighbors = { ...found, pixel: found.pixel ?? [] };
+}
+
+/**
+ * Label search: the points whose class name contains the text (case-insensitive; "shirt" finds
+ * T-shirt/top and Shirt), or the one sample of that index ("#123"), are selected: the
+ * map highlights them and the selection panel shows their images and class mix.
+ */
+async function search(): Promise<void> {
+  const map = state.map;
+  const text = searchInput.value.trim();
+  if (!map || text === '') {
+    searchInfo.textContent = '';
+    state.found = null;
+    return;
+  }
+  let found: number[];
+  let what: string;
+  const index = /^#(\d+)$/.exec(text);
+  if (index) {
+    const i = Number(index[1]);
+    found = i < map.x.length ? [i] : [];
+    what = found.length ? `sample ${i}` : `no sample ${i} (0 to ${map.x.length - 1})`;
+  } else {
+    const names = map.classes ?? (map.labels ? [...new Set(map.labels)].sort((a, b) => a - b).map(String) : []);
+    const classes = names.flatMap((name, i) => (name.toLowerCase().includes(text.toLowerCase()) ? [i] : []));
+    found = map.labels ? map.labels.flatMap((label, i) => (classes.includes(label) ? [i] : [])) : [];
+    what = classes.length ? `${found.length} points of ${classes.map((i) => names[i]).join(', ')}` : `no class matches '${text}'${names.length ? ` (classes: ${names.join(', ')})` : ''}`;
+  }
+  searchInfo.textContent = what;
+  state.found = found;
+  if (found.length === 0) scatterplot.deselect();
+  else scatterplot.select(found);
+}
+
+/** The map shown, as the decode routes name it: places are read on that map. */
+function mapChoice(): { method?: string; source?: string } {
+  return state.map ? { method: state.map.method, source: state.map.source } : {};
 }
 
 function chosenLabel(): { label?: number } {
@@ -340,7 +416,7 @@ async function drawStrip(): Promise<void> {
     const response = await api(`/api/runs/${encodeURIComponent(runPicker.value)}/interpolate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: places[0], to: places[1], steps, path: pathPicker.value, ...(state.map ? { method: state.map.method } : {}), ...chosenLabel() }),
+      body: JSON.stringify({ from: places[0], to: places[1], steps, path: pathPicker.value, ...mapChoice(), ...chosenLabel() }),
     });
     const blob = await response.blob();
     if (serial !== stripSerial) return;
@@ -414,6 +490,7 @@ scatterplot.subscribe('select', ({ points }) => {
 });
 colourPicker.addEventListener('change', () => void recolour());
 highlightPicker.addEventListener('change', () => void highlight());
+searchInput.addEventListener('change', () => void search());
 priorButton.addEventListener('click', () => void samplePrior());
 scatterplot.subscribe('deselect', () => {
   void showSelection([]);
@@ -427,5 +504,6 @@ labelPicker.addEventListener('change', () => {
 pathPicker.addEventListener('change', () => void drawStrip());
 runPicker.addEventListener('change', () => void loadMap());
 methodPicker.addEventListener('change', () => void loadMap());
+sourcePicker.addEventListener('change', () => void loadMap());
 
 loadRuns().catch((error: Error) => setStatus(`could not list the runs: ${error.message}`, 'error'));
