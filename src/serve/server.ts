@@ -4,7 +4,12 @@
 // up in the store's database); a Host check stops DNS rebinding from reaching the API.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { lineChart } from '../report/charts.js';
+import { renderPage } from '../report/html.js';
+import { buildRunReport } from '../runs/report.js';
+import { defaultStudyReportDir } from '../studies/index.js';
 import type { InterpolationMethod } from '../analysis/interpolation.js';
 import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
 import type { RunRecord, RunStore } from '../track/store.js';
@@ -77,6 +82,7 @@ interface RunSummary {
 }
 
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const studyIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 const errorSchema = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 200 } } } as const;
@@ -452,11 +458,54 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
   );
 
+  // A run's HTML report, built on demand from the store (what latentlab report writes; seconds).
+  app.get<{ Params: { id: string } }>('/runs/:id/report', { schema: { params: idParams } }, async (request, reply) => {
+    const run = findRun(request.params.id);
+    const html = renderPage(await buildRunReport(store, [run.id]));
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', reportPolicy).send(html);
+  });
+
+  // The studies of the store: their runs (a table each) and whether `study run` wrote their report.
+  app.get('/api/studies', () => {
+    const byStudy = new Map<string, RunRecord[]>();
+    for (const run of store.listRuns()) if (run.studyId) byStudy.set(run.studyId, [...(byStudy.get(run.studyId) ?? []), run]);
+    return {
+      studies: [...byStudy].map(([id, runs]) => ({
+        id,
+        report: studyIdPattern.test(id) && !id.includes('..') && existsSync(studyReportPath(id)),
+        columns: ['run', 'key', 'model', 'status', 'test_loss'],
+        rows: runs.reverse().map((run) => [run.id, run.name, run.model, run.status, finite(store.finalMetrics(run.id).test_loss)]),
+      })),
+    };
+  });
+
+  // A study's report as `study run` wrote it into the store: the id is looked up among the
+  // store's studies first, and only then becomes the fixed path studies/<id>/index.html.
+  app.get<{ Params: { id: string } }>('/studies/:id/report', { schema: { params: idParams } }, (request, reply) => {
+    const { id } = request.params;
+    // The id becomes a folder name: one a foreign database could hold ('../x') is never looked for.
+    const known = studyIdPattern.test(id) && !id.includes('..') && store.listRuns().some((run) => run.studyId === id);
+    const path = known ? studyReportPath(id) : null;
+    if (!path || !existsSync(path)) throw new RunNotFoundError(known ? `study ${id} has no report yet: latentlab study run writes it` : `no study '${id.slice(0, 100)}'`);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', reportPolicy).send(readFileSync(path));
+  });
+
+  function studyReportPath(id: string): string {
+    return join(defaultStudyReportDir(store, id), 'index.html');
+  }
+
   app.addHook('onClose', async () => {
     reductions.close();
     loaded.clear();
   });
   return { app, reductions, dispose: () => (reductions.close(), loaded.clear()) };
+}
+
+/** Reports are self-contained pages: inline style and data: images, no script. */
+const reportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+function finite(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
 /** Runs the explorer shows: autoencoders and GANs, not classifiers or translations. */

@@ -340,8 +340,12 @@ describe('the explorer in headless Chromium', () => {
     const curve = (await page.evaluate(`(() => { const image = document.getElementById('curves'); return { width: image.naturalWidth, src: image.src }; })()`)) as { width: number; src: string };
     assert.ok(curve.width > 100, `the curve image is ${curve.width} px wide`);
     assert.match(curve.src, /key=train_loss/);
+    assert.equal(await page.evaluate('window.dashboard.studies'), 0);
+    assert.match((await page.textContent('#studies')) ?? '', /No studies/);
+    const report = await page.getAttribute(`#runs tbody tr:has-text("${fixture.runs.flat}") a:has-text("report")`, 'href');
+    assert.equal(report, `/runs/${fixture.runs.flat}/report`);
     // Its "explore" link opens the map of that run.
-    await page.click(`#runs tbody tr:has-text("${fixture.runs.flat}") a`);
+    await page.click(`#runs tbody tr:has-text("${fixture.runs.flat}") a:has-text("explore")`);
     await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 20_000 });
     assert.equal(await page.evaluate('window.explorer.map.run'), fixture.runs.flat);
   });

@@ -4,7 +4,7 @@
 // Run: npx tsc -p . && node --test dist/test/serve/server.test.js
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { FastifyInstance } from 'fastify';
@@ -407,7 +407,7 @@ describe('explorer routes', () => {
   });
 
   // Every route that names a run, with a valid query or body: the security tests run through all of them.
-  const runGets = (id: string) => [`/api/runs/${id}`, `/api/runs/${id}/map`, `/api/runs/${id}/map?method=tsne&source=pixels`, `/api/runs/${id}/samples/0`, `/api/runs/${id}/neighbors/0`, `/api/runs/${id}/values?by=error`, `/api/curves?runs=${id}&key=train_loss`];
+  const runGets = (id: string) => [`/runs/${id}/report`, `/studies/${id}/report`, `/api/runs/${id}`, `/api/runs/${id}/map`, `/api/runs/${id}/map?method=tsne&source=pixels`, `/api/runs/${id}/samples/0`, `/api/runs/${id}/neighbors/0`, `/api/runs/${id}/values?by=error`, `/api/curves?runs=${id}&key=train_loss`];
   const runPosts = (id: string): [string, object][] => [
     [`/api/runs/${id}/decode`, { x: 0, y: 0 }],
     [`/api/runs/${id}/decode-code`, { code: [0, 0] }],
@@ -416,11 +416,42 @@ describe('explorer routes', () => {
     [`/api/runs/${id}/samples`, { indices: [0] }],
   ];
 
+  test('a run\'s report is built on demand; the studies of the store are listed with their runs, and a study report written into the store is served', async () => {
+    const report = await get(`/runs/${fixture.runs.flat}/report`);
+    assert.equal(report.statusCode, 200, report.body.slice(0, 200));
+    assert.match(report.headers['content-type'] as string, /text\/html/);
+    assert.match(report.headers['content-security-policy'] as string, /default-src 'none'/);
+    assert.ok(report.body.includes(fixture.runs.flat));
+    const { studies } = (await get('/api/studies')).json() as { studies: { id: string; report: boolean; columns: string[]; rows: unknown[][] }[] };
+    assert.deepEqual(studies, [], 'the fixture has no study');
+    // A study's runs and report, as `study run` leaves them.
+    const writer = RunStore.open(fixture.storeDir);
+    try {
+      const run = writer.createRun({ model: 'mlp-ae', dataset: 'mnist', name: 'latent-2', studyId: 'latent-sweep:smoke', config: { model: 'mlp-ae', latent: 2, dataset: 'mnist' } });
+      writer.setStatus(run.id, 'finished');
+      const listed = ((await get('/api/studies')).json() as { studies: { id: string; report: boolean; rows: unknown[][] }[] }).studies;
+      assert.deepEqual(listed.map((study) => [study.id, study.report, study.rows.length]), [['latent-sweep:smoke', false, 1]]);
+      assert.deepEqual(listed[0]!.rows[0]!.slice(0, 4), [run.id, 'latent-2', 'mlp-ae', 'finished']);
+      assert.equal((await get('/studies/latent-sweep:smoke/report')).statusCode, 404, 'no report written yet');
+      const dir = join(fixture.storeDir, 'studies', 'latent-sweep-smoke');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><title>latent sweep</title><table><tr><td>0.5</td></tr></table>');
+      assert.equal(((await get('/api/studies')).json() as { studies: { report: boolean }[] }).studies[0]!.report, true);
+      const page = await get('/studies/latent-sweep:smoke/report');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /latent sweep/);
+      for (const name of ['..', '..%2Fstudies%2Flatent-sweep-smoke', 'latent-sweep-smoke', '%2Fetc', 'nope:smoke']) assert.equal((await get(`/studies/${name}/report`)).statusCode, 404, name);
+      writer.deleteRun(run.id);
+    } finally {
+      writer.close();
+    }
+  });
+
   test('an unknown run is 404 on every route', async () => {
     for (const url of runGets('20990101-000000-zzzz')) {
       const reply = await get(url);
       assert.equal(reply.statusCode, 404, `${url}: ${reply.body}`);
-      assert.match((reply.json() as { message: string }).message, /no run/);
+      assert.match((reply.json() as { message: string }).message, /no (run|study)/);
     }
     for (const [url, payload] of runPosts('20990101-000000-zzzz')) {
       const reply = await app.inject({ method: 'POST', url, payload });

@@ -2,7 +2,7 @@
 // (lasso or click) are selected in the other, when both runs map the same test samples in the same
 // order (same data set, same test split size), so that one can see where one model puts what
 // another groups together.
-import createScatterplot from 'regl-scatterplot';
+import createScatterplot, { type createRenderer } from 'regl-scatterplot';
 import { paddedBounds, palette, pointsOf } from './plot.js';
 import { describeProgress, fetchMap } from './api.js';
 
@@ -19,8 +19,9 @@ export interface Comparison {
   screenOf(index: number): [number, number] | null;
 }
 
-export function createComparison(section: HTMLElement, canvas: HTMLCanvasElement, status: HTMLElement, onSelect: (points: number[]) => void): Comparison {
-  const plot = createScatterplot({ canvas, width: canvas.clientWidth || 600, height: canvas.clientHeight || 600, pointSize: 4, opacity: 0.8, pointColor: palette, colorBy: 'valueA', lassoInitiator: false } as Parameters<typeof createScatterplot>[0]);
+export function createComparison(renderer: ReturnType<typeof createRenderer>, section: HTMLElement, canvas: HTMLCanvasElement, status: HTMLElement, onSelect: (points: number[]) => void): Comparison {
+  // The first map's renderer: one WebGL context for both (see plot.ts mapRenderer).
+  const plot = createScatterplot({ renderer, canvas, width: canvas.clientWidth || 600, height: canvas.clientHeight || 600, pointSize: 4, opacity: 0.8, pointColor: palette, colorBy: 'valueA', lassoInitiator: false } as Parameters<typeof createScatterplot>[0]);
   let isLinked = false;
   let shown = 0;
   let selected: number[] = [];

@@ -2,7 +2,7 @@
 // label, and the decoded image of any place clicked (also between points), fetched from the
 // server's API. Bundled by esbuild (src/serve/assets.ts); it fetches nothing but its own server.
 import createScatterplot from 'regl-scatterplot';
-import { LinearScale, paddedBounds, palette, pointsOf } from './plot.js';
+import { LinearScale, mapRenderer, paddedBounds, palette, pointsOf } from './plot.js';
 import { createComparison, type Comparison } from './compare.js';
 import { describeProgress, fetchMap } from './api.js';
 
@@ -55,7 +55,9 @@ const yScale = new LinearScale();
  * in software-rendered WebGL; see README (speed).
  */
 const performanceMode = new URLSearchParams(location.search).has('fast');
+const renderer = mapRenderer(canvas.clientWidth || 600, canvas.clientHeight || 600);
 const scatterplot = createScatterplot({
+  renderer,
   canvas,
   width: canvas.clientWidth || 600,
   height: canvas.clientHeight || 600,
@@ -72,7 +74,7 @@ const scatterplot = createScatterplot({
 const comparePicker = element<HTMLSelectElement>('compare');
 let runList: RunSummary[] = [];
 const datasetOf = (id: string) => runList.find((run) => run.id === id)?.dataset;
-const comparison = createComparison(element<HTMLElement>('compare-section'), element<HTMLCanvasElement>('map2'), element<HTMLParagraphElement>('compare-status'), (points) => {
+const comparison = createComparison(renderer, element<HTMLElement>('compare-section'), element<HTMLCanvasElement>('map2'), element<HTMLParagraphElement>('compare-status'), (points) => {
   // A selection made in the second map: the same samples in the first, shown in the panels.
   if (points.length === 0) scatterplot.deselect({ preventEvent: true });
   else scatterplot.select(points, { preventEvent: true });
