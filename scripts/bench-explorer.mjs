@@ -3,6 +3,7 @@
 // zoomed in headless Chromium (frames counted with requestAnimationFrame).
 // Run: node scripts/bench-explorer.mjs [--run <id> --store <dir>] [--requests 200] [--seconds 3] [--points 70000]
 //        [--gl swiftshader|egl|gl|vulkan] [--point-size 4] [--scale 1] [--viewport 1100x760] [--fast] [--skip-decode] [--chromium-flag=--some-flag ...]
+//        [--screenshot docs/explorer.jpg]   (the README's picture: two places clicked, a point hovered)
 // --gl picks Chromium's ANGLE back end (swiftshader: software, the default, as no GPU is assumed);
 // --scale the device pixel ratio; --point-size the points' size in CSS pixels; --fast opens the page
 // with ?fast (regl-scatterplot's performance mode: square points, no alpha blending).
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { RunStore } from '../dist/src/track/store.js';
 import { startExplorer } from '../dist/src/serve/start.js';
 
-const { values } = parseArgs({ options: { run: { type: 'string' }, store: { type: 'string' }, requests: { type: 'string', default: '200' }, seconds: { type: 'string', default: '3' }, points: { type: 'string', default: '70000' }, gl: { type: 'string', default: 'swiftshader' }, 'point-size': { type: 'string', default: '4' }, scale: { type: 'string', default: '1' }, viewport: { type: 'string', default: '1100x760' }, 'skip-decode': { type: 'boolean', default: false }, fast: { type: 'boolean', default: false }, 'chromium-flag': { type: 'string', multiple: true, default: [] } } });
+const { values } = parseArgs({ options: { run: { type: 'string' }, store: { type: 'string' }, requests: { type: 'string', default: '200' }, seconds: { type: 'string', default: '3' }, points: { type: 'string', default: '70000' }, gl: { type: 'string', default: 'swiftshader' }, 'point-size': { type: 'string', default: '4' }, scale: { type: 'string', default: '1' }, viewport: { type: 'string', default: '1100x760' }, 'skip-decode': { type: 'boolean', default: false }, fast: { type: 'boolean', default: false }, 'chromium-flag': { type: 'string', multiple: true, default: [] }, screenshot: { type: 'string' } } });
 const requests = Number(values.requests);
 const seconds = Number(values.seconds);
 const bin = new URL('../bin/latentlab', import.meta.url).pathname;
@@ -79,6 +80,7 @@ try {
     console.log(`renderer: ${renderer}; canvas ${await page.evaluate("(() => { const c = document.getElementById('map'); return c.width + 'x' + c.height; })()")} device pixels, point size ${values['point-size']}, device pixel ratio ${values.scale}${values.fast ? ', performance mode' : ''}`);
     renderer_ = renderer;
     const box = await page.locator('#map').boundingBox();
+    if (values.screenshot) await screenshot(page, box, values.screenshot);
     await measure(page, box, map.x.length, 'the run\'s map');
     // The same canvas with --points points: the run's points repeated with a small jitter (a test
     // split holds at most 10,000; the issue's yardstick is Fashion-MNIST's 70,000).
@@ -110,6 +112,27 @@ try {
 }
 
 var renderer_ = 'unknown';
+
+/** The page after two clicks (a decoded place, the strip between them) with a point hovered; JPEG by the file's extension. */
+async function screenshot(page, box, path) {
+  const click = async (x, y) => {
+    await page.mouse.move(box.x + x, box.y + y);
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    await page.mouse.down();
+    await page.mouse.up();
+  };
+  await click(170, 300);
+  await page.waitForFunction('window.explorer.decodes === 1', undefined, { timeout: 30_000 });
+  await click(430, 250);
+  await page.waitForFunction('window.explorer.decodes === 2 && window.explorer.strips >= 1', undefined, { timeout: 30_000 });
+  const [px, py] = await page.evaluate('window.explorer.screenOf(11)');
+  await page.mouse.move(box.x + px, box.y + py);
+  await page.waitForFunction("document.getElementById('sample').naturalWidth > 0", undefined, { timeout: 30_000 });
+  const jpeg = /\.jpe?g$/i.test(path);
+  await page.screenshot({ path, ...(jpeg ? { type: 'jpeg', quality: 70 } : {}) });
+  await page.mouse.move(box.x + box.width + 20, box.y + 300);
+  console.log(`screenshot: ${path}`);
+}
 
 /** Frames per second while the map is zoomed and panned for --seconds, counted by one rAF loop. */
 async function measure(page, box, count, what) {
