@@ -16,6 +16,7 @@ import { noGrad } from '../tensor/autograd.js';
 import { randn, tensor } from '../tensor/creation.js';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { manualSeed } from '../tensor/runtime.js';
+import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { LoadedRun } from '../runs/load.js';
 import { writeFileAtomic } from '../util/files.js';
@@ -141,6 +142,72 @@ export function runCodes(loaded: ExplorerRun): RunCodes {
   }
   codesCache.set(loaded, codes);
   return codes;
+}
+
+/** An encoding of a run's test split under way in steps (startEncoding). */
+export interface Encoding {
+  /** Samples encoded so far, of `total`. */
+  done: number;
+  total: number;
+  startedAt: number;
+  promise: Promise<RunCodes>;
+  /** Set when it failed (the promise rejected with it too). */
+  error: LatentlabError | null;
+}
+
+const encodings = new WeakMap<ExplorerRun, Encoding>();
+
+/** Whether runCodes(loaded) answers at once (the codes are computed). */
+export function hasCodes(loaded: ExplorerRun): boolean {
+  return codesCache.has(loaded);
+}
+
+/**
+ * Computes runCodes(loaded) batch by batch, yielding to the event loop between batches, so that a
+ * server keeps answering while 10,000 images go through a conv encoder (seconds); the progress is
+ * in the returned Encoding. The same batches as runCodes (testCodes' 1000): the same codes.
+ */
+export function startEncoding(loaded: ExplorerRun, batchSize = 1000): Encoding {
+  const known = encodings.get(loaded);
+  if (known) return known;
+  const { test, run } = loaded;
+  const total = test.inputs.shape[0]!;
+  const encoding: Encoding = { done: 0, total, startedAt: Date.now(), error: null, promise: Promise.resolve(null as unknown as RunCodes) };
+  encoding.promise = (async () => {
+    if (ganOf(loaded.model)) return runCodes(loaded); // seeded draws: no encoder to wait for
+    const model = loaded.model as Autoencoder;
+    const data = new Float32Array(total * model.latent);
+    for (let start = 0; start < total; start += batchSize) {
+      const size = Math.min(batchSize, total - start);
+      noGrad(() =>
+        tidy(() => {
+          const labels = model.conditional ? test.targets.narrow(0, start, size) : undefined;
+          data.set(model.encode(test.inputs.narrow(0, start, size), labels).toTypedArray() as Float32Array, start * model.latent);
+        }),
+      );
+      encoding.done = start + size;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const labels = test.targetKind === 'class' ? Array.from(test.targets.toTypedArray() as ArrayLike<number | bigint>, Number) : null;
+    const codes: RunCodes = { runId: run.id, kind: 'test', latent: model.latent, codes: data, labels, classes: test.classes ? [...test.classes] : null };
+    if (!codesCache.has(loaded)) codesCache.set(loaded, codes);
+    return codesCache.get(loaded)!;
+  })();
+  encoding.promise.catch((error: unknown) => {
+    encoding.error = error instanceof LatentlabError ? error : new LatentlabError(`encoding the test split of run ${run.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  encodings.set(loaded, encoding);
+  return encoding;
+}
+
+/** The encoding started for this loaded run, if any. */
+export function encodingOf(loaded: ExplorerRun): Encoding | undefined {
+  return encodings.get(loaded);
+}
+
+/** Forgets a failed encoding, so that asking again retries. */
+export function forgetEncoding(loaded: ExplorerRun): void {
+  if (encodings.get(loaded)?.error) encodings.delete(loaded);
 }
 
 /** Points of a run's maps. */

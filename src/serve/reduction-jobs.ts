@@ -18,6 +18,9 @@ export interface JobState {
   /** Jobs ahead of this one while queued. */
   ahead: number;
   error: LatentlabError | null;
+  /** Steps done of total, where the work counts them (the encoding of a test split). */
+  done?: number;
+  total?: number;
 }
 
 interface Job {

@@ -14,14 +14,16 @@ import type { InterpolationMethod } from '../analysis/interpolation.js';
 import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { loadAnyRun } from '../runs/load.js';
-import { referenceClassifierModel } from '../runs/reference-classifier.js';
-import { translatorModel } from '../runs/translate-run.js';
+import { modelNames } from '../models/registry.js';
 import { isGenerativeModel } from '../models/generative.js';
 import { DisposingLru } from './lru.js';
 import {
   assembleMap,
   checkMap,
   defaultMapMethod,
+  encodingOf,
+  forgetEncoding,
+  hasCodes,
   latentMap,
   mapCacheEntry,
   mapMethods,
@@ -32,6 +34,7 @@ import {
   reductionInput,
   reductionTitleOf,
   runCodes,
+  startEncoding,
   writeCachedMap,
   type ExplorerRun,
   type MapMethod,
@@ -66,6 +69,10 @@ export interface ExplorerServer {
   app: FastifyInstance;
   /** The reductions being computed off the request path (settled() waits for them). */
   reductions: ReductionJobs;
+  /** Resolves when no run's codes are being computed and no reduction is queued or running. */
+  settled(): Promise<void>;
+  /** Resolves when no run's codes are being computed (reductions may still run). */
+  encoded(): Promise<void>;
   /** Frees the loaded models; the server's close() calls it too. */
   dispose(): void;
 }
@@ -101,6 +108,10 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   const loaded = new DisposingLru<string, ExplorerRun>(options.loadedRuns ?? 4, (run) => run.dispose());
   const maps = new DisposingLru<string, RunMap>(8);
   const reductions = new ReductionJobs(options.reductionRunner);
+  const encodingsInFlight = new Set<Promise<unknown>>();
+  const encoded = async () => {
+    while (encodingsInFlight.size > 0) await Promise.allSettled([...encodingsInFlight]);
+  };
   const cacheDir = options.cacheDir ?? null;
   const allowedHosts = new Set(['localhost', '127.0.0.1', '::1', ...(options.allowedHosts ?? [])].map((host) => host.toLowerCase()));
 
@@ -141,6 +152,20 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
    */
   function mapOrJob(run: RunRecord, source: MapSource, method: MapMethod | undefined): RunMap | JobState {
     const model = loadedRun(run);
+    if (!hasCodes(model)) {
+      // The codes first: an encoder pass over the test split, in steps between which the server answers.
+      const encoding = startEncoding(model);
+      if (encoding.error) {
+        forgetEncoding(model);
+        throw encoding.error;
+      }
+      if (!hasCodes(model)) {
+        encodingsInFlight.add(encoding.promise);
+        void encoding.promise.catch(() => {}).finally(() => encodingsInFlight.delete(encoding.promise));
+        const ms = Date.now() - encoding.startedAt;
+        return { key: `${run.id}\u0000codes`, title: `encoding the ${encoding.total} test images`, state: 'running', waitedMs: ms, runningMs: ms, ahead: 0, error: null, done: encoding.done, total: encoding.total };
+      }
+    }
     const codes = runCodes(model);
     // A map of pixels has no 'latent' view: its default is PCA.
     const chosen = method ?? (source === 'pixels' ? 'pca' : defaultMapMethod(codes.latent));
@@ -166,6 +191,13 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
       if (entry) writeCachedMap(entry, reduced, source);
       maps.set(key, assembleMap(codes, source, chosen, reduced, false));
     });
+  }
+
+  /** The run's codes for the routes that need them; 409 while the map's encoding of them is under way. */
+  function codesNow(model: ExplorerRun) {
+    const encoding = encodingOf(model);
+    if (!hasCodes(model) && encoding && !encoding.error) throw new MapPendingError(`the codes of run ${model.run.id} are still being computed (${encoding.done} of ${encoding.total}): wait for its map`);
+    return runCodes(model);
   }
 
   function remember(key: string, map: RunMap): RunMap {
@@ -230,7 +262,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
           // Still computing: the page polls and shows this progress meanwhile.
           202: {
             type: 'object',
-            properties: { run: { type: 'string' }, state: { type: 'string' }, title: { type: 'string' }, waitedMs: { type: 'number' }, runningMs: { type: 'number' }, ahead: { type: 'integer' } },
+            properties: { run: { type: 'string' }, state: { type: 'string' }, title: { type: 'string' }, waitedMs: { type: 'number' }, runningMs: { type: 'number' }, ahead: { type: 'integer' }, done: { type: 'integer' }, total: { type: 'integer' } },
           },
           '4xx': errorSchema,
         },
@@ -239,7 +271,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     (request, reply) => {
       const run = findRun(request.params.id);
       const found = mapOrJob(run, request.query.source ?? 'codes', request.query.method);
-      if ('state' in found) return reply.code(202).send({ run: run.id, state: found.state, title: found.title, waitedMs: found.waitedMs, runningMs: found.runningMs, ahead: found.ahead });
+      if ('state' in found) return reply.code(202).send({ run: run.id, state: found.state, title: found.title, waitedMs: found.waitedMs, runningMs: found.runningMs, ahead: found.ahead, ...(found.total !== undefined ? { done: found.done, total: found.total } : {}) });
       const map = found;
       const loadedModel = loadedRun(run);
       const { mean: codeMean, std: codeStd } = codeMoments(map);
@@ -295,7 +327,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     { schema: { params: { type: 'object', required: ['id', 'index'], properties: { id: { type: 'string', maxLength: 200 }, index: { type: 'string', pattern: '^[0-9]{1,9}$' } } } } },
     (request, reply) => {
       const model = loadedRun(findRun(request.params.id));
-      const count = pointCount(runCodes(model));
+      const count = pointCount(codesNow(model));
       const index = Number(request.params.index);
       if (index >= count) throw new RunNotFoundError(`run ${model.run.id} has test samples 0 to ${count - 1}, not ${index}`);
       const png = sampleAndReconstruction(model, index);
@@ -381,7 +413,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
       const run = findRun(request.params.id);
       const model = loadedRun(run);
       const index = Number(request.params.index);
-      const codes = runCodes(model);
+      const codes = codesNow(model);
       const count = pointCount(codes);
       if (index >= count) throw new RunNotFoundError(`run ${run.id} has test samples 0 to ${count - 1}, not ${index}`);
       const k = Math.min(Number(request.query.k ?? 8), count - 1);
@@ -402,7 +434,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     (request) => {
       const run = findRun(request.params.id);
       if (request.query.by === 'error') return { by: 'error', values: reconstructionErrors(loadedRun(run)) };
-      const codes = runCodes(loadedRun(run));
+      const codes = codesNow(loadedRun(run));
       const dimension = Number(request.query.dimension ?? 0);
       if (dimension >= codes.latent) throw new ArgumentError(`run ${run.id} has latent dimensions 0 to ${codes.latent - 1}, not ${dimension}`);
       return { by: `dimension ${dimension}`, values: Array.from({ length: pointCount(codes) }, (_, i) => codes.codes[i * codes.latent + dimension]!) };
@@ -451,7 +483,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
     (request, reply) => {
       const model = loadedRun(findRun(request.params.id));
-      const count = pointCount(runCodes(model));
+      const count = pointCount(codesNow(model));
       const outside = request.body.indices.find((index) => index >= count);
       if (outside !== undefined) throw new RunNotFoundError(`run ${model.run.id} has test samples 0 to ${count - 1}, not ${outside}`);
       return reply.type('image/png').send(sampleGrid(model, request.body.indices));
@@ -498,7 +530,11 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     reductions.close();
     loaded.clear();
   });
-  return { app, reductions, dispose: () => (reductions.close(), loaded.clear()) };
+  const settled = async () => {
+    await encoded();
+    await reductions.settled();
+  };
+  return { app, reductions, settled, encoded, dispose: () => (reductions.close(), loaded.clear()) };
 }
 
 /** Reports are self-contained pages: inline style and data: images, no script. */
@@ -508,9 +544,12 @@ function finite(value: number | undefined): number | null {
   return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
-/** Runs the explorer shows: autoencoders and GANs, not classifiers or translations. */
+/**
+ * Runs the explorer shows: the models of the registry (autoencoders and GANs), not classifiers,
+ * translations or the custom tasks of studies (closed-form baselines, probes).
+ */
 function explorable(run: RunRecord): boolean {
-  return run.model !== referenceClassifierModel && run.model !== translatorModel;
+  return (modelNames as readonly string[]).includes(run.model);
 }
 
 function summary(run: RunRecord): RunSummary {

@@ -12,7 +12,7 @@ import { RunStore } from '../../src/track/store.js';
 import { loadAnyRun, loadRun, type LoadedRun } from '../../src/runs/load.js';
 import { createExplorerServer, hostnameOf, type ExplorerServer } from '../../src/serve/server.js';
 import { decodeToPng } from '../../src/serve/views.js';
-import { priorDraws, type Reduced, type ReductionInput } from '../../src/serve/maps.js';
+import { hasCodes, priorDraws, runCodes, startEncoding, type Reduced, type ReductionInput } from '../../src/serve/maps.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { loadExplorerAssets, type ExplorerAssets } from '../../src/serve/assets.js';
 import { PCA } from '../../src/reduce/pca.js';
@@ -62,9 +62,13 @@ describe('explorer routes', () => {
   /** A map that may be computing: the first answer is 202 with its progress, then 200 once the background reduction is done. */
   const whenReady = async (url: string) => {
     const first = await get(url);
-    if (first.statusCode !== 202) return { first, reply: first };
-    await server.reductions.settled();
-    return { first, reply: await get(url) };
+    let reply = first;
+    // The codes are encoded first (202), then the reduction runs (202 again): wait for both.
+    for (let asks = 0; reply.statusCode === 202 && asks < 3; asks++) {
+      await server.settled();
+      reply = await get(url);
+    }
+    return { first, reply };
   };
 
   test('GET / serves the page and /assets/app.js the bundled script, with a same-origin CSP', async () => {
@@ -89,8 +93,11 @@ describe('explorer routes', () => {
     assert.equal(runs.find((run) => run.id === fixture.runs.deep)!.model, 'vae');
   });
 
-  test('a 2-D run maps its codes as they are, with labels and class names', async () => {
-    const reply = await get(`/api/runs/${fixture.runs.flat}/map`);
+  test('a 2-D run maps its codes as they are, with labels and class names; they are encoded off the request first (202 with a count)', async () => {
+    const { first, reply } = await whenReady(`/api/runs/${fixture.runs.flat}/map`);
+    assert.equal(first.statusCode, 202);
+    const progress = first.json() as { title: string; total: number; done: number };
+    assert.deepEqual([progress.title, progress.total], [`encoding the ${testSamples} test images`, testSamples]);
     assert.equal(reply.statusCode, 200);
     const map = reply.json() as MapBody;
     assert.equal(map.method, 'latent');
@@ -123,6 +130,8 @@ describe('explorer routes', () => {
   });
 
   test('a 3-D run defaults to PCA, computed in the background (202 with its progress, then the map); a place decodes through the PCA inverse, and the map is cached', async () => {
+    assert.equal((await get(`/api/runs/${fixture.runs.deep}/map`)).statusCode, 202, 'the codes first');
+    await server.encoded();
     const { first, reply } = await whenReady(`/api/runs/${fixture.runs.deep}/map`);
     assert.equal(first.statusCode, 202, 'the reduction runs off the request path');
     const progress = first.json() as { state: string; title: string; waitedMs: number };
@@ -151,6 +160,8 @@ describe('explorer routes', () => {
     assert.notDeepEqual(pixels(result.rawPayload), pixels(decodeToPng(reference.deep!, code, 1)), 'the label conditions the image');
     // A second server on the same cache reads the map back.
     const other = createExplorerServer({ store, assets, cacheDir });
+    assert.equal((await other.app.inject({ method: 'GET', url: `/api/runs/${fixture.runs.deep}/map` })).statusCode, 202, 'its own codes first');
+    await other.encoded();
     const again = (await other.app.inject({ method: 'GET', url: `/api/runs/${fixture.runs.deep}/map` })).json() as MapBody;
     await other.app.close();
     assert.equal(again.cached, true);
@@ -340,6 +351,10 @@ describe('explorer routes', () => {
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     try {
       const umap = `/api/runs/${fixture.runs.deep}/map?method=umap`;
+      assert.equal((await ask(umap)).statusCode, 202, 'the codes first');
+      assert.equal((await ask(`/api/runs/${fixture.runs.flat}/map`)).statusCode, 202);
+      await own.encoded();
+      assert.equal(calls.length, 0, 'no reduction before the codes');
       const asked = await ask(umap);
       assert.equal(asked.statusCode, 202);
       assert.equal((asked.json() as { state: string }).state, 'running');
@@ -444,6 +459,24 @@ describe('explorer routes', () => {
       writer.deleteRun(run.id);
     } finally {
       writer.close();
+    }
+  });
+
+  test('a run\'s codes are encoded in steps that yield to the server, with their count, and equal one pass of the encoder', async () => {
+    const loaded = loadRun(store, fixture.runs.deep);
+    try {
+      const encoding = startEncoding(loaded, 16);
+      assert.deepEqual([encoding.done, encoding.total, hasCodes(loaded)], [16, testSamples, false], 'one step done, the next after the event loop has turned');
+      const codes = await encoding.promise;
+      assert.equal(encoding.done, testSamples);
+      assert.ok(hasCodes(loaded));
+      const once = noGrad(() => loaded.model.encode(loaded.test.inputs, loaded.test.targets));
+      const expected = [...(once.toTypedArray() as Float32Array)];
+      once.dispose();
+      expected.forEach((value, i) => assert.ok(Math.abs(value - codes.codes[i]!) < 1e-6, `code value ${i}: ${codes.codes[i]} vs ${value}`));
+      assert.equal(runCodes(loaded), codes, 'runCodes answers from them');
+    } finally {
+      loaded.dispose();
     }
   });
 

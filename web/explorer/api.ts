@@ -3,7 +3,7 @@
 // `stale()` says the page has asked for another map meanwhile.
 
 /** The server's 202 body while a map is computing. */
-export interface MapProgress { run: string; state: 'queued' | 'running'; title: string; waitedMs: number; runningMs: number; ahead: number }
+export interface MapProgress { run: string; state: 'queued' | 'running'; title: string; waitedMs: number; runningMs: number; ahead: number; done?: number; total?: number }
 
 /** Polls `url` until the map is ready; null when `stale()` turned true first. */
 export async function fetchMap<T>(url: string, onProgress: (progress: MapProgress) => void, stale: () => boolean, pollMs = 500): Promise<T | null> {
@@ -21,10 +21,12 @@ export async function fetchMap<T>(url: string, onProgress: (progress: MapProgres
   }
 }
 
-/** One line for a map's progress: what is computed, and how long it has been running or waiting. */
+/** One line for a map's progress: what is computed (the codes first, then the reduction), and how far or how long. */
 export function describeProgress(progress: MapProgress): string {
   const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
   return progress.state === 'queued'
     ? `${progress.title}: waiting for ${progress.ahead} other map${progress.ahead === 1 ? '' : 's'} (${seconds(progress.waitedMs)})`
-    : `computing ${progress.title} in a background process: ${seconds(progress.runningMs)}`;
+    : progress.total !== undefined
+      ? `${progress.title}: ${progress.done ?? 0} of ${progress.total}, ${seconds(progress.runningMs)}`
+      : `computing ${progress.title} in a background process: ${seconds(progress.runningMs)}`;
 }

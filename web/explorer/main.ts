@@ -163,6 +163,11 @@ async function loadMap(): Promise<void> {
       `/api/runs/${encodeURIComponent(run)}/map${query ? `?${query}` : ''}`,
       (progress) => {
         progressBar.hidden = false;
+        // Determinate while encoding (samples done of total); a reduction has no count: indeterminate.
+        if (progress.total) {
+          progressBar.max = progress.total;
+          progressBar.value = progress.done ?? 0;
+        } else progressBar.removeAttribute('value');
         state.progress += 1;
         setStatus(describeProgress(progress), 'busy');
       },
