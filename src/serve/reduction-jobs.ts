@@ -145,27 +145,38 @@ export class ReductionJobs {
   }
 
   #inChild(input: ReductionInput): Promise<Reduced> {
-    return new Promise((resolve, reject) => {
-      // 'advanced': the matrix crosses as a Float32Array (structured clone), not as JSON numbers.
-      const child = fork(childScript, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      this.#children.add(child);
-      let answered = false;
-      child.on('message', (message: { reduced?: Reduced; error?: string }) => {
-        answered = true;
-        if (message.reduced) resolve(message.reduced);
-        else reject(new LatentlabError(message.error ?? 'the reduction failed'));
-      });
-      child.on('error', (error) => {
-        answered = true;
-        reject(new LatentlabError(`could not start the reduction process: ${error.message}`));
-      });
-      child.on('exit', (code, signal) => {
-        this.#children.delete(child);
-        if (!answered) reject(new LatentlabError(`the reduction process stopped (${signal ?? `exit code ${code}`}) before it finished${signal === 'SIGKILL' ? ': out of memory? choose a map of fewer dimensions (PCA) or a smaller --test-limit' : ''}`));
-      });
-      child.send(input);
-    });
+    return inChild<Reduced>({ kind: 'reduce', input }, this.#children);
   }
+}
+
+/** What the child process is asked for: a reduction, or a run's HTML report (reduce-child.ts). */
+export type ChildTask = { kind: 'reduce'; input: ReductionInput } | { kind: 'report'; storeDir: string; runId: string };
+
+/**
+ * Runs one task in a child process and resolves with its answer; `children` holds the process
+ * while it runs (to be killed on close).
+ */
+export function inChild<T>(task: ChildTask, children: Set<ChildProcess> = new Set()): Promise<T> {
+  return new Promise((resolve, reject) => {
+    // 'advanced': a matrix crosses as a Float32Array (structured clone), not as JSON numbers.
+    const child = fork(childScript, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.add(child);
+    let answered = false;
+    child.on('message', (message: { result?: T; error?: string }) => {
+      answered = true;
+      if (message.result !== undefined) resolve(message.result);
+      else reject(new LatentlabError(message.error ?? `the ${task.kind} failed`));
+    });
+    child.on('error', (error) => {
+      answered = true;
+      reject(new LatentlabError(`could not start the ${task.kind} process: ${error.message}`));
+    });
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (!answered) reject(new LatentlabError(`the ${task.kind} process stopped (${signal ?? `exit code ${code}`}) before it finished${signal === 'SIGKILL' ? ': out of memory? choose a map of fewer dimensions (PCA) or a smaller --test-limit' : ''}`));
+    });
+    child.send(task);
+  });
 }
 
 const childScript = fileURLToPath(new URL('./reduce-child.js', import.meta.url));

@@ -7,8 +7,7 @@ import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lineChart } from '../report/charts.js';
-import { renderPage } from '../report/html.js';
-import { buildRunReport } from '../runs/report.js';
+import type { ChildProcess } from 'node:child_process';
 import { defaultStudyReportDir } from '../studies/index.js';
 import type { InterpolationMethod } from '../analysis/interpolation.js';
 import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
@@ -41,7 +40,7 @@ import {
   type MapSource,
   type RunMap,
 } from './maps.js';
-import { MapPendingError, ReductionJobs, type JobState, type ReductionRunner } from './reduction-jobs.js';
+import { inChild, MapPendingError, ReductionJobs, type JobState, type ReductionRunner } from './reduction-jobs.js';
 import type { ExplorerAssets } from './assets.js';
 import { codeMoments, decodeToPng, interpolationStrip, isConditional, latentNeighbors, pixelNeighbors, priorSamples, reconstructionErrors, sampleAndReconstruction, sampleGrid } from './views.js';
 
@@ -490,10 +489,11 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
   );
 
-  // A run's HTML report, built on demand from the store (what latentlab report writes; seconds).
+  // A run's HTML report, built on demand (what latentlab report writes; seconds) in a child process.
+  const reportChildren = new Set<ChildProcess>();
   app.get<{ Params: { id: string } }>('/runs/:id/report', { schema: { params: idParams } }, async (request, reply) => {
     const run = findRun(request.params.id);
-    const html = renderPage(await buildRunReport(store, [run.id]));
+    const html = await inChild<string>({ kind: 'report', storeDir: store.dir, runId: run.id }, reportChildren);
     return reply.type('text/html; charset=utf-8').header('content-security-policy', reportPolicy).send(html);
   });
 
@@ -528,6 +528,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
 
   app.addHook('onClose', async () => {
     reductions.close();
+    for (const child of reportChildren) child.kill();
     loaded.clear();
   });
   const settled = async () => {
