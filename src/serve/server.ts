@@ -206,6 +206,9 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
 
   /** The map, or a 409 that says it is still computing (decode, interpolate: the page waits for the map first). */
   function runMap(run: RunRecord, method: MapMethod | undefined, source: MapSource = 'codes'): RunMap {
+    // A decode asked before any map (a script): the codes now, in this request, rather than a 409.
+    const model = loadedRun(run);
+    if (!hasCodes(model) && !encodingOf(model)) runCodes(model);
     const found = mapOrJob(run, source, method);
     if ('state' in found) throw new MapPendingError(`the map (${found.title}) of run ${run.id} is still computing (${Math.round(found.waitedMs / 1000)} s so far): wait for it, then decode`);
     return found;
