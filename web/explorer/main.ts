@@ -476,7 +476,7 @@ async function showSample(index: number): Promise<void> {
   if (!response.ok || serial !== hoverSerial) return;
   await showImage(sampleImage, await response.blob());
   const label = state.map?.labels?.[index];
-  sampleInfo.textContent = `test sample ${index}${label !== undefined ? ` · label ${state.map?.classes?.[label] ?? label}` : ''}`;
+  sampleInfo.textContent = `${state.map?.kind === 'prior' ? 'prior draw' : 'test sample'} ${index}${label !== undefined ? ` · ${state.map?.kind === 'prior' ? 'class' : 'label'} ${state.map?.classes?.[label] ?? label}` : ''}`;
 }
 
 // A drag (pan, lasso) ends in a click event too: only a click that stayed put decodes.
