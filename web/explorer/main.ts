@@ -150,10 +150,15 @@ async function loadRuns(): Promise<void> {
 }
 
 let mapSerial = 0;
+const ganModels = ['gan', 'dcgan'];
 async function loadMap(): Promise<void> {
   state.ready = false;
   const run = runPicker.value;
   const method = methodPicker.value;
+  // A GAN's points are prior draws: it has no codes of the data's samples, so no map of pixels.
+  const gan = ganModels.includes(runList.find((known) => known.id === run)?.model ?? '');
+  sourcePicker.querySelector<HTMLOptionElement>('option[value=pixels]')!.disabled = gan;
+  if (gan) sourcePicker.value = 'codes';
   const source = sourcePicker.value;
   const serial = ++mapSerial;
   setStatus(`loading the ${method || 'default'} map of ${run}…`, 'busy');
