@@ -3,7 +3,7 @@
 // zoomed in headless Chromium (frames counted with requestAnimationFrame).
 // Run: node scripts/bench-explorer.mjs [--run <id> --store <dir>] [--requests 200] [--seconds 3] [--points 70000]
 //        [--gl swiftshader|egl|gl|vulkan] [--point-size 4] [--scale 1] [--viewport 1100x760] [--fast] [--skip-decode] [--chromium-flag=--some-flag ...]
-//        [--screenshot docs/explorer.jpg]   (the README's picture: two places clicked, a point hovered)
+//        [--css '<rules added to the page>'] [--screenshot docs/explorer.jpg]   (the README's picture: two places clicked, a point hovered)
 // --gl picks Chromium's ANGLE back end (swiftshader: software, the default, as no GPU is assumed);
 // --scale the device pixel ratio; --point-size the points' size in CSS pixels; --fast opens the page
 // with ?fast (regl-scatterplot's performance mode: square points, no alpha blending).
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { RunStore } from '../dist/src/track/store.js';
 import { startExplorer } from '../dist/src/serve/start.js';
 
-const { values } = parseArgs({ options: { run: { type: 'string' }, store: { type: 'string' }, requests: { type: 'string', default: '200' }, seconds: { type: 'string', default: '3' }, points: { type: 'string', default: '70000' }, gl: { type: 'string', default: 'swiftshader' }, 'point-size': { type: 'string', default: '4' }, scale: { type: 'string', default: '1' }, viewport: { type: 'string', default: '1100x760' }, 'skip-decode': { type: 'boolean', default: false }, fast: { type: 'boolean', default: false }, 'chromium-flag': { type: 'string', multiple: true, default: [] }, screenshot: { type: 'string' } } });
+const { values } = parseArgs({ options: { run: { type: 'string' }, store: { type: 'string' }, requests: { type: 'string', default: '200' }, seconds: { type: 'string', default: '3' }, points: { type: 'string', default: '70000' }, gl: { type: 'string', default: 'swiftshader' }, 'point-size': { type: 'string', default: '4' }, scale: { type: 'string', default: '1' }, viewport: { type: 'string', default: '1100x760' }, 'skip-decode': { type: 'boolean', default: false }, fast: { type: 'boolean', default: false }, 'chromium-flag': { type: 'string', multiple: true, default: [] }, screenshot: { type: 'string' }, css: { type: 'string' } } });
 const requests = Number(values.requests);
 const seconds = Number(values.seconds);
 const bin = new URL('../bin/latentlab', import.meta.url).pathname;
@@ -71,10 +71,11 @@ try {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
   try {
     const [width, height] = values.viewport.split('x').map(Number);
-    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: Number(values.scale) });
+    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: Number(values.scale), bypassCSP: values.css !== undefined });
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     await page.goto(`${explorer.url}${values.fast ? '?fast' : ''}`);
     await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 120_000 });
+    if (values.css) await page.addStyleTag({ content: values.css });
     const renderer = await page.evaluate(`(() => { const c = document.createElement('canvas').getContext('webgl'); const d = c && c.getExtension('WEBGL_debug_renderer_info'); return d ? c.getParameter(d.UNMASKED_RENDERER_WEBGL) : 'unknown'; })()`);
     await page.evaluate(`window.explorer.plot.set({ pointSize: ${Number(values['point-size'])} })`);
     console.log(`renderer: ${renderer}; canvas ${await page.evaluate("(() => { const c = document.getElementById('map'); return c.width + 'x' + c.height; })()")} device pixels, point size ${values['point-size']}, device pixel ratio ${values.scale}${values.fast ? ', performance mode' : ''}`);
