@@ -4,17 +4,45 @@
 // up in the store's database); a Host check stops DNS rebinding from reaching the API.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { lineChart } from '../report/charts.js';
+import type { ChildProcess } from 'node:child_process';
+import { defaultStudyReportDir } from '../studies/index.js';
 import type { InterpolationMethod } from '../analysis/interpolation.js';
 import { AmbiguousRunIdError, RunNotFoundError } from '../track/errors.js';
 import type { RunRecord, RunStore } from '../track/store.js';
-import { loadRun, type LoadedRun } from '../runs/load.js';
-import { referenceClassifierModel } from '../runs/reference-classifier.js';
-import { isGenerative } from '../models/autoencoder.js';
+import { loadAnyRun } from '../runs/load.js';
+import { modelNames } from '../models/registry.js';
+import { isGenerativeModel } from '../models/generative.js';
 import { DisposingLru } from './lru.js';
-import { computeRunMap, defaultMapMethod, mapMethods, placeCode, type MapMethod, type RunMap } from './maps.js';
+import {
+  assembleMap,
+  checkMap,
+  defaultMapMethod,
+  encodingOf,
+  forgetEncoding,
+  hasCodes,
+  latentMap,
+  mapCacheEntry,
+  mapMethods,
+  mapSources,
+  placeCode,
+  pointCount,
+  readCachedMap,
+  reductionInput,
+  reductionTitleOf,
+  runCodes,
+  startEncoding,
+  writeCachedMap,
+  type ExplorerRun,
+  type MapMethod,
+  type MapSource,
+  type RunMap,
+} from './maps.js';
+import { inChild, MapPendingError, ReductionJobs, type JobState, type ReductionRunner } from './reduction-jobs.js';
 import type { ExplorerAssets } from './assets.js';
-import { codeMoments, decodeToPng, interpolationStrip, latentNeighbors, pixelNeighbors, priorSamples, reconstructionErrors, sampleAndReconstruction, sampleGrid } from './views.js';
+import { codeMoments, decodeToPng, interpolationStrip, isConditional, latentNeighbors, pixelNeighbors, priorSamples, reconstructionErrors, sampleAndReconstruction, sampleGrid } from './views.js';
 
 export interface ExplorerOptions {
   /** Opened for reading; the server never writes to it (map caches go to `cacheDir`). */
@@ -32,10 +60,18 @@ export interface ExplorerOptions {
   cacheDir?: string | null;
   /** Bytes a request body may have (default 16 KiB: a decode request is a few numbers). */
   bodyLimit?: number;
+  /** Where reductions run (default: a child process per reduction, one at a time). */
+  reductionRunner?: ReductionRunner;
 }
 
 export interface ExplorerServer {
   app: FastifyInstance;
+  /** The reductions being computed off the request path (settled() waits for them). */
+  reductions: ReductionJobs;
+  /** Resolves when no run's codes are being computed and no reduction is queued or running. */
+  settled(): Promise<void>;
+  /** Resolves when no run's codes are being computed (reductions may still run). */
+  encoded(): Promise<void>;
   /** Frees the loaded models; the server's close() calls it too. */
   dispose(): void;
 }
@@ -52,10 +88,12 @@ interface RunSummary {
 }
 
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const studyIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 const errorSchema = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 200 } } } as const;
 const methodEnum = { type: 'string', enum: [...mapMethods] } as const;
+const sourceEnum = { type: 'string', enum: [...mapSources] } as const;
 const labelSchema = { type: 'integer', minimum: 0, maximum: 100000 } as const;
 const placeSchema = { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } as const;
 /** Longest interpolation strip, and most images in a selection's grid: bounded work per request. */
@@ -66,8 +104,13 @@ export const maxCurves = 12;
 export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   const { store, assets } = options;
   const offered = options.runs ? new Set(options.runs) : null;
-  const loaded = new DisposingLru<string, LoadedRun>(options.loadedRuns ?? 4, (run) => run.dispose());
+  const loaded = new DisposingLru<string, ExplorerRun>(options.loadedRuns ?? 4, (run) => run.dispose());
   const maps = new DisposingLru<string, RunMap>(8);
+  const reductions = new ReductionJobs(options.reductionRunner);
+  const encodingsInFlight = new Set<Promise<unknown>>();
+  const encoded = async () => {
+    while (encodingsInFlight.size > 0) await Promise.allSettled([...encodingsInFlight]);
+  };
   const cacheDir = options.cacheDir ?? null;
   const allowedHosts = new Set(['localhost', '127.0.0.1', '::1', ...(options.allowedHosts ?? [])].map((host) => host.toLowerCase()));
 
@@ -94,18 +137,81 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   function findRun(id: string): RunRecord {
     if (!runIdPattern.test(id)) throw new RunNotFoundError(`no run '${id.slice(0, 100)}'`);
     const run = store.getRun(id);
-    if ((offered && !offered.has(run.id)) || run.model === referenceClassifierModel) throw new RunNotFoundError(`no run '${id}' in this explorer`);
+    if ((offered && !offered.has(run.id)) || !explorable(run)) throw new RunNotFoundError(`no run '${id}' in this explorer`);
     return run;
   }
 
-  function loadedRun(run: RunRecord): LoadedRun {
-    return loaded.getOrCreate(run.id, () => loadRun(store, run.id));
+  function loadedRun(run: RunRecord): ExplorerRun {
+    return loaded.getOrCreate(run.id, () => loadAnyRun(store, run.id));
   }
 
-  function runMap(run: RunRecord, method: MapMethod | undefined): RunMap {
+  /**
+   * The map, when it is ready (in memory, 2-D codes, or in the disk cache); else the state of the
+   * job computing it, started here if none is. A failed job's error is thrown once (asking again retries).
+   */
+  function mapOrJob(run: RunRecord, source: MapSource, method: MapMethod | undefined): RunMap | JobState {
     const model = loadedRun(run);
-    const chosen = method ?? defaultMapMethod(model.model.latent);
-    return maps.getOrCreate(`${run.id}\u0000${chosen}`, () => computeRunMap(model, chosen, cacheDir));
+    if (!hasCodes(model)) {
+      // The codes first: an encoder pass over the test split, in steps between which the server answers.
+      const encoding = startEncoding(model);
+      if (encoding.error) {
+        forgetEncoding(model);
+        throw encoding.error;
+      }
+      if (!hasCodes(model)) {
+        encodingsInFlight.add(encoding.promise);
+        void encoding.promise.catch(() => {}).finally(() => encodingsInFlight.delete(encoding.promise));
+        const ms = Date.now() - encoding.startedAt;
+        return { key: `${run.id}\u0000codes`, title: `encoding the ${encoding.total} test images`, state: 'running', waitedMs: ms, runningMs: ms, ahead: 0, error: null, done: encoding.done, total: encoding.total };
+      }
+    }
+    const codes = runCodes(model);
+    // A map of pixels has no 'latent' view: its default is PCA.
+    const chosen = method ?? (source === 'pixels' ? 'pca' : defaultMapMethod(codes.latent));
+    const key = `${run.id}\u0000${source}\u0000${chosen}`;
+    const known = maps.get(key);
+    if (known) return known;
+    checkMap(codes, source, chosen);
+    if (chosen === 'latent') return remember(key, latentMap(codes));
+    const entry = cacheDir === null ? null : mapCacheEntry(model, codes, source, chosen, cacheDir);
+    const fromDisk = entry ? readCachedMap(codes, source, chosen, entry) : null;
+    if (fromDisk) return remember(key, fromDisk);
+    const job = reductions.state(key);
+    if (job?.state === 'failed') {
+      reductions.forget(key);
+      throw job.error!;
+    }
+    if (job) return job;
+    const n = pointCount(codes);
+    const title = reductionTitleOf({ method: chosen, n, d: source === 'codes' ? codes.latent : model.test.inputs.shape.slice(1).reduce((a, b) => a * b, 1) }, source);
+    // Copied now: the run may have left the LRU (its tensors freed) by the time the job starts.
+    const input = reductionInput(model, codes, source, chosen);
+    return reductions.start(key, title, () => input, (reduced) => {
+      if (entry) writeCachedMap(entry, reduced, source);
+      maps.set(key, assembleMap(codes, source, chosen, reduced, false));
+    });
+  }
+
+  /** The run's codes for the routes that need them; 409 while the map's encoding of them is under way. */
+  function codesNow(model: ExplorerRun) {
+    const encoding = encodingOf(model);
+    if (!hasCodes(model) && encoding && !encoding.error) throw new MapPendingError(`the codes of run ${model.run.id} are still being computed (${encoding.done} of ${encoding.total}): wait for its map`);
+    return runCodes(model);
+  }
+
+  function remember(key: string, map: RunMap): RunMap {
+    maps.set(key, map);
+    return map;
+  }
+
+  /** The map, or a 409 that says it is still computing (decode, interpolate: the page waits for the map first). */
+  function runMap(run: RunRecord, method: MapMethod | undefined, source: MapSource = 'codes'): RunMap {
+    // A decode asked before any map (a script): the codes now, in this request, rather than a 409.
+    const model = loadedRun(run);
+    if (!hasCodes(model) && !encodingOf(model)) runCodes(model);
+    const found = mapOrJob(run, source, method);
+    if ('state' in found) throw new MapPendingError(`the map (${found.title}) of run ${run.id} is still computing (${Math.round(found.waitedMs / 1000)} s so far): wait for it, then decode`);
+    return found;
   }
 
   app.get('/', (_request, reply) => sendAsset(reply, 'index.html'));
@@ -124,22 +230,24 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
   }
 
   app.get('/api/runs', { schema: { response: { 200: { type: 'object', properties: { runs: { type: 'array', items: runSchema() } } } } } }, () => {
-    const runs = store.listRuns().filter((run) => run.model !== referenceClassifierModel && (!offered || offered.has(run.id)));
+    const runs = store.listRuns().filter((run) => explorable(run) && (!offered || offered.has(run.id)));
     return { runs: runs.map(summary) };
   });
 
-  app.get<{ Params: { id: string }; Querystring: { method?: MapMethod } }>(
+  app.get<{ Params: { id: string }; Querystring: { method?: MapMethod; source?: MapSource } }>(
     '/api/runs/:id/map',
     {
       schema: {
         params: idParams,
-        querystring: { type: 'object', properties: { method: methodEnum }, additionalProperties: false },
+        querystring: { type: 'object', properties: { method: methodEnum, source: sourceEnum }, additionalProperties: false },
         response: {
           200: {
             type: 'object',
             properties: {
               run: { type: 'string' },
               method: { type: 'string' },
+              source: { type: 'string' },
+              kind: { type: 'string' },
               inverse: { type: 'string' },
               latent: { type: 'integer' },
               conditional: { type: 'boolean' },
@@ -153,20 +261,43 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
               classes: { type: ['array', 'null'], items: { type: 'string' } },
             },
           },
+          // Still computing: the page polls and shows this progress meanwhile.
+          202: {
+            type: 'object',
+            properties: { run: { type: 'string' }, state: { type: 'string' }, title: { type: 'string' }, waitedMs: { type: 'number' }, runningMs: { type: 'number' }, ahead: { type: 'integer' }, done: { type: 'integer' }, total: { type: 'integer' } },
+          },
           '4xx': errorSchema,
         },
       },
     },
-    (request) => {
+    (request, reply) => {
       const run = findRun(request.params.id);
-      const map = runMap(run, request.query.method);
-      const { model } = loadedRun(run);
+      const found = mapOrJob(run, request.query.source ?? 'codes', request.query.method);
+      if ('state' in found) return reply.code(202).send({ run: run.id, state: found.state, title: found.title, waitedMs: found.waitedMs, runningMs: found.runningMs, ahead: found.ahead, ...(found.total !== undefined ? { done: found.done, total: found.total } : {}) });
+      const map = found;
+      const loadedModel = loadedRun(run);
       const { mean: codeMean, std: codeStd } = codeMoments(map);
-      return { run: map.runId, method: map.method, inverse: map.inverse, latent: map.latent, conditional: model.conditional, generative: isGenerative(model), codeMean, codeStd, cached: map.cached, x: map.x, y: map.y, labels: map.labels, classes: map.classes };
+      return {
+        run: map.runId,
+        method: map.method,
+        source: map.source,
+        kind: map.kind,
+        inverse: map.inverse,
+        latent: map.latent,
+        conditional: isConditional(loadedModel),
+        generative: isGenerativeModel(loadedModel.model),
+        codeMean,
+        codeStd,
+        cached: map.cached,
+        x: map.x,
+        y: map.y,
+        labels: map.labels,
+        classes: map.classes,
+      };
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { x: number; y: number; method?: MapMethod; label?: number } }>(
+  app.post<{ Params: { id: string }; Body: { x: number; y: number; method?: MapMethod; source?: MapSource; label?: number } }>(
     '/api/runs/:id/decode',
     {
       schema: {
@@ -175,16 +306,16 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
           type: 'object',
           required: ['x', 'y'],
           additionalProperties: false,
-          properties: { x: { type: 'number' }, y: { type: 'number' }, method: methodEnum, label: { type: 'integer', minimum: 0, maximum: 100000 } },
+          properties: { x: { type: 'number' }, y: { type: 'number' }, method: methodEnum, source: sourceEnum, label: { type: 'integer', minimum: 0, maximum: 100000 } },
         },
       },
     },
     (request, reply) => {
-      const { x, y, method, label } = request.body;
+      const { x, y, method, source, label } = request.body;
       if (!Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x) > 1e6 || Math.abs(y) > 1e6) throw new ArgumentError('x and y must be finite map coordinates within ±1e6');
       const run = findRun(request.params.id);
       const model = loadedRun(run);
-      const map = runMap(run, method);
+      const map = runMap(run, method, source);
       const place = placeCode(map, x, y);
       const png = decodeToPng(model, place.code, label);
       void reply.type('image/png').header('x-latentlab-inverse', place.inverse).header('x-latentlab-map', map.method).header('x-latentlab-code', JSON.stringify(place.code));
@@ -198,7 +329,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     { schema: { params: { type: 'object', required: ['id', 'index'], properties: { id: { type: 'string', maxLength: 200 }, index: { type: 'string', pattern: '^[0-9]{1,9}$' } } } } },
     (request, reply) => {
       const model = loadedRun(findRun(request.params.id));
-      const count = model.test.inputs.shape[0]!;
+      const count = pointCount(codesNow(model));
       const index = Number(request.params.index);
       if (index >= count) throw new RunNotFoundError(`run ${model.run.id} has test samples 0 to ${count - 1}, not ${index}`);
       const png = sampleAndReconstruction(model, index);
@@ -206,7 +337,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { from: [number, number]; to: [number, number]; steps?: number; path?: InterpolationMethod; method?: MapMethod; label?: number } }>(
+  app.post<{ Params: { id: string }; Body: { from: [number, number]; to: [number, number]; steps?: number; path?: InterpolationMethod; method?: MapMethod; source?: MapSource; label?: number } }>(
     '/api/runs/:id/interpolate',
     {
       schema: {
@@ -221,17 +352,18 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
             steps: { type: 'integer', minimum: 2, maximum: maxStripSteps },
             path: { type: 'string', enum: ['linear', 'slerp'] },
             method: methodEnum,
+            source: sourceEnum,
             label: { type: 'integer', minimum: 0, maximum: 100000 },
           },
         },
       },
     },
     (request, reply) => {
-      const { from, to, steps = 10, path = 'linear', method, label } = request.body;
+      const { from, to, steps = 10, path = 'linear', method, source, label } = request.body;
       for (const value of [...from, ...to]) if (Math.abs(value) > 1e6) throw new ArgumentError('places must be map coordinates within ±1e6');
       const run = findRun(request.params.id);
       const model = loadedRun(run);
-      const map = runMap(run, method);
+      const map = runMap(run, method, source);
       const [start, end] = [placeCode(map, from[0], from[1]), placeCode(map, to[0], to[1])];
       const { png, codes } = interpolationStrip(model, start.code, end.code, steps, path, label);
       return reply.type('image/png').header('x-latentlab-inverse', start.inverse).header('x-latentlab-map', map.method).header('x-latentlab-codes', JSON.stringify(codes)).send(png);
@@ -249,7 +381,7 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
     (request, reply) => {
       const model = loadedRun(findRun(request.params.id));
-      const code = request.body.code.map(Math.fround);
+      const code = request.body.code.map((value) => Math.fround(value));
       return reply.type('image/png').header('x-latentlab-code', JSON.stringify(code)).send(decodeToPng(model, code, request.body.label));
     },
   );
@@ -283,10 +415,11 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
       const run = findRun(request.params.id);
       const model = loadedRun(run);
       const index = Number(request.params.index);
-      const count = model.test.inputs.shape[0]!;
+      const codes = codesNow(model);
+      const count = pointCount(codes);
       if (index >= count) throw new RunNotFoundError(`run ${run.id} has test samples 0 to ${count - 1}, not ${index}`);
       const k = Math.min(Number(request.query.k ?? 8), count - 1);
-      return { index, latent: latentNeighbors(runMap(run, undefined), index, k), pixel: pixelNeighbors(model, index, k) };
+      return { index, latent: latentNeighbors(codes, index, k), pixel: pixelNeighbors(model, index, k) };
     },
   );
 
@@ -303,10 +436,10 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     (request) => {
       const run = findRun(request.params.id);
       if (request.query.by === 'error') return { by: 'error', values: reconstructionErrors(loadedRun(run)) };
-      const map = runMap(run, undefined);
+      const codes = codesNow(loadedRun(run));
       const dimension = Number(request.query.dimension ?? 0);
-      if (dimension >= map.latent) throw new ArgumentError(`run ${run.id} has latent dimensions 0 to ${map.latent - 1}, not ${dimension}`);
-      return { by: `dimension ${dimension}`, values: Array.from({ length: map.x.length }, (_, i) => map.codes[i * map.latent + dimension]!) };
+      if (dimension >= codes.latent) throw new ArgumentError(`run ${run.id} has latent dimensions 0 to ${codes.latent - 1}, not ${dimension}`);
+      return { by: `dimension ${dimension}`, values: Array.from({ length: pointCount(codes) }, (_, i) => codes.codes[i * codes.latent + dimension]!) };
     },
   );
 
@@ -352,15 +485,75 @@ export function createExplorerServer(options: ExplorerOptions): ExplorerServer {
     },
     (request, reply) => {
       const model = loadedRun(findRun(request.params.id));
-      const count = model.test.inputs.shape[0]!;
+      const count = pointCount(codesNow(model));
       const outside = request.body.indices.find((index) => index >= count);
       if (outside !== undefined) throw new RunNotFoundError(`run ${model.run.id} has test samples 0 to ${count - 1}, not ${outside}`);
       return reply.type('image/png').send(sampleGrid(model, request.body.indices));
     },
   );
 
-  app.addHook('onClose', async () => loaded.clear());
-  return { app, dispose: () => loaded.clear() };
+  // A run's HTML report, built on demand (what latentlab report writes; seconds) in a child process.
+  const reportChildren = new Set<ChildProcess>();
+  app.get<{ Params: { id: string } }>('/runs/:id/report', { schema: { params: idParams } }, async (request, reply) => {
+    const run = findRun(request.params.id);
+    const html = await inChild<string>({ kind: 'report', storeDir: store.dir, runId: run.id }, reportChildren);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', reportPolicy).send(html);
+  });
+
+  // The studies of the store: their runs (a table each) and whether `study run` wrote their report.
+  app.get('/api/studies', () => {
+    const byStudy = new Map<string, RunRecord[]>();
+    for (const run of store.listRuns()) if (run.studyId) byStudy.set(run.studyId, [...(byStudy.get(run.studyId) ?? []), run]);
+    return {
+      studies: [...byStudy].map(([id, runs]) => ({
+        id,
+        report: studyIdPattern.test(id) && !id.includes('..') && existsSync(studyReportPath(id)),
+        columns: ['run', 'key', 'model', 'status', 'test_loss'],
+        rows: runs.reverse().map((run) => [run.id, run.name, run.model, run.status, finite(store.finalMetrics(run.id).test_loss)]),
+      })),
+    };
+  });
+
+  // A study's report as `study run` wrote it into the store: the id is looked up among the
+  // store's studies first, and only then becomes the fixed path studies/<id>/index.html.
+  app.get<{ Params: { id: string } }>('/studies/:id/report', { schema: { params: idParams } }, (request, reply) => {
+    const { id } = request.params;
+    // The id becomes a folder name: one a foreign database could hold ('../x') is never looked for.
+    const known = studyIdPattern.test(id) && !id.includes('..') && store.listRuns().some((run) => run.studyId === id);
+    const path = known ? studyReportPath(id) : null;
+    if (!path || !existsSync(path)) throw new RunNotFoundError(known ? `study ${id} has no report yet: latentlab study run writes it` : `no study '${id.slice(0, 100)}'`);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', reportPolicy).send(readFileSync(path));
+  });
+
+  function studyReportPath(id: string): string {
+    return join(defaultStudyReportDir(store, id), 'index.html');
+  }
+
+  app.addHook('onClose', async () => {
+    reductions.close();
+    for (const child of reportChildren) child.kill();
+    loaded.clear();
+  });
+  const settled = async () => {
+    await encoded();
+    await reductions.settled();
+  };
+  return { app, reductions, settled, encoded, dispose: () => (reductions.close(), loaded.clear()) };
+}
+
+/** Reports are self-contained pages: inline style and data: images, no script. */
+const reportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+function finite(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Runs the explorer shows: the models of the registry (autoencoders and GANs), not classifiers,
+ * translations or the custom tasks of studies (closed-form baselines, probes).
+ */
+function explorable(run: RunRecord): boolean {
+  return (modelNames as readonly string[]).includes(run.model);
 }
 
 function summary(run: RunRecord): RunSummary {
@@ -375,6 +568,7 @@ function runSchema() {
 
 function statusOf(error: FastifyError | Error): [number, string] {
   if (error instanceof RunNotFoundError || error instanceof AmbiguousRunIdError) return [404, error.message];
+  if (error instanceof MapPendingError) return [409, error.message];
   if (error instanceof ArgumentError) return [400, error.message];
   if (error instanceof LatentlabError) return [422, error.message];
   const fastifyError = error as FastifyError;

@@ -33,7 +33,9 @@ const cases: RequestCase[] = [
   { name: 'decode with x an array', request: (r) => json(`/api/runs/${r.flat}/decode`, { x: [1], y: 0 }), status: 400, message: /x/ },
   { name: 'decode far outside any map', request: (r) => json(`/api/runs/${r.flat}/decode`, { x: 1e300, y: 0 }), status: 400, message: /1e6/ },
   { name: 'decode with an unknown field', request: (r) => json(`/api/runs/${r.flat}/decode`, { x: 0, y: 0, z: 0 }), status: 400, message: /additional/ },
-  { name: 'decode with an unknown map', request: (r) => json(`/api/runs/${r.flat}/decode`, { x: 0, y: 0, method: 'isomap' }), status: 400, message: /method/ },
+  { name: 'decode with an unknown map', request: (r) => json(`/api/runs/${r.flat}/decode`, { x: 0, y: 0, method: 'mds' }), status: 400, message: /method/ },
+  { name: 'decode with an unknown map source', request: (r) => json(`/api/runs/${r.flat}/decode`, { x: 0, y: 0, source: 'labels' }), status: 400, message: /source/ },
+  { name: 'a latent map of pixels', request: (r) => ({ method: 'GET', url: `/api/runs/${r.flat}/map?method=latent&source=pixels` }), status: 400, message: /pixels/ },
   { name: 'decode with a fractional label', request: (r) => json(`/api/runs/${r.deep}/decode`, { x: 0, y: 0, label: 1.5 }), status: 400, message: /label/ },
   { name: 'decode with a label past the classes', request: (r) => json(`/api/runs/${r.deep}/decode`, { x: 0, y: 0, label: 12 }), status: 400, message: /label 12/ },
   { name: 'decode with a 2-D latent map of a 3-D run', request: (r) => json(`/api/runs/${r.deep}/decode`, { x: 0, y: 0, method: 'latent' }), status: 400, message: /3-dimensional/ },
@@ -62,9 +64,18 @@ describe('robustness: the explorer API', () => {
   before(async () => {
     fixture = await explorerFixture();
     store = RunStore.open(fixture.storeDir, { mode: 'read' });
-    app = createExplorerServer({ store, assets: await loadExplorerAssets(), cacheDir: null }).app;
-    // Load both runs and their maps first: a case's tensors are then only what it makes itself.
-    for (const id of [fixture.runs.flat, fixture.runs.deep]) assert.equal((await app.inject({ method: 'GET', url: `/api/runs/${id}/map` })).statusCode, 200);
+    const server = createExplorerServer({ store, assets: await loadExplorerAssets(), cacheDir: null });
+    app = server.app;
+    // Load both runs and their maps first (202 while their codes and reductions are computed in
+    // the background): a case's tensors are then only what it makes itself.
+    for (const id of [fixture.runs.flat, fixture.runs.deep]) {
+      let reply = await app.inject({ method: 'GET', url: `/api/runs/${id}/map` });
+      for (let asks = 0; reply.statusCode === 202 && asks < 3; asks++) {
+        await server.settled();
+        reply = await app.inject({ method: 'GET', url: `/api/runs/${id}/map` });
+      }
+      assert.equal(reply.statusCode, 200, reply.body);
+    }
   });
   after(async () => {
     await app?.close();

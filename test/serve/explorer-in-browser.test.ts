@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { RunStore } from '../../src/track/store.js';
-import { loadRun, type LoadedRun } from '../../src/runs/load.js';
+import { loadAnyRun, loadRun, type LoadedRun } from '../../src/runs/load.js';
 import { decodeToPng } from '../../src/serve/views.js';
+import { priorDraws } from '../../src/serve/maps.js';
 import { startExplorer, type RunningExplorer } from '../../src/serve/start.js';
 import { chromiumPath } from '../helpers/browser.js';
 import { chromium } from 'playwright-core';
@@ -251,18 +252,100 @@ describe('the explorer in headless Chromium', () => {
     assert.ok(Math.abs(last.y - map.y[index]!) < (3 * (view.y[1] - view.y[0])) / box.height, `y ${last.y} vs ${map.y[index]}`);
   });
 
+  test('a label search selects the points of the classes it matches; #index selects one sample', async () => {
+    const map = (await page.evaluate('window.explorer.map')) as { labels: number[]; classes: string[] };
+    const wanted = map.labels[0]!;
+    await page.fill('#search', map.classes[wanted]!);
+    await page.dispatchEvent('#search', 'change');
+    await page.waitForFunction('window.explorer.found !== null', undefined, { timeout: 10_000 });
+    const expected = map.labels.flatMap((label, i) => (label === wanted ? [i] : []));
+    assert.deepEqual(await page.evaluate('window.explorer.found'), expected);
+    await page.waitForFunction(`window.explorer.selection.length === ${expected.length}`, undefined, { timeout: 10_000 });
+    assert.deepEqual(await page.evaluate('window.explorer.selection'), expected, 'the matches are selected');
+    assert.match((await page.textContent('#selection-info')) ?? '', new RegExp(`^${expected.length} selected · ${map.classes[wanted]} 100%`));
+    await page.fill('#search', '#5');
+    await page.dispatchEvent('#search', 'change');
+    await page.waitForFunction('window.explorer.found && window.explorer.found.length === 1 && window.explorer.selection.length === 1', undefined, { timeout: 10_000 });
+    assert.deepEqual(await page.evaluate('window.explorer.selection'), [5]);
+    await page.fill('#search', 'no such class');
+    await page.dispatchEvent('#search', 'change');
+    await page.waitForFunction('window.explorer.found && window.explorer.found.length === 0', undefined, { timeout: 10_000 });
+    assert.match((await page.textContent('#search-info')) ?? '', /no class matches/);
+    await page.fill('#search', '');
+    await page.dispatchEvent('#search', 'change');
+  });
+
+  test('a t-SNE map is computed in a background process with a progress indicator, then drawn', async () => {
+    const progress = (await page.evaluate('window.explorer.progress')) as number;
+    await page.selectOption('#method', 'tsne');
+    // The first answer for a map not yet computed is 202: the page shows the progress and polls.
+    await page.waitForFunction(`window.explorer.progress > ${progress}`, undefined, { timeout: 10_000 });
+    await page.waitForFunction("window.explorer.ready && window.explorer.map.method === 'tsne'", undefined, { timeout: 60_000 });
+    assert.equal(await page.evaluate("document.getElementById('progress').hidden"), true, 'the progress bar is gone');
+    assert.match((await page.textContent('#status')) ?? '', /map: tsne · inverse: nearest-codes/);
+    await page.selectOption('#method', '');
+    await page.waitForFunction("window.explorer.ready && window.explorer.map.method === 'latent'", undefined, { timeout: 20_000 });
+  });
+
+  test('a map of the data set\'s pixels: a click decodes the nearest samples\' codes, as the library does', async () => {
+    await page.selectOption('#source', 'pixels');
+    await page.selectOption('#method', 'pca');
+    await page.waitForFunction("window.explorer.ready && window.explorer.map.source === 'pixels' && window.explorer.map.method === 'pca'", undefined, { timeout: 60_000 });
+    assert.match((await page.textContent('#status')) ?? '', /map: pca of the pixels · inverse: nearest-codes/);
+    const box = (await page.locator('#map').boundingBox())!;
+    const decodes = (await page.evaluate('window.explorer.decodes')) as number;
+    await clickAt(page, box.x + 200, box.y + 260);
+    await page.waitForFunction(`window.explorer.decodes === ${decodes + 1}`, undefined, { timeout: 10_000 });
+    const last = (await page.evaluate('window.explorer.last')) as Decoded;
+    assert.equal(last.inverse, 'nearest-codes');
+    const expected = PNG.sync.read(decodeToPng(reference, last.code));
+    assert.deepEqual(await shownGray(page, 'decoded'), Array.from({ length: 28 * 28 }, (_, k) => expected.data[4 * k]!));
+    await page.selectOption('#source', 'codes');
+    await page.selectOption('#method', '');
+    await page.waitForFunction("window.explorer.ready && window.explorer.map.method === 'latent'", undefined, { timeout: 20_000 });
+  });
+
+  test('a GAN run: a map of its prior draws, decoded by its generator as the class chosen; samples of its prior', async () => {
+    await page.goto(`${explorer.url}?run=${fixture.runs.gan}`, { waitUntil: 'load' });
+    await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 60_000 });
+    assert.match((await page.textContent('#status')) ?? '', new RegExp(`${priorDraws} prior draws \\(a GAN: no encoder\\) · map: pca`));
+    assert.equal(await page.evaluate("document.getElementById('prior-panel').hidden"), false);
+    assert.equal(await page.evaluate("document.getElementById('class-choice').hidden"), false);
+    await page.selectOption('#label', '4');
+    const box = (await page.locator('#map').boundingBox())!;
+    const decodes = (await page.evaluate('window.explorer.decodes')) as number;
+    await clickAt(page, box.x + 300, box.y + 300);
+    await page.waitForFunction(`window.explorer.decodes === ${decodes + 1}`, undefined, { timeout: 10_000 });
+    const last = (await page.evaluate('window.explorer.last')) as Decoded;
+    assert.equal(last.inverse, 'pca-inverse');
+    const gan = loadAnyRun(store, fixture.runs.gan);
+    try {
+      const expected = PNG.sync.read(decodeToPng(gan, last.code, 4));
+      assert.deepEqual(await shownGray(page, 'decoded'), Array.from({ length: 28 * 28 }, (_, k) => expected.data[4 * k]!));
+    } finally {
+      gan.dispose();
+    }
+    await page.click('#prior-button');
+    await page.waitForFunction('window.explorer.priors === 1', undefined, { timeout: 10_000 });
+    assert.ok(((await page.evaluate("document.getElementById('prior').naturalWidth")) as number) > 28 * 4, 'a grid of 16 samples');
+  });
+
   test('the dashboard lists the run with its status and draws its curve', async () => {
     await page.goto(`${explorer.url}dashboard`, { waitUntil: 'load' });
     await page.waitForFunction('window.dashboard && window.dashboard.curves >= 1', undefined, { timeout: 20_000 });
     const rows = await page.locator('#runs tbody tr').allTextContents();
-    assert.equal(rows.length, 2);
+    assert.equal(rows.length, 3);
     assert.ok(rows.some((row) => new RegExp(`${fixture.runs.flat}.*mlp-ae.*finished`).test(row)), rows.join('\n'));
     assert.ok(rows.some((row) => new RegExp(`${fixture.runs.deep}.*vae.*finished`).test(row)), rows.join('\n'));
     const curve = (await page.evaluate(`(() => { const image = document.getElementById('curves'); return { width: image.naturalWidth, src: image.src }; })()`)) as { width: number; src: string };
     assert.ok(curve.width > 100, `the curve image is ${curve.width} px wide`);
     assert.match(curve.src, /key=train_loss/);
+    assert.equal(await page.evaluate('window.dashboard.studies'), 0);
+    assert.match((await page.textContent('#studies')) ?? '', /No studies/);
+    const report = await page.getAttribute(`#runs tbody tr:has-text("${fixture.runs.flat}") a:has-text("report")`, 'href');
+    assert.equal(report, `/runs/${fixture.runs.flat}/report`);
     // Its "explore" link opens the map of that run.
-    await page.click(`#runs tbody tr:has-text("${fixture.runs.flat}") a`);
+    await page.click(`#runs tbody tr:has-text("${fixture.runs.flat}") a:has-text("explore")`);
     await page.waitForFunction('window.explorer && window.explorer.ready', undefined, { timeout: 20_000 });
     assert.equal(await page.evaluate('window.explorer.map.run'), fixture.runs.flat);
   });

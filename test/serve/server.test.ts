@@ -4,14 +4,16 @@
 // Run: npx tsc -p . && node --test dist/test/serve/server.test.js
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { FastifyInstance } from 'fastify';
 import { RunStore } from '../../src/track/store.js';
-import { loadRun, type LoadedRun } from '../../src/runs/load.js';
+import { loadAnyRun, loadRun, type LoadedRun } from '../../src/runs/load.js';
 import { createExplorerServer, hostnameOf, type ExplorerServer } from '../../src/serve/server.js';
 import { decodeToPng } from '../../src/serve/views.js';
+import { hasCodes, priorDraws, runCodes, startEncoding, type Reduced, type ReductionInput } from '../../src/serve/maps.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { loadExplorerAssets, type ExplorerAssets } from '../../src/serve/assets.js';
 import { PCA } from '../../src/reduce/pca.js';
 import { tensor } from '../../src/tensor/creation.js';
@@ -21,7 +23,7 @@ import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { tidy } from '../../src/tensor/scope.js';
 import { explorerFixture, testSamples, type ExplorerFixture } from './fixture.js';
 
-interface MapBody { run: string; method: string; inverse: string; latent: number; cached: boolean; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
+interface MapBody { run: string; method: string; source: string; kind: string; inverse: string; latent: number; cached: boolean; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
 
 const pixels = (png: Buffer) => [...PNG.sync.read(png).data];
 
@@ -57,6 +59,17 @@ describe('explorer routes', () => {
 
   const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
   const decode = (id: string, body: unknown) => app.inject({ method: 'POST', url: `/api/runs/${id}/decode`, payload: body as object });
+  /** A map that may be computing: the first answer is 202 with its progress, then 200 once the background reduction is done. */
+  const whenReady = async (url: string) => {
+    const first = await get(url);
+    let reply = first;
+    // The codes are encoded first (202), then the reduction runs (202 again): wait for both.
+    for (let asks = 0; reply.statusCode === 202 && asks < 3; asks++) {
+      await server.settled();
+      reply = await get(url);
+    }
+    return { first, reply };
+  };
 
   test('GET / serves the page and /assets/app.js the bundled script, with a same-origin CSP', async () => {
     const page = await get('/');
@@ -75,13 +88,16 @@ describe('explorer routes', () => {
     const reply = await get('/api/runs');
     assert.equal(reply.statusCode, 200);
     const { runs } = reply.json() as { runs: { id: string; latent: number; model: string; name: string }[] };
-    assert.deepEqual(runs.map((run) => run.id).sort(), [fixture.runs.flat, fixture.runs.deep].sort());
+    assert.deepEqual(runs.map((run) => run.id).sort(), [fixture.runs.flat, fixture.runs.deep, fixture.runs.gan].sort());
     assert.equal(runs.find((run) => run.id === fixture.runs.flat)!.latent, 2);
     assert.equal(runs.find((run) => run.id === fixture.runs.deep)!.model, 'vae');
   });
 
-  test('a 2-D run maps its codes as they are, with labels and class names', async () => {
-    const reply = await get(`/api/runs/${fixture.runs.flat}/map`);
+  test('a 2-D run maps its codes as they are, with labels and class names; they are encoded off the request first (202 with a count)', async () => {
+    const { first, reply } = await whenReady(`/api/runs/${fixture.runs.flat}/map`);
+    assert.equal(first.statusCode, 202);
+    const progress = first.json() as { title: string; total: number; done: number };
+    assert.deepEqual([progress.title, progress.total], [`encoding the ${testSamples} test images`, testSamples]);
     assert.equal(reply.statusCode, 200);
     const map = reply.json() as MapBody;
     assert.equal(map.method, 'latent');
@@ -113,8 +129,15 @@ describe('explorer routes', () => {
     assert.notDeepEqual(pixels(images[0]!), pixels(images[1]!), 'two places, two images');
   });
 
-  test('a 3-D run defaults to PCA; a place decodes through the PCA inverse, and the map is cached', async () => {
-    const reply = await get(`/api/runs/${fixture.runs.deep}/map`);
+  test('a 3-D run defaults to PCA, computed in the background (202 with its progress, then the map); a place decodes through the PCA inverse, and the map is cached', async () => {
+    assert.equal((await get(`/api/runs/${fixture.runs.deep}/map`)).statusCode, 202, 'the codes first');
+    await server.encoded();
+    const { first, reply } = await whenReady(`/api/runs/${fixture.runs.deep}/map`);
+    assert.equal(first.statusCode, 202, 'the reduction runs off the request path');
+    const progress = first.json() as { state: string; title: string; waitedMs: number };
+    assert.match(progress.state, /^(queued|running)$/);
+    assert.equal(progress.title, `PCA of ${testSamples} codes (3-D)`);
+    assert.equal(reply.statusCode, 200, reply.body);
     const map = reply.json() as MapBody;
     assert.equal(map.method, 'pca');
     assert.equal(map.inverse, 'pca-inverse');
@@ -137,6 +160,8 @@ describe('explorer routes', () => {
     assert.notDeepEqual(pixels(result.rawPayload), pixels(decodeToPng(reference.deep!, code, 1)), 'the label conditions the image');
     // A second server on the same cache reads the map back.
     const other = createExplorerServer({ store, assets, cacheDir });
+    assert.equal((await other.app.inject({ method: 'GET', url: `/api/runs/${fixture.runs.deep}/map` })).statusCode, 202, 'its own codes first');
+    await other.encoded();
     const again = (await other.app.inject({ method: 'GET', url: `/api/runs/${fixture.runs.deep}/map` })).json() as MapBody;
     await other.app.close();
     assert.equal(again.cached, true);
@@ -144,7 +169,7 @@ describe('explorer routes', () => {
   });
 
   test('a t-SNE map decodes a sample place to its own code and a place between samples from the nearest codes', async () => {
-    const map = (await get(`/api/runs/${fixture.runs.deep}/map?method=tsne`)).json() as MapBody;
+    const map = (await whenReady(`/api/runs/${fixture.runs.deep}/map?method=tsne`)).reply.json() as MapBody;
     assert.equal(map.inverse, 'nearest-codes');
     const own = await decode(fixture.runs.deep, { x: map.x[3], y: map.y[3], method: 'tsne' });
     assert.equal(own.headers['x-latentlab-nearest-distance'], '0');
@@ -286,25 +311,207 @@ describe('explorer routes', () => {
     assert.equal((await get(`/api/runs/${fixture.runs.flat}/values?by=loss`)).statusCode, 400);
   });
 
+  test('a map of the data set itself: PCA of the test pixels, shared by runs of the same split; its places decode through the nearest codes', async () => {
+    const { first, reply } = await whenReady(`/api/runs/${fixture.runs.flat}/map?method=pca&source=pixels`);
+    assert.equal(first.statusCode, 202);
+    assert.equal((first.json() as { title: string }).title, `PCA of ${testSamples} images (784 pixels)`);
+    assert.equal(reply.statusCode, 200, reply.body);
+    const map = reply.json() as MapBody;
+    assert.equal(map.source, 'pixels');
+    assert.equal(map.inverse, 'nearest-codes');
+    // The library's PCA of the same pixels.
+    const pca = new PCA({ nComponents: 2, seed: 0 });
+    const expected = tidy(() => [...(pca.fitTransform(reference.flat!.test.inputs.flatten(1)).toTypedArray() as Float32Array)]);
+    pca.dispose();
+    map.x.forEach((x, i) => assert.ok(Math.abs(x - expected[2 * i]!) < 1e-3 && Math.abs(map.y[i]! - expected[2 * i + 1]!) < 1e-3, `point ${i}: (${x}, ${map.y[i]}) vs (${expected[2 * i]}, ${expected[2 * i + 1]})`));
+    assert.ok(readdirSync(cacheDir).some((name) => /^data-[0-9a-f]{16}\.pca\.json$/.test(name)), readdirSync(cacheDir).join());
+    // Another run of the same test split reads the same map from the cache at once.
+    const shared = await get(`/api/runs/${fixture.runs.deep}/map?method=pca&source=pixels`);
+    assert.equal(shared.statusCode, 200);
+    assert.equal((shared.json() as MapBody).cached, true);
+    assert.deepEqual((shared.json() as MapBody).x, map.x);
+    // A place on sample 5 of the pixel map decodes the run's own code of sample 5.
+    const codes = (await get(`/api/runs/${fixture.runs.flat}/map`)).json() as MapBody;
+    const own = await decode(fixture.runs.flat, { x: map.x[5], y: map.y[5], method: 'pca', source: 'pixels' });
+    assert.equal(own.statusCode, 200, own.body);
+    assert.deepEqual(JSON.parse(own.headers['x-latentlab-code'] as string), [codes.x[5], codes.y[5]]);
+    assert.equal((await get(`/api/runs/${fixture.runs.flat}/map?method=latent&source=pixels`)).statusCode, 400);
+    assert.equal((await get(`/api/runs/${fixture.runs.flat}/map?source=images`)).statusCode, 400);
+  });
+
+  test('while a map computes the server answers other requests; a decode on it is 409; one job at a time; a failure is reported once, then retried', async () => {
+    const calls: ReductionInput[] = [];
+    let settle: { resolve(reduced: Reduced): void; reject(error: Error): void } | null = null;
+    const runner = (input: ReductionInput) => {
+      calls.push(input);
+      return new Promise<Reduced>((resolve, reject) => (settle = { resolve, reject }));
+    };
+    const own = createExplorerServer({ store, assets, cacheDir: null, reductionRunner: runner });
+    const ask = (url: string) => own.app.inject({ method: 'GET', url });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      const umap = `/api/runs/${fixture.runs.deep}/map?method=umap`;
+      assert.equal((await ask(umap)).statusCode, 202, 'the codes first');
+      assert.equal((await ask(`/api/runs/${fixture.runs.flat}/map`)).statusCode, 202);
+      await own.encoded();
+      assert.equal(calls.length, 0, 'no reduction before the codes');
+      const asked = await ask(umap);
+      assert.equal(asked.statusCode, 202);
+      assert.equal((asked.json() as { state: string }).state, 'running');
+      assert.deepEqual([calls.length, calls[0]!.method, calls[0]!.n, calls[0]!.d], [1, 'umap', testSamples, 3]);
+      assert.equal((await ask('/api/runs')).statusCode, 200, 'not blocked');
+      assert.equal((await ask(`/api/runs/${fixture.runs.flat}/map`)).statusCode, 200, 'a 2-D map needs no job');
+      assert.equal((await ask(umap)).statusCode, 202);
+      assert.equal(calls.length, 1, 'asking again starts no second job');
+      const isomap = `/api/runs/${fixture.runs.deep}/map?method=isomap`;
+      const queued = (await ask(isomap)).json() as { state: string; ahead: number };
+      assert.deepEqual([queued.state, queued.ahead, calls.length], ['queued', 1, 1]);
+      const pending = await own.app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.deep}/decode`, payload: { x: 0, y: 0, method: 'umap' } });
+      assert.equal(pending.statusCode, 409);
+      assert.match((pending.json() as { message: string }).message, /still computing/);
+      settle!.reject(new Error('ran out of neighbours'));
+      await turn();
+      assert.equal(calls.length, 2, 'the queued job started');
+      const failed = await ask(umap);
+      assert.equal(failed.statusCode, 422);
+      assert.match((failed.json() as { message: string }).message, /UMAP of 40 codes \(3-D\) failed: ran out of neighbours/);
+      assert.equal((await ask(umap)).statusCode, 202, 'asked again: retried');
+      const x = Array.from({ length: testSamples }, (_, i) => i);
+      settle!.resolve({ x, y: x.map((v) => -v) });
+      await turn();
+      const done = await ask(isomap);
+      assert.equal(done.statusCode, 200);
+      assert.deepEqual((done.json() as MapBody).x, x);
+      assert.equal((done.json() as MapBody).inverse, 'nearest-codes');
+    } finally {
+      await own.app.close();
+    }
+  });
+
+  test('a GAN (no encoder): its map is of seeded prior draws, a place decodes through its generator, its prior samples by class', async () => {
+    const gan = fixture.runs.gan;
+    const { reply } = await whenReady(`/api/runs/${gan}/map`);
+    assert.equal(reply.statusCode, 200, reply.body);
+    const map = reply.json() as MapBody & { conditional: boolean; generative: boolean };
+    assert.deepEqual([map.kind, map.method, map.latent, map.x.length, map.conditional, map.generative], ['prior', 'pca', 4, priorDraws, true, true]);
+    assert.deepEqual(map.labels!.slice(0, 12), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    const reference = loadAnyRun(store, gan);
+    try {
+      const generator = reference.model as unknown as { forward(z: Tensor, labels?: Tensor): Tensor };
+      const result = await decode(gan, { x: 0.1, y: -0.2, label: 3 });
+      assert.equal(result.statusCode, 200, result.body);
+      assert.equal(result.headers['x-latentlab-inverse'], 'pca-inverse');
+      const code = JSON.parse(result.headers['x-latentlab-code'] as string) as number[];
+      const expected = noGrad(() => tidy(() => imageGrid(generator.forward(tensor(Float32Array.from(code), { shape: [1, 4] }), tensor([3], { dtype: 'int64' })).add(1).mul(0.5), { padding: 0 }).png));
+      assert.deepEqual(pixels(result.rawPayload), pixels(expected), 'the generator, in [0, 1] as sample() gives');
+      const hovered = await get(`/api/runs/${gan}/samples/7`);
+      assert.equal(hovered.statusCode, 200);
+      assert.deepEqual([PNG.sync.read(hovered.rawPayload).width, PNG.sync.read(hovered.rawPayload).height], [28, 28], 'a draw has no reconstruction beside it');
+    } finally {
+      reference.dispose();
+    }
+    const prior = await app.inject({ method: 'POST', url: `/api/runs/${gan}/prior`, payload: { count: 4, seed: 1, label: 2 } });
+    assert.equal(prior.statusCode, 200, prior.body);
+    assert.equal((await app.inject({ method: 'POST', url: `/api/runs/${gan}/prior`, payload: { count: 4, label: 10 } })).statusCode, 400);
+    const neighbours = (await get(`/api/runs/${gan}/neighbors/3`)).json() as { latent: number[]; pixel: number[] | null };
+    assert.equal(neighbours.latent.length, 8);
+    assert.equal(neighbours.pixel, null);
+    assert.equal((await get(`/api/runs/${gan}/map?source=pixels&method=pca`)).statusCode, 400);
+    assert.equal((await get(`/api/runs/${gan}/values?by=error`)).statusCode, 422);
+    assert.equal((await get(`/api/runs/${gan}/values?by=dimension&dimension=3`)).statusCode, 200);
+  });
+
+  // Every route that names a run, with a valid query or body: the security tests run through all of them.
+  const runGets = (id: string) => [`/runs/${id}/report`, `/studies/${id}/report`, `/api/runs/${id}`, `/api/runs/${id}/map`, `/api/runs/${id}/map?method=tsne&source=pixels`, `/api/runs/${id}/samples/0`, `/api/runs/${id}/neighbors/0`, `/api/runs/${id}/values?by=error`, `/api/curves?runs=${id}&key=train_loss`];
+  const runPosts = (id: string): [string, object][] => [
+    [`/api/runs/${id}/decode`, { x: 0, y: 0 }],
+    [`/api/runs/${id}/decode-code`, { code: [0, 0] }],
+    [`/api/runs/${id}/interpolate`, { from: [0, 0], to: [1, 1] }],
+    [`/api/runs/${id}/prior`, {}],
+    [`/api/runs/${id}/samples`, { indices: [0] }],
+  ];
+
+  test('a run\'s report is built on demand; the studies of the store are listed with their runs, and a study report written into the store is served', async () => {
+    const report = await get(`/runs/${fixture.runs.flat}/report`);
+    assert.equal(report.statusCode, 200, report.body.slice(0, 200));
+    assert.match(report.headers['content-type'] as string, /text\/html/);
+    assert.match(report.headers['content-security-policy'] as string, /default-src 'none'/);
+    assert.ok(report.body.includes(fixture.runs.flat));
+    const { studies } = (await get('/api/studies')).json() as { studies: { id: string; report: boolean; columns: string[]; rows: unknown[][] }[] };
+    assert.deepEqual(studies, [], 'the fixture has no study');
+    // A study's runs and report, as `study run` leaves them.
+    const writer = RunStore.open(fixture.storeDir);
+    try {
+      const run = writer.createRun({ model: 'mlp-ae', dataset: 'mnist', name: 'latent-2', studyId: 'latent-sweep:smoke', config: { model: 'mlp-ae', latent: 2, dataset: 'mnist' } });
+      writer.setStatus(run.id, 'finished');
+      const listed = ((await get('/api/studies')).json() as { studies: { id: string; report: boolean; rows: unknown[][] }[] }).studies;
+      assert.deepEqual(listed.map((study) => [study.id, study.report, study.rows.length]), [['latent-sweep:smoke', false, 1]]);
+      assert.deepEqual(listed[0]!.rows[0]!.slice(0, 4), [run.id, 'latent-2', 'mlp-ae', 'finished']);
+      assert.equal((await get('/studies/latent-sweep:smoke/report')).statusCode, 404, 'no report written yet');
+      const dir = join(fixture.storeDir, 'studies', 'latent-sweep-smoke');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><title>latent sweep</title><table><tr><td>0.5</td></tr></table>');
+      assert.equal(((await get('/api/studies')).json() as { studies: { report: boolean }[] }).studies[0]!.report, true);
+      const page = await get('/studies/latent-sweep:smoke/report');
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /latent sweep/);
+      for (const name of ['..', '..%2Fstudies%2Flatent-sweep-smoke', 'latent-sweep-smoke', '%2Fetc', 'nope:smoke']) assert.equal((await get(`/studies/${name}/report`)).statusCode, 404, name);
+      writer.deleteRun(run.id);
+    } finally {
+      writer.close();
+    }
+  });
+
+  test('a run\'s codes are encoded in steps that yield to the server, with their count, and equal one pass of the encoder', async () => {
+    const loaded = loadRun(store, fixture.runs.deep);
+    try {
+      const encoding = startEncoding(loaded, 16);
+      assert.deepEqual([encoding.done, encoding.total, hasCodes(loaded)], [16, testSamples, false], 'one step done, the next after the event loop has turned');
+      const codes = await encoding.promise;
+      assert.equal(encoding.done, testSamples);
+      assert.ok(hasCodes(loaded));
+      const once = noGrad(() => loaded.model.encode(loaded.test.inputs, loaded.test.targets));
+      const expected = [...(once.toTypedArray() as Float32Array)];
+      once.dispose();
+      expected.forEach((value, i) => assert.ok(Math.abs(value - codes.codes[i]!) < 1e-6, `code value ${i}: ${codes.codes[i]} vs ${value}`));
+      assert.equal(runCodes(loaded), codes, 'runCodes answers from them');
+    } finally {
+      loaded.dispose();
+    }
+  });
+
   test('an unknown run is 404 on every route', async () => {
-    for (const reply of [await get('/api/runs/20990101-000000-zzzz'), await get('/api/runs/20990101-000000-zzzz/map'), await decode('20990101-000000-zzzz', { x: 0, y: 0 }), await get('/api/runs/nope/samples/0')]) {
-      assert.equal(reply.statusCode, 404, reply.body);
+    for (const url of runGets('20990101-000000-zzzz')) {
+      const reply = await get(url);
+      assert.equal(reply.statusCode, 404, `${url}: ${reply.body}`);
+      assert.match((reply.json() as { message: string }).message, /no (run|study)/);
+    }
+    for (const [url, payload] of runPosts('20990101-000000-zzzz')) {
+      const reply = await app.inject({ method: 'POST', url, payload });
+      assert.equal(reply.statusCode, 404, `${url}: ${reply.body}`);
       assert.match((reply.json() as { message: string }).message, /no run/);
     }
   });
 
   test('path traversal in any name is 404 and reads nothing outside the store', async () => {
-    const names = ['..', '../..', '..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%2Fetc%2Fpasswd', '..%5C..%5Cwindows', '%252e%252e%252f', 'runs.db', '..%00'];
+    const names = ['..', '../..', '..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%2Fetc%2Fpasswd', '..%5C..%5Cwindows', '%252e%252e%252f', 'runs.db', '..%00', '%2Ftmp', 'explorer-cache'];
+    const cacheFiles = existsSync(cacheDir) ? readdirSync(cacheDir) : [];
     for (const name of names) {
-      for (const url of [`/api/runs/${name}`, `/api/curves?runs=${name}&key=train_loss`, `/api/runs/${name}/map`, `/api/runs/${name}/samples/0`, `/assets/${name}`, `/assets/..%2Fpackage.json`, `/assets/%2Fetc%2Fpasswd`, `/${name}`, `/assets/${name}/app.js`]) {
+      for (const url of [...runGets(name), `/assets/${name}`, `/assets/..%2Fpackage.json`, `/assets/%2Fetc%2Fpasswd`, `/${name}`, `/assets/${name}/app.js`]) {
         // A literal /assets/.. is resolved by the client (browser, inject) to / before it is sent.
-        if (new URL(url, 'http://localhost').pathname !== url) continue;
+        if (new URL(url, 'http://localhost').pathname !== url.split('?')[0]) continue;
         const reply = await get(url);
         assert.equal(reply.statusCode, 404, `${url}: ${reply.statusCode} ${reply.body}`);
         assert.doesNotMatch(reply.body, /root:|"name": "latentlab"|SQLite/, url);
       }
-      assert.equal((await decode(name, { x: 0, y: 0 })).statusCode, 404, name);
+      for (const [url, payload] of runPosts(name)) {
+        if (new URL(url, 'http://localhost').pathname !== url) continue;
+        const reply = await app.inject({ method: 'POST', url, payload });
+        assert.equal(reply.statusCode, 404, `${url}: ${reply.statusCode} ${reply.body}`);
+      }
     }
+    // Nothing was computed or written for a name that is no run.
+    assert.deepEqual(existsSync(cacheDir) ? readdirSync(cacheDir) : [], cacheFiles);
   });
 
   test('a foreign Host header is 403; localhost, 127.0.0.1 and [::1] with any port pass', async () => {
@@ -318,17 +525,24 @@ describe('explorer routes', () => {
   });
 
   test('a 10 MB body is 413, malformed JSON 400, a body that breaks the schema 400', async () => {
-    const huge = await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/decode`, headers: { 'content-type': 'application/json' }, payload: `{"x":0,"y":0,"pad":"${'a'.repeat(10 * 1024 * 1024)}"}` });
-    assert.equal(huge.statusCode, 413);
-    const malformed = await app.inject({ method: 'POST', url: `/api/runs/${fixture.runs.flat}/decode`, headers: { 'content-type': 'application/json' }, payload: '{"x": 0, "y":' });
-    assert.equal(malformed.statusCode, 400);
-    for (const body of [{ x: 0 }, { x: 'a', y: 0 }, { x: 0, y: 0, extra: 1 }, { x: 0, y: 0, method: 'lle' }, { x: 0, y: 0, label: -1 }, { x: 1e300, y: 0 }, [1, 2]]) {
+    for (const [url] of runPosts(fixture.runs.flat)) {
+      const huge = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: `{"x":0,"y":0,"pad":"${'a'.repeat(10 * 1024 * 1024)}"}` });
+      assert.equal(huge.statusCode, 413, url);
+      const malformed = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"x": 0, "y":' });
+      assert.equal(malformed.statusCode, 400, url);
+      const extra = await app.inject({ method: 'POST', url, payload: { unknown: 1 } });
+      assert.equal(extra.statusCode, 400, `${url}: an unknown property`);
+    }
+    for (const url of [`/api/runs/${fixture.runs.flat}/map?method=pca&extra=1`, `/api/runs/${fixture.runs.flat}/neighbors/0?k=0`, `/api/runs/${fixture.runs.flat}/values`, `/api/runs/${fixture.runs.flat}/samples/1e3`]) {
+      assert.equal((await get(url)).statusCode, 400, url);
+    }
+    for (const body of [{ x: 0 }, { x: 'a', y: 0 }, { x: 0, y: 0, extra: 1 }, { x: 0, y: 0, method: 'mds' }, { x: 0, y: 0, label: -1 }, { x: 1e300, y: 0 }, [1, 2]]) {
       const reply = await decode(fixture.runs.flat, body);
       assert.equal(reply.statusCode, 400, `${JSON.stringify(body)}: ${reply.body}`);
       assert.ok((reply.json() as { message: string }).message.length > 0);
     }
     assert.equal((await decode(fixture.runs.deep, { x: 0, y: 0, label: 10 })).statusCode, 400, 'label past the classes');
-    assert.equal((await get(`/api/runs/${fixture.runs.flat}/map?method=lle`)).statusCode, 400);
+    assert.equal((await get(`/api/runs/${fixture.runs.flat}/map?method=mds`)).statusCode, 400);
     assert.equal((await get(`/api/runs/${fixture.runs.deep}/map?method=latent`)).statusCode, 400, 'a 3-D latent is no map');
   });
 

@@ -2,8 +2,9 @@
 // (lasso or click) are selected in the other, when both runs map the same test samples in the same
 // order (same data set, same test split size), so that one can see where one model puts what
 // another groups together.
-import createScatterplot from 'regl-scatterplot';
+import createScatterplot, { type createRenderer } from 'regl-scatterplot';
 import { paddedBounds, palette, pointsOf } from './plot.js';
+import { describeProgress, fetchMap } from './api.js';
 
 interface MapReply { run: string; method: string; x: number[]; y: number[]; labels: number[] | null }
 
@@ -18,9 +19,11 @@ export interface Comparison {
   screenOf(index: number): [number, number] | null;
 }
 
-export function createComparison(section: HTMLElement, canvas: HTMLCanvasElement, status: HTMLElement, onSelect: (points: number[]) => void): Comparison {
-  const plot = createScatterplot({ canvas, width: canvas.clientWidth || 600, height: canvas.clientHeight || 600, pointSize: 4, opacity: 0.8, pointColor: palette, colorBy: 'valueA', lassoInitiator: false } as Parameters<typeof createScatterplot>[0]);
+export function createComparison(renderer: ReturnType<typeof createRenderer>, section: HTMLElement, canvas: HTMLCanvasElement, status: HTMLElement, onSelect: (points: number[]) => void): Comparison {
+  // The first map's renderer: one WebGL context for both (see plot.ts mapRenderer).
+  const plot = createScatterplot({ renderer, canvas, width: canvas.clientWidth || 600, height: canvas.clientHeight || 600, pointSize: 4, opacity: 0.8, pointColor: palette, colorBy: 'valueA', lassoInitiator: false } as Parameters<typeof createScatterplot>[0]);
   let isLinked = false;
+  let shown = 0;
   let selected: number[] = [];
   plot.subscribe('select', ({ points }) => {
     selected = points;
@@ -35,14 +38,17 @@ export function createComparison(section: HTMLElement, canvas: HTMLCanvasElement
       section.hidden = id === '';
       isLinked = false;
       selected = [];
+      const serial = ++shown; // a map still polling for the run chosen before is dropped
       if (id === '') return;
-      status.textContent = `computing the map of ${id}…`;
-      const response = await fetch(`/api/runs/${encodeURIComponent(id)}/map`);
-      if (!response.ok) {
-        status.textContent = `could not load ${id}: ${((await response.json().catch(() => ({}))) as { message?: string }).message ?? response.status}`;
+      status.textContent = `loading the map of ${id}…`;
+      let map: MapReply | null;
+      try {
+        map = await fetchMap<MapReply>(`/api/runs/${encodeURIComponent(id)}/map`, (progress) => (status.textContent = describeProgress(progress)), () => serial !== shown);
+      } catch (error) {
+        status.textContent = `could not load ${id}: ${(error as Error).message}`;
         return;
       }
-      const map = (await response.json()) as MapReply;
+      if (map === null) return; // another run was chosen meanwhile
       await plot.draw(pointsOf(map, paddedBounds(map)));
       await plot.reset();
       isLinked = map.x.length === samplesOfFirst && datasetOf(id) === datasetOfFirst;

@@ -6,7 +6,8 @@ interface RunSummary { id: string; name: string | null; model: string; dataset: 
 interface RunDetail extends RunSummary { config: Record<string, unknown>; metrics: Record<string, number>; metricKeys: string[] }
 
 /** What the browser test reads. */
-interface DashboardState { runs: RunSummary[]; ticked: string[]; curves: number; refreshes: number }
+interface DashboardState { runs: RunSummary[]; ticked: string[]; curves: number; refreshes: number; studies: number }
+interface StudySummary { id: string; report: boolean; columns: string[]; rows: (string | number | null)[][] }
 declare global { interface Window { dashboard: DashboardState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -18,7 +19,8 @@ const curves = element<HTMLImageElement>('curves');
 const curvesInfo = element<HTMLParagraphElement>('curves-info');
 const statusLine = element<HTMLSpanElement>('status');
 
-const state: DashboardState = { runs: [], ticked: [], curves: 0, refreshes: 0 };
+const state: DashboardState = { runs: [], ticked: [], curves: 0, refreshes: 0, studies: 0 };
+const studiesSection = element<HTMLElement>('studies');
 window.dashboard = state;
 const details = new Map<string, RunDetail>();
 const refreshSeconds = 3;
@@ -43,6 +45,7 @@ async function refresh(): Promise<void> {
   drawKeys();
   drawSettings();
   await drawCurves();
+  await drawStudies();
   state.refreshes += 1;
   const training = runs.filter((run) => run.status === 'running').length;
   statusLine.textContent = `${runs.length} runs${training ? ` · ${training} training (refreshed every ${refreshSeconds} s)` : ''}`;
@@ -74,8 +77,10 @@ function drawTable(): void {
       const link = document.createElement('a');
       link.href = `/?run=${encodeURIComponent(run.id)}`;
       link.textContent = 'explore';
+      // The run's HTML report, built by the server when opened (a few seconds).
+      const report = Object.assign(document.createElement('a'), { href: `/runs/${encodeURIComponent(run.id)}/report`, textContent: 'report', target: '_blank' });
       const cell = document.createElement('td');
-      cell.append(link);
+      cell.append(link, ' · ', report);
       row.append(cell);
       return row;
     }),
@@ -120,6 +125,29 @@ async function drawCurves(): Promise<void> {
   });
   state.curves += 1;
   curvesInfo.textContent = `${key} of ${state.ticked.length} run${state.ticked.length > 1 ? 's' : ''} by step`;
+}
+
+/** Each study of the store: its runs as a table (key, model, status, test loss) and a link to its report. */
+async function drawStudies(): Promise<void> {
+  const { studies } = await getJson<{ studies: StudySummary[] }>('/api/studies');
+  const blocks = studies.map((study) => {
+    const block = document.createElement('div');
+    const title = Object.assign(document.createElement('h3'), { textContent: `${study.id} · ${study.rows.length} runs · ` });
+    title.append(study.report ? Object.assign(document.createElement('a'), { href: `/studies/${encodeURIComponent(study.id)}/report`, textContent: 'its tables and figures (report)', target: '_blank' }) : 'no report yet (latentlab study run writes it)');
+    const table = document.createElement('table');
+    const header = document.createElement('tr');
+    header.append(...study.columns.map((column) => Object.assign(document.createElement('th'), { textContent: column })));
+    const rows = study.rows.map((cells) => {
+      const row = document.createElement('tr');
+      row.append(...cells.map((cell) => Object.assign(document.createElement('td'), { textContent: cell === null ? '' : typeof cell === 'number' ? cell.toPrecision(4) : cell })));
+      return row;
+    });
+    table.append(header, ...rows);
+    block.append(title, table);
+    return block;
+  });
+  studiesSection.replaceChildren(...(blocks.length ? blocks : [Object.assign(document.createElement('p'), { textContent: 'No studies in this store (latentlab study run <name>).' })]));
+  state.studies = studies.length;
 }
 
 function showError(error: Error): void {

@@ -2,26 +2,32 @@
 // label, and the decoded image of any place clicked (also between points), fetched from the
 // server's API. Bundled by esbuild (src/serve/assets.ts); it fetches nothing but its own server.
 import createScatterplot from 'regl-scatterplot';
-import { LinearScale, paddedBounds, palette, pointsOf } from './plot.js';
+import { LinearScale, mapRenderer, paddedBounds, palette, pointsOf } from './plot.js';
 import { createComparison, type Comparison } from './compare.js';
+import { describeProgress, fetchMap } from './api.js';
 
 interface RunSummary { id: string; name: string | null; model: string; dataset: string; status: string; latent: number | null }
-interface MapReply { run: string; method: string; inverse: string; latent: number; conditional: boolean; generative: boolean; codeMean: number[]; codeStd: number[]; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
+interface MapReply { run: string; method: string; source: string; kind: 'test' | 'prior'; inverse: string; latent: number; conditional: boolean; generative: boolean; codeMean: number[]; codeStd: number[]; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { plot: ReturnType<typeof createScatterplot>; comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
+interface ExplorerState { plot: ReturnType<typeof createScatterplot>; comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; progress: number; found: number[] | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const runPicker = element<HTMLSelectElement>('run');
 const methodPicker = element<HTMLSelectElement>('method');
+const sourcePicker = element<HTMLSelectElement>('source');
+const progressBar = element<HTMLProgressElement>('progress');
 const statusLine = element<HTMLSpanElement>('status');
 const canvas = element<HTMLCanvasElement>('map');
 const decodedImage = element<HTMLImageElement>('decoded');
 const decodedInfo = element<HTMLParagraphElement>('decoded-info');
 const sampleImage = element<HTMLImageElement>('sample');
 const sampleInfo = element<HTMLParagraphElement>('sample-info');
+const sampleCaption = element<HTMLElement>('sample-caption');
+const searchInput = element<HTMLInputElement>('search');
+const searchInfo = element<HTMLSpanElement>('search-info');
 const legend = element<HTMLDivElement>('legend');
 const stepsInput = element<HTMLInputElement>('steps');
 const classChoice = element<HTMLLabelElement>('class-choice');
@@ -44,12 +50,20 @@ const selectionInfo = element<HTMLParagraphElement>('selection-info');
 
 const xScale = new LinearScale();
 const yScale = new LinearScale();
+/**
+ * ?fast: regl-scatterplot's performance mode (square points, no alpha blending), for large maps
+ * in software-rendered WebGL; see README (speed).
+ */
+const performanceMode = new URLSearchParams(location.search).has('fast');
+const renderer = mapRenderer(canvas.clientWidth || 600, canvas.clientHeight || 600);
 const scatterplot = createScatterplot({
+  renderer,
   canvas,
   width: canvas.clientWidth || 600,
   height: canvas.clientHeight || 600,
   pointSize: 4,
   opacity: 0.8,
+  performanceMode,
   pointColor: palette,
   colorBy: 'valueA',
   lassoInitiator: false,
@@ -60,7 +74,7 @@ const scatterplot = createScatterplot({
 const comparePicker = element<HTMLSelectElement>('compare');
 let runList: RunSummary[] = [];
 const datasetOf = (id: string) => runList.find((run) => run.id === id)?.dataset;
-const comparison = createComparison(element<HTMLElement>('compare-section'), element<HTMLCanvasElement>('map2'), element<HTMLParagraphElement>('compare-status'), (points) => {
+const comparison = createComparison(renderer, element<HTMLElement>('compare-section'), element<HTMLCanvasElement>('map2'), element<HTMLParagraphElement>('compare-status'), (points) => {
   // A selection made in the second map: the same samples in the first, shown in the panels.
   if (points.length === 0) scatterplot.deselect({ preventEvent: true });
   else scatterplot.select(points, { preventEvent: true });
@@ -81,6 +95,8 @@ const state: ExplorerState = {
   neighbors: null,
   colouredBy: 'label',
   priors: 0,
+  progress: 0,
+  found: null,
   screenOf: (index) => scatterplot.getScreenPosition(index) ?? null,
   placeAt,
   domains: () => ({ x: xScale.domain(), y: yScale.domain() }),
@@ -133,13 +149,37 @@ async function loadRuns(): Promise<void> {
   else await loadMap();
 }
 
+let mapSerial = 0;
+const ganModels = ['gan', 'dcgan'];
 async function loadMap(): Promise<void> {
   state.ready = false;
   const run = runPicker.value;
   const method = methodPicker.value;
-  setStatus(`computing the ${method || 'default'} map of ${run}…`, 'busy');
+  // A GAN's points are prior draws: it has no codes of the data's samples, so no map of pixels.
+  const gan = ganModels.includes(runList.find((known) => known.id === run)?.model ?? '');
+  sourcePicker.querySelector<HTMLOptionElement>('option[value=pixels]')!.disabled = gan;
+  if (gan) sourcePicker.value = 'codes';
+  const source = sourcePicker.value;
+  const serial = ++mapSerial;
+  setStatus(`loading the ${method || 'default'} map of ${run}…`, 'busy');
   try {
-    const map = await getJson<MapReply>(`/api/runs/${encodeURIComponent(run)}/map${method ? `?method=${method}` : ''}`);
+    const query = new URLSearchParams({ ...(method ? { method } : {}), ...(source !== 'codes' ? { source } : {}) }).toString();
+    const map = await fetchMap<MapReply>(
+      `/api/runs/${encodeURIComponent(run)}/map${query ? `?${query}` : ''}`,
+      (progress) => {
+        progressBar.hidden = false;
+        // Determinate while encoding (samples done of total); a reduction has no count: indeterminate.
+        if (progress.total) {
+          progressBar.max = progress.total;
+          progressBar.value = progress.done ?? 0;
+        } else progressBar.removeAttribute('value');
+        state.progress += 1;
+        setStatus(describeProgress(progress), 'busy');
+      },
+      () => serial !== mapSerial,
+    );
+    if (map === null) return; // another map was asked for meanwhile
+    progressBar.hidden = true;
     state.map = map;
     places = [];
     bounds = paddedBounds(map);
@@ -168,11 +208,16 @@ async function loadMap(): Promise<void> {
     // A conditional model decodes a code as the class chosen here.
     classChoice.hidden = !map.conditional;
     if (map.conditional) labelPicker.replaceChildren(...(map.classes ?? Array.from({ length: 10 }, (_, i) => String(i))).map((name, i) => new Option(name, String(i))));
-    setStatus(`${map.x.length} test codes · map: ${map.method} · inverse: ${map.inverse}`);
+    setStatus(`${map.x.length} ${map.kind === 'prior' ? 'prior draws (a GAN: no encoder)' : 'test codes'} · map: ${map.method}${map.source === 'pixels' ? ' of the pixels' : ''} · inverse: ${map.inverse}`);
+    // A GAN's points are draws of its prior, not data: no reconstruction, no pixel neighbours.
+    sampleCaption.textContent = map.kind === 'prior' ? 'Hovered prior draw, decoded' : 'Hovered sample | its reconstruction';
+    colourPicker.querySelector<HTMLOptionElement>('option[value=error]')!.disabled = map.kind === 'prior';
     // Another first run may map other samples: the comparison is linked again or not.
     if (comparePicker.value) await comparison.show(comparePicker.value, map.x.length, datasetOf(map.run) ?? '', datasetOf);
     state.ready = true;
   } catch (error) {
+    if (serial !== mapSerial) return;
+    progressBar.hidden = true;
     setStatus(`could not load the map: ${(error as Error).message}`, 'error');
   }
 }
@@ -206,7 +251,7 @@ async function decodeAt(x: number, y: number): Promise<void> {
     const response = await api(`/api/runs/${encodeURIComponent(run)}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ x, y, ...(method ? { method } : {}), ...chosenLabel() }),
+      body: JSON.stringify({ x, y, ...mapChoice(), ...chosenLabel() }),
     });
     const blob = await response.blob();
     if (serial !== decodeSerial) return; // a later click won
@@ -308,12 +353,55 @@ async function samplePrior(): Promise<void> {
 
 async function showNeighbors(index: number): Promise<void> {
   const run = encodeURIComponent(runPicker.value);
-  const found = await getJson<{ latent: number[]; pixel: number[] }>(`/api/runs/${run}/neighbors/${index}?k=8`);
+  // pixel is null for a GAN: its points are prior draws, with no data sample to compare pixels of.
+  const found = await getJson<{ latent: number[]; pixel: number[] | null }>(`/api/runs/${run}/neighbors/${index}?k=8`);
   const grid = async (indices: number[]) => (await api(`/api/runs/${run}/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ indices: [index, ...indices] }) })).blob();
-  const [latent, pixel] = await Promise.all([grid(found.latent), grid(found.pixel)]);
-  await Promise.all([showImage(neighborsLatent, latent), showImage(neighborsPixel, pixel)]);
-  neighborsInfo.textContent = `sample ${index} first, then its 8 nearest; ${found.latent.filter((i) => found.pixel.includes(i)).length} of 8 are nearest both ways`;
-  state.neighbors = found;
+  await showImage(neighborsLatent, await grid(found.latent));
+  if (found.pixel) {
+    await showImage(neighborsPixel, await grid(found.pixel));
+    neighborsInfo.textContent = `sample ${index} first, then its 8 nearest; ${found.latent.filter((i) => found.pixel!.includes(i)).length} of 8 are nearest both ways`;
+  } else {
+    neighborsPixel.removeAttribute('src');
+    neighborsInfo.textContent = `prior draw ${index} first, then its 8 nearest by code (a GAN's draws have no pixels of data to compare)`;
+  }
+  state.neighbors = { ...found, pixel: found.pixel ?? [] };
+}
+
+/**
+ * Label search: the points whose class name contains the text (case-insensitive; "shirt" finds
+ * T-shirt/top and Shirt), or the one sample of that index ("#123"), are selected: the
+ * map highlights them and the selection panel shows their images and class mix.
+ */
+async function search(): Promise<void> {
+  const map = state.map;
+  const text = searchInput.value.trim();
+  if (!map || text === '') {
+    searchInfo.textContent = '';
+    state.found = null;
+    return;
+  }
+  let found: number[];
+  let what: string;
+  const index = /^#(\d+)$/.exec(text);
+  if (index) {
+    const i = Number(index[1]);
+    found = i < map.x.length ? [i] : [];
+    what = found.length ? `sample ${i}` : `no sample ${i} (0 to ${map.x.length - 1})`;
+  } else {
+    const names = map.classes ?? (map.labels ? [...new Set(map.labels)].sort((a, b) => a - b).map(String) : []);
+    const classes = names.flatMap((name, i) => (name.toLowerCase().includes(text.toLowerCase()) ? [i] : []));
+    found = map.labels ? map.labels.flatMap((label, i) => (classes.includes(label) ? [i] : [])) : [];
+    what = classes.length ? `${found.length} points of ${classes.map((i) => names[i]).join(', ')}` : `no class matches '${text}'${names.length ? ` (classes: ${names.join(', ')})` : ''}`;
+  }
+  searchInfo.textContent = what;
+  state.found = found;
+  if (found.length === 0) scatterplot.deselect();
+  else scatterplot.select(found);
+}
+
+/** The map shown, as the decode routes name it: places are read on that map. */
+function mapChoice(): { method?: string; source?: string } {
+  return state.map ? { method: state.map.method, source: state.map.source } : {};
 }
 
 function chosenLabel(): { label?: number } {
@@ -340,7 +428,7 @@ async function drawStrip(): Promise<void> {
     const response = await api(`/api/runs/${encodeURIComponent(runPicker.value)}/interpolate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: places[0], to: places[1], steps, path: pathPicker.value, ...(state.map ? { method: state.map.method } : {}), ...chosenLabel() }),
+      body: JSON.stringify({ from: places[0], to: places[1], steps, path: pathPicker.value, ...mapChoice(), ...chosenLabel() }),
     });
     const blob = await response.blob();
     if (serial !== stripSerial) return;
@@ -393,7 +481,7 @@ async function showSample(index: number): Promise<void> {
   if (!response.ok || serial !== hoverSerial) return;
   await showImage(sampleImage, await response.blob());
   const label = state.map?.labels?.[index];
-  sampleInfo.textContent = `test sample ${index}${label !== undefined ? ` · label ${state.map?.classes?.[label] ?? label}` : ''}`;
+  sampleInfo.textContent = `${state.map?.kind === 'prior' ? 'prior draw' : 'test sample'} ${index}${label !== undefined ? ` · ${state.map?.kind === 'prior' ? 'class' : 'label'} ${state.map?.classes?.[label] ?? label}` : ''}`;
 }
 
 // A drag (pan, lasso) ends in a click event too: only a click that stayed put decodes.
@@ -414,6 +502,7 @@ scatterplot.subscribe('select', ({ points }) => {
 });
 colourPicker.addEventListener('change', () => void recolour());
 highlightPicker.addEventListener('change', () => void highlight());
+searchInput.addEventListener('change', () => void search());
 priorButton.addEventListener('click', () => void samplePrior());
 scatterplot.subscribe('deselect', () => {
   void showSelection([]);
@@ -427,5 +516,6 @@ labelPicker.addEventListener('change', () => {
 pathPicker.addEventListener('change', () => void drawStrip());
 runPicker.addEventListener('change', () => void loadMap());
 methodPicker.addEventListener('change', () => void loadMap());
+sourcePicker.addEventListener('change', () => void loadMap());
 
 loadRuns().catch((error: Error) => setStatus(`could not list the runs: ${error.message}`, 'error'));

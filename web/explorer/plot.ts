@@ -1,6 +1,7 @@
 // What the explorer's two maps share: the class palette, the scale regl-scatterplot keeps in step
 // with its camera, and the map's points normalised to [−1, 1] (regl-scatterplot's own space, where
-// large coordinates keep their precision).
+// large coordinates keep their precision), and the one WebGL renderer both maps draw with.
+import { createRenderer } from 'regl-scatterplot';
 
 // Tableau 10: distinct for the ten classes of the image data sets.
 export const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -50,4 +51,19 @@ export function normalise(value: number, low: number, high: number): number {
 /** [x, y, class, 0] per point, x and y normalised to [−1, 1] within `bounds`. */
 export function pointsOf(map: { x: number[]; y: number[]; labels: number[] | null }, bounds: Bounds): number[][] {
   return map.x.map((x, i) => [normalise(x, bounds.x0, bounds.x1), normalise(map.y[i]!, bounds.y0, bounds.y1), map.labels ? map.labels[i]! % palette.length : 0, 0]);
+}
+
+/**
+ * One WebGL renderer for both maps, sized to the map canvas. regl-scatterplot's default renderer
+ * is as large as the window and draws into a float framebuffer of that size, then copies the
+ * map's part out: with software WebGL (no GPU) that full-window work, not the points, set the
+ * frame rate (README, speed). Its own resize handler sizes it to the window again: ours, added
+ * after it, undoes that.
+ */
+export function mapRenderer(width: number, height: number): ReturnType<typeof createRenderer> {
+  const renderer = createRenderer();
+  const fit = () => renderer.resize(width, height);
+  fit();
+  window.addEventListener('resize', fit);
+  return renderer;
 }
