@@ -8,6 +8,10 @@ export {
   VariationalAutoencoder, MlpVariationalAutoencoder, variationalDefaults, gaussianDecoderDefaults, mlpVariationalDefaults,
   type VariationalOptions, type MlpVariationalAutoencoderOptions, type DecoderLikelihood,
 } from './vae.js';
+export {
+  HypersphericalVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, mlpHypersphericalDefaults, convHypersphericalDefaults, checkSphereLatent,
+  type HypersphericalOptions, type MlpHypersphericalOptions, type ConvHypersphericalOptions,
+} from './svae.js';
 export { ConvVariationalAutoencoder, convVariationalDefaults, type ConvVariationalAutoencoderOptions } from './conv-vae.js';
 export { activationNames, createActivation, type ActivationName } from './activations.js';
 export { reconstructionLosses, reconstructionLoss, type ReconstructionLoss } from './reconstruction.js';

@@ -21,9 +21,10 @@ import { MlpAutoencoder, mlpAutoencoderDefaults } from './mlp-ae.js';
 import { reconstructionLosses } from './reconstruction.js';
 import { parseDenoise, parseSparse } from './regularizers.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
+import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'gan', 'dcgan'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -79,6 +80,7 @@ type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
 
 const regularized = ['denoise', 'sparse', 'reconstruction'] as const;
 const variational = ['beta', 'conditional', 'decoder', 'decoderStd', 'outputActivation'] as const;
+const hyperspherical = ['beta', 'decoder', 'decoderStd', 'outputActivation'] as const;
 const adversarial = ['conditional', 'ganLoss', 'labelSmoothing', 'instanceNoise'] as const;
 const applicable: Record<ModelName, readonly OptionName[]> = {
   'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
@@ -86,6 +88,8 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'conv-ae': ['upsample', 'dropout', ...regularized],
   vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
   'conv-vae': ['upsample', 'dropout', ...variational],
+  svae: ['hidden', 'activation', 'batchNorm', 'dropout', ...hyperspherical],
+  'conv-svae': ['upsample', 'dropout', ...hyperspherical],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
 };
@@ -96,6 +100,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-ae': { latent: 32, ...convAutoencoderDefaults },
   vae: { latent: 20, ...variationalDefaults, conditional: false, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden] },
   'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
+  svae: { latent: 20, ...variationalDefaults, ...mlpHypersphericalDefaults, hidden: [...mlpHypersphericalDefaults.hidden] },
+  'conv-svae': { latent: 20, ...variationalDefaults, ...convHypersphericalDefaults },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
 };
@@ -134,6 +140,7 @@ function checkApplicable(model: ModelName, given: Record<string, unknown>, label
 
 // Options that are valid alone but not together.
 function checkCombination(config: ModelConfig): void {
+  if (config.model === 'svae' || config.model === 'conv-svae') checkSphereLatent(config.latent);
   if (config.reconstruction === 'bce' && config.model === 'shallow-ae') {
     throw new ArgumentError("reconstruction 'bce' needs outputs in (0, 1), and shallow-ae's output is linear: use 'half-sse' or 'mse'");
   }
@@ -166,8 +173,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
     throw new ArgumentError(`createModel needs an input shape of positive integers (e.g. [1, 28, 28] or [784]), got ${JSON.stringify(inputShape)}`);
   }
-  if ((c.model === 'conv-ae' || c.model === 'conv-vae' || c.model === 'dcgan') && inputShape.join() !== imageShape.join()) {
-    const alternative = { 'conv-ae': 'mlp-ae', 'conv-vae': 'vae', dcgan: 'gan' }[c.model];
+  if ((c.model === 'conv-ae' || c.model === 'conv-vae' || c.model === 'conv-svae' || c.model === 'dcgan') && inputShape.join() !== imageShape.join()) {
+    const alternative = { 'conv-ae': 'mlp-ae', 'conv-vae': 'vae', 'conv-svae': 'svae', dcgan: 'gan' }[c.model];
     throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${alternative} for other data`);
   }
   if (c.conditional && data.numClasses === undefined) {
@@ -185,6 +192,10 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new MlpVariationalAutoencoder({ ...c, inputShape, numClasses });
     case 'conv-vae':
       return new ConvVariationalAutoencoder({ ...c, numClasses });
+    case 'svae':
+      return new MlpHypersphericalVae({ ...c, inputShape });
+    case 'conv-svae':
+      return new ConvHypersphericalVae(c);
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':
