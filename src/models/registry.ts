@@ -15,16 +15,17 @@ import { Dcgan, dcganDefaults } from './dcgan.js';
 import { ganLosses, smoothable } from './gan-losses.js';
 import { MlpGan, mlpGanDefaults } from './gan.js';
 import { imageShape } from './conv-layers.js';
+import { ContractiveAutoencoder, contractiveDefaults } from './contractive.js';
 import { ConvAutoencoder, convAutoencoderDefaults } from './conv-ae.js';
 import { ConvVariationalAutoencoder, convVariationalDefaults } from './conv-vae.js';
 import { MlpAutoencoder, mlpAutoencoderDefaults } from './mlp-ae.js';
-import { reconstructionLosses } from './reconstruction.js';
+import { parseReconstruction, reconstructionLosses } from './reconstruction.js';
 import { parseDenoise, parseSparse } from './regularizers.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -63,12 +64,14 @@ export const modelConfigSchema = z.strictObject({
   denoise: shortSyntax(parseDenoise).optional().describe('a string like gaussian:0.3 or mask:0.25'),
   sparse: shortSyntax(parseSparse).optional().describe('a string like l1:1e-3 or kl:0.05'),
   tied: z.boolean().optional(),
+  /** λ of the contractive AE's penalty λ‖∂h/∂x‖²_F. */
+  contraction: z.number().min(0).optional(),
   beta: z.number().min(0).optional(),
   conditional: z.boolean().optional(),
   decoder: z.enum(['bernoulli', 'gaussian']).optional(),
   /** σ of the Gaussian decoder. */
   decoderStd: z.number().positive().optional(),
-  reconstruction: z.enum(reconstructionLosses).optional(),
+  reconstruction: shortSyntax(parseReconstruction).optional().describe(`${reconstructionLosses.join(', ')}`),
   ganLoss: z.enum(ganLosses).optional(),
   /** One-sided label smoothing: D's target for real samples is 1 − s. */
   labelSmoothing: z.number().min(0).lt(1).optional(),
@@ -90,6 +93,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'conv-vae': ['upsample', 'dropout', ...variational],
   svae: ['hidden', 'activation', 'batchNorm', 'dropout', ...hyperspherical],
   'conv-svae': ['upsample', 'dropout', ...hyperspherical],
+  contractive: ['hidden', 'activation', 'contraction', 'reconstruction'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
 };
@@ -102,6 +106,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
   svae: { latent: 20, ...variationalDefaults, ...mlpHypersphericalDefaults, hidden: [...mlpHypersphericalDefaults.hidden] },
   'conv-svae': { latent: 20, ...variationalDefaults, ...convHypersphericalDefaults },
+  // No hidden layer unless given: the paper's single sigmoid layer, whose penalty has a closed form.
+  contractive: { latent: 32, activation: contractiveDefaults.activation, contraction: contractiveDefaults.contraction, reconstruction: contractiveDefaults.reconstruction },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
 };
@@ -196,6 +202,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new MlpHypersphericalVae({ ...c, inputShape });
     case 'conv-svae':
       return new ConvHypersphericalVae(c);
+    case 'contractive':
+      return new ContractiveAutoencoder({ ...c, inputShape });
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':
