@@ -15,6 +15,7 @@ export {
   circularLoss, circularMean, circularVariance,
   type MMDKernel, type MMDOptions, type SlicedWassersteinOptions, type JensenShannonOptions,
 } from './losses.js';
+export { hellinger, wasserstein1d, type HellingerOptions } from './distribution-distances.js';
 export { summary, type ModelSummary, type LayerSummary } from './summary.js';
 export * as init from './init.js';
 export * as F from './functional.js';
