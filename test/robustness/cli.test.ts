@@ -100,6 +100,7 @@ const cases: CliCase[] = [
   { name: 'train --loss huber:0 (a scale that is not positive) is refused, naming huber', args: trainWith('--loss', 'huber:0'), stderr: /huber/ },
   { name: 'train --loss mse:2 (a parameter on a loss without one) is refused, naming mse', args: trainWith('--loss', 'mse:2'), stderr: /mse/ },
   { name: 'train --model svae --latent 1 is refused: a sphere needs latent ≥ 2', args: ['train', '--model', 'svae', '--dataset', 'mnist', '--latent', '1', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32'], stderr: /latent ≥ 2/ },
+  { name: 'train --model svae (Bernoulli decoder) on swiss-roll is refused, naming the decoder', args: ['train', '--model', 'svae', '--dataset', 'swiss-roll', '--latent', '2', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32'], stderr: /bernoulli/ },
   { name: 'train --contraction -1 on contractive is refused, naming contraction', args: [...trainWith('--model', 'contractive'), '--contraction', '-1'], stderr: /contraction/ },
   { name: 'train --contraction on mlp-ae is refused, naming contraction', args: trainWith('--contraction', '0.1'), stderr: /contraction/ },
   { name: 'train --denoise gaussian:abc is refused, naming denoise', args: trainWith('--denoise', 'gaussian:abc'), stderr: /denoise|gaussian/ },
