@@ -42,7 +42,7 @@ export function klToUniformValue(d: number, kappa: number): number {
 export function klVonMisesFisherToUniform(kappa: Tensor, d: number): Tensor {
   checkDimension(d);
   return tidy(() => {
-    const values = Float64Array.from(kappa.detach().double().toTypedArray() as Float64Array);
+    const values = kappa.detach().double().toTypedArray() as Float64Array;
     const slopes = values.map((k) => {
       const a = besselRatio(d / 2 - 1, k);
       return k - k * a * a - (d - 1) * a;
@@ -68,6 +68,10 @@ function woodB(kappa: number, d: number): number {
 export function acceptedProposals(kappa: ArrayLike<number>, d: number): { epsilon: Float64Array; complement: Float64Array } {
   checkDimension(d);
   const n = kappa.length;
+  for (let i = 0; i < n; i++) {
+    // A NaN would be rejected forever: fail instead (in training, a sign of divergence).
+    if (!(kappa[i]! > 0 && Number.isFinite(kappa[i]!))) throw new ArgumentError(`a von Mises–Fisher concentration κ must be a positive finite number, got ${kappa[i]} (if training diverged, lower the learning rate)`);
+  }
   const epsilon = new Float64Array(n);
   const complement = new Float64Array(n);
   let pending = Array.from({ length: n }, (_, i) => i);

@@ -119,5 +119,7 @@ describe('von Mises–Fisher', () => {
   test('a sphere needs d ≥ 2: a latent size of 1 is refused with a clear error', () => {
     assert.throws(() => acceptedProposals([1], 1), (error: unknown) => error instanceof ArgumentError && /d ≥ 2 \(a latent size of at least 2\)/.test(error.message));
     assert.throws(() => tidy(() => klVonMisesFisherToUniform(full([2], 1), 1)), ArgumentError);
+    assert.throws(() => acceptedProposals([1, Number.NaN], 3), /κ must be a positive finite number, got NaN/, 'a NaN κ would loop forever');
+    assert.throws(() => acceptedProposals([0], 3), /positive finite/);
   });
 });
