@@ -2,6 +2,7 @@
 export * from './tensor/index.js';
 export * as nn from './nn/index.js';
 export * as F from './nn/functional.js';
+export * as distributions from './distributions/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';

@@ -8,7 +8,9 @@ export { loadCifar10, readCifar10Batch, cifar10Classes } from './cifar10.js';
 export { readCsv, parseCsv, type CsvOptions, type CsvTable } from './csv.js';
 export { readNpy, decodeNpy, readNpz, encodeNpy, writeNpy } from './npy.js';
 export { readImageFolder, type ImageFolder, type ImageFolderOptions } from './png-folder.js';
-export { makeSwissRoll, makeSCurve, makeBlobs, makeMoons, makeCircles, type PointSet, type SyntheticOptions, type BlobOptions } from './synthetic.js';
+export {
+  makeSwissRoll, makeSCurve, makeBlobs, makeMoons, makeCircles, makeEmbeddedSphere, type PointSet, type SyntheticOptions, type BlobOptions, type EmbeddedSphereOptions, type EmbeddedSphereSet,
+} from './synthetic.js';
 export { loadDataset, datasetNames, type DatasetName, type LoadDatasetOptions, type LoadedDataset } from './datasets.js';
 export {
   downloadDataset,

@@ -184,3 +184,69 @@ function twoClasses(n: number, noise: number, draws: Draws, at: (i: number) => [
   addNoise(points, noise, draws);
   return { points: tensor(points, { shape: [n, 2] }), target: tensor(labels) };
 }
+
+export interface EmbeddedSphereOptions extends SyntheticOptions {
+  /** k of the sphere S^k: 1 a circle, 2 the sphere S² (default 1). */
+  sphere?: number;
+  /** N, the dimension of the space it is embedded in (default 100). */
+  ambient?: number;
+}
+
+export interface EmbeddedSphereSet extends PointSet {
+  /** float32 [n, k + 1]: each point on the unit sphere S^k before the embedding and the noise. */
+  intrinsic: Tensor;
+}
+
+/**
+ * Points uniform on the unit sphere S^k (a circle for k = 1), embedded in R^N by a random linear
+ * isometry (k + 1 orthonormal columns, Gram–Schmidt on Gaussians of a stream shared by the train
+ * and test splits), plus Gaussian noise on every coordinate: the data of the hyperspherical VAE
+ * paper's manifold experiment (Davidson et al. 2018). target: the angle on the circle, or the
+ * longitude on S², in (−π, π].
+ */
+export function makeEmbeddedSphere(options: EmbeddedSphereOptions = {}): EmbeddedSphereSet {
+  const { n, noise, draws } = checkCommon('makeEmbeddedSphere', options);
+  const { sphere = 1, ambient = 100 } = options;
+  if (!Number.isInteger(sphere) || sphere < 1) throw new ArgumentError(`makeEmbeddedSphere: sphere (k of S^k) must be a positive integer, got ${sphere}`);
+  const dims = sphere + 1;
+  if (!Number.isInteger(ambient) || ambient < dims) throw new ArgumentError(`makeEmbeddedSphere: ambient must be an integer ≥ ${dims} to hold S^${sphere}, got ${ambient}`);
+  const basis = orthonormalColumns(ambient, dims, options.seed ?? 0);
+  const intrinsic = new Float32Array(n * dims);
+  const points = new Float32Array(n * ambient);
+  const target = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = Array.from({ length: dims }, () => draws.normal());
+    const norm = Math.hypot(...u) || 1;
+    u.forEach((value, j) => (intrinsic[i * dims + j] = value / norm));
+    target[i] = Math.atan2(intrinsic[i * dims + 1]!, intrinsic[i * dims]!);
+    for (let a = 0; a < ambient; a++) {
+      let sum = 0;
+      for (let j = 0; j < dims; j++) sum += basis[a * dims + j]! * intrinsic[i * dims + j]!;
+      points[i * ambient + a] = sum;
+    }
+  }
+  addNoise(points, noise, draws);
+  return { points: tensor(points, { shape: [n, ambient] }), target: tensor(target), intrinsic: tensor(intrinsic, { shape: [n, dims] }) };
+}
+
+// [rows, columns] row-major with orthonormal columns: Gram–Schmidt on Gaussians from a stream of
+// the seed used by no split, so that train and test share the embedding.
+function orthonormalColumns(rows: number, columns: number, seed: number): Float64Array {
+  const source = seededRandom(seed, 3);
+  const normal = () => {
+    const u = 1 - source();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * source());
+  };
+  const basis = new Float64Array(rows * columns);
+  for (let c = 0; c < columns; c++) {
+    const v = Float64Array.from({ length: rows }, normal);
+    for (let previous = 0; previous < c; previous++) {
+      let dot = 0;
+      for (let r = 0; r < rows; r++) dot += v[r]! * basis[r * columns + previous]!;
+      for (let r = 0; r < rows; r++) v[r]! -= dot * basis[r * columns + previous]!;
+    }
+    const norm = Math.hypot(...v);
+    for (let r = 0; r < rows; r++) basis[r * columns + c] = v[r]! / norm;
+  }
+  return basis;
+}

@@ -6,7 +6,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Batch } from '../data/loader.js';
 import type { Autoencoder, LossTerms } from './autoencoder.js';
-import { reconstructionLoss, type ReconstructionLoss } from './reconstruction.js';
+import { parseReconstruction, reconstructionLoss, type ReconstructionLoss } from './reconstruction.js';
 import { corrupt, parseDenoise, parseSparse, sparsityPenalty, type Denoise, type Sparsity } from './regularizers.js';
 
 export interface ObjectiveOptions {
@@ -30,6 +30,7 @@ export abstract class DeterministicAutoencoder extends nn.Module implements Auto
   protected constructor(options: ObjectiveOptions, traits: { defaultReconstruction: ReconstructionLoss; sigmoidOutput: boolean }) {
     super();
     this.reconstruction = options.reconstruction ?? traits.defaultReconstruction;
+    parseReconstruction(this.reconstruction); // fails early on an unknown name
     if (this.reconstruction === 'bce' && !traits.sigmoidOutput) {
       throw new ArgumentError("reconstruction 'bce' needs outputs in (0, 1): use a sigmoid output activation, or reconstruction 'mse'");
     }

@@ -2,15 +2,20 @@
 export { ConvAutoencoder, convAutoencoderDefaults, type ConvAutoencoderOptions, type UpsampleMode } from './conv-ae.js';
 export { isGenerative, type Autoencoder, type GenerativeAutoencoder, type LossTerms } from './autoencoder.js';
 export { DeterministicAutoencoder, type ObjectiveOptions } from './deterministic-ae.js';
+export { ContractiveAutoencoder, contractiveDefaults, jacobianNormSquared, sigmoidJacobianNormSquared, type ContractiveAutoencoderOptions } from './contractive.js';
 export { MlpAutoencoder, mlpAutoencoderDefaults, type MlpAutoencoderOptions } from './mlp-ae.js';
 export { ShallowAutoencoder, shallowAutoencoderDefaults, type ShallowAutoencoderOptions } from './shallow-ae.js';
 export {
   VariationalAutoencoder, MlpVariationalAutoencoder, variationalDefaults, gaussianDecoderDefaults, mlpVariationalDefaults,
   type VariationalOptions, type MlpVariationalAutoencoderOptions, type DecoderLikelihood,
 } from './vae.js';
+export {
+  HypersphericalVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, mlpHypersphericalDefaults, convHypersphericalDefaults, checkSphereLatent,
+  type HypersphericalOptions, type MlpHypersphericalOptions, type ConvHypersphericalOptions,
+} from './svae.js';
 export { ConvVariationalAutoencoder, convVariationalDefaults, type ConvVariationalAutoencoderOptions } from './conv-vae.js';
 export { activationNames, createActivation, type ActivationName } from './activations.js';
-export { reconstructionLosses, reconstructionLoss, type ReconstructionLoss } from './reconstruction.js';
+export { reconstructionLosses, reconstructionLoss, parseReconstruction, type ReconstructionLoss, type ParsedReconstruction } from './reconstruction.js';
 export {
   parseDenoise, parseSparse, corrupt, sparsityPenalty, defaultKLSparsityWeight, type Denoise, type Sparsity,
 } from './regularizers.js';

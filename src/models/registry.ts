@@ -15,15 +15,17 @@ import { Dcgan, dcganDefaults } from './dcgan.js';
 import { ganLosses, smoothable } from './gan-losses.js';
 import { MlpGan, mlpGanDefaults } from './gan.js';
 import { imageShape } from './conv-layers.js';
+import { ContractiveAutoencoder, contractiveDefaults } from './contractive.js';
 import { ConvAutoencoder, convAutoencoderDefaults } from './conv-ae.js';
 import { ConvVariationalAutoencoder, convVariationalDefaults } from './conv-vae.js';
 import { MlpAutoencoder, mlpAutoencoderDefaults } from './mlp-ae.js';
-import { reconstructionLosses } from './reconstruction.js';
+import { parseReconstruction, reconstructionLosses } from './reconstruction.js';
 import { parseDenoise, parseSparse } from './regularizers.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
+import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -62,12 +64,14 @@ export const modelConfigSchema = z.strictObject({
   denoise: shortSyntax(parseDenoise).optional().describe('a string like gaussian:0.3 or mask:0.25'),
   sparse: shortSyntax(parseSparse).optional().describe('a string like l1:1e-3 or kl:0.05'),
   tied: z.boolean().optional(),
+  /** λ of the contractive AE's penalty λ‖∂h/∂x‖²_F. */
+  contraction: z.number().min(0).optional(),
   beta: z.number().min(0).optional(),
   conditional: z.boolean().optional(),
   decoder: z.enum(['bernoulli', 'gaussian']).optional(),
   /** σ of the Gaussian decoder. */
   decoderStd: z.number().positive().optional(),
-  reconstruction: z.enum(reconstructionLosses).optional(),
+  reconstruction: shortSyntax(parseReconstruction).optional().describe(`${reconstructionLosses.join(', ')}`),
   ganLoss: z.enum(ganLosses).optional(),
   /** One-sided label smoothing: D's target for real samples is 1 − s. */
   labelSmoothing: z.number().min(0).lt(1).optional(),
@@ -79,6 +83,7 @@ type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
 
 const regularized = ['denoise', 'sparse', 'reconstruction'] as const;
 const variational = ['beta', 'conditional', 'decoder', 'decoderStd', 'outputActivation'] as const;
+const hyperspherical = ['beta', 'decoder', 'decoderStd', 'outputActivation'] as const;
 const adversarial = ['conditional', 'ganLoss', 'labelSmoothing', 'instanceNoise'] as const;
 const applicable: Record<ModelName, readonly OptionName[]> = {
   'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
@@ -86,6 +91,9 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'conv-ae': ['upsample', 'dropout', ...regularized],
   vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
   'conv-vae': ['upsample', 'dropout', ...variational],
+  svae: ['hidden', 'activation', 'batchNorm', 'dropout', ...hyperspherical],
+  'conv-svae': ['upsample', 'dropout', ...hyperspherical],
+  contractive: ['hidden', 'activation', 'contraction', 'reconstruction'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
 };
@@ -96,6 +104,10 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-ae': { latent: 32, ...convAutoencoderDefaults },
   vae: { latent: 20, ...variationalDefaults, conditional: false, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden] },
   'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
+  svae: { latent: 20, ...variationalDefaults, ...mlpHypersphericalDefaults, hidden: [...mlpHypersphericalDefaults.hidden] },
+  'conv-svae': { latent: 20, ...variationalDefaults, ...convHypersphericalDefaults },
+  // No hidden layer unless given: the paper's single sigmoid layer, whose penalty has a closed form.
+  contractive: { latent: 32, activation: contractiveDefaults.activation, contraction: contractiveDefaults.contraction, reconstruction: contractiveDefaults.reconstruction },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
 };
@@ -134,6 +146,7 @@ function checkApplicable(model: ModelName, given: Record<string, unknown>, label
 
 // Options that are valid alone but not together.
 function checkCombination(config: ModelConfig): void {
+  if (config.model === 'svae' || config.model === 'conv-svae') checkSphereLatent(config.latent);
   if (config.reconstruction === 'bce' && config.model === 'shallow-ae') {
     throw new ArgumentError("reconstruction 'bce' needs outputs in (0, 1), and shallow-ae's output is linear: use 'half-sse' or 'mse'");
   }
@@ -166,8 +179,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
     throw new ArgumentError(`createModel needs an input shape of positive integers (e.g. [1, 28, 28] or [784]), got ${JSON.stringify(inputShape)}`);
   }
-  if ((c.model === 'conv-ae' || c.model === 'conv-vae' || c.model === 'dcgan') && inputShape.join() !== imageShape.join()) {
-    const alternative = { 'conv-ae': 'mlp-ae', 'conv-vae': 'vae', dcgan: 'gan' }[c.model];
+  if ((c.model === 'conv-ae' || c.model === 'conv-vae' || c.model === 'conv-svae' || c.model === 'dcgan') && inputShape.join() !== imageShape.join()) {
+    const alternative = { 'conv-ae': 'mlp-ae', 'conv-vae': 'vae', 'conv-svae': 'svae', dcgan: 'gan' }[c.model];
     throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${alternative} for other data`);
   }
   if (c.conditional && data.numClasses === undefined) {
@@ -185,6 +198,12 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new MlpVariationalAutoencoder({ ...c, inputShape, numClasses });
     case 'conv-vae':
       return new ConvVariationalAutoencoder({ ...c, numClasses });
+    case 'svae':
+      return new MlpHypersphericalVae({ ...c, inputShape });
+    case 'conv-svae':
+      return new ConvHypersphericalVae(c);
+    case 'contractive':
+      return new ContractiveAutoencoder({ ...c, inputShape });
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':

@@ -15,6 +15,7 @@ export {
   circularLoss, circularMean, circularVariance,
   type MMDKernel, type MMDOptions, type SlicedWassersteinOptions, type JensenShannonOptions,
 } from './losses.js';
+export { hellinger, wasserstein1d, type HellingerOptions } from './distribution-distances.js';
 export { summary, type ModelSummary, type LayerSummary } from './summary.js';
 /** Weight initialisers, as torch.nn.init (PyTorch's random streams, bit for bit). */
 export * as init from './init.js';

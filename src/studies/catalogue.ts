@@ -20,6 +20,7 @@ export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'transfer', title: 'Transfer from an autoencoder with few labels', load: async () => (await import('./transfer.js')).transfer },
   { name: 'upsampling', title: 'Transposed convolution against resize-convolution in a conv autoencoder', load: async () => (await import('./upsampling.js')).upsampling },
   { name: 'compare-reductions', title: 'PCA, kernel PCA, t-SNE, UMAP and an autoencoder on the same digits', load: async () => (await import('./compare-reductions.js')).compareReductions },
+  { name: 'manifold-mismatch', title: 'Manifold mismatch: Gaussian and hyperspherical latents for data on a circle and a sphere', load: async () => (await import('./manifold-mismatch.js')).manifoldMismatch },
 ];
 
 export const studyNames: readonly string[] = studyCatalogue.map((entry) => entry.name);

@@ -17,7 +17,7 @@ const op = {
   eye: aten('eye'), eyeM: aten('eye.m'), arange: aten('arange.start_step'), linspace: aten('linspace'),
   rand: aten('rand'), randn: aten('randn'), randint: aten('randint.low'), randperm: aten('randperm'),
   zerosLike: aten('zeros_like'), onesLike: aten('ones_like'), fullLike: aten('full_like'),
-  emptyLike: aten('empty_like'), randLike: aten('rand_like'), randnLike: aten('randn_like'),
+  emptyLike: aten('empty_like'), randLike: aten('rand_like'), randnLike: aten('randn_like'), standardGamma: aten('_standard_gamma'),
   scalarTensor: aten('scalar_tensor'), to: aten('to.dtype_layout'),
 };
 
@@ -197,4 +197,8 @@ export function randLike(like: Tensor, options: CreateOptions = {}): Tensor {
 /** Draws from N(0, 1) in the shape of `like`. */
 export function randnLike(like: Tensor, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.randnLike(like.handle, ...factoryTail(options))), options);
+}
+/** Gamma(α, 1) draws, one per element of `concentration` (α > 0), as torch._standard_gamma. */
+export function standardGamma(concentration: Tensor): Tensor {
+  return wrap(op.standardGamma(concentration.handle, null));
 }

@@ -4,8 +4,8 @@
 // Run: npx tsc -p . && node --test dist/test/data/synthetic.test.js
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError, liveTensorCount } from '../../src/index.js';
-import { makeBlobs, makeCircles, makeMoons, makeSCurve, makeSwissRoll, type PointSet } from '../../src/data/synthetic.js';
+import { ArgumentError, liveTensorCount, tidy } from '../../src/index.js';
+import { makeBlobs, makeCircles, makeEmbeddedSphere, makeMoons, makeSCurve, makeSwissRoll, type PointSet } from '../../src/data/synthetic.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 // float32 storage: coordinates up to ~15 in size carry ~1e-6 relative rounding.
@@ -149,5 +149,42 @@ describe('seeds and options', () => {
     assert.throws(() => makeMoons({ seed: 1.5 }), /seed must be an integer/);
     assert.throws(() => makeCircles({ split: 'dev' as 'test' }), /split must be/);
     assert.throws(() => makeBlobs({ centers: 0 }), /centers must be/);
+  });
+});
+
+describe('makeEmbeddedSphere', () => {
+  const release = (set: { points: { dispose(): void }; target: { dispose(): void }; intrinsic: { dispose(): void } }) => [set.points, set.target, set.intrinsic].forEach((t) => t.dispose());
+
+  test('noise 0: points of norm 1 on S^k, embedded isometrically (x·x′ = u·u′) in R^N; target the angle (circle) or longitude (S²)', () => {
+    for (const sphere of [1, 2]) {
+      const set = makeEmbeddedSphere({ n: 30, sphere, ambient: 20, seed: 3 });
+      const points = set.points.toArray() as number[][];
+      const intrinsic = set.intrinsic.toArray() as number[][];
+      const target = set.target.toArray() as number[];
+      assert.deepEqual([set.points.shape, set.intrinsic.shape, set.target.shape], [[30, 20], [30, sphere + 1], [30]]);
+      const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+      for (let i = 0; i < 30; i++) {
+        assert.ok(Math.abs(dot(intrinsic[i]!, intrinsic[i]!) - 1) < tolerance);
+        assert.ok(Math.abs(dot(points[i]!, points[(i + 7) % 30]!) - dot(intrinsic[i]!, intrinsic[(i + 7) % 30]!)) < tolerance);
+        assert.ok(Math.abs(target[i]! - Math.atan2(intrinsic[i]![1]!, intrinsic[i]![0]!)) < tolerance);
+      }
+      release(set);
+    }
+  });
+
+  test('train and test share the embedding, not the points; noise σ adds N(0, σ²) per coordinate', () => {
+    const [train, test, noisy] = [makeEmbeddedSphere({ n: 200, seed: 4 }), makeEmbeddedSphere({ n: 200, seed: 4, split: 'test' }), makeEmbeddedSphere({ n: 200, seed: 4, noise: 0.05 })];
+    // One shared isometry: inner products between train and test points are those of their circle points.
+    const cross = tidy(() => train.points.matmul(test.points.t()).sub(train.intrinsic.matmul(test.intrinsic.t())).abs().max().item());
+    assert.ok(cross < tolerance, `train·test inner products off by ${cross}`);
+    assert.notDeepEqual(train.intrinsic.toArray(), test.intrinsic.toArray());
+    const spread = tidy(() => noisy.points.sub(train.points).std().item());
+    assert.ok(Math.abs(spread - 0.05) < 0.005, `noise σ ${spread}`);
+    [train, test, noisy].forEach(release);
+  });
+
+  test('bad sizes are refused', () => {
+    assert.throws(() => makeEmbeddedSphere({ sphere: 0 }), ArgumentError);
+    assert.throws(() => makeEmbeddedSphere({ sphere: 2, ambient: 2 }), /ambient must be an integer ≥ 3/);
   });
 });

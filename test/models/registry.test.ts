@@ -6,7 +6,7 @@ import { ArgumentError, manualSeed, randint, randn, tidy, type Tensor } from '..
 import { Adam } from '../../src/optim/index.js';
 import {
   adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
-  modelConfigSchema, modelNames, parseModelConfig, ShallowAutoencoder, type ModelConfig,
+  modelConfigSchema, modelNames, parseModelConfig, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, type ModelConfig,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
@@ -46,8 +46,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, gan, dcgan'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, gan, dcgan"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -60,16 +60,16 @@ describe('parseModelConfig', () => {
     [{ model: 'vae', beta: -1 }, 'beta must be a non-negative number, got -1'],
     [{ model: 'vae', decoder: 'poisson' }, "decoder must be one of bernoulli, gaussian, got 'poisson'"],
     [{ model: 'vae', decoder: 'gaussian', decoderStd: 0 }, 'decoderStd must be a positive number, got 0'],
-    [{ model: 'mlp-ae', reconstruction: 'l2' }, "reconstruction must be one of mse, bce, half-sse, got 'l2'"],
+    [{ model: 'mlp-ae', reconstruction: 'l2' }, "unknown reconstruction loss 'l2': choose one of mse, bce, half-sse, l1, huber:<δ>, logcosh:<a>"],
     [{ model: 'mlp-ae', denoise: 'x' }, "--denoise expects gaussian:<std> (std > 0) or mask:<fraction> (0 < fraction < 1), got 'x'"],
     [{ model: 'conv-ae', sparse: 'l1' }, "--sparse expects l1:<weight> or kl:<target activation>[:<weight>] (0 < target < 1, weight > 0), got 'l1'"],
     [{ model: 'shallow-ae', denoise: 0.3 }, 'denoise must be a string like gaussian:0.3 or mask:0.25, got 0.3'],
     [{ model: 'mlp-ae', lattent: 3 }, `unknown option 'lattent': mlp-ae takes ${options}`],
     [{ model: 'conv-ae', tied: true }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
-    [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, dcgan)'],
-    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae)'],
-    [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae)'],
+    [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, dcgan)'],
+    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive)'],
+    [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae)'],
     [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan)'],
     [{ model: 'vae', denoise: 'mask:0.5' }, 'denoise does not apply to vae (only to mlp-ae, shallow-ae, conv-ae)'],
     [{ model: 'mlp-ae', outputActivation: 'identity', reconstruction: 'bce' }, "reconstruction 'bce' needs outputs in (0, 1): use outputActivation 'sigmoid', or reconstruction 'mse'"],
@@ -84,7 +84,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan']);
   });
 });
 
@@ -94,11 +94,11 @@ describe('createModel', () => {
     createModel(parseModelConfig(config), data);
 
   test('builds the class of each family, with the defaults filled in', () => {
-    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder];
+    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder];
     modelNames.filter((name) => !adversarialModelNames.includes(name)).forEach((model, i) => {
       const built = build({ model });
       assert.ok(built instanceof expected[i]!, model);
-      assert.equal(built.latent, model.includes('vae') ? 20 : 32);
+      assert.equal(built.latent, model.includes('vae') ? 20 : 32, model);
       assert.deepEqual(built.inputShape, [1, 28, 28]);
       built.dispose();
     });
@@ -179,7 +179,7 @@ describe('adversarial models in the registry', () => {
   });
 
   test('options that do not apply, and label smoothing with a loss that has no target, are refused in one line', () => {
-    fails(() => parseModelConfig({ model: 'gan', upsample: 'nearest' }), 'upsample does not apply to gan (only to conv-ae, conv-vae, dcgan)');
+    fails(() => parseModelConfig({ model: 'gan', upsample: 'nearest' }), 'upsample does not apply to gan (only to conv-ae, conv-vae, conv-svae, dcgan)');
     fails(() => parseModelConfig({ model: 'vae', ganLoss: 'ns' }), 'ganLoss does not apply to vae (only to gan, dcgan)');
     fails(() => parseModelConfig({ model: 'dcgan', ganLoss: 'hinge', labelSmoothing: 0.1 }), 'label smoothing applies to the GAN losses minimax, ns, ls, not hinge: drop it or choose another loss');
     fails(() => parseModelConfig({ model: 'gan', ganLoss: 'bogus' }), "ganLoss must be one of minimax, ns, ls, hinge, wgan-gp, got 'bogus'");

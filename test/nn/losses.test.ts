@@ -279,6 +279,16 @@ describe('mmd', () => {
     assert.ok(Math.abs(imqH0.mean) < 4 * imqH0.error, `imq same distribution: ${imqH0.mean} ± ${imqH0.error}`);
     assert.ok(Math.min(...imqShifted) > 10 * Math.max(...imqSame.map(Math.abs)), 'imq: shifted not clearly above same');
   });
+  check('grows with the shift: for two fixed samples of N(0, I) and shifts 0, ¼, ½, 1, 2, 4 along one axis, each kernel’s estimate rises strictly, from ~0', () => {
+    manualSeed(17);
+    const a = randn([300, 3], { dtype: 'float64' });
+    const b = randn([300, 3], { dtype: 'float64' });
+    for (const kernel of ['rbf', 'imq'] as const) {
+      const values = [0, 0.25, 0.5, 1, 2, 4].map((shift) => nn.mmd(a, b.add(f64([shift, 0, 0])), { kernel }).item());
+      assert.ok(Math.abs(values[0]!) < 0.01, `${kernel}: same distribution ${values[0]}`);
+      values.slice(1).forEach((value, i) => assert.ok(value > values[i]!, `${kernel}: ${values.join(', ')} not increasing`));
+    }
+  });
   check('gradients match finite differences (rbf with two scales, imq)', () => {
     const a = randomTensor([4, 3]);
     const b = randomTensor([5, 3], { low: -0.5, high: 1.5 });
@@ -321,6 +331,19 @@ describe('slicedWasserstein', () => {
     const value = nn.slicedWasserstein(a, a.add(f64(c)), { projections, seed: 11 }).item();
     const standardError = norm2 * Math.sqrt((2 * (dims - 1)) / (dims ** 2 * (dims + 2)) / projections);
     assert.ok(Math.abs(value - norm2 / dims) < 4 * standardError, `${value} vs ${norm2 / dims} ± ${standardError}`);
+  });
+  check('~0 for two samples of one distribution, and grows with a shift: ≈ ‖c‖²/d plus the sampling floor', () => {
+    manualSeed(18);
+    const dims = 3;
+    const a = randn([2000, dims], { dtype: 'float64' });
+    const b = randn([2000, dims], { dtype: 'float64' });
+    const at = (shift: number) => nn.slicedWasserstein(a, b.add(f64([shift, 0, 0])), { projections: 200, seed: 4 }).item();
+    const floor = at(0);
+    assert.ok(floor < 0.01, `same distribution: ${floor}`);
+    const values = [0.25, 0.5, 1, 2, 4].map(at);
+    [floor, ...values].slice(1).forEach((value, i) => assert.ok(value > [floor, ...values][i]!, `not increasing: ${[floor, ...values].join(', ')}`));
+    // 200 directions: the mean of (θ·e₁)² is 1/d within ~10%
+    assert.ok(Math.abs(values[4]! / (16 / dims) - 1) < 0.15, `shift 4: ${values[4]} vs ${16 / dims}`);
   });
   check('a seed fixes the directions and leaves libtorch’s generator alone; without one, manualSeed does', () => {
     const a = random([10, 3]);

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   ArgumentError, DisposedTensorError, FileFormatError, LatentlabError, TorchError,
   arange, eye, full, linspace, loadSafetensors, loadTorch, randn, saveSafetensors, tensor, zeros,
-  nn, optim, data, reduce, models, runs, track, bo, type Tensor,
+  nn, optim, data, reduce, models, runs, track, bo, distributions, type Tensor,
 } from '../../src/index.js';
 import { flipped, mnistFolder, truncated } from '../data/mnist-files.js';
 
@@ -281,6 +281,11 @@ const cases: LibraryCase[] = [
   { name: 'parseModelConfig("mlp-ae") is refused, asking for an object', call: () => models.parseModelConfig('mlp-ae'), classes: [ArgumentError], message: /object|config/ },
   { name: 'parseModelConfig with a __proto__ key is refused, naming it (issue example)', call: () => models.parseModelConfig(JSON.parse('{"model": "mlp-ae", "latent": 2, "__proto__": {"latent": 64}}')), classes: [ArgumentError], message: /__proto__/ },
   { name: 'parseModelConfig with hidden [0] is refused, naming hidden', call: () => models.parseModelConfig({ model: 'mlp-ae', latent: 2, hidden: [0] }), classes: [ArgumentError], message: /hidden/ },
+  { name: 'an svae with latent 1 is refused: the sphere S^0 has no room', call: () => new models.MlpHypersphericalVae({ inputShape: [4], latent: 1 }), classes: [ArgumentError], message: /latent ≥ 2/ },
+  { name: 'a vMF draw with κ of the wrong shape is refused, naming both shapes', call: () => distributions.rsampleVonMisesFisher(randn([3, 4]), randn([4])), classes: [ArgumentError], message: /\[3, 4\] and \[4\]/ },
+  { name: 'an mlp-ae with reconstruction huber:-1 is refused, naming huber', call: () => new models.MlpAutoencoder({ inputShape: [4], latent: 2, reconstruction: 'huber:-1' }), classes: [ArgumentError], message: /huber/ },
+  { name: 'a contractive AE with a negative weight is refused, naming contraction', call: () => new models.ContractiveAutoencoder({ inputShape: [4], latent: 2, contraction: -1 }), classes: [ArgumentError], message: /contraction/ },
+  { name: 'wasserstein1d of a 2-D sample is refused, pointing to slicedWasserstein', call: () => nn.wasserstein1d(randn([3, 2]), randn([3])), classes: [ArgumentError], message: /slicedWasserstein/ },
   { name: 'createModel with an input shape [-1] is refused, naming the input shape', call: () => models.createModel(models.parseModelConfig({ model: 'mlp-ae', latent: 2 }), { inputShape: [-1] }), classes: [ArgumentError], message: /input ?shape|\[-1\]/i },
   { name: 'createModel of conv-ae on 3x5x5 inputs is refused, naming the input shape', call: () => models.createModel(models.parseModelConfig({ model: 'conv-ae', latent: 2 }), { inputShape: [3, 5, 5] }), classes: [ArgumentError], message: /shape|28|\[3, 5, 5\]/ },
   { name: 'createModel of an unparsed config with latent "2" is refused, naming latent', call: () => models.createModel(bad({ model: 'mlp-ae', latent: '2' }), { inputShape: [4] }), classes: [ArgumentError], message: /latent/ },
