@@ -20,6 +20,7 @@ const outputs: Record<string, string[]> = {
   'custom-model.ts': ['latentlab-runs/runs.db'],
   'compare-reductions.ts': ['reductions-report/index.html'],
   'gan.ts': ['gan-samples.png'],
+  'explorer.ts': ['decoded.png'],
   'study.ts': ['latentlab-runs/studies/latent-sweep-smoke/index.html'],
 };
 
