@@ -95,21 +95,24 @@ export class Optimizer {
     this.#seen.add(keyOf(unit));
   }
 
-  /** `count` distinct points to evaluate next, none evaluated before. */
-  ask(count = 1): Point[] {
+  /**
+   * `count` distinct points to evaluate next, none evaluated before nor among `pending` (points
+   * being evaluated elsewhere, e.g. by other workers: conditioned on like the batch's own).
+   */
+  ask(count = 1, pending: readonly Point[] = []): Point[] {
     if (!Number.isInteger(count) || count < 1) throw new ArgumentError(`ask: count must be a positive integer, got ${String(count)}`);
-    const pending: Float64Array[] = [];
-    const taken = new Set(this.#seen);
+    const batch = pending.map((p) => this.space.encode(p));
+    const taken = new Set([...this.#seen, ...batch.map(keyOf)]);
     if (this.space.size() < taken.size + count) {
-      throw new ArgumentError(`the search space holds ${this.space.size()} points: ${taken.size} evaluated, ${count} more asked for`);
+      throw new ArgumentError(`the search space holds ${this.space.size()} points: ${taken.size} evaluated or pending, ${count} more asked for`);
     }
     for (let i = 0; i < count; i++) {
       const useGp = this.sampler === 'gp' && this.#trials.length >= this.initial && this.#trials.length >= 2;
-      const unit = useGp ? this.#suggest(pending, taken) : this.#randomUnseen(taken);
-      pending.push(unit);
+      const unit = useGp ? this.#suggest(batch, taken, i === 0) : this.#randomUnseen(taken);
+      batch.push(unit);
       taken.add(keyOf(unit));
     }
-    return pending.map((u) => this.space.decode(u));
+    return batch.slice(pending.length).map((u) => this.space.decode(u));
   }
 
   /** Frees the GP's tensors. */
@@ -126,28 +129,33 @@ export class Optimizer {
     throw new ArgumentError('could not draw a point not yet evaluated in 1000 tries: the space is (nearly) exhausted');
   }
 
-  #suggest(pending: Float64Array[], taken: Set<string>): Float64Array {
+  #suggest(pending: Float64Array[], taken: Set<string>, first: boolean): Float64Array {
     const values = this.#trials.map((t) => t.value);
     const observedBest = Math.min(...values);
     const spread = Math.max(...values) - observedBest || 1;
-    const fakes = pending.map(() => observedBest);
-    if (this.batchStrategy === 'kriging-believer' && pending.length > 0 && this.#gp) {
-      fakes.splice(0, fakes.length, ...this.#gp.predict(pending).mean);
+    const fit = (units: Float64Array[], targets: number[], refit: boolean) =>
+      GaussianProcess.fit(units, targets, {
+        kernel: this.kernel,
+        inputTransform: (x) => this.space.canonicalTensor(x),
+        ...(refit ? { restarts: 1, initial: this.#hyperparameters, seed: Math.floor(this.#random() * 2 ** 31) } : { hyperparameters: this.#hyperparameters }),
+      });
+    // Hyper-parameters are fitted once per ask, on the real results alone; pending points are
+    // then only conditioned on: they carry no information about the function's shape.
+    if (first) {
+      const real = fit(this.#units, values, true);
+      this.#hyperparameters = real.hyperparameters;
+      this.#gp?.dispose();
+      this.#gp = real;
+      if (pending.length === 0) return this.#maximize(real, observedBest, spread, taken);
     }
-    // Hyper-parameters are fitted once per ask (on the real results), then the pending points
-    // are only conditioned on: they carry no information about the function's shape.
-    const fitHyperparameters = pending.length === 0;
-    const gp = GaussianProcess.fit([...this.#units, ...pending], [...values, ...fakes], {
-      kernel: this.kernel,
-      inputTransform: (x) => this.space.canonicalTensor(x),
-      ...(fitHyperparameters
-        ? { restarts: 1, initial: this.#hyperparameters, seed: Math.floor(this.#random() * 2 ** 31) }
-        : { hyperparameters: this.#hyperparameters }),
-    });
+    const fakes = this.batchStrategy === 'kriging-believer' && this.#gp ? [...this.#gp.predict(pending).mean] : pending.map(() => observedBest);
+    const gp = fit([...this.#units, ...pending], [...values, ...fakes], false);
     this.#gp?.dispose();
     this.#gp = gp;
-    this.#hyperparameters = gp.hyperparameters;
-    const incumbent = Math.min(observedBest, ...fakes);
+    return this.#maximize(gp, Math.min(observedBest, ...fakes), spread, taken);
+  }
+
+  #maximize(gp: GaussianProcess, incumbent: number, spread: number, taken: Set<string>): Float64Array {
     const ranked = maximizeAcquisition(gp, this.space, this.acquisition, incumbent, {
       random: this.#random,
       xi: (this.#options.xi ?? 0) * spread,
