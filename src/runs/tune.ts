@@ -138,13 +138,14 @@ export async function tuneRuns(store: RunStore, base: Record<string, unknown>, d
       if (claim.kind === 'done') return outcome('finished');
       if (claim.kind === 'others') return outcome('incomplete');
       const { run } = claim;
+      const what = claim.kind === 'new' ? `trial ${claim.number}/${options.trials}` : 'resumed trial';
+      log(`${what} run ${run.id} started in process ${process.pid} at ${JSON.stringify(pointOf(space, run))}`);
       const pruner = options.prune === 'median' ? medianPruner(store, search, run.id, options.objective, options.pruneStartup ?? 3) : null;
       // The run is held by this process (claimed above): resumeRun takes it over from itself.
       const result = await resumeRun(store, run.id, {
         force: true, progress: options.progress ?? 'none', log: () => {}, signal: options.signal, callbacks: pruner ? [pruner.callback] : [],
       });
       const point = pointOf(space, run);
-      const what = claim.kind === 'new' ? `trial ${claim.number}/${options.trials}` : 'resumed trial';
       if (result.status === 'interrupted') {
         if (!pruner?.pruned) return outcome('interrupted');
         store.updateRun(run.id, { status: 'interrupted', error: pruner.pruned.reason });
