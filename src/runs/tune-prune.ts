@@ -18,19 +18,15 @@ export function isPrunedRun(store: RunStore, run: RunRecord): boolean {
 }
 
 /**
- * The epoch-wise stand-in for a final objective: the objective itself where the trainer records
- * it every epoch (train_loss, test_loss, test_<term>), else test_loss (the final evaluation's
- * metrics, test_mse and the like, exist only at the end).
+ * The epoch-wise stand-in for a final objective, and its value at `epoch`: the objective itself
+ * where the trainer records it every epoch (train_loss, test_loss, a loss term as test_<term> or
+ * train_<term>), else test_loss (the final evaluation's test_mse and the like exist only at the end).
  */
-export function intermediateKey(objective: string): string {
-  return objective === 'train_loss' || objective === 'test_loss' || objective.startsWith('test_') || objective.startsWith('train_') ? objective : 'test_loss';
-}
-
-function intermediateValue(key: string, epoch: EpochMetrics): number | undefined {
-  if (key === 'train_loss') return epoch.trainLoss;
-  if (key === 'test_loss') return epoch.validationLoss;
-  if (key.startsWith('test_')) return epoch.validationTerms?.[key.slice(5)] ?? (epoch.validationTerms ? undefined : epoch.validationLoss);
-  return epoch.trainTerms[key.slice(6)];
+export function intermediateValue(objective: string, epoch: EpochMetrics): { key: string; value: number | undefined } {
+  if (objective === 'train_loss') return { key: objective, value: epoch.trainLoss };
+  if (objective.startsWith('train_') && objective.slice(6) in epoch.trainTerms) return { key: objective, value: epoch.trainTerms[objective.slice(6)] };
+  if (objective.startsWith('test_') && epoch.validationTerms && objective.slice(5) in epoch.validationTerms) return { key: objective, value: epoch.validationTerms[objective.slice(5)] };
+  return { key: 'test_loss', value: epoch.validationLoss };
 }
 
 export interface MedianPruner {
@@ -41,17 +37,12 @@ export interface MedianPruner {
 
 /** A trainer hook that applies the median stopping rule to run `runId` of search `search`. */
 export function medianPruner(store: RunStore, search: string, runId: string, objective: string, startup: number): MedianPruner {
-  let key = intermediateKey(objective);
   const state: MedianPruner = {
     pruned: null,
     callback: {
       onEpochEnd(epoch, trainer) {
         if (!epoch.complete || epoch.epoch >= maxEpochs(store, runId)) return; // the last epoch saves nothing
-        let value = intermediateValue(key, epoch);
-        if (value === undefined && key !== 'test_loss') {
-          key = 'test_loss'; // the objective is not an epoch metric of this model: fall back
-          value = epoch.validationLoss;
-        }
+        const { key, value } = intermediateValue(objective, epoch);
         if (value === undefined || !Number.isFinite(value)) return;
         const others = store
           .listRuns({ studyId: search })
