@@ -81,6 +81,11 @@ export function checkTuneOptions(base: Record<string, unknown>, dimensions: read
   const space = new Space(dimensions);
   if (!Number.isInteger(options.trials) || options.trials < 1) throw new ArgumentError(`trials must be a positive integer, got ${String(options.trials)}`);
   if (typeof options.objective !== 'string' || options.objective === '') throw new ArgumentError('objective must name a final metric, e.g. test_mse');
+  // Every final metric of a run is train_* or test_*: other names are refused before any trial
+  // trains; a test_* name the model does not record is found when the first trial ends.
+  if (!/^(train|test)_[a-z0-9_]+$/.test(options.objective)) {
+    throw new ArgumentError(`unknown objective metric '${options.objective}': a run records train_loss, test_loss, test_mse, test_bce, test_psnr, test_ssim (images), test_elbo (VAEs) and its loss terms as test_<term>`);
+  }
   if (options.sampler !== undefined && !samplers.includes(options.sampler)) throw new ArgumentError(`unknown sampler '${String(options.sampler)}': expected ${samplers.join(', ')}`);
   if (options.prune !== undefined && !pruneRules.includes(options.prune)) throw new ArgumentError(`unknown pruning rule '${String(options.prune)}': expected ${pruneRules.join(' or ')}`);
   if (options.pruneStartup !== undefined && (!Number.isInteger(options.pruneStartup) || options.pruneStartup < 1)) {

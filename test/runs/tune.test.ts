@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { RunStore } from '../../src/track/store.js';
-import { tuneRuns } from '../../src/runs/tune.js';
+import { searchId, tuneRuns } from '../../src/runs/tune.js';
 import type { Dimension } from '../../src/bo/space.js';
 import { ArgumentError } from '../../src/tensor/errors.js';
 import { temporaryDir } from '../cli/helpers.js';
@@ -44,4 +44,7 @@ test('an unknown parameter name, a parameter also fixed, and an unknown objectiv
   await assert.rejects(tuneRuns(store, base, [{ name: 'learning_rate', type: 'real', low: 0.1, high: 1 }], { trials: 1, objective: 'test_mse', ...quiet }), (e: Error) => e instanceof ArgumentError && /learning_rate/.test(e.message));
   await assert.rejects(tuneRuns(store, base, [{ name: 'epochs', type: 'integer', low: 1, high: 3 }], { trials: 1, objective: 'test_mse', ...quiet }), (e: Error) => e instanceof ArgumentError && /'epochs' is both searched and fixed/.test(e.message));
   await assert.rejects(tuneRuns(store, base, space, { trials: 1, objective: 'accuracy', ...quiet }), (e: Error) => e instanceof ArgumentError && /unknown objective metric 'accuracy': a run records .*test_mse/.test(e.message));
+  assert.equal(store.listRuns({ studyId: searchId(base, space, { objective: 'accuracy' }) }).length, 0, 'refused before any trial');
+  // A test_ name the model does not record is known only once the first trial ends.
+  await assert.rejects(tuneRuns(store, base, space, { trials: 1, objective: 'test_accuracy', ...quiet }), (e: Error) => e instanceof ArgumentError && /unknown objective metric 'test_accuracy': a run records .*test_mse/.test(e.message));
 });
