@@ -2,7 +2,8 @@
 // run in the store; the same command again continues the search.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { parseDimension, type Dimension } from '../bo/space.js';
+import { parseDimension, Space, type Dimension } from '../bo/space.js';
+import { writeTuneReport } from '../runs/tune-report.js';
 import { pruneRules, samplers, tuneRuns, type TuneOptions } from '../runs/tune.js';
 import { tuneWithWorkers } from '../runs/tune-workers.js';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
@@ -23,7 +24,8 @@ export function tuneCommand(): Command {
     .option('--search-seed <n>', 'seed of the search (the trials\' --seed is a run option)', positiveInteger)
     .option('--initial <n>', 'random trials before the GP takes over', positiveInteger)
     .addOption(storeOption())
-    .option('--json', 'print one JSON object: {search, status, resumed, best, trials, pruned}')
+    .option('--report <dir>', 'write the search\'s report there (default: <store>/tune/<search>/)')
+    .option('--json', 'print one JSON object: {search, status, resumed, best, trials, pruned, report}')
     .action(async (flags: Record<string, unknown>) => {
       const dimensions = [...(flags.space ? readSpace(String(flags.space)) : []), ...((flags.param as string[] | undefined) ?? []).map(parseDimension)];
       if (dimensions.length === 0) throw new ArgumentError('nothing to search: give --param name=range (e.g. --param lr=log:1e-4..1e-2) or --space file.json');
@@ -36,8 +38,9 @@ export function tuneCommand(): Command {
         };
         const workers = flags.workers as number;
         const outcome = await withInterrupt((signal) => (workers > 1 ? tuneWithWorkers(store, raw, dimensions, { ...options, workers, signal }) : tuneRuns(store, raw, dimensions, { ...options, signal })));
+        const report = await writeTuneReport(store, outcome, new Space(dimensions), options.objective, flags.report as string | undefined);
         if (flags.json) {
-          console.log(JSON.stringify({
+          console.log(JSON.stringify({ report,
             search: outcome.search, status: outcome.status, resumed: outcome.resumed, best: outcome.best && { run_id: outcome.best.runId, ...outcome.best },
             trials: outcome.trials.map((t) => ({ run_id: t.runId, point: t.point, value: t.value })), pruned: outcome.pruned.map((p) => ({ run_id: p.runId, point: p.point, epoch: p.epoch })),
           }, null, 2));
@@ -47,6 +50,7 @@ export function tuneCommand(): Command {
         const pruned = outcome.pruned.length > 0 ? ` (and ${outcome.pruned.length} pruned)` : '';
         console.log(`search ${outcome.search} ${outcome.status}: ${outcome.trials.length} finished trials${pruned}; best five by ${String(flags.objective)}:`);
         for (const t of ranked) console.log(`  ${t.runId}  ${t.value.toPrecision(5)}  ${Object.entries(t.point).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' ')}`);
+        console.log(`report: ${report}`);
         if (outcome.status === 'incomplete') console.log('the trials left are held by other tune processes (or failed): run the same command again once they end');
         if (outcome.status === 'interrupted') process.exitCode = 130;
       });

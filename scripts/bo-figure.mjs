@@ -1,0 +1,11 @@
+// Regenerates the README's 1-D Bayesian-optimisation figure (docs/bo-1d.svg): the GP's mean and
+// band after 3, 6 and 10 evaluations of the Forrester function, with expected improvement under
+// each panel, drawn by the report layer (src/report/bo-illustration.ts).
+// Run: npx tsc -p . && node scripts/bo-figure.mjs [out=docs/bo-1d.svg]
+import { writeFileSync } from 'node:fs';
+import { bo, report } from '../dist/src/index.js';
+
+const out = process.argv[2] ?? 'docs/bo-1d.svg';
+const svg = await report.illustrationSvg(bo.forrester, { evaluations: [3, 6, 10], seed: 0 });
+writeFileSync(out, svg);
+console.log(`${out}: ${(svg.length / 1024).toFixed(0)} KiB`);
