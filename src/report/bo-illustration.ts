@@ -12,7 +12,7 @@ export interface IllustrationOptions {
   /** Panels: the GP after this many evaluations each (increasing). Default 3, 6, 10. */
   evaluations?: readonly number[];
   seed?: number;
-  /** Grid points along x. Default 120 (the SVG stays small). */
+  /** Grid points along x. Default 100 (the SVG stays small). */
   resolution?: number;
 }
 
@@ -21,7 +21,7 @@ export function illustrationPanels(test: TestFunction, options: IllustrationOpti
   const [dimension, ...others] = test.space;
   if (!dimension || others.length > 0 || dimension.type !== 'real') throw new ArgumentError(`the illustration needs a function of one real variable; ${test.name} has ${test.space.length} dimensions`);
   const evaluations = options.evaluations ?? [3, 6, 10];
-  const resolution = options.resolution ?? 120;
+  const resolution = options.resolution ?? 100;
   const optimizer = new Optimizer(test.space, { acquisition: 'ei', initial: evaluations[0]!, seed: options.seed ?? 0 });
   const grid = Array.from({ length: resolution }, (_, i) => Float64Array.of(i / (resolution - 1)));
   const xOf = (unit: number) => optimizer.space.decode([unit])[dimension.name] as number;
