@@ -7,5 +7,7 @@ import { bo, report } from '../dist/src/index.js';
 
 const out = process.argv[2] ?? 'docs/bo-1d.svg';
 const svg = await report.illustrationSvg(bo.forrester, { evaluations: [3, 6, 10], seed: 0 });
-writeFileSync(out, svg);
-console.log(`${out}: ${(svg.length / 1024).toFixed(0)} KiB`);
+// Coordinates to a tenth of a pixel in the paths: the file shrinks to about half, the drawing does not change.
+const small = svg.replace(/ d="[^"]*"/g, (d) => d.replace(/(\d+\.\d)\d+/g, '$1'));
+writeFileSync(out, small);
+console.log(`${out}: ${(small.length / 1024).toFixed(0)} KiB`);
