@@ -10,7 +10,7 @@ const plans = { branin: { test: bo.branin, budget: 50 }, hartmann6: { test: bo.h
 const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
 for (const name of names) {
   const { test, budget } = plans[name];
-  for (const sampler of ['gp', 'random']) {
+  for (const sampler of ['gp', 'tpe', 'random']) {
     const started = Date.now();
     const row = await bo.benchmark(test, { budget, sampler, seeds });
     console.log(`${name.padEnd(10)} ${sampler.padEnd(7)} budget ${budget}: median best ${row.median.toFixed(6)} (optimum ${test.minimum}, gap ${(row.median - test.minimum).toExponential(2)}) over ${seeds.length} seeds, ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -10,12 +10,14 @@ import { checkAcquisition, keyOf, maximizeAcquisition, type AcquisitionName } fr
 import { GaussianProcess, type Hyperparameters } from './gp.js';
 import { checkKernel, type KernelName } from './kernels.js';
 import { Space, type Dimension, type Point } from './space.js';
+import { tpeSuggest } from './tpe.js';
 
-export type Sampler = 'gp' | 'random';
+export type Sampler = 'gp' | 'random' | 'tpe';
+export const samplerNames: readonly Sampler[] = ['gp', 'random', 'tpe'];
 export type BatchStrategy = 'constant-liar' | 'kriging-believer';
 
 export interface OptimizerOptions {
-  /** 'gp' (Bayesian optimisation, the default) or 'random' (the baseline). */
+  /** 'gp' (Bayesian optimisation, the default), 'tpe' (tree-structured Parzen estimator) or 'random' (the baseline). */
   sampler?: Sampler;
   /** Random points before the GP takes over. Default max(2, width + 1), at least 1. */
   initial?: number;
@@ -57,7 +59,7 @@ export class Optimizer {
   constructor(space: Space | readonly Dimension[], options: OptimizerOptions = {}) {
     this.space = space instanceof Space ? space : new Space(space);
     this.sampler = options.sampler ?? 'gp';
-    if (this.sampler !== 'gp' && this.sampler !== 'random') throw new ArgumentError(`unknown sampler '${String(this.sampler)}': expected gp or random`);
+    if (!samplerNames.includes(this.sampler)) throw new ArgumentError(`unknown sampler '${String(this.sampler)}': expected ${samplerNames.join(', ')}`);
     this.initial = options.initial ?? Math.max(2, this.space.width + 1);
     if (!Number.isInteger(this.initial) || this.initial < 1) throw new ArgumentError(`initial must be a positive integer (random points before the GP), got ${String(options.initial)}`);
     this.acquisition = checkAcquisition(options.acquisition ?? 'log-ei');
@@ -107,8 +109,8 @@ export class Optimizer {
       throw new ArgumentError(`the search space holds ${this.space.size()} points: ${taken.size} evaluated or pending, ${count} more asked for`);
     }
     for (let i = 0; i < count; i++) {
-      const useGp = this.sampler === 'gp' && this.#trials.length >= this.initial && this.#trials.length >= 2;
-      const unit = useGp ? this.#suggest(batch, taken, i === 0) : this.#randomUnseen(taken);
+      const modelled = this.sampler !== 'random' && this.#trials.length >= this.initial && this.#trials.length >= 2;
+      const unit = !modelled ? this.#randomUnseen(taken) : this.sampler === 'tpe' ? this.#suggestTpe(batch, taken) : this.#suggest(batch, taken, i === 0);
       batch.push(unit);
       taken.add(keyOf(unit));
     }
@@ -127,6 +129,15 @@ export class Optimizer {
       if (!taken.has(keyOf(unit))) return unit;
     }
     throw new ArgumentError('could not draw a point not yet evaluated in 1000 tries: the space is (nearly) exhausted');
+  }
+
+  #suggestTpe(pending: Float64Array[], taken: Set<string>): Float64Array {
+    const values = [...this.#trials.map((t) => t.value), ...pending.map(() => Infinity)];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const unit = this.space.canonical(tpeSuggest(this.space, [...this.#units, ...pending], values, this.#random));
+      if (!taken.has(keyOf(unit))) return unit;
+    }
+    return this.#randomUnseen(taken);
   }
 
   #suggest(pending: Float64Array[], taken: Set<string>, first: boolean): Float64Array {

@@ -18,7 +18,7 @@ export function tuneCommand(): Command {
     .option('--space <file>', 'JSON file: a list of dimensions ({name, type: real|integer|categorical, low, high, log, choices}) or of --param specs')
     .option('--objective <metric>', 'final metric to minimise', 'test_mse')
     .requiredOption('--trials <n>', 'trials in all (finished trials of an earlier session of the same search count)', positiveInteger)
-    .addOption(new Option('--sampler <name>', 'gp: Bayesian optimisation; random: random search').choices(samplers).default('gp'))
+    .addOption(new Option('--sampler <name>', 'gp: Bayesian optimisation; tpe: tree-structured Parzen estimator; random: random search').choices(samplers).default('gp'))
     .option('--workers <n>', 'worker processes sharing the search (same machine, same store), each with its share of the cores', positiveInteger, 1)
     .addOption(new Option('--prune <rule>', 'median: stop a trial worse than the median of the others at the same epoch').choices(pruneRules).default('none'))
     .option('--search-seed <n>', 'seed of the search (the trials\' --seed is a run option)', positiveInteger)

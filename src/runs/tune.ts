@@ -9,7 +9,7 @@
 // liar), and records the new run as held by itself; so no two processes take one trial.
 import { createHash } from 'node:crypto';
 import { ArgumentError } from '../tensor/errors.js';
-import { Optimizer, type Sampler } from '../bo/optimizer.js';
+import { Optimizer, samplerNames, type Sampler } from '../bo/optimizer.js';
 import { Space, type Dimension, type Point } from '../bo/space.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { flattenRunConfig, parseRunConfig } from './config.js';
@@ -19,7 +19,7 @@ import { runVersions } from './versions.js';
 import { medianPruner, isPrunedRun, pruneRules, type PruneRule } from './tune-prune.js';
 
 export { isPrunedRun, pruneRules, type PruneRule };
-export const samplers: readonly Sampler[] = ['gp', 'random'];
+export const samplers: readonly Sampler[] = samplerNames;
 
 export interface TuneOptions {
   /** Trials in all, those of an earlier session of the same search included (pruned ones count). */

@@ -48,3 +48,11 @@ test('an unknown parameter name, a parameter also fixed, and an unknown objectiv
   // A test_ name the model does not record is known only once the first trial ends.
   await assert.rejects(tuneRuns(store, base, space, { trials: 1, objective: 'test_accuracy', ...quiet }), (e: Error) => e instanceof ArgumentError && /unknown objective metric 'test_accuracy': a run records .*test_mse/.test(e.message));
 });
+
+test('the TPE sampler behind the same interface: 4 trials, 4 distinct finished runs', async () => {
+  const outcome = await tuneRuns(store, base, space, { trials: 4, objective: 'test_mse', seed: 4, initial: 2, sampler: 'tpe', ...quiet });
+  assert.equal(outcome.status, 'finished');
+  assert.equal(outcome.trials.length, 4);
+  assert.equal(new Set(outcome.trials.map((t) => JSON.stringify(t.point))).size, 4);
+  assert.notEqual(outcome.search, searchId(base, space, { objective: 'test_mse', seed: 4, sampler: 'gp' }), 'the sampler is part of the search');
+});
