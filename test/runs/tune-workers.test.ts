@@ -50,11 +50,21 @@ test('a worker killed mid-trial: its trial is resumed (by the other worker or th
   const args = ['tune', '--model', 'mlp-ae', '--hidden', '16', '--dataset', 'mnist', '--train-limit', '1024', '--test-limit', '64', '--batch', '32', '--epochs', '4',
     '--param', 'lr=log:1e-4..1e-1', '--param', 'latent=int:2..8', '--trials', '6', '--workers', '2', '--initial', '2', '--search-seed', '5'];
   const first = startCli(storeDir, args);
-  // A trial of worker 2 after the first finished trial: it is claimed and training.
+  // Once a trial has finished, kill worker 2 while the store shows it holding a running trial.
   await first.waitFor(/run \S+: test_mse/);
-  const started = await first.waitFor(/worker 2: trial [2-9]\/6 run \S+ started in process \d+/);
-  const [, runId, pid] = started.match(/run (\S+) started in process (\d+)/)!;
-  process.kill(Number(pid), 'SIGKILL');
+  const pid = Number(first.stderr().match(/worker 2: .* started in process (\d+)/)![1]);
+  let runId: string | undefined;
+  for (let started = 1; runId === undefined; started++) {
+    const watcher = RunStore.open(storeDir, { mode: 'read' });
+    try {
+      runId = watcher.listRuns({ status: 'running' }).find((r) => r.pid === pid)?.id;
+    } finally {
+      watcher.close();
+    }
+    // Between two trials: wait for its next one to start.
+    if (runId === undefined) await first.waitFor(new RegExp(`(worker 2: .*started in process ${pid}[^]*){${started + 1}}`));
+  }
+  process.kill(pid, 'SIGKILL');
   await first.exited;
   assert.match(first.stderr(), /worker 2 ended without finishing \(killed by SIGKILL\)/);
 
