@@ -22,7 +22,7 @@ export function tuneCommand(): Command {
     .option('--workers <n>', 'worker processes sharing the search (same machine, same store), each with its share of the cores', positiveInteger, 1)
     .addOption(new Option('--prune <rule>', 'median: stop a trial worse than the median of the others at the same epoch').choices(pruneRules).default('none'))
     .option('--search-seed <n>', 'seed of the search (the trials\' --seed is a run option)', positiveInteger)
-    .option('--initial <n>', 'random trials before the GP takes over', positiveInteger)
+    .option('--initial <n>', 'random trials before the model (GP or TPE) takes over', positiveInteger)
     .addOption(storeOption())
     .option('--report <dir>', 'write the search\'s report there (default: <store>/tune/<search>/)')
     .option('--json', 'print one JSON object: {search, status, resumed, best, trials, pruned, report}')
