@@ -98,7 +98,7 @@ export async function trialsChart(options: TrialsChartOptions): Promise<string> 
   let best = Infinity;
   const bestSoFar = trials.map((p) => ({ x: p.x, y: (best = Math.min(best, p.y)) }));
   const y = { field: 'y', type: 'quantitative' as const, title: options.yTitle, scale: options.logScale ? { type: 'log' as const } : { zero: false } };
-  const x = { field: 'x', type: 'quantitative' as const, title: 'trial', axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } };
+  const x = { field: 'x', type: 'quantitative' as const, title: 'trial', axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false, zero: false } };
   return renderSvg({
     ...chartSizes.line,
     ...(options.title ? { title: options.title } : {}),
