@@ -167,3 +167,10 @@ function concat(points: readonly Float64Array[], width: number): Float64Array {
   points.forEach((p, i) => flat.set(p, i * width));
   return flat;
 }
+
+/** The acquisition's values at points [m][d] of the unit cube (for plots; no gradient). */
+export function acquisitionAt(gp: GaussianProcess, name: AcquisitionName, best: number, points: readonly ArrayLike<number>[], options: AcquisitionOptions = {}): Float64Array {
+  checkAcquisition(name);
+  const { mean, variance } = gp.predict(points);
+  return tidy(() => noGrad(() => acquisitionValue(name, tensor(mean, { dtype: 'float64' }), tensor(variance, { dtype: 'float64' }), best, options).toTypedArray() as Float64Array));
+}

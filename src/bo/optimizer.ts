@@ -10,12 +10,14 @@ import { checkAcquisition, keyOf, maximizeAcquisition, type AcquisitionName } fr
 import { GaussianProcess, type Hyperparameters } from './gp.js';
 import { checkKernel, type KernelName } from './kernels.js';
 import { Space, type Dimension, type Point } from './space.js';
+import { tpeSuggest } from './tpe.js';
 
-export type Sampler = 'gp' | 'random';
+export type Sampler = 'gp' | 'random' | 'tpe';
+export const samplerNames: readonly Sampler[] = ['gp', 'random', 'tpe'];
 export type BatchStrategy = 'constant-liar' | 'kriging-believer';
 
 export interface OptimizerOptions {
-  /** 'gp' (Bayesian optimisation, the default) or 'random' (the baseline). */
+  /** 'gp' (Bayesian optimisation, the default), 'tpe' (tree-structured Parzen estimator) or 'random' (the baseline). */
   sampler?: Sampler;
   /** Random points before the GP takes over. Default max(2, width + 1), at least 1. */
   initial?: number;
@@ -57,7 +59,7 @@ export class Optimizer {
   constructor(space: Space | readonly Dimension[], options: OptimizerOptions = {}) {
     this.space = space instanceof Space ? space : new Space(space);
     this.sampler = options.sampler ?? 'gp';
-    if (this.sampler !== 'gp' && this.sampler !== 'random') throw new ArgumentError(`unknown sampler '${String(this.sampler)}': expected gp or random`);
+    if (!samplerNames.includes(this.sampler)) throw new ArgumentError(`unknown sampler '${String(this.sampler)}': expected ${samplerNames.join(', ')}`);
     this.initial = options.initial ?? Math.max(2, this.space.width + 1);
     if (!Number.isInteger(this.initial) || this.initial < 1) throw new ArgumentError(`initial must be a positive integer (random points before the GP), got ${String(options.initial)}`);
     this.acquisition = checkAcquisition(options.acquisition ?? 'log-ei');
@@ -95,21 +97,24 @@ export class Optimizer {
     this.#seen.add(keyOf(unit));
   }
 
-  /** `count` distinct points to evaluate next, none evaluated before. */
-  ask(count = 1): Point[] {
+  /**
+   * `count` distinct points to evaluate next, none evaluated before nor among `pending` (points
+   * being evaluated elsewhere, e.g. by other workers: conditioned on like the batch's own).
+   */
+  ask(count = 1, pending: readonly Point[] = []): Point[] {
     if (!Number.isInteger(count) || count < 1) throw new ArgumentError(`ask: count must be a positive integer, got ${String(count)}`);
-    const pending: Float64Array[] = [];
-    const taken = new Set(this.#seen);
+    const batch = pending.map((p) => this.space.encode(p));
+    const taken = new Set([...this.#seen, ...batch.map(keyOf)]);
     if (this.space.size() < taken.size + count) {
-      throw new ArgumentError(`the search space holds ${this.space.size()} points: ${taken.size} evaluated, ${count} more asked for`);
+      throw new ArgumentError(`the search space holds ${this.space.size()} points: ${taken.size} evaluated or pending, ${count} more asked for`);
     }
     for (let i = 0; i < count; i++) {
-      const useGp = this.sampler === 'gp' && this.#trials.length >= this.initial && this.#trials.length >= 2;
-      const unit = useGp ? this.#suggest(pending, taken) : this.#randomUnseen(taken);
-      pending.push(unit);
+      const modelled = this.sampler !== 'random' && this.#trials.length >= this.initial && this.#trials.length >= 2;
+      const unit = !modelled ? this.#randomUnseen(taken) : this.sampler === 'tpe' ? this.#suggestTpe(batch, taken) : this.#suggest(batch, taken, i === 0);
+      batch.push(unit);
       taken.add(keyOf(unit));
     }
-    return pending.map((u) => this.space.decode(u));
+    return batch.slice(pending.length).map((u) => this.space.decode(u));
   }
 
   /** Frees the GP's tensors. */
@@ -126,28 +131,42 @@ export class Optimizer {
     throw new ArgumentError('could not draw a point not yet evaluated in 1000 tries: the space is (nearly) exhausted');
   }
 
-  #suggest(pending: Float64Array[], taken: Set<string>): Float64Array {
+  #suggestTpe(pending: Float64Array[], taken: Set<string>): Float64Array {
+    const values = [...this.#trials.map((t) => t.value), ...pending.map(() => Infinity)];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const unit = this.space.canonical(tpeSuggest(this.space, [...this.#units, ...pending], values, this.#random));
+      if (!taken.has(keyOf(unit))) return unit;
+    }
+    return this.#randomUnseen(taken);
+  }
+
+  #suggest(pending: Float64Array[], taken: Set<string>, first: boolean): Float64Array {
     const values = this.#trials.map((t) => t.value);
     const observedBest = Math.min(...values);
     const spread = Math.max(...values) - observedBest || 1;
-    const fakes = pending.map(() => observedBest);
-    if (this.batchStrategy === 'kriging-believer' && pending.length > 0 && this.#gp) {
-      fakes.splice(0, fakes.length, ...this.#gp.predict(pending).mean);
+    const fit = (units: Float64Array[], targets: number[], refit: boolean) =>
+      GaussianProcess.fit(units, targets, {
+        kernel: this.kernel,
+        inputTransform: (x) => this.space.canonicalTensor(x),
+        ...(refit ? { restarts: 1, initial: this.#hyperparameters, seed: Math.floor(this.#random() * 2 ** 31) } : { hyperparameters: this.#hyperparameters }),
+      });
+    // Hyper-parameters are fitted once per ask, on the real results alone; pending points are
+    // then only conditioned on: they carry no information about the function's shape.
+    if (first) {
+      const real = fit(this.#units, values, true);
+      this.#hyperparameters = real.hyperparameters;
+      this.#gp?.dispose();
+      this.#gp = real;
+      if (pending.length === 0) return this.#maximize(real, observedBest, spread, taken);
     }
-    // Hyper-parameters are fitted once per ask (on the real results), then the pending points
-    // are only conditioned on: they carry no information about the function's shape.
-    const fitHyperparameters = pending.length === 0;
-    const gp = GaussianProcess.fit([...this.#units, ...pending], [...values, ...fakes], {
-      kernel: this.kernel,
-      inputTransform: (x) => this.space.canonicalTensor(x),
-      ...(fitHyperparameters
-        ? { restarts: 1, initial: this.#hyperparameters, seed: Math.floor(this.#random() * 2 ** 31) }
-        : { hyperparameters: this.#hyperparameters }),
-    });
+    const fakes = this.batchStrategy === 'kriging-believer' && this.#gp ? [...this.#gp.predict(pending).mean] : pending.map(() => observedBest);
+    const gp = fit([...this.#units, ...pending], [...values, ...fakes], false);
     this.#gp?.dispose();
     this.#gp = gp;
-    this.#hyperparameters = gp.hyperparameters;
-    const incumbent = Math.min(observedBest, ...fakes);
+    return this.#maximize(gp, Math.min(observedBest, ...fakes), spread, taken);
+  }
+
+  #maximize(gp: GaussianProcess, incumbent: number, spread: number, taken: Set<string>): Float64Array {
     const ranked = maximizeAcquisition(gp, this.space, this.acquisition, incumbent, {
       random: this.#random,
       xi: (this.#options.xi ?? 0) * spread,

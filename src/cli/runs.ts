@@ -50,12 +50,17 @@ function listCommand(): Command {
         console.log(
           formatTable(
             ['id', 'name', 'model', 'dataset', 'status', 'epochs', 'test_loss', 'created'],
-            rows.map(({ run, metrics }) => [run.id, run.name ?? '', run.model, run.dataset, run.status, String(store.metrics(run.id, 'train_loss').length), number(metrics.test_loss), shortTime(run.createdAt)]),
+            rows.map(({ run, metrics }) => [run.id, run.name ?? '', run.model, run.dataset, shownStatus(run, metrics), String(store.metrics(run.id, 'train_loss').length), number(metrics.test_loss), shortTime(run.createdAt)]),
           ),
         );
       });
     });
   return examples(command, ['latentlab runs', 'latentlab runs list --model vae --limit 5']);
+}
+
+// A tune trial stopped by its pruning rule is an interrupted run with a `pruned` metric (runs/tune-prune.ts).
+function shownStatus(run: { status: RunStatus }, metrics: Record<string, number>): string {
+  return run.status === 'interrupted' && metrics.pruned !== undefined ? 'pruned' : run.status;
 }
 
 function showCommand(): Command {

@@ -205,7 +205,8 @@ const logAxisLabel = "test(regexp('^[125]e'), format(datum.value, '.0e')) ? datu
 // vega takes a third of a second to import: load it on the first chart, not with the library.
 let renderer: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
 
-async function renderSvg(spec: TopLevelSpec): Promise<string> {
+/** Renders a vega-lite spec (the theme merged in) to SVG; for charts of other modules of this layer. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   renderer ??= Promise.all([import('vega'), import('vega-lite')]);
   const [vega, vegaLite] = await renderer;
   const { spec: compiled } = vegaLite.compile({ ...spec, config: mergeConfig(spec.config) } as TopLevelSpec);

@@ -30,3 +30,5 @@ export {
   type Cell,
 } from './html.js';
 export { categoryColours } from './theme.js';
+export { bandChart, trialsChart, parallelCoordinatesChart, type BandPoint, type BandPanel, type BandChartOptions, type TrialsChartOptions, type ParallelAxis, type ParallelCoordinatesOptions } from './tune-charts.js';
+export { illustrationPanels, illustrationSvg, type IllustrationOptions } from './bo-illustration.js';

@@ -14,3 +14,6 @@ export {
   type ReferenceClassifier, type ReferenceClassifierOptions,
 } from './reference-classifier.js';
 export { evaluateRunSamples, sampleMetricsProblem, type RunSampleOptions, type RunSampleEvaluation } from './sample-evaluation.js';
+export { tuneRuns, searchId, searchOutcome, checkTuneOptions, samplers, pruneRules, type TuneOptions, type TuneOutcome, type TuneTrial, type PrunedTrial, type PruneRule } from './tune.js';
+export { tuneWithWorkers, workerThreads } from './tune-workers.js';
+export { tuneReportPage, writeTuneReport, tuneReportDir } from './tune-report.js';

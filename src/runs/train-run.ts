@@ -9,7 +9,7 @@ import { Trainer } from '../train/trainer.js';
 import { lastCheckpointName, previousCheckpointName } from '../train/checkpoint.js';
 import type { ProgressMode } from '../train/progress.js';
 import type { EpochMetrics, LogMetrics } from '../train/metrics.js';
-import type { TrainResult } from '../train/callbacks.js';
+import type { Callback, TrainResult } from '../train/callbacks.js';
 import type { RunStore, RunRecord } from '../track/store.js';
 import { MetricsWriter } from '../track/metrics-writer.js';
 import { checkOptimizerSettings, flattenRunConfig, parseStoredRunConfig, type RunConfig } from './config.js';
@@ -38,6 +38,8 @@ export interface RunOptions {
    * another machine, or the check is wrong). The process that held it stops at its next epoch.
    */
   force?: boolean;
+  /** More trainer hooks, after the run's own (which record each epoch first): tune's pruner. */
+  callbacks?: Callback[];
 }
 
 export interface RunOutcome {
@@ -133,6 +135,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
           if (adversarial instanceof GenerativeAdversarialNetwork) saveEpochSamples(store, run.id, adversarial, epoch.epoch);
         },
       },
+      ...(options.callbacks ?? []),
     ],
   });
   // Until training starts, nothing of the run changed: a refused resume (a corrupt checkpoint)

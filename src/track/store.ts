@@ -154,6 +154,16 @@ export class RunStore {
     );
   }
 
+  /**
+   * Runs `action` (synchronous; it may call this store's methods) in one IMMEDIATE transaction:
+   * what it reads cannot change before what it writes is committed, so of several processes
+   * deciding on the same runs at once (tune's workers claiming trials) each sees the others'
+   * decisions. An exception rolls every write back. Keep `action` short: it holds the write lock.
+   */
+  transaction<T>(action: () => T): T {
+    return this.#use((db) => db.transaction(action).immediate());
+  }
+
   /** Records a new run with status 'running' and returns it. */
   createRun(input: NewRun): RunRecord {
     const now = new Date();

@@ -98,7 +98,7 @@ test('bad input gives one clear ArgumentError each', async () => {
   refuses(() => minimize(forrester, forresterSpace, { budget: 2, initial: 3 }), /budget 2 is below initial 3/);
   refuses(() => minimize(forrester, forresterSpace, { budget: 0 }), /budget must be a positive integer/);
   refuses(() => minimize(forrester, forresterSpace, { budget: 5, acquisition: 'best' as never }), /unknown acquisition 'best'/);
-  refuses(() => minimize(forrester, forresterSpace, { budget: 5, sampler: 'tpe' as never }), /unknown sampler 'tpe'/);
+  refuses(() => minimize(forrester, forresterSpace, { budget: 5, sampler: 'bayes' as never }), /unknown sampler 'bayes': expected gp, random, tpe/);
   refuses(() => minimize(forrester, [{ name: 'lr', type: 'real', low: 1, high: 1 }], { budget: 5 }), /'lr' has an empty or inverted range 1\.\.1/);
   await assert.rejects(minimize(() => Number.NaN, forresterSpace, { budget: 3, initial: 2 }), (e: Error) => e instanceof ArgumentError && /objective returned NaN/.test(e.message));
 });

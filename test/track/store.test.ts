@@ -297,6 +297,26 @@ describe('runs', () => {
   });
 });
 
+describe('transaction', () => {
+  test('transaction commits what its action wrote and returns its value; an exception rolls every write back', () => {
+    const store = temporaryStore();
+    const kept = store.transaction(() => createTestRun(store, { studyId: 'kept' }).id);
+    assert.equal(store.getRun(kept).studyId, 'kept');
+    assert.throws(
+      () =>
+        store.transaction(() => {
+          createTestRun(store, { studyId: 'dropped' });
+          store.claimRun(kept, { pid: process.pid, host: 'test-host', processStart: null }, store.getRun(kept));
+          throw new ArgumentError('changed my mind');
+        }),
+      /changed my mind/,
+    );
+    assert.equal(store.listRuns({ studyId: 'dropped' }).length, 0, 'the run created inside is gone');
+    assert.equal(store.getRun(kept).lock, null, 'the claim inside is undone');
+    store.close();
+  });
+});
+
 describe('metrics', () => {
   test('logMetrics round trip: rows come back by key then step, with epoch and time', () => {
     const store = temporaryStore();
