@@ -2,7 +2,7 @@
 // and, for generative runs, the sample metrics through the data set's reference classifier.
 import { Command } from 'commander';
 import { loadAnyRun } from '../runs/load.js';
-import { isAdversarial } from '../models/adversarial.js';
+import { isAutoencoder } from '../models/autoencoder.js';
 import { evaluateRunSamples, sampleMetricsProblem, type RunSampleEvaluation } from '../runs/sample-evaluation.js';
 import { evaluateAutoencoder, isVariational } from '../analysis/evaluate.js';
 import { formatNumber } from '../train/progress.js';
@@ -54,7 +54,7 @@ export function evalCommand(): Command {
               });
           // A GAN has no encoder: it is scored by its samples alone.
           const model = loaded.model;
-          const metrics = isAdversarial(model) ? {} : evaluateAutoencoder(model, loaded.test, { batchSize: flags.batch, iwaeSamples: isVariational(model) ? flags.iwaeSamples : 0 });
+          const metrics = !isAutoencoder(model) ? {} : evaluateAutoencoder(model, loaded.test, { batchSize: flags.batch, iwaeSamples: isVariational(model) ? flags.iwaeSamples : 0 });
           if (flags.json) {
             const sampleJson = samples ? { classifier_run: samples.classifier.runId, classifier_test_accuracy: samples.classifier.testAccuracy, ...snakeCase(samples.metrics) } : { skipped: skip };
             console.log(JSON.stringify({ run_id: loaded.run.id, weights: loaded.weights, test_samples: loaded.test.inputs.shape[0], metrics, sample_metrics: sampleJson }, null, 2));
@@ -62,7 +62,7 @@ export function evalCommand(): Command {
           }
           console.log(`run ${loaded.run.id} (${loaded.run.model} on ${loaded.run.dataset}), ${loaded.test.inputs.shape[0]} test samples:`);
           for (const [key, value] of Object.entries(metrics)) console.log(`  ${key.padEnd(10)} ${formatNumber(value)}`);
-          if (isAdversarial(model)) console.log('  (no reconstruction metrics: a GAN has no encoder)');
+          if (!isAutoencoder(model)) console.log('  (no reconstruction metrics: a GAN has no encoder)');
           console.log(samples ? sampleLines(samples).join('\n') : `sample metrics: ${skip}`);
         } finally {
           loaded.dispose();

@@ -28,6 +28,8 @@ export interface AdversarialModel extends Module {
   players(): Record<string, Tensor[]>;
   /** One batch: updates the players through context.update and returns the terms to record. */
   trainStep(batch: Batch, context: StepContext, schedule: AdversarialSchedule): { total: Tensor; [term: string]: Tensor | number };
+  /** Samples of a stored noise batch in [0, 1], drawing no random number: saved every epoch. */
+  fixedSamples?(): Tensor;
 }
 
 export function isAdversarial(model: object): model is AdversarialModel {

@@ -37,3 +37,9 @@ export interface GenerativeAutoencoder extends Autoencoder, GenerativeModel {}
 export function isGenerative(model: Autoencoder): model is GenerativeAutoencoder {
   return isGenerativeModel(model);
 }
+
+/** Whether a lab model has an encoder and a reconstruction loss (autoencoders, the adversarial autoencoder; not a GAN). */
+export function isAutoencoder(model: object): model is Autoencoder {
+  const candidate = model as Partial<Autoencoder>;
+  return typeof candidate.encode === 'function' && typeof candidate.decode === 'function' && typeof candidate.loss === 'function';
+}

@@ -1,6 +1,6 @@
 // Autoencoders, VAEs, GANs and RBMs: one file per family.
 export { ConvAutoencoder, convAutoencoderDefaults, type ConvAutoencoderOptions, type UpsampleMode } from './conv-ae.js';
-export { isGenerative, type Autoencoder, type GenerativeAutoencoder, type LossTerms } from './autoencoder.js';
+export { isGenerative, isAutoencoder, type Autoencoder, type GenerativeAutoencoder, type LossTerms } from './autoencoder.js';
 export { DeterministicAutoencoder, type ObjectiveOptions } from './deterministic-ae.js';
 export { ContractiveAutoencoder, contractiveDefaults, jacobianNormSquared, sigmoidJacobianNormSquared, type ContractiveAutoencoderOptions } from './contractive.js';
 export { MlpAutoencoder, mlpAutoencoderDefaults, type MlpAutoencoderOptions } from './mlp-ae.js';
@@ -19,7 +19,7 @@ export { reconstructionLosses, reconstructionLoss, parseReconstruction, type Rec
 export {
   parseDenoise, parseSparse, corrupt, sparsityPenalty, defaultKLSparsityWeight, type Denoise, type Sparsity,
 } from './regularizers.js';
-export { modelNames, adversarialModelNames, modelConfigSchema, parseModelConfig, createModel, createLabModel, type ModelName, type ModelConfig, type LabModel } from './registry.js';
+export { modelNames, adversarialModelNames, ganModelNames, modelConfigSchema, parseModelConfig, createModel, createLabModel, type ModelName, type ModelConfig, type LabModel } from './registry.js';
 export { MlpClassifier, mlpClassifierDefaults, EncoderClassifier, createConvEncoder, type MlpClassifierOptions, type EncoderClassifierOptions, type EncoderMode } from './classifier.js';
 export { LeNet, leNetDefaults, leNetFeatureSize, type LeNetOptions } from './lenet.js';
 export { isGenerativeModel, generateSamples, type GenerativeModel } from './generative.js';
@@ -27,3 +27,4 @@ export { GenerativeAdversarialNetwork, isAdversarial, ganDefaults, fixedNoiseSiz
 export { MlpGan, mlpGanDefaults, type MlpGanOptions } from './gan.js';
 export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './dcgan.js';
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
+export { AdversarialAutoencoder, aaeDefaults, aaePriors, mixtureComponents, type AaePrior, type AdversarialAutoencoderOptions } from './aae.js';

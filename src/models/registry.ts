@@ -3,7 +3,7 @@
 // the options that apply to it; parseModelConfig says which when one does not.
 //
 // Defaults (besides each model file's *Defaults): latent 32 for the autoencoders, 20 for the
-// VAEs (as pytorch/examples), 100 (the noise size) for the GANs; a VAE or GAN is unconditional
+// VAEs (as pytorch/examples), 100 (the noise size) for the GANs, 8 for the adversarial autoencoder; a VAE or GAN is unconditional
 // unless `conditional` is true.
 import { z } from 'zod';
 import { ArgumentError } from '../tensor/errors.js';
@@ -11,6 +11,7 @@ import { issueText, showValue } from '../tensor/schema.js';
 import { activationNames } from './activations.js';
 import type { Autoencoder } from './autoencoder.js';
 import { ganDefaults, type AdversarialModel } from './adversarial.js';
+import { AdversarialAutoencoder, aaeDefaults, aaePriors } from './aae.js';
 import { Dcgan, dcganDefaults } from './dcgan.js';
 import { ganLosses, smoothable } from './gan-losses.js';
 import { MlpGan, mlpGanDefaults } from './gan.js';
@@ -25,10 +26,12 @@ import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js'
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
-export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
+export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan', 'aae'];
+/** The adversarial families without an encoder (GANs): scored by their samples alone. */
+export const ganModelNames: readonly ModelName[] = ['gan', 'dcgan'];
 /** What createModel builds: an autoencoder, or an adversarial model (a GAN). */
 export type LabModel = Autoencoder | AdversarialModel;
 
@@ -77,6 +80,8 @@ export const modelConfigSchema = z.strictObject({
   labelSmoothing: z.number().min(0).lt(1).optional(),
   /** σ of the Gaussian noise added to D's inputs. */
   instanceNoise: z.number().min(0).max(10).optional(),
+  /** The adversarial autoencoder's prior on codes. */
+  prior: z.enum(aaePriors).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -96,6 +101,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   contractive: ['hidden', 'activation', 'contraction', 'reconstruction'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
+  aae: ['hidden', 'prior', 'conditional', 'reconstruction'],
 };
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
@@ -110,6 +116,7 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   contractive: { latent: 32, activation: contractiveDefaults.activation, contraction: contractiveDefaults.contraction, reconstruction: contractiveDefaults.reconstruction },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
+  aae: { latent: 8, ...aaeDefaults, conditional: false, hidden: [...aaeDefaults.hidden] },
 };
 
 /**
@@ -156,6 +163,9 @@ function checkCombination(config: ModelConfig): void {
   if (config.labelSmoothing && config.ganLoss && !smoothable.includes(config.ganLoss)) {
     throw new ArgumentError(`label smoothing applies to the GAN losses ${smoothable.join(', ')}, not ${config.ganLoss}: drop it or choose another loss`);
   }
+  if (config.prior === 'mixture' && config.latent < 2) {
+    throw new ArgumentError(`a mixture prior places its components on a circle in two code dimensions: latent must be at least 2, got ${config.latent}`);
+  }
   if (config.decoder === 'bernoulli') {
     for (const key of ['decoderStd', 'outputActivation'] as const) {
       if (config[key] !== undefined) throw new ArgumentError(`${key} applies to decoder 'gaussian' only (a Bernoulli decoder outputs probabilities)`);
@@ -169,7 +179,7 @@ function checkCombination(config: ModelConfig): void {
  * again: the model constructors assert what they need.
  */
 export function createModel(c: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): Autoencoder {
-  if (adversarialModelNames.includes(c.model)) throw new ArgumentError(`${c.model} is an adversarial model, not an autoencoder: build it with createLabModel`);
+  if (ganModelNames.includes(c.model)) throw new ArgumentError(`${c.model} is an adversarial model, not an autoencoder: build it with createLabModel`);
   return createLabModel(c, data) as Autoencoder;
 }
 
@@ -208,6 +218,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':
       return new Dcgan({ ...c, numClasses });
+    case 'aae':
+      return new AdversarialAutoencoder({ ...c, inputShape, numClasses });
   }
   throw new ArgumentError(`unknown model ${showValue((c as { model: unknown }).model)}: parse the configuration with parseModelConfig first`);
 }

@@ -8,7 +8,7 @@ import { loadDataset, type LoadedDataset } from '../data/datasets.js';
 import { readLatestCheckpoint } from '../train/checkpoint.js';
 import { createLabModel, type LabModel } from '../models/registry.js';
 import type { Autoencoder } from '../models/autoencoder.js';
-import { isAdversarial } from '../models/adversarial.js';
+import { isAutoencoder } from '../models/autoencoder.js';
 import { isGenerativeModel, type GenerativeModel } from '../models/generative.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 import { parseStoredRunConfig, type RunConfig } from './config.js';
@@ -34,7 +34,7 @@ export interface LoadedRun<M extends LabModel = Autoencoder> {
  */
 export function loadRun(store: RunStore, id: string): LoadedRun {
   const loaded = loadAnyRun(store, id);
-  if (isAdversarial(loaded.model)) {
+  if (!isAutoencoder(loaded.model)) {
     loaded.dispose();
     throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, an adversarial model with no encoder: this needs an autoencoder run; latentlab sample ${loaded.run.id} draws its images`);
   }
@@ -46,7 +46,7 @@ export function loadGenerativeRun(store: RunStore, id: string): LoadedRun<LabMod
   const loaded = loadAnyRun(store, id);
   if (!isGenerativeModel(loaded.model)) {
     loaded.dispose();
-    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE or a GAN (vae, conv-vae, gan, dcgan)`);
+    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE, a GAN or an adversarial autoencoder (vae, conv-vae, gan, dcgan, aae)`);
   }
   return loaded as LoadedRun<LabModel & GenerativeModel>;
 }

@@ -15,7 +15,7 @@ import { barChart, heatmap, lineChart, scatterChart } from '../report/charts.js'
 import { imageRows } from '../report/image-grid.js';
 import { writeReport, type Block, type Page, type Section } from '../report/html.js';
 import type { RunRecord, RunStore } from '../track/store.js';
-import { adversarialModelNames } from '../models/registry.js';
+import { adversarialModelNames, ganModelNames } from '../models/registry.js';
 import { epochSamplesKind } from './train-run.js';
 import { ensureDirectory } from '../util/files.js';
 import { compareRuns } from './compare.js';
@@ -41,7 +41,8 @@ export async function buildRunReport(store: RunStore, ids: readonly string[], op
   const runs = ids.map((id) => store.getRun(id));
   const sections: Section[] = [await lossSection(store, runs.map((run) => run.id), options.logScale ?? false), overviewSection(store, runs.map((run) => run.id))];
   for (const run of runs) {
-    if ((adversarialModelNames as readonly string[]).includes(run.model)) {
+    // A GAN has samples only; an adversarial autoencoder has an autoencoder's sections too.
+    if ((ganModelNames as readonly string[]).includes(run.model)) {
       sections.push(await adversarialSection(store, run));
       continue;
     }
@@ -51,6 +52,7 @@ export async function buildRunReport(store: RunStore, ids: readonly string[], op
     } finally {
       loaded.dispose();
     }
+    if ((adversarialModelNames as readonly string[]).includes(run.model)) sections.push(await adversarialSection(store, run));
   }
   const title = runs.length === 1 ? `${runs[0]!.name ?? runs[0]!.id}: ${runs[0]!.model} on ${runs[0]!.dataset}` : `${runs.length} runs compared`;
   return { title, subtitle: `latentlab report of ${runs.map((run) => run.id).join(', ')}`, generated: new Date(), sections };
@@ -148,7 +150,8 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
   if (isGenerative(model)) {
     const samples = priorSamples(model, 40, test.classes?.length);
     const rows = [0, 1, 2, 3].map((row) => samples.narrow(0, row * 10, 10));
-    const blocks: Block[] = [image(rows, 10, 'Decoded draws from the prior N(0, I)')];
+    const prior = (model as { prior?: string }).prior === 'mixture' ? 'the mixture of Gaussians' : 'N(0, I)';
+    const blocks: Block[] = [image(rows, 10, `Decoded draws from the prior ${prior}`)];
     samples.dispose();
     const kl = klPerDimension(loaded);
     if (kl) blocks.push({ kind: 'chart', svg: await barChart({ bars: kl.map((value, i) => ({ label: `z${i + 1}`, value })), title: 'KL divergence per latent dimension (nats)', xTitle: 'dimension', yTitle: 'KL' }) });

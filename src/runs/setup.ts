@@ -114,7 +114,7 @@ function checkAdversarialRange(config: RunConfig, train: LoadedDataset): void {
   const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
   if (low! >= 0 && high! <= 1) return;
   throw new ArgumentError(
-    `${config.model.model} generates images in [0, 1] (a tanh output over data scaled to [-1, 1]), and ${config.training.dataset} spans [${formatNumber(low!)}, ${formatNumber(high!)}]: train it on an image data set (mnist, fashion-mnist)`,
+    `${config.model.model} generates images in [0, 1] (${config.model.model === 'aae' ? 'a sigmoid output' : 'a tanh output over data scaled to [-1, 1]'}), and ${config.training.dataset} spans [${formatNumber(low!)}, ${formatNumber(high!)}]: train it on an image data set (mnist, fashion-mnist)`,
   );
 }
 

@@ -15,8 +15,8 @@ import { MetricsWriter } from '../track/metrics-writer.js';
 import { checkOptimizerSettings, flattenRunConfig, parseStoredRunConfig, type RunConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
-import { GenerativeAdversarialNetwork, isAdversarial } from '../models/adversarial.js';
-import type { Autoencoder } from '../models/autoencoder.js';
+import { isAdversarial, type AdversarialModel } from '../models/adversarial.js';
+import { isAutoencoder, type Autoencoder } from '../models/autoencoder.js';
 import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
@@ -113,7 +113,12 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
   const trainer = new Trainer({
     model,
     ...(adversarial
-      ? { optimizers: prepared.optimizers!, step: (_m: unknown, batch: Batch, context: StepContext) => adversarial.trainStep(batch, context, schedule) }
+      ? {
+          optimizers: prepared.optimizers!,
+          step: (_m: unknown, batch: Batch, context: StepContext) => adversarial.trainStep(batch, context, schedule),
+          // An adversarial autoencoder's validation split is scored by its reconstruction loss.
+          ...(isAutoencoder(model) ? { loss: (_m: unknown, batch: Batch) => model.loss(batch) } : {}),
+        }
       : { optimizer: prepared.optimizer, loss: (_m: unknown, batch: Batch) => (model as Autoencoder).loss(batch) }),
     train: prepared.trainLoader,
     validation: prepared.testLoader,
@@ -132,7 +137,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
           store.checkLock(run.id, token);
           metrics.add(epochRows(epoch));
           metrics.flush();
-          if (adversarial instanceof GenerativeAdversarialNetwork) saveEpochSamples(store, run.id, adversarial, epoch.epoch);
+          if (adversarial?.fixedSamples) saveEpochSamples(store, run.id, adversarial, epoch.epoch);
         },
       },
       ...(options.callbacks ?? []),
@@ -162,8 +167,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       return { runId: run.id, status: 'interrupted', epochs: result.epochs, steps: result.steps, metrics: lastLosses(result) };
     }
     store.checkLock(run.id, token); // before writing the model into a store that may be gone
-    // Adversarial runs are scored by their samples (latentlab eval), not by reconstructions.
-    const evaluation = adversarial ? {} : evaluateAutoencoder(model as Autoencoder, prepared.data.test, { batchSize: 500 });
+    // GANs are scored by their samples (latentlab eval), having no encoder to reconstruct with.
+    const evaluation = isAutoencoder(model) ? evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 }) : {};
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
     store.releaseRun(run.id, token, 'finished');
@@ -187,8 +192,8 @@ export const epochSamplesKind = 'samples';
 
 // The fixed noise batch's images after an epoch, so that the report shows how samples evolve.
 // Drawn in eval mode from a stored noise batch: no random number is used, and resume stays exact.
-function saveEpochSamples(store: RunStore, runId: string, model: GenerativeAdversarialNetwork, epoch: number): void {
-  const samples = model.fixedSamples();
+function saveEpochSamples(store: RunStore, runId: string, model: AdversarialModel, epoch: number): void {
+  const samples = model.fixedSamples!();
   try {
     const png = imageGrid(samples, { columns: 8, scale: 2 });
     store.addArtifact(runId, epochSamplesKind, `samples/epoch-${String(epoch).padStart(4, '0')}.png`, png.png);
@@ -234,7 +239,7 @@ function describe(prepared: PreparedRun): string {
   const { config, data, model } = prepared;
   const t = config.training;
   return (
-    `${config.model.model} (${isAdversarial(model) ? 'noise' : 'latent'} ${config.model.latent}, ${model.parameterCount().toLocaleString('en-US')} parameters) on ${t.dataset}: ` +
+    `${config.model.model} (${isAutoencoder(model) ? 'latent' : 'noise'} ${config.model.latent}, ${model.parameterCount().toLocaleString('en-US')} parameters) on ${t.dataset}: ` +
     `${data.train.inputs.shape[0]} training and ${data.test.inputs.shape[0]} test samples, ${t.epochs} epochs, batch ${t.batch}, ${t.optimizer} lr ${t.lr}`
   );
 }

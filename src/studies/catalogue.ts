@@ -21,6 +21,7 @@ export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'upsampling', title: 'Transposed convolution against resize-convolution in a conv autoencoder', load: async () => (await import('./upsampling.js')).upsampling },
   { name: 'compare-reductions', title: 'PCA, kernel PCA, t-SNE, UMAP and an autoencoder on the same digits', load: async () => (await import('./compare-reductions.js')).compareReductions },
   { name: 'manifold-mismatch', title: 'Manifold mismatch: Gaussian and hyperspherical latents for data on a circle and a sphere', load: async () => (await import('./manifold-mismatch.js')).manifoldMismatch },
+  { name: 'gan-vs-vae', title: 'GANs against VAEs on Fashion-MNIST, by their samples', load: async () => (await import('./gan-vs-vae.js')).ganVsVae },
 ];
 
 export const studyNames: readonly string[] = studyCatalogue.map((entry) => entry.name);

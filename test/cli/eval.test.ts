@@ -4,6 +4,7 @@
 // Run: node --test dist/test/cli/eval.test.js
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, cliJson, temporaryDir } from './helpers.js';
 
@@ -49,5 +50,21 @@ describe('latentlab eval: sample metrics', () => {
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /no reconstruction metrics: a GAN has no encoder/);
     assert.match(text.stdout, /frechet_distance\s+\d/);
+  });
+
+  test('an adversarial autoencoder run (conditional mixture prior): reconstruction metrics and sample metrics; its epoch samples and report', () => {
+    const aae = cliJson<{ run_id: string; metrics: Record<string, number> }>(store, ['train', '--model', 'aae', '--prior', 'mixture', '--conditional', '--dataset', 'mnist', '--hidden', '64', '--epochs', '2', '--train-limit', '256', '--test-limit', '300', '--batch', '64']);
+    assert.ok(Number.isFinite(aae.metrics.test_loss) && Number.isFinite(aae.metrics.test_psnr), 'validation by reconstruction, and the test-set evaluation');
+    const result = cliJson<{ metrics: Record<string, number>; sample_metrics: Record<string, unknown> }>(store, ['eval', aae.run_id, '--classifier', classifier, '--samples', '100']);
+    assert.ok(Number.isFinite(result.metrics.test_mse) && Number.isFinite(result.metrics.test_ssim));
+    assert.equal(result.sample_metrics.samples, 100);
+    assert.equal(typeof result.sample_metrics.conditional_accuracy, 'number');
+    const shown = cliJson<{ artifacts: { kind: string; path: string }[] }>(store, ['runs', 'show', aae.run_id]);
+    assert.deepEqual(shown.artifacts.filter((a) => a.kind === 'samples').map((a) => a.path.split('/').slice(-2).join('/')), ['samples/epoch-0001.png', 'samples/epoch-0002.png']);
+    const report = cli(store, ['report', aae.run_id, '--out', join(dir, 'aae-report')]);
+    assert.equal(report.status, 0, report.stderr);
+    const html = readFileSync(join(dir, 'aae-report', 'index.html'), 'utf8');
+    assert.match(html, /Decoded draws from the prior the mixture of Gaussians/);
+    assert.match(html, /samples during training/);
   });
 });

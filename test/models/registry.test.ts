@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ArgumentError, manualSeed, randint, randn, tidy, type Tensor } from '../../src/tensor/index.js';
 import { Adam } from '../../src/optim/index.js';
 import {
-  adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
+  AdversarialAutoencoder, adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
   modelConfigSchema, modelNames, parseModelConfig, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, type ModelConfig,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
@@ -46,8 +46,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -68,9 +68,9 @@ describe('parseModelConfig', () => {
     [{ model: 'conv-ae', tied: true }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, dcgan)'],
-    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive)'],
+    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, aae)'],
     [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae)'],
-    [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan)'],
+    [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan, aae)'],
     [{ model: 'vae', denoise: 'mask:0.5' }, 'denoise does not apply to vae (only to mlp-ae, shallow-ae, conv-ae)'],
     [{ model: 'mlp-ae', outputActivation: 'identity', reconstruction: 'bce' }, "reconstruction 'bce' needs outputs in (0, 1): use outputActivation 'sigmoid', or reconstruction 'mse'"],
     [{ model: 'shallow-ae', reconstruction: 'bce' }, "reconstruction 'bce' needs outputs in (0, 1), and shallow-ae's output is linear: use 'half-sse' or 'mse'"],
@@ -84,7 +84,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae']);
   });
 });
 
@@ -195,5 +195,22 @@ describe('adversarial models in the registry', () => {
     fails(() => createModel(parseModelConfig({ model: 'gan' }), { inputShape: [784] }), 'gan is an adversarial model, not an autoencoder: build it with createLabModel');
     fails(() => createLabModel(parseModelConfig({ model: 'dcgan' }), { inputShape: [784] }), 'dcgan expects 28×28 single-channel images, got [784]: use gan for other data');
     fails(() => createLabModel(parseModelConfig({ model: 'gan', conditional: true }), { inputShape: [784] }), 'a conditional gan needs class labels, and the data has none: drop conditional or use labelled data');
+  });
+});
+
+describe('the adversarial autoencoder in the registry', () => {
+  test('aae defaults: code size 8, hidden 512,256, a Gaussian prior, bce, unconditional; createModel builds it (it is an autoencoder)', () => {
+    assert.deepEqual(parseModelConfig({ model: 'aae' }), { model: 'aae', latent: 8, hidden: [512, 256], prior: 'gaussian', reconstruction: 'bce', conditional: false });
+    const aae = createModel(parseModelConfig({ model: 'aae', prior: 'mixture', conditional: true, hidden: [16] }), { inputShape: [1, 28, 28], numClasses: 10 });
+    assert.ok(aae instanceof AdversarialAutoencoder && aae.conditional && aae.prior === 'mixture');
+    aae.dispose();
+  });
+
+  test('GAN options, a prior elsewhere, a mixture on one code dimension, and conditioning without labels are refused in one line', () => {
+    fails(() => parseModelConfig({ model: 'aae', ganLoss: 'hinge' }), 'ganLoss does not apply to aae (only to gan, dcgan)');
+    fails(() => parseModelConfig({ model: 'vae', prior: 'mixture' }), 'prior does not apply to vae (only to aae)');
+    fails(() => parseModelConfig({ model: 'aae', prior: 'uniform' }), "prior must be one of gaussian, mixture, got 'uniform'");
+    fails(() => parseModelConfig({ model: 'aae', prior: 'mixture', latent: 1 }), 'a mixture prior places its components on a circle in two code dimensions: latent must be at least 2, got 1');
+    fails(() => createModel(parseModelConfig({ model: 'aae', prior: 'mixture', conditional: true }), { inputShape: [784] }), 'a conditional aae needs class labels, and the data has none: drop conditional or use labelled data');
   });
 });

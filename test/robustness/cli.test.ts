@@ -299,6 +299,13 @@ const cases: CliCase[] = [
   // ---- adversarial models (issue 14)
   { name: 'train --lr-g on a model that is not adversarial is refused, naming --lr-g', args: trainWith('--lr-g', '1e-3'), stderr: /--lr-g applies to adversarial models only/ },
   { name: 'train --conditional gan on a data set without labels is refused, naming conditional', args: ['train', '--model', 'gan', '--dataset', 'swiss-roll', '--conditional', '--epochs', '1'], stderr: /conditional.*labels|labels.*conditional/ },
+  // ---- the adversarial autoencoder
+  { name: 'train aae --prior mixture --conditional on a data set without labels is refused, naming conditional', args: ['train', '--model', 'aae', '--prior', 'mixture', '--dataset', 'swiss-roll', '--conditional', '--epochs', '1'], stderr: /conditional.*labels|labels.*conditional/ },
+  { name: 'train aae --prior mixture --latent 1 is refused, naming the code size', args: ['train', '--model', 'aae', '--prior', 'mixture', '--latent', '1', '--epochs', '1'], stderr: /latent must be at least 2/ },
+  { name: 'train aae --prior uniform is refused, naming the choices', args: ['train', '--model', 'aae', '--prior', 'uniform', '--epochs', '1'], stderr: /--prior.*gaussian, mixture|gaussian, mixture/ },
+  { name: 'train vae --prior mixture is refused, naming --prior and aae', args: ['train', '--model', 'vae', '--prior', 'mixture', '--epochs', '1'], stderr: /--prior does not apply to vae \(only to aae\)/ },
+  { name: 'train aae on points outside [0, 1] is refused, naming its sigmoid output', args: ['train', '--model', 'aae', '--loss', 'mse', '--dataset', 'swiss-roll', '--epochs', '1'], stderr: /aae generates images in \[0, 1\] \(a sigmoid output\)/ },
+  { name: 'train aae --gan-loss hinge is refused, naming --gan-loss', args: ['train', '--model', 'aae', '--gan-loss', 'hinge', '--epochs', '1'], stderr: /--gan-loss does not apply to aae/ },
   (() => {
     let runId = '';
     return {

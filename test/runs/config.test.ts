@@ -65,8 +65,8 @@ describe('parseRunConfig: adversarial training options', () => {
 
   test('on a model that is not adversarial they are refused, naming the flag; betas only with adam or adamw', () => {
     const flags = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    fails(() => parseRunConfig({ model: 'mlp-ae', lrG: 1e-3 }, { label: flags }), '--lr-g applies to adversarial models only (gan, dcgan), not mlp-ae: set the learning rate with --lr (lr in a config file)');
-    fails(() => parseRunConfig({ model: 'vae', dSteps: 2 }, { label: flags }), '--d-steps applies to adversarial models only (gan, dcgan), not vae: remove it');
+    fails(() => parseRunConfig({ model: 'mlp-ae', lrG: 1e-3 }, { label: flags }), '--lr-g applies to adversarial models only (gan, dcgan, aae), not mlp-ae: set the learning rate with --lr (lr in a config file)');
+    fails(() => parseRunConfig({ model: 'vae', dSteps: 2 }, { label: flags }), '--d-steps applies to adversarial models only (gan, dcgan, aae), not vae: remove it');
     fails(() => parseRunConfig({ model: 'gan', optimizer: 'sgd', betas: [0.5, 0.999] }, { label: flags }), '--betas applies to the optimizers adam and adamw, not sgd');
     fails(() => parseRunConfig({ model: 'gan', betas: [0.5] }), /betas/);
     fails(() => parseRunConfig({ model: 'gan', dSteps: 0 }), /dSteps must be an integer from 1 to 100, got 0/);
