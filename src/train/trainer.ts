@@ -87,6 +87,7 @@ export class Trainer {
   resumedFrom?: { path: string; skipped?: { path: string; reason: string } };
 
   readonly #loss?: LossFunction;
+  readonly #signal?: AbortSignal;
   readonly #trainingStep?: TrainingStep;
   readonly #criteria: StoppingCriterion[];
   readonly #logEvery: number;
@@ -151,8 +152,7 @@ export class Trainer {
     this.#callbacks = [...(options.callbacks ?? []), this.#progress];
     this.#playerParameters = Object.fromEntries(Object.entries(this.optimizers).map(([name, o]) => [name, o.paramGroups.flatMap((group) => group.params)]));
     this.#parameters = Object.values(this.#playerParameters).flat();
-    if (options.signal?.aborted) this.#stopRequested = true;
-    options.signal?.addEventListener('abort', () => this.requestStop(), { once: true });
+    this.#signal = options.signal;
   }
 
   /** Training steps (batches) taken so far; a multi-optimizer step may update several optimizers. */
@@ -244,6 +244,10 @@ export class Trainer {
     this.#running = true;
     this.#lastYield = performance.now();
     const wasTraining = this.model.training;
+    // Listened to while fitting only: a signal shared by many trainers (a study's) keeps no listener per finished run.
+    const stop = () => this.requestStop();
+    if (this.#signal?.aborted) this.#stopRequested = true;
+    this.#signal?.addEventListener('abort', stop, { once: true });
     try {
       if (!this.#seeded) {
         manualSeed(this.seed);
@@ -272,6 +276,7 @@ export class Trainer {
       this.#emit('onTrainEnd', result);
       return result;
     } finally {
+      this.#signal?.removeEventListener('abort', stop);
       this.#progress.close();
       this.model.train(wasTraining);
       this.#running = false;

@@ -3,6 +3,7 @@
 // tensors left behind.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError, BatchStatisticsError, F, data, liveTensorCount, manualSeed, nn, noGrad, optim, randn, tensor, tidy } from '../../src/index.js';
@@ -240,6 +241,14 @@ describe('Trainer#resume()', () => {
     const result = await trainer(setup, { maxEpochs: 3, signal: controller.signal, callbacks: [{ onStep: (m) => m.step === 2 && controller.abort() }] }).fit();
     assert.equal(result.reason, 'interrupted');
     assert.equal(result.steps, 2);
+    setup.dispose();
+  });
+
+  test('a signal shared by many runs (a study) keeps no listener of a finished run', async () => {
+    const setup = buildSetup();
+    const controller = new AbortController();
+    for (let run = 0; run < 12; run++) await trainer(setup, { maxEpochs: 1, signal: controller.signal }).fit();
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
     setup.dispose();
   });
 
