@@ -62,6 +62,8 @@ export const modelConfigSchema = z.strictObject({
   denoise: shortSyntax(parseDenoise).optional().describe('a string like gaussian:0.3 or mask:0.25'),
   sparse: shortSyntax(parseSparse).optional().describe('a string like l1:1e-3 or kl:0.05'),
   tied: z.boolean().optional(),
+  /** shallow-ae: rows of W₁ and columns of W₂ kept at unit norm. */
+  unitNorm: z.boolean().optional(),
   beta: z.number().min(0).optional(),
   conditional: z.boolean().optional(),
   decoder: z.enum(['bernoulli', 'gaussian']).optional(),
@@ -82,7 +84,7 @@ const variational = ['beta', 'conditional', 'decoder', 'decoderStd', 'outputActi
 const adversarial = ['conditional', 'ganLoss', 'labelSmoothing', 'instanceNoise'] as const;
 const applicable: Record<ModelName, readonly OptionName[]> = {
   'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
-  'shallow-ae': ['activation', 'tied', ...regularized],
+  'shallow-ae': ['activation', 'tied', 'unitNorm', ...regularized],
   'conv-ae': ['upsample', 'dropout', ...regularized],
   vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
   'conv-vae': ['upsample', 'dropout', ...variational],
