@@ -133,21 +133,29 @@ async function runActivationTable(context: StudyContext, settings: ActivationTab
         columns: lossColumns,
         rows: trained.map(lossRow),
       },
-      {
-        name: 'few-units',
-        title: `The identity autoencoder with ${settings.fewUnits.hidden.join(' and ')} hidden units after ${settings.fewUnits.epochs} epochs, beside the linear optimum`,
-        columns: lossColumns,
-        rows: fewUnits.map(lossRow),
-      },
-      {
-        name: 'unit-norm',
-        title: 'Rows of W₁ and columns of W₂ kept at unit norm, beside the same activation without the constraint',
-        columns: [...lossColumns, 'test loss without the constraint'],
-        rows: unitNorm.map((t) => {
-          const free = trained.find((u) => u.activation === t.activation && u.hidden === t.hidden);
-          return [...lossRow(t), free ? (context.store.finalMetrics(free.run.id).test_loss ?? null) : null];
-        }),
-      },
+      ...(fewUnits.length === 0
+        ? []
+        : [
+            {
+              name: 'few-units',
+              title: `The identity autoencoder with ${settings.fewUnits.hidden.join(' and ')} hidden units after ${settings.fewUnits.epochs} epochs, beside the linear optimum`,
+              columns: lossColumns,
+              rows: fewUnits.map(lossRow),
+            },
+          ]),
+      ...(unitNorm.length === 0
+        ? []
+        : [
+            {
+              name: 'unit-norm',
+              title: 'Rows of W₁ and columns of W₂ kept at unit norm, beside the same activation without the constraint',
+              columns: [...lossColumns, 'test loss without the constraint'],
+              rows: unitNorm.map((t) => {
+                const free = trained.find((u) => u.activation === t.activation && u.hidden === t.hidden);
+                return [...lossRow(t), free ? (context.store.finalMetrics(free.run.id).test_loss ?? null) : null];
+              }),
+            },
+          ]),
     ],
     sections: [
       { title: 'Loss curves by activation', description: 'Mean training loss of each epoch and the test loss after it, one chart per activation.', blocks: [{ kind: 'grid', blocks: curves }] },
@@ -156,14 +164,18 @@ async function runActivationTable(context: StudyContext, settings: ActivationTab
         description: `The first ten test digits (top row), then their reconstructions with ${settings.hidden.join(', ')} hidden units. The output is linear: values outside [0, 1] are drawn clipped.`,
         blocks: [{ kind: 'grid', blocks: settings.activations.map((activation) => reconstructionGrid(context, trained.filter((t) => t.activation === activation))) }],
       },
-      {
-        title: 'What a few linear units can represent',
-        description:
-          `The identity autoencoder with ${settings.fewUnits.hidden.join(' and ')} hidden units: it can represent only the span of the top eigenvectors of the digits' ` +
-          'second-moment matrix, so every reconstruction is a blend of a few smooth, digit-like templates. It keeps the overall shape and thickness, and loses ' +
-          'what tells similar digits apart (the gap of a 4, the loop of a 9 against a 7).',
-        blocks: [reconstructionGrid(context, fewUnits)],
-      },
+      ...(fewUnits.length === 0
+        ? []
+        : [
+            {
+              title: 'What a few linear units can represent',
+              description:
+                `The identity autoencoder with ${settings.fewUnits.hidden.join(' and ')} hidden units: it can represent only the span of the top eigenvectors of the digits' ` +
+                'second-moment matrix (its best possible loss is the optimum beside it in the table), so every reconstruction is a blend of a few smooth templates. ' +
+                'Look for what survives (position, overall mass and slant) and what does not (the strokes that tell similar digits apart).',
+              blocks: [reconstructionGrid(context, fewUnits)],
+            },
+          ]),
       ...(unitNorm.length === 0
         ? []
         : [
