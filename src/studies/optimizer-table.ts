@@ -137,7 +137,7 @@ function accuracyTable(results: Map<string, SeedResult[]>, settings: OptimizerTa
       // before its loss became NaN or infinite (usually about chance); the mark beside says how many diverged.
       const { mean, std } = meanAndStd(seeds.map((s) => s.accuracy));
       const diverged = seeds.filter((s) => s.diverged).length;
-      const mark = diverged === 0 ? '' : `diverged (${diverged} of ${seeds.length})`;
+      const mark = diverged === 0 ? null : `diverged (${diverged} of ${seeds.length})`;
       const perSeed = seeds.map((s) => `${formatAccuracy(s.accuracy)}${s.diverged ? ' (diverged)' : ''}`).join(', ');
       return [choice.label, lr, mean, std, mark, perSeed, diverged];
     }),
