@@ -46,9 +46,10 @@ export const activationTableSettings: Record<StudyProfile, ActivationTableSettin
  * epoch, and left the identity rows far above the linear optimum; the per-sample steps run at
  * ~0.4 ms (784×100 weights, one idle core), about 25 s per pass over the 60,000 digits.
  *
- * A sum over minibatches of 8 at the per-sample step (a mean at 8× the step) would be 8× cheaper,
- * but is not equivalent here: it diverged at once (identity, 50 units, measured), as its step's
- * curvature along the mean digit is 8× the per-sample one.
+ * A sum over minibatches of B at the per-sample step (a mean at B× the step) would be B× cheaper,
+ * but is not equivalent here (identity, 50 units, 2 epochs of 4,000 digits, measured): B = 8
+ * diverged at step 15, its step's curvature along the mean digit being 8× the per-sample one, and
+ * B = 4 ended at test loss 5.86 against the per-sample steps' 5.36.
  *
  * The constant step leaves a noise floor, larger with more units: on the full set with 100 units
  * the identity model's test loss was 2.51, 2.47, 2.52 after epochs 1–3 against the optimum 2.20
