@@ -56,18 +56,18 @@ export const linearAeVsPcaSettings: Record<StudyProfile, LinearAeVsPcaSettings> 
 /** The study over the given settings per profile (tests inject settings where a finding is robust). */
 export function createLinearAeVsPcaStudy(profiles: Record<StudyProfile, LinearAeVsPcaSettings>): Study {
   return {
-  name: 'linear-ae-vs-pca',
-  title: 'Linear autoencoder against PCA on MNIST',
-  description:
-    'A linear autoencoder (x̂ = W_d W_e x, no biases, on centred digits) trained by Adam against PCA with k components, for k from 2 to 50, ' +
-    'plus a variant with the penalty λ‖W_dᵀW_d − I‖²_F on its decoder. Error is the mean over training digits of ‖x − x̂‖² summed over the 784 pixels, ' +
-    'with the data centred by the training mean for all; its optimum for any rank-k linear map is Σ_{i>k} λᵢ, the discarded eigenvalues of the training covariance XᵀX/N. ' +
-    'Look for both reaching the optimum (a linear autoencoder has no other local minima, Baldi & Hornik 1989), and for the principal angles between the decoder’s ' +
-    'column space and the top-k principal subspace: small where λ_k clearly exceeds λ_{k+1}, large where the two nearly tie, as then the error barely tells the subspaces apart. ' +
-    'The decoder’s columns span the principal subspace but are not the principal axes themselves, penalty or not. ' +
-    'The minibatch-size sweep trains one k at batch sizes B from a few digits to a thousand, as many steps each at a constant rate: each step sees the covariance of B digits only, ' +
-    'so a small B estimates it poorly and the learned subspace ends further from the principal one (larger angles, larger excess error).',
-  run: (context) => runLinearAeVsPca(context, profiles[context.profile]),
+    name: 'linear-ae-vs-pca',
+    title: 'Linear autoencoder against PCA on MNIST',
+    description:
+      'A linear autoencoder (x̂ = W_d W_e x, no biases, on centred digits) trained by Adam against PCA with k components, for k from 2 to 50, ' +
+      'plus a variant with the penalty λ‖W_dᵀW_d − I‖²_F on its decoder. Error is the mean over training digits of ‖x − x̂‖² summed over the 784 pixels, ' +
+      'with the data centred by the training mean for all; its optimum for any rank-k linear map is Σ_{i>k} λᵢ, the discarded eigenvalues of the training covariance XᵀX/N. ' +
+      'Look for both reaching the optimum (a linear autoencoder has no other local minima, Baldi & Hornik 1989), and for the principal angles between the decoder’s ' +
+      'column space and the top-k principal subspace: small where λ_k clearly exceeds λ_{k+1}, large where the two nearly tie, as then the error barely tells the subspaces apart. ' +
+      'The decoder’s columns span the principal subspace but are not the principal axes themselves, penalty or not. ' +
+      'The minibatch-size sweep trains one k at batch sizes B from a few digits to a thousand, as many steps each at a constant rate: each step sees the covariance of B digits only, ' +
+      'so a small B estimates it poorly and the learned subspace ends further from the principal one (larger angles, larger excess error).',
+    run: (context) => runLinearAeVsPca(context, profiles[context.profile]),
   };
 }
 
