@@ -55,7 +55,7 @@ export class ShallowAutoencoder extends DeterministicAutoencoder {
     const decoderWeights = tied ? null : new nn.Linear(latent, size, { bias: false });
     // W₂ at W₁'s scale, U(±1/√D), as if it were W₁ᵀ. PyTorch's fan-in default, U(±1/√k), makes
     // ‖W₂'s columns‖² ≈ D/3k: a per-sample SGD step on W₁ then has curvature ≈ lr·‖x‖²·D/3k, past 2
-    // (divergence) at lr 0.005 for k below ~60 on MNIST (‖x‖² ≈ 100).
+    // (divergence) at lr 0.005 for k below ~50 on MNIST (‖x‖² ≈ 80).
     if (decoderWeights) uniform_(decoderWeights.weight, -1 / Math.sqrt(size), 1 / Math.sqrt(size));
     this.decoder = this.registerModule('decoder', decoderWeights ?? new nn.TiedLinear(weights, { bias: false }));
     this.#encoderWeights = weights;
@@ -77,8 +77,10 @@ export class ShallowAutoencoder extends DeterministicAutoencoder {
   decode(z: Tensor): Tensor {
     if (!this.unitNorm) return tidy(() => this.decoder.forward(z).unflatten(1, this.inputShape)); // [N, latent] → [N, ...inputShape]
     // W₂ is [D, latent]: its columns are the rows of W₂ᵀ (W₁'s rows when tied).
-    const columnsT = this.#decoderWeights ? unitRows(this.#decoderWeights.weight.T) : unitRows(this.#encoderWeights.weight);
-    return tidy(() => z.matmul(columnsT).unflatten(1, this.inputShape)); // [N, latent] → [N, ...inputShape]
+    return tidy(() => {
+      const columnsT = this.#decoderWeights ? unitRows(this.#decoderWeights.weight.T) : unitRows(this.#encoderWeights.weight); // [latent, D]
+      return z.matmul(columnsT).unflatten(1, this.inputShape); // [N, latent] → [N, ...inputShape]
+    });
   }
 }
 

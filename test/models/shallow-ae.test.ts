@@ -6,6 +6,7 @@ import { ArgumentError, manualSeed, noGrad, rand, randn, tidy, type Tensor } fro
 import * as F from '../../src/nn/functional.js';
 import * as nn from '../../src/nn/index.js';
 import { ShallowAutoencoder, type ActivationName } from '../../src/models/index.js';
+import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 import { klSparsityReference } from '../helpers/reference-losses.js';
 
@@ -55,7 +56,7 @@ describe('ShallowAutoencoder', () => {
     model.dispose();
   });
 
-  test('W₂ starts at W₁\'s scale, U(±1/√D), not at PyTorch\'s fan-in U(±1/√k): per-sample SGD at 0.005 would diverge below ~60 units', () => {
+  test('W₂ starts at W₁\'s scale, U(±1/√D), not at PyTorch\'s fan-in U(±1/√k): per-sample SGD at 0.005 would diverge below ~50 units', () => {
     manualSeed(3);
     const model = new ShallowAutoencoder({ inputShape: [1, 28, 28], latent: 10 });
     const bound = 1 / Math.sqrt(784);
@@ -87,6 +88,12 @@ describe('ShallowAutoencoder', () => {
         model.loss(batchOf(x)).total.backward();
         assert.ok(tidy(() => w1.grad!.abs().sum().item()) > 0);
       });
+      // Outside any scope, decode leaves alive only what it returns.
+      const z = randn([2, 3]);
+      const live = liveTensorCount();
+      noGrad(() => model.decode(z)).dispose();
+      assert.equal(liveTensorCount(), live, 'decode left tensors alive');
+      z.dispose();
       model.dispose();
     }
   });
