@@ -52,9 +52,11 @@ export const activationTableSettings: Record<StudyProfile, ActivationTableSettin
  * diverged at step 15, its step's curvature along the mean digit being 8× the per-sample one, and
  * B = 4 ended at test loss 5.86 against the per-sample steps' 5.36.
  *
- * The constant step leaves a noise floor, larger with more units: on the full set with 100 units
- * the identity model's test loss was 2.51, 2.47, 2.52 after epochs 1–3 against the optimum 2.20
- * (1.12–1.15 ×, flat from the second epoch); with 10 units, 1.05 × after 4,000 steps on 2,000 digits.
+ * The constant step leaves a noise floor: on the full set the identity model's test loss after
+ * epochs 1–3 was 8.94, 8.72, 8.79 with 25 units (optimum 7.95: 1.12, 1.10, 1.11 ×), 5.09, 4.94,
+ * 5.00 with 50 (optimum 4.51: 1.13, 1.10, 1.11 ×) and 2.51, 2.47, 2.52 with 100 (optimum 2.20:
+ * 1.14, 1.12, 1.15 ×), flat from the second epoch; so at this step the rows stay about 10–15%
+ * above the optimum however long they train (a smaller final step would close the gap).
  */
 export const activationTableTraining = {
   model: 'shallow-ae',
