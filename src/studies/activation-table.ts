@@ -58,7 +58,7 @@ export const activationTableSettings: Record<StudyProfile, ActivationTableSettin
  * 1.14, 1.12, 1.15 ×), flat from the second epoch; so at this step the rows stay about 10–15%
  * above the optimum however long they train (a smaller final step would close the gap). The
  * unit-norm identity model with 100 units does not stall there: 2.32, 2.28 after epochs 1–2 (1.06,
- * 1.03 ×), as its weights cannot grow the step's curvature.
+ * 1.03 ×); a likely reason (not measured): its weights' norms are fixed, which bounds the step's curvature.
  */
 export const activationTableTraining = {
   model: 'shallow-ae',
