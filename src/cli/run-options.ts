@@ -27,6 +27,7 @@ const meaning: Record<ConfigKey, [placeholder: string | null, help: string]> = {
   sparse: ['penalty', 'code sparsity: l1:<weight> or kl:<target activation>'],
   tied: [null, 'decoder weights tied to the encoder (mlp-ae, shallow-ae)'],
   contraction: ['weight', 'weight of the contractive penalty ‖∂h/∂x‖² (contractive)'],
+  unitNorm: [null, 'rows of W1 and columns of W2 kept at unit norm (shallow-ae)'],
   beta: ['b', 'weight of the KL term (beta-VAE)'],
   conditional: [null, 'condition the model on the class label (CVAE, CGAN, AAE)'],
   decoder: ['kind', 'VAE likelihood'],

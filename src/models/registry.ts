@@ -69,6 +69,8 @@ export const modelConfigSchema = z.strictObject({
   tied: z.boolean().optional(),
   /** λ of the contractive AE's penalty λ‖∂h/∂x‖²_F. */
   contraction: z.number().min(0).optional(),
+  /** shallow-ae: rows of W₁ and columns of W₂ kept at unit norm. */
+  unitNorm: z.boolean().optional(),
   beta: z.number().min(0).optional(),
   conditional: z.boolean().optional(),
   decoder: z.enum(['bernoulli', 'gaussian']).optional(),
@@ -92,7 +94,7 @@ const hyperspherical = ['beta', 'decoder', 'decoderStd', 'outputActivation'] as 
 const adversarial = ['conditional', 'ganLoss', 'labelSmoothing', 'instanceNoise'] as const;
 const applicable: Record<ModelName, readonly OptionName[]> = {
   'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
-  'shallow-ae': ['activation', 'tied', ...regularized],
+  'shallow-ae': ['activation', 'tied', 'unitNorm', ...regularized],
   'conv-ae': ['upsample', 'dropout', ...regularized],
   vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
   'conv-vae': ['upsample', 'dropout', ...variational],

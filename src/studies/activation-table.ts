@@ -1,10 +1,12 @@
 // The activation-table study: the one-hidden-layer autoencoder without biases, z = σ(W₁x),
-// x̂ = W₂z, trained by plain SGD on ½‖x − x̂‖², for five activations σ and three hidden sizes.
+// x̂ = W₂z, trained by plain per-sample SGD on ½‖x − x̂‖², for five activations σ and three hidden
+// sizes, beside the linear optimum; with a few-unit identity model and a unit-norm variant.
 import type { ActivationName } from '../models/activations.js';
 import type { Block } from '../report/html.js';
 import { reconstructions } from '../analysis/visuals.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { RunRecord } from '../track/store.js';
+import { linearOptimumTestLosses } from './activation-optimum.js';
 import { curvesBlock, epochSeries, imageBlock } from './sweep-blocks.js';
 import type { Study, StudyContext, StudyProfile, StudyResult } from './study.js';
 
@@ -15,30 +17,55 @@ export interface ActivationTableSettings {
   /** Hidden units (the code size). */
   hidden: readonly number[];
   epochs: number;
-  /** Subsets of MNIST's 8,000 training and 2,000 test digits (all when absent). */
+  /** Subsets of MNIST's 60,000 training and 10,000 test digits (all when absent). */
   data: { trainLimit?: number; testLimit?: number };
+  /** The identity autoencoder with few hidden units (fewer than 15), trained longer. */
+  fewUnits: { hidden: readonly number[]; epochs: number };
+  /** The variant whose rows of W₁ and columns of W₂ are kept at unit norm, at these activations and hidden sizes. */
+  unitNorm: { activations: readonly StudiedActivation[]; hidden: readonly number[] };
 }
 
 const allActivations: readonly StudiedActivation[] = ['relu', 'sigmoid', 'tanh', 'identity', 'negative'];
 
 export const activationTableSettings: Record<StudyProfile, ActivationTableSettings> = {
-  full: { activations: allActivations, hidden: [25, 50, 100], epochs: 30, data: {} },
-  quick: { activations: allActivations, hidden: [25, 50, 100], epochs: 8, data: { trainLimit: 3000, testLimit: 1000 } },
-  smoke: { activations: ['sigmoid', 'tanh'], hidden: [25], epochs: 1, data: { trainLimit: 256, testLimit: 128 } },
+  // Full: 21 runs of 1.8M per-sample steps and two of 1.2M, about 4.5 hours on one idle core.
+  full: { activations: allActivations, hidden: [25, 50, 100], epochs: 30, data: {}, fewUnits: { hidden: [5, 10], epochs: 20 }, unitNorm: { activations: ['sigmoid', 'identity'], hidden: [25, 50, 100] } },
+  quick: {
+    activations: allActivations,
+    hidden: [25, 50, 100],
+    epochs: 2,
+    data: { trainLimit: 8000, testLimit: 2000 },
+    fewUnits: { hidden: [5, 10], epochs: 6 },
+    unitNorm: { activations: ['sigmoid', 'identity'], hidden: [50] },
+  },
+  smoke: { activations: ['sigmoid', 'tanh'], hidden: [25], epochs: 1, data: { trainLimit: 256, testLimit: 128 }, fewUnits: { hidden: [5], epochs: 1 }, unitNorm: { activations: ['sigmoid'], hidden: [25] } },
 };
 
 /**
- * The classic setting: plain SGD (no momentum) with step 0.005, 0.01 for tanh. Its updates were
- * per sample or in small minibatches; we take minibatches of 32, which keeps the steps' noise
- * while costing a thirtieth of the per-sample calls (the loss is a mean over the batch, so a
- * step is the mean of 32 per-sample gradients).
+ * The classic setting: plain SGD (no momentum) with step 0.005 (0.01 for tanh), one sample per
+ * step as published. A minibatch mean of 32 at the same step makes about 32× less progress per
+ * epoch, and left the identity rows far above the linear optimum; the per-sample steps run at
+ * ~0.4 ms (784×100 weights, one idle core), about 25 s per pass over the 60,000 digits.
+ *
+ * A sum over minibatches of B at the per-sample step (a mean at B× the step) would be B× cheaper,
+ * but is not equivalent here (identity, 50 units, 2 epochs of 4,000 digits, measured): B = 8
+ * diverged at step 15, its step's curvature along the mean digit being 8× the per-sample one, and
+ * B = 4 ended at test loss 5.86 against the per-sample steps' 5.36.
+ *
+ * The constant step leaves a noise floor: on the full set the identity model's test loss after
+ * epochs 1–3 was 8.94, 8.72, 8.79 with 25 units (optimum 7.95: 1.12, 1.10, 1.11 ×), 5.09, 4.94,
+ * 5.00 with 50 (optimum 4.51: 1.13, 1.10, 1.11 ×) and 2.51, 2.47, 2.52 with 100 (optimum 2.20:
+ * 1.14, 1.12, 1.15 ×), flat from the second epoch; so at this step the rows stay about 10–15%
+ * above the optimum however long they train (a smaller final step would close the gap). The
+ * unit-norm identity model with 100 units does not stall there: 2.32, 2.28 after epochs 1–2 (1.06,
+ * 1.03 ×); a likely reason (not measured): its weights' norms are fixed, which bounds the step's curvature.
  */
 export const activationTableTraining = {
   model: 'shallow-ae',
   reconstruction: 'half-sse',
   dataset: 'mnist',
   optimizer: 'sgd',
-  batch: 32,
+  batch: 1,
   seed: 0,
 } as const;
 
@@ -54,9 +81,12 @@ export function createActivationTableStudy(profiles: Record<StudyProfile, Activa
     name: 'activation-table',
     title: 'Activations of the one-hidden-layer autoencoder on MNIST',
     description:
-      'The autoencoder z = σ(W₁x), x̂ = W₂z without biases, trained by plain SGD (minibatches of 32) for the loss ½‖x − x̂‖² per digit, ' +
-      'with σ ReLU, sigmoid, tanh, identity or negation and 25, 50 or 100 hidden units. The identity and negation give the same linear model up to the sign ' +
-      'of W₁ (their losses should be close: both can reach the PCA subspace, the optimum of a linear autoencoder); look at how much the nonlinear activations gain or lose against them, and how the gap changes with the hidden size.',
+      'The autoencoder z = σ(W₁x), x̂ = W₂z without biases, trained by plain per-sample SGD for the loss ½‖x − x̂‖² per digit, ' +
+      'with σ ReLU, sigmoid, tanh, identity or negation and 25, 50 or 100 hidden units. Beside each row, the linear optimum: the test loss of the projection onto ' +
+      'the top-k eigenvectors of the training digits\' uncentred second-moment matrix (the best a bias-free linear model can do on the training digits). ' +
+      'The identity and negation give the same linear model up to the sign of W₁: both should come close to that optimum (the constant step leaves them about 10% above it on the full set); look at how much the nonlinear ' +
+      'activations gain or lose against it, how the gap changes with the hidden size, what an identity autoencoder with very few units can represent (the ' +
+      'few directions of largest energy: blurred prototypes of the digits), and what keeping W₁\'s rows and W₂\'s columns at unit norm changes.',
     run: (context) => runActivationTable(context, profiles[context.profile]),
   };
 }
@@ -70,13 +100,30 @@ interface Trained {
 }
 
 async function runActivationTable(context: StudyContext, settings: ActivationTableSettings): Promise<StudyResult> {
+  const train = (activation: StudiedActivation, hidden: number, epochs: number, unitNorm = false): Promise<RunRecord> => {
+    const config = { ...activationTableTraining, activation, latent: hidden, lr: learningRate(activation), epochs, ...settings.data, ...(unitNorm ? { unitNorm } : {}) };
+    return context.train(`${activation},hidden=${hidden}${unitNorm ? ',unit-norm' : ''}${epochs === settings.epochs ? '' : `,epochs=${epochs}`}`, config);
+  };
   const trained: Trained[] = [];
   for (const activation of settings.activations) {
-    for (const hidden of settings.hidden) {
-      const config = { ...activationTableTraining, activation, latent: hidden, lr: learningRate(activation), epochs: settings.epochs, ...settings.data };
-      trained.push({ activation, hidden, run: await context.train(`${activation},hidden=${hidden}`, config) });
-    }
+    for (const hidden of settings.hidden) trained.push({ activation, hidden, run: await train(activation, hidden, settings.epochs) });
   }
+  const fewUnits: Trained[] = [];
+  for (const hidden of settings.fewUnits.hidden) fewUnits.push({ activation: 'identity', hidden, run: await train('identity', hidden, settings.fewUnits.epochs) });
+  const unitNorm: Trained[] = [];
+  for (const activation of settings.unitNorm.activations) {
+    for (const hidden of settings.unitNorm.hidden) unitNorm.push({ activation, hidden, run: await train(activation, hidden, settings.epochs, true) });
+  }
+  const sizes = [...new Set([...settings.hidden, ...settings.fewUnits.hidden, ...settings.unitNorm.hidden])];
+  const optima = linearOptimumTestLosses(activationTableTraining.dataset, settings.data, sizes);
+  const optimum = (hidden: number) => optima[sizes.indexOf(hidden)]!;
+  const lossRow = ({ activation, hidden, run }: Trained) => {
+    const final = context.store.finalMetrics(run.id);
+    const test = final.test_loss ?? null;
+    return [activationLabels[activation], hidden, learningRate(activation), final.train_loss ?? null, test, optimum(hidden), test === null ? null : test / optimum(hidden)];
+  };
+  const lossColumns = ['activation', 'hidden units', 'learning rate', 'train loss', 'test loss', 'linear optimum (test)', 'test loss / optimum'];
+
   const curves: Block[] = [];
   for (const activation of settings.activations) {
     const runs = trained.filter((t) => t.activation === activation);
@@ -88,13 +135,33 @@ async function runActivationTable(context: StudyContext, settings: ActivationTab
     tables: [
       {
         name: 'losses',
-        title: 'Final train and test loss (½‖x − x̂‖² per digit) by activation and hidden size',
-        columns: ['activation', 'hidden units', 'learning rate', 'train loss', 'test loss'],
-        rows: trained.map(({ activation, hidden, run }) => {
-          const final = context.store.finalMetrics(run.id);
-          return [activationLabels[activation], hidden, learningRate(activation), final.train_loss ?? null, final.test_loss ?? null];
-        }),
+        title: `Final train and test loss (½‖x − x̂‖² per digit) by activation and hidden size after ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} of per-sample SGD, beside the linear optimum`,
+        columns: lossColumns,
+        rows: trained.map(lossRow),
       },
+      ...(fewUnits.length === 0
+        ? []
+        : [
+            {
+              name: 'few-units',
+              title: `The identity autoencoder with ${settings.fewUnits.hidden.join(' and ')} hidden units after ${settings.fewUnits.epochs} epochs, beside the linear optimum`,
+              columns: lossColumns,
+              rows: fewUnits.map(lossRow),
+            },
+          ]),
+      ...(unitNorm.length === 0
+        ? []
+        : [
+            {
+              name: 'unit-norm',
+              title: 'Rows of W₁ and columns of W₂ kept at unit norm, beside the same activation without the constraint',
+              columns: [...lossColumns, 'test loss without the constraint'],
+              rows: unitNorm.map((t) => {
+                const free = trained.find((u) => u.activation === t.activation && u.hidden === t.hidden);
+                return [...lossRow(t), free ? (context.store.finalMetrics(free.run.id).test_loss ?? null) : null];
+              }),
+            },
+          ]),
     ],
     sections: [
       { title: 'Loss curves by activation', description: 'Mean training loss of each epoch and the test loss after it, one chart per activation.', blocks: [{ kind: 'grid', blocks: curves }] },
@@ -103,12 +170,33 @@ async function runActivationTable(context: StudyContext, settings: ActivationTab
         description: `The first ten test digits (top row), then their reconstructions with ${settings.hidden.join(', ')} hidden units. The output is linear: values outside [0, 1] are drawn clipped.`,
         blocks: [{ kind: 'grid', blocks: settings.activations.map((activation) => reconstructionGrid(context, trained.filter((t) => t.activation === activation))) }],
       },
+      ...(fewUnits.length === 0
+        ? []
+        : [
+            {
+              title: 'What a few linear units can represent',
+              description:
+                `The identity autoencoder with ${settings.fewUnits.hidden.join(' and ')} hidden units: it can represent only the span of the top eigenvectors of the digits' ` +
+                'second-moment matrix (its best possible loss is the optimum beside it in the table), so every reconstruction is a blend of a few smooth templates. ' +
+                'Look for what survives (position, overall mass and slant) and what does not (the strokes that tell similar digits apart).',
+              blocks: [reconstructionGrid(context, fewUnits)],
+            },
+          ]),
+      ...(unitNorm.length === 0
+        ? []
+        : [
+            {
+              title: 'Reconstructions with unit-norm weights',
+              description: 'The first ten test digits, then their reconstructions by the unit-norm variant at each activation and hidden size.',
+              blocks: [{ kind: 'grid' as const, blocks: settings.unitNorm.activations.map((activation) => reconstructionGrid(context, unitNorm.filter((t) => t.activation === activation), ', unit norm')) }],
+            },
+          ]),
     ],
   };
 }
 
 /** Test digits above their reconstructions by each hidden size of one activation. */
-function reconstructionGrid(context: StudyContext, runs: readonly Trained[]): Block {
+function reconstructionGrid(context: StudyContext, runs: readonly Trained[], variant = ''): Block {
   const rows: Tensor[] = [];
   runs.forEach((t, i) => {
     const loaded = context.load(t.run);
@@ -122,5 +210,5 @@ function reconstructionGrid(context: StudyContext, runs: readonly Trained[]): Bl
       loaded.dispose();
     }
   });
-  return imageBlock(rows, `${activationLabels[runs[0]!.activation]}: test digits, then ${runs.map((t) => t.hidden).join(', ')} hidden units`);
+  return imageBlock(rows, `${activationLabels[runs[0]!.activation]}${variant}: test digits, then ${runs.map((t) => t.hidden).join(', ')} hidden units`);
 }

@@ -1,6 +1,6 @@
 // The compare-reductions study: the same MNIST digits embedded in two dimensions by PCA, kernel
-// PCA, t-SNE, UMAP and a trained autoencoder's latent, side by side, with how well each keeps
-// neighbourhoods and classes, and what it costs.
+// PCA, LDA, ICA, LLE, t-SNE, UMAP and the latents of a trained autoencoder and VAE, side by side,
+// with how well each keeps neighbourhoods and classes, and what it costs.
 import { readNpy, encodeNpy } from '../data/npy.js';
 import { reductionTitle, type ReducerOptionValue, type ReductionMethod } from '../reduce/registry.js';
 import { barChart, scatterChart } from '../report/charts.js';
@@ -14,7 +14,7 @@ import type { Study, StudyContext, StudyProfile, StudyResult, StudyTable } from 
 export interface CompareReductionsSettings {
   /** The first n MNIST training digits are embedded. */
   n: number;
-  /** The autoencoder: an MLP AE with a 2-D latent, trained on MNIST's training digits. */
+  /** The autoencoders: an MLP AE and a VAE with 2-D latents, trained on MNIST's training digits. */
   autoencoder: { epochs: number; trainLimit?: number; testLimit?: number };
   /** Options per method beyond the defaults (e.g. fewer t-SNE iterations for the smoke profile). */
   params: Partial<Record<ReductionMethod, Record<string, ReducerOptionValue>>>;
@@ -38,7 +38,7 @@ export const compareReductionsSettings: Record<StudyProfile, CompareReductionsSe
   },
 };
 
-const methods: readonly ReductionMethod[] = ['pca', 'kpca', 'tsne', 'umap'];
+const methods: readonly ReductionMethod[] = ['pca', 'kpca', 'lda', 'ica', 'lle', 'tsne', 'umap'];
 const dataset = 'mnist';
 const neighbors = 5;
 const seed = 0;
@@ -47,13 +47,14 @@ const seed = 0;
 export function createCompareReductionsStudy(profiles: Record<StudyProfile, CompareReductionsSettings>): Study {
   return {
     name: 'compare-reductions',
-    title: 'PCA, kernel PCA, t-SNE, UMAP and an autoencoder on the same digits',
+    title: 'PCA, kernel PCA, LDA, ICA, LLE, t-SNE, UMAP, an autoencoder and a VAE on the same digits',
     description:
-      'The same MNIST training digits embedded in two dimensions by PCA, kernel PCA (RBF), t-SNE, UMAP, and the 2-D latent of an MLP autoencoder trained on all training digits. ' +
+      'The same MNIST training digits embedded in two dimensions by PCA, kernel PCA (RBF), LDA (which alone sees the labels), FastICA, LLE, t-SNE, UMAP, ' +
+      'and the 2-D latents of an MLP autoencoder and of a VAE (its posterior means) trained on all training digits. ' +
       `Under each map: trustworthiness (are the neighbours in the map neighbours in the data?) and continuity (the converse), at k = ${neighbors}, as Venna & Kaski define them; ` +
       `leave-one-out ${neighbors}-nearest-neighbour accuracy of the digit labels in the map; and the seconds spent fitting. ` +
       'Look for the neighbour-embedding methods (t-SNE, UMAP) keeping local structure far better than the linear map, t-SNE and UMAP separating the classes without seeing a label, ' +
-      'and the autoencoder somewhere between: trained for reconstruction, not for neighbourhoods.',
+      'LDA separating the classes best among the linear maps (it is told them), and the autoencoders somewhere between: trained for reconstruction, not for neighbourhoods.',
     run: (context) => runCompareReductions(context, profiles[context.profile]),
   };
 }
@@ -70,26 +71,27 @@ interface Row {
 async function runCompareReductions(context: StudyContext, settings: CompareReductionsSettings): Promise<StudyResult> {
   const rows: Row[] = [];
   for (const method of methods) rows.push(await embedTask(context, settings, method, reductionTitle(method), settings.params[method]));
-  const autoencoder = await context.train('mlp-ae latent 2', {
-    model: 'mlp-ae',
-    latent: 2,
-    dataset,
-    ...settings.autoencoder,
-    batch: 128,
-    optimizer: 'adam',
-    lr: 1e-3,
-    seed,
-  });
+  const training = { latent: 2, dataset, ...settings.autoencoder, batch: 128, optimizer: 'adam', lr: 1e-3, seed };
+  const autoencoder = await context.train('mlp-ae latent 2', { model: 'mlp-ae', ...training });
   rows.push(await embedTask(context, settings, `ae:${autoencoder.id}`, 'autoencoder (2-D latent)'));
+  const vae = await context.train('vae latent 2', { model: 'vae', ...training });
+  rows.push(await embedTask(context, settings, `ae:${vae.id}`, 'VAE (2-D latent, posterior means)', {}, 'embed vae'));
   return { tables: [table(rows)], sections: await sections(context, rows, settings) };
 }
 
 // One method's embedding as a task: its metrics are the task's, its points an artifact, so that
 // a rerun (or `study report`) draws the maps without fitting again.
-async function embedTask(context: StudyContext, settings: CompareReductionsSettings, method: string, title: string, params: Record<string, ReducerOptionValue> = {}): Promise<Row> {
-  const key = method.startsWith('ae:') ? 'embed autoencoder' : `embed ${method}`;
+async function embedTask(
+  context: StudyContext,
+  settings: CompareReductionsSettings,
+  method: string,
+  title: string,
+  params: Record<string, ReducerOptionValue> = {},
+  key = method.startsWith('ae:') ? 'embed autoencoder' : `embed ${method}`,
+): Promise<Row> {
   const config = { dataset, split: 'train', n: settings.n, method, params, neighbors, seed };
-  const { run, metrics } = await context.task(key, { model: method.startsWith('ae:') ? 'mlp-ae' : method, dataset, config }, (task) => {
+  const model = method.startsWith('ae:') ? (key === 'embed vae' ? 'vae' : 'mlp-ae') : method;
+  const { run, metrics } = await context.task(key, { model, dataset, config }, (task) => {
     const embedding = embedDataset({ method, dataset, n: settings.n, params, neighbors, seed, store: context.store });
     try {
       task.store.addArtifact(task.run.id, 'embedding', 'embedding.npy', encodeNpy(embedding.points));

@@ -5,8 +5,13 @@ import type { LoadedDataset } from '../data/datasets.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { lineChart } from '../report/charts.js';
 import type { Block } from '../report/html.js';
-import { interpolationStrip, reconstructions, testCodes } from '../analysis/visuals.js';
+import { interpolationStrip, testCodes } from '../analysis/visuals.js';
+import { noGrad } from '../tensor/autograd.js';
+import { tensor } from '../tensor/creation.js';
 import { ArgumentError } from '../tensor/errors.js';
+import { permutation, seededRandom } from '../tensor/random.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { RunRecord } from '../track/store.js';
 import { curvesBlock, epochSeries, imageBlock } from './sweep-blocks.js';
 import type { Study, StudyContext, StudyProfile, StudyResult } from './study.js';
@@ -14,22 +19,38 @@ import type { Study, StudyContext, StudyProfile, StudyResult } from './study.js'
 export interface LatentSweepSettings {
   /** Latent sizes of the loss and decorrelation sweep. */
   sweep: readonly number[];
-  /** Latent sizes whose interpolation strips are shown; trained as well when not in the sweep. */
-  strips: readonly number[];
+  /**
+   * The interpolation strips shown: at each latent size d (trained as well when not in the
+   * sweep), the digit pairs `from → to` drawn one row each.
+   */
+  strips: readonly StripSpec[];
   epochs: number;
-  /** Subsets of MNIST's 8,000 training and 2,000 test digits (all when absent). */
+  /** Subsets of MNIST's 60,000 training and 10,000 test digits (all when absent). */
   data: { trainLimit?: number; testLimit?: number };
   /** Test codes whose Pearson correlation the decorrelation metrics summarise. */
   codeSamples: number;
 }
 
+/** One figure of interpolation strips: a row per digit pair [from, to] at latent size d. */
+export interface StripSpec {
+  d: number;
+  pairs: readonly (readonly [number, number])[];
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const stripLatents = [3, 10, 15, 40, 90, 100];
+// The published figures: 9 → 6, 5 → 4, 9 → 2 (and 2 → 3) at d = 10; 2 → 3 at d = 5, 15, 40, 90
+// and 100; 7 → 9 at d = 3. The full profile adds the extreme d = 1000, more code than pixels.
+const publishedStrips: readonly StripSpec[] = [
+  { d: 3, pairs: [[7, 9]] },
+  { d: 5, pairs: [[2, 3]] },
+  { d: 10, pairs: [[9, 6], [5, 4], [9, 2], [2, 3]] },
+  ...[15, 40, 90, 100].map((d) => ({ d, pairs: [[2, 3]] as const })),
+];
 
 export const latentSweepSettings: Record<StudyProfile, LatentSweepSettings> = {
-  full: { sweep: [...range(5, 14), ...range(50, 55), ...range(100, 104)], strips: stripLatents, epochs: 50, data: {}, codeSamples: 2000 },
-  quick: { sweep: [5, 8, 11, 14, 50, 53, 100, 103], strips: stripLatents, epochs: 8, data: { trainLimit: 4000, testLimit: 1000 }, codeSamples: 1000 },
-  smoke: { sweep: [5, 10], strips: [3, 10], epochs: 1, data: { trainLimit: 256, testLimit: 128 }, codeSamples: 128 },
+  full: { sweep: [...range(5, 14), ...range(50, 55), ...range(100, 104)], strips: [...publishedStrips, { d: 1000, pairs: [[2, 3]] }], epochs: 50, data: {}, codeSamples: 2000 },
+  quick: { sweep: [5, 8, 11, 14, 50, 53, 100, 103], strips: publishedStrips, epochs: 8, data: { trainLimit: 4000, testLimit: 1000 }, codeSamples: 1000 },
+  smoke: { sweep: [5, 10], strips: [{ d: 3, pairs: [[7, 9]] }, { d: 10, pairs: [[9, 6], [5, 4]] }], epochs: 1, data: { trainLimit: 256, testLimit: 128 }, codeSamples: 128 },
 };
 
 /** What every latent size shares: only `latent` varies. */
@@ -47,12 +68,9 @@ export const latentSweepModel = {
 } as const;
 
 /** Interpolation strips run from the first test image of one digit to the first of the other. */
-const digitPairs: readonly (readonly [number, number])[] = [
-  [2, 7],
-  [3, 8],
-  [4, 9],
-];
 const stripSteps = 10;
+/** Test digits drawn (with the model's seed) for the reconstruction figure. */
+const shownDigits = 10;
 
 /** The study over the given settings per profile (tests inject settings where a finding is robust). */
 export function createLatentSweepStudy(profiles: Record<StudyProfile, LatentSweepSettings>): Study {
@@ -60,7 +78,7 @@ export function createLatentSweepStudy(profiles: Record<StudyProfile, LatentSwee
     name: 'latent-sweep',
     title: 'Latent size sweep of an MLP autoencoder on MNIST',
     description:
-      'The same MLP autoencoder (784-256-d-256-784, ReLU, sigmoid output, MSE, Adam) trained on MNIST digits for latent sizes d from 3 to 104. ' +
+      'The same MLP autoencoder (784-256-d-256-784, ReLU, sigmoid output, MSE, Adam) trained on MNIST digits for latent sizes d from 3 to 104 (and 1000 in the full profile). ' +
       'Look for where the test loss stops improving as d grows, for whether the interpolations between two digits pass through plausible digits ' +
       'or through superimposed strokes, and for how correlated the code dimensions are: ‖corr − I‖_F grows with d by its number of entries alone, ' +
       'so compare d by the mean |off-diagonal| correlation, and read |det corr| (1 for uncorrelated dimensions) on its log scale.',
@@ -86,7 +104,7 @@ const decorrelationCharts: readonly { metric: string; value: (m: DecorrelationMe
 ];
 
 async function runLatentSweep(context: StudyContext, settings: LatentSweepSettings): Promise<StudyResult> {
-  const latents = [...new Set([...settings.sweep, ...settings.strips])].sort((a, b) => a - b);
+  const latents = [...new Set([...settings.sweep, ...settings.strips.map((strip) => strip.d)])].sort((a, b) => a - b);
   const runs: RunRecord[] = [];
   for (const d of latents) runs.push(await context.train(`d=${d}`, { ...latentSweepModel, latent: d, epochs: settings.epochs, ...settings.data }));
 
@@ -98,12 +116,13 @@ async function runLatentSweep(context: StudyContext, settings: LatentSweepSettin
       const codes = testCodes(model, test, Math.min(settings.codeSamples, test.inputs.shape[0]!));
       const decorrelation = decorrelationMetrics(codes);
       codes.dispose();
-      const shown = reconstructions(model, test, 10);
-      // Every run has the same test split: its images are shown once.
-      if (i === 0) originals = imageBlock([shown.originals], 'Test images');
+      const shown = sampledReconstructions(model, test, shownDigits, latentSweepModel.seed);
+      // Every run has the same test split and draws the same digits: they are shown once.
+      if (i === 0) originals = imageBlock([shown.originals], `Test images (drawn at random with seed ${latentSweepModel.seed})`);
       else shown.originals.dispose();
       const reconstruction = imageBlock([shown.reconstructions], `d = ${d}`);
-      return { d, run: runs[i]!, decorrelation, reconstruction, strip: settings.strips.includes(d) ? interpolationBlock(model, test, d) : undefined };
+      const strip = settings.strips.find((s) => s.d === d);
+      return { d, run: runs[i]!, decorrelation, reconstruction, strip: strip ? interpolationBlock(model, test, strip) : undefined };
     } finally {
       loaded.dispose();
     }
@@ -147,12 +166,12 @@ async function runLatentSweep(context: StudyContext, settings: LatentSweepSettin
       },
       {
         title: 'Reconstructions by latent size',
-        description: 'The first ten test digits, then their reconstructions by the model of each latent size d.',
+        description: `${shownDigits} test digits drawn at random (seed ${latentSweepModel.seed}), then their reconstructions by the model of each latent size d.`,
         blocks: [originals!, { kind: 'grid', blocks: results.map((r) => r.reconstruction) }],
       },
       {
         title: 'Interpolations between digits',
-        description: `Decoded points on the straight line between the codes of two test digits (${stripSteps} steps, both ends included), one row per pair: ${pairNames}.`,
+        description: `Decoded points on the straight line between the codes of two test digits, the first test image of each digit (${stripSteps} steps, both ends included), one row per pair, as in the published figures.`,
         blocks: results.flatMap((r) => (r.strip ? [r.strip] : [])),
       },
     ],
@@ -170,11 +189,24 @@ async function againstLatent(results: readonly LatentResult[], series: { name: s
   return { kind: 'chart', svg: await lineChart({ series: series.map((s) => ({ name: s.name, points: points(s.values) })), title, xTitle: 'latent size d', yTitle, logScale }) };
 }
 
-const pairNames = digitPairs.map(([a, b]) => `${a} → ${b}`).join(', ');
+function interpolationBlock(model: Autoencoder, test: LoadedDataset, { d, pairs }: StripSpec): Block {
+  const rows = pairs.map(([a, b]) => interpolationStrip(model, test, { kind: 'samples', first: firstOfClass(test, a), second: firstOfClass(test, b) }, stripSteps, 'linear'));
+  return imageBlock(rows, `d = ${d}: ${pairs.map(([a, b]) => `${a} → ${b}`).join(', ')}${pairs.length > 1 ? ' (top to bottom)' : ''}`);
+}
 
-function interpolationBlock(model: Autoencoder, test: LoadedDataset, d: number): Block {
-  const rows = digitPairs.map(([a, b]) => interpolationStrip(model, test, { kind: 'samples', first: firstOfClass(test, a), second: firstOfClass(test, b) }, stripSteps, 'linear'));
-  return imageBlock(rows, `d = ${d}: ${pairNames} (top to bottom)`);
+/** The test indices of the reconstruction figure: `n` distinct ones drawn with `seed`. */
+export function shownTestIndices(testCount: number, n: number, seed: number): number[] {
+  return Array.from(permutation(testCount, seededRandom(seed)).subarray(0, Math.min(n, testCount)));
+}
+
+function sampledReconstructions(model: Autoencoder, test: LoadedDataset, n: number, seed: number): { originals: Tensor; reconstructions: Tensor } {
+  const indices = shownTestIndices(test.inputs.shape[0]!, n, seed);
+  return noGrad(() =>
+    tidy(() => {
+      const originals = test.inputs.indexSelect(0, tensor(Int32Array.from(indices), { dtype: 'int64' })); // [n, 1, 28, 28]
+      return { originals, reconstructions: model.reconstruct(originals) };
+    }),
+  );
 }
 
 function firstOfClass(test: LoadedDataset, label: number): number {

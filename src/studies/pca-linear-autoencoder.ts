@@ -42,8 +42,12 @@ export interface LinearAutoencoderTraining {
   latent: number;
   epochs: number;
   batch: number;
-  /** Adam's initial rate, annealed to 0 along a cosine over the epochs. */
+  /** Adam's initial rate, annealed to 0 along a cosine over the epochs (unless schedule is 'constant'). */
   lr: number;
+  /** 'cosine' (default) or 'constant': a fixed rate keeps the minibatch noise to the end (the batch-size sweep measures it). */
+  schedule?: 'cosine' | 'constant';
+  /** Stop after this many steps (within the epochs), so that runs of different batch sizes take as many steps. */
+  maxSteps?: number;
   /** λ of λ‖W_dᵀW_d − I‖²_F added to the loss; 0 for none. */
   orthonormality: number;
   seed: number;
@@ -66,7 +70,7 @@ export function orthonormalityPenalty(decoderWeight: Tensor): Tensor {
  * rate leaves the error hovering above it). `onEpoch` gets each epoch's mean training loss.
  */
 export async function trainLinearAutoencoder(data: Tensor, options: LinearAutoencoderTraining, onEpoch?: (epoch: number, loss: number) => void): Promise<LinearAutoencoder> {
-  const { latent, epochs, batch, lr, orthonormality, seed } = options;
+  const { latent, epochs, batch, lr, orthonormality, seed, schedule = 'cosine', maxSteps } = options;
   manualSeed(seed);
   const model = new LinearAutoencoder(data.shape[1]!, latent);
   const optimizer = new Adam(model.parameters(), { lr });
@@ -82,7 +86,8 @@ export async function trainLinearAutoencoder(data: Tensor, options: LinearAutoen
     loss,
     train: new DataLoader({ inputs: data }, { batchSize: Math.min(batch, data.shape[0]!), shuffle: true, seed }),
     maxEpochs: epochs,
-    scheduler: new CosineAnnealingLR(optimizer, { tMax: epochs }),
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+    ...(schedule === 'cosine' ? { scheduler: new CosineAnnealingLR(optimizer, { tMax: epochs }) } : {}),
     seed,
     progress: 'none',
     callbacks: [{ onEpochEnd: (metrics) => onEpoch?.(metrics.epoch, metrics.trainLoss) }],

@@ -67,6 +67,7 @@ describe('parseModelConfig', () => {
     [{ model: 'mlp-ae', lattent: 3 }, `unknown option 'lattent': mlp-ae takes ${options}`],
     [{ model: 'conv-ae', tied: true }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
+    [{ model: 'mlp-ae', unitNorm: true }, 'unitNorm does not apply to mlp-ae (only to shallow-ae)'],
     [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, dcgan)'],
     [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, aae)'],
     [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae)'],

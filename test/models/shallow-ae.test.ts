@@ -6,6 +6,7 @@ import { ArgumentError, manualSeed, noGrad, rand, randn, tidy, type Tensor } fro
 import * as F from '../../src/nn/functional.js';
 import * as nn from '../../src/nn/index.js';
 import { ShallowAutoencoder, type ActivationName } from '../../src/models/index.js';
+import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 import { klSparsityReference } from '../helpers/reference-losses.js';
 
@@ -53,6 +54,48 @@ describe('ShallowAutoencoder', () => {
       assert.equal(terms.total.item(), terms.recon!.item());
     });
     model.dispose();
+  });
+
+  test('W₂ starts at W₁\'s scale, U(±1/√D), not at PyTorch\'s fan-in U(±1/√k): per-sample SGD at 0.005 would diverge below ~50 units', () => {
+    manualSeed(3);
+    const model = new ShallowAutoencoder({ inputShape: [1, 28, 28], latent: 10 });
+    const bound = 1 / Math.sqrt(784);
+    for (const weight of [(model.encoder.layers[0] as nn.Linear).weight, (model.decoder as nn.Linear).weight]) {
+      const largest = tidy(() => weight.abs().max().item());
+      // 7,840 uniform draws: the largest lies within 0.1% of the bound (PyTorch's default for W₂ would reach 1/√10 = 0.32).
+      assert.ok(largest <= bound && largest > 0.99 * bound, `largest |w| ${largest}, bound ${bound}`);
+    }
+    model.dispose();
+  });
+
+  test('unitNorm: the model uses W₁ with unit rows and W₂ with unit columns, and trains them as such', () => {
+    manualSeed(4);
+    for (const tied of [false, true]) {
+      const model = new ShallowAutoencoder({ inputShape: [6], latent: 3, activation: 'tanh', unitNorm: true, tied });
+      const w1 = (model.encoder.layers[0] as nn.Linear).weight;
+      tidy(() => {
+        const w2 = tied ? w1.t() : (model.decoder as nn.Linear).weight; // [6, 3]
+        const x = randn([5, 6]);
+        const unitW1 = w1.div(w1.square().sum({ dim: 1, keepdim: true }).sqrt());
+        const unitW2 = w2.div(w2.square().sum({ dim: 0, keepdim: true }).sqrt());
+        const z = x.matmul(unitW1.t()).tanh();
+        assert.ok(maxDifference(model.encode(x), z) < 1e-6);
+        assert.ok(maxDifference(model.reconstruct(x), z.matmul(unitW2.t())) < 1e-6);
+        // Scaling the stored weights changes nothing the model computes: only their directions count.
+        noGrad(() => w1.mul_(3));
+        assert.ok(maxDifference(model.reconstruct(x), z.matmul(unitW2.t())) < 1e-5);
+        // The gradient reaches the stored weights.
+        model.loss(batchOf(x)).total.backward();
+        assert.ok(tidy(() => w1.grad!.abs().sum().item()) > 0);
+      });
+      // Outside any scope, decode leaves alive only what it returns.
+      const z = randn([2, 3]);
+      const live = liveTensorCount();
+      noGrad(() => model.decode(z)).dispose();
+      assert.equal(liveTensorCount(), live, 'decode left tensors alive');
+      z.dispose();
+      model.dispose();
+    }
   });
 
   test('tied: W₂ is W₁ᵀ in the same storage, and only W₁ is a parameter', () => {

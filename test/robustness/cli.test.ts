@@ -120,6 +120,7 @@ const cases: CliCase[] = [
   { name: 'train --conditional on mlp-ae is refused, naming conditional', args: trainWith('--conditional'), stderr: /conditional/ },
   { name: 'train --decoder bogus on vae is refused, naming decoder', args: [...trainWith('--model', 'vae'), '--decoder', 'bogus'], stderr: /decoder/ },
   { name: 'train --tied on conv-ae is refused, naming tied', args: ['train', '--model', 'conv-ae', '--dataset', 'mnist', '--latent', '2', '--epochs', '1', '--train-limit', '32', '--test-limit', '16', '--tied'], stderr: /tied/ },
+  { name: 'train --unit-norm on mlp-ae (shallow-ae only) is refused, naming unit-norm', args: trainWith('--unit-norm'), stderr: /unit-norm/ },
   { name: 'train --name "" is refused, naming name', args: trainWith('--name', ''), stderr: /name/ },
   {
     name: 'train --loss bce on data outside [0, 1] (swiss-roll) is refused, naming bce (issue example)',

@@ -3,13 +3,34 @@
 // test loss falls with the latent size, far below the mean image's.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLatentSweepStudy, latentSweep, latentSweepSettings, type LatentSweepSettings } from '../../src/studies/latent-sweep.js';
+import { createLatentSweepStudy, latentSweep, latentSweepSettings, shownTestIndices, type LatentSweepSettings } from '../../src/studies/latent-sweep.js';
 import { charts, images, meanImageError, pngSize, smokeRunBefore } from './study-harness.js';
 
 const settings = latentSweepSettings.smoke;
-const latents = [...new Set([...settings.sweep, ...settings.strips])].sort((a, b) => a - b);
+const latents = [...new Set([...settings.sweep, ...settings.strips.map((strip) => strip.d)])].sort((a, b) => a - b);
 // imageRows: 28-pixel digits with 2 pixels of padding between and around them.
 const gridSize = (rows: number, columns: number) => ({ width: 30 * columns + 2, height: 30 * rows + 2 });
+
+test('the profiles draw the published strips: 9 → 6, 5 → 4, 9 → 2 at d = 10; 2 → 3 at d = 5, 10, 15, 40, 90, 100; 7 → 9 at d = 3; d = 1000 in full only', () => {
+  const pairsAt = (profile: 'full' | 'quick', d: number) => latentSweepSettings[profile].strips.find((s) => s.d === d)?.pairs.map(([a, b]) => `${a}→${b}`) ?? [];
+  for (const profile of ['full', 'quick'] as const) {
+    for (const pair of ['9→6', '5→4', '9→2', '2→3']) assert.ok(pairsAt(profile, 10).includes(pair), `${profile}: ${pair} at d = 10`);
+    for (const d of [5, 15, 40, 90, 100]) assert.ok(pairsAt(profile, d).includes('2→3'), `${profile}: 2→3 at d = ${d}`);
+    assert.deepEqual(pairsAt(profile, 3), ['7→9']);
+  }
+  assert.deepEqual(pairsAt('full', 1000), ['2→3']);
+  assert.deepEqual(pairsAt('quick', 1000), [], 'd = 1000 is for the full profile');
+});
+
+test('the reconstruction figure shows test digits drawn at random with the seed: distinct, the same for the same seed, not the first ones', () => {
+  const drawn = shownTestIndices(1000, 10, 0);
+  assert.equal(new Set(drawn).size, 10);
+  assert.ok(drawn.every((i) => Number.isInteger(i) && i >= 0 && i < 1000));
+  assert.deepEqual(shownTestIndices(1000, 10, 0), drawn);
+  assert.notDeepEqual(shownTestIndices(1000, 10, 1), drawn);
+  assert.notDeepEqual([...drawn].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(shownTestIndices(5, 10, 0).sort(), [0, 1, 2, 3, 4], 'fewer test digits than asked: all of them');
+});
 
 describe('latent-sweep study (smoke profile)', () => {
   const { first, harness } = smokeRunBefore(latentSweep);
@@ -51,10 +72,12 @@ describe('latent-sweep study (smoke profile)', () => {
     assert.equal(svgs.length, 2 + 1 + 3);
     assert.ok(svgs.every((svg) => svg.startsWith('<svg')));
     const pictures = images(sections);
-    assert.deepEqual(pictures.map((p) => p.caption!.split(':')[0]), ['Test images', ...latents.map((d) => `d = ${d}`), ...settings.strips.map((d) => `d = ${d}`)]);
+    assert.deepEqual(pictures.map((p) => p.caption!.split(':')[0]), ['Test images (drawn at random with seed 0)', ...latents.map((d) => `d = ${d}`), ...settings.strips.map((s) => `d = ${s.d}`)]);
     for (const picture of pictures) assert.deepEqual(pngSize(picture.png), { width: picture.width, height: picture.height });
     assert.deepEqual(pngSize(pictures[1]!.png), gridSize(1, 10));
-    assert.deepEqual(pngSize(pictures.at(-1)!.png), gridSize(3, 10), 'a strip has one row per digit pair');
+    const strips = pictures.slice(1 + latents.length);
+    assert.deepEqual(strips.map((p) => p.caption), ['d = 3: 7 → 9', 'd = 10: 9 → 6, 5 → 4 (top to bottom)']);
+    assert.deepEqual(strips.map((p) => pngSize(p.png)), [gridSize(1, 10), gridSize(2, 10)], 'a strip has one row per digit pair');
   });
 
   test('a second run reuses every finished run and gives the same tables', async () => {

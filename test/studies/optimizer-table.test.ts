@@ -13,12 +13,13 @@ describe('optimizer-table study (smoke profile)', () => {
     const { tables } = first().result;
     const [table] = tables;
     assert.equal(tables.length, 1);
-    assert.deepEqual(table!.columns, ['optimizer', 'step size', 'mean accuracy', 'std', 'per seed', 'seeds diverged']);
+    assert.deepEqual(table!.columns, ['optimizer', 'step size', 'mean accuracy', 'std', 'diverged', 'per seed', 'seeds diverged']);
     assert.equal(table!.rows.length, 15);
     assert.deepEqual(new Set(table!.rows.map((row) => row[0])), new Set(['SGD', 'SGD + momentum 0.9', 'RMSProp', 'Adam', 'AdaGrad']));
     assert.deepEqual(new Set(table!.rows.map((row) => row[1])), new Set([0.5, 1e-2, 1e-5]));
-    for (const [, , mean, std, perSeed, diverged] of table!.rows) {
-      assert.ok(mean === 'diverged' || typeof mean === 'number', `mean ${mean}`);
+    for (const [, , mean, std, mark, perSeed, diverged] of table!.rows) {
+      assert.ok(typeof mean === 'number' && mean >= 0 && mean <= 1, `mean ${mean}`);
+      assert.equal(mark, diverged === 0 ? null : `diverged (${diverged} of ${optimizerTableProfiles.smoke.seeds})`);
       assert.equal(std, null, 'one seed in the smoke profile: no standard deviation');
       assert.equal(String(perSeed).split(', ').length, optimizerTableProfiles.smoke.seeds);
       assert.ok(typeof diverged === 'number' && diverged >= 0 && diverged <= optimizerTableProfiles.smoke.seeds);
@@ -60,7 +61,7 @@ describe('optimizer-table study (smoke profile)', () => {
     assert.deepEqual(again.tables, result.tables);
   });
 
-  test('a run recorded as diverged shows as "diverged" in the table and is left out of the mean', async () => {
+  test('a run recorded as diverged is marked "diverged" beside the mean, which includes it (as published)', async () => {
     // The smoke profile is too short to diverge, so one finished run's record is made to say it did.
     const { store, studyId } = first();
     const run = store.listRuns({ studyId }).find((r) => r.name === 'adam-lr0.5-seed0')!;
@@ -72,8 +73,29 @@ describe('optimizer-table study (smoke profile)', () => {
     ]);
     const again = (await harness.run()).result;
     const rows = again.tables[0]!.rows;
-    assert.deepEqual(rows.find((row) => row[0] === 'Adam' && row[1] === 0.5), ['Adam', 0.5, 'diverged', null, 'diverged', 1]);
-    assert.deepEqual(rows.filter((row) => row[5] !== 0).length, 1);
+    assert.deepEqual(rows.find((row) => row[0] === 'Adam' && row[1] === 0.5), ['Adam', 0.5, 0.1, null, 'diverged (1 of 1)', '0.1000 (diverged)', 1]);
+    assert.deepEqual(rows.filter((row) => row[6] !== 0).length, 1);
+  });
+});
+
+describe('optimizer-table: the mean over seeds includes the diverged ones', () => {
+  // Two seeds, one of them recorded as diverged at accuracy 0.1: the mean is the mean of both.
+  const { first, harness } = smokeRunBefore(createOptimizerTableStudy({ ...optimizerTableProfiles, smoke: { ...optimizerTableProfiles.smoke, seeds: 2 } }));
+
+  test('mean and std over both seeds, the mark and the per-seed values beside', async () => {
+    const { store, studyId } = first();
+    const runs = store.listRuns({ studyId });
+    const [diverging, other] = ['sgd-lr0.01-seed1', 'sgd-lr0.01-seed0'].map((name) => runs.find((r) => r.name === name)!);
+    const step = Math.max(...store.metrics(diverging!.id).map((row) => row.step)) + 1;
+    store.logMetrics(diverging!.id, [
+      { key: 'test_accuracy', value: 0.1, epoch: 1, step },
+      { key: 'diverged', value: 1, step },
+    ]);
+    const kept = store.finalMetrics(other!.id).test_accuracy!;
+    const row = (await harness.run()).result.tables[0]!.rows.find((r) => r[0] === 'SGD' && r[1] === 0.01)!;
+    assert.ok(Math.abs((row[2] as number) - (kept + 0.1) / 2) < 1e-12, `mean ${row[2]}, expected the mean of ${kept} and 0.1`);
+    assert.ok(Math.abs((row[3] as number) - Math.abs(kept - 0.1) / Math.SQRT2) < 1e-12, `std ${row[3]}`);
+    assert.deepEqual(row.slice(4), ['diverged (1 of 2)', `${kept.toFixed(4)}, 0.1000 (diverged)`, 1]);
   });
 });
 
@@ -85,15 +107,15 @@ const chance = 0.1;
 
 describe('optimizer-table study finding: the step size each optimizer needs', () => {
   const { first } = smokeRunBefore(createOptimizerTableStudy({ ...optimizerTableProfiles, smoke: finding }));
-  /** The cell's mean accuracy, or 'diverged' when every seed did. */
+  /** The cell's mean accuracy over every seed, or 'diverged' when every seed did. */
   const cell = (optimizer: string, lr: number): number | 'diverged' => {
     const row = first().result.tables[0]!.rows.find((r) => r[0] === optimizer && r[1] === lr)!;
-    return row[2] as number | 'diverged';
+    return row[6] === finding.seeds ? 'diverged' : (row[2] as number);
   };
   const learned = (optimizer: string, lr: number): number => {
-    const accuracy = cell(optimizer, lr);
-    assert.ok(accuracy !== 'diverged', `${optimizer} at ${lr} diverged`);
-    return accuracy;
+    const row = first().result.tables[0]!.rows.find((r) => r[0] === optimizer && r[1] === lr)!;
+    assert.equal(row[6], 0, `${optimizer} at ${lr} diverged`);
+    return row[2] as number;
   };
 
   test('Adam at 1e-2 is far above chance and far above SGD at 1e-5', (t) => {
