@@ -22,3 +22,5 @@ export { GenerativeAdversarialNetwork, isAdversarial, ganDefaults, fixedNoiseSiz
 export { MlpGan, mlpGanDefaults, type MlpGanOptions } from './gan.js';
 export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './dcgan.js';
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
+export { RestrictedBoltzmannMachine, rbmDefaults, visibleUnits, defaultGibbsSteps, type RbmOptions, type VisibleUnits } from './rbm.js';
+export { exactLogPartition, annealedLogPartition, baseRateBiases, meanLogLikelihood, type AnnealingOptions, type AnnealingEstimate } from './rbm-partition.js';

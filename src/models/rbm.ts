@@ -1,0 +1,255 @@
+// Restricted Boltzmann machines (Hinton's practical guide, 2010): binary hidden units over binary
+// (Bernoulli–Bernoulli) or real-valued, unit-variance (Gaussian–Bernoulli) visible units, trained
+// by contrastive divergence (CD-k) or persistent CD (Tieleman 2008).
+//
+// Training is not backpropagation of a reconstruction loss; it still goes through the Trainer's
+// ordinary path. The CD estimate of the log-likelihood gradient is exactly the gradient of the
+// surrogate F(v_data) − F(v_model), with F the free energy and the chain's samples v_model held
+// fixed (the same statistics ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model, hidden probabilities for h). So loss()
+// returns that difference as `total`, backward() gives the CD gradient in .grad, and any optimizer
+// steps it: SGD with momentum as in the guide, whose "weight-cost" (L2 on the weights, not the
+// biases) is the `weightCost` option here.
+//
+// Random draws: every Bernoulli sample compares a uniform draw with a probability (u < p), the
+// uniforms coming from `uniform` (libtorch's generator by default); the scikit-learn parity test
+// feeds the draws scikit-learn made, so the two run the same chain.
+import { noGrad } from '../tensor/autograd.js';
+import { rand, randn, zeros } from '../tensor/creation.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import * as F from '../nn/functional.js';
+import { Module } from '../nn/module.js';
+import { normal_ } from '../nn/init.js';
+import type { Batch } from '../data/loader.js';
+import type { Autoencoder, LossTerms } from './autoencoder.js';
+import type { GenerativeModel } from './generative.js';
+import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
+
+export const visibleUnits = ['bernoulli', 'gaussian'] as const;
+export type VisibleUnits = (typeof visibleUnits)[number];
+
+export interface RbmOptions {
+  /** Shape of one sample, e.g. [1, 28, 28]; flattened inside. */
+  inputShape: readonly number[];
+  /** Hidden units. */
+  latent: number;
+  /** 'bernoulli' for data in [0, 1]; 'gaussian' for real values standardised to mean 0, variance 1 per input. */
+  visible?: VisibleUnits;
+  /** Gibbs steps of the negative phase (CD-k). */
+  cd?: number;
+  /** Persistent CD: the negative chains continue from one update to the next instead of restarting at the data. */
+  persistent?: boolean;
+  /** Persistent chains (fantasy particles); scikit-learn's BernoulliRBM keeps one per batch sample. */
+  chains?: number;
+  /** L2 penalty on the weights only, as the guide's weight-cost (its suggested range 1e-5 to 1e-2). */
+  weightCost?: number;
+  /** Hidden units of the top RBM of a deep autoencoder's stack may be linear with unit-variance noise (Hinton & Salakhutdinov 2006). */
+  hidden?: 'bernoulli' | 'gaussian';
+}
+
+export const rbmDefaults = { visible: 'bernoulli', cd: 1, persistent: false, chains: 100, weightCost: 0 } as const satisfies Partial<RbmOptions>;
+
+/** Gibbs steps of `sample()` when none are given: enough for a trained MNIST RBM's chains to leave their random start. */
+export const defaultGibbsSteps = 1000;
+
+export class RestrictedBoltzmannMachine extends Module implements Autoencoder, GenerativeModel {
+  readonly conditional = false;
+  readonly numClasses = 0;
+  readonly inputShape: readonly number[];
+  readonly latent: number;
+  readonly visible: VisibleUnits;
+  readonly hidden: 'bernoulli' | 'gaussian';
+  readonly cd: number;
+  readonly persistent: boolean;
+  readonly weightCost: number;
+  /** [hidden, visible], as scikit-learn's components_ and nn.Linear's weight. */
+  readonly weight: Tensor;
+  readonly visibleBias: Tensor;
+  readonly hiddenBias: Tensor;
+  /** Persistent CD: the chains' hidden states [chains, hidden], saved with checkpoints so that a resumed run continues the same chains. */
+  readonly chain: Tensor | null;
+  /** Uniform draws in [0, 1) of a shape, for Bernoulli samples (u < p); a parity test feeds its own. */
+  uniform: (shape: number[]) => Tensor = (shape) => rand(shape);
+
+  constructor(options: RbmOptions) {
+    super();
+    const d = rbmDefaults;
+    const { inputShape, latent, visible = d.visible, cd = d.cd, persistent = d.persistent, chains = d.chains, weightCost = d.weightCost, hidden = 'bernoulli' } = options;
+    checkPositiveInteger(latent, 'latent (the hidden units)');
+    if (!Number.isInteger(cd) || cd < 1) throw new ArgumentError(`cd (Gibbs steps of contrastive divergence) must be a positive integer, got ${cd}: CD-1 (--cd 1) is the usual choice`);
+    checkPositiveInteger(chains, 'chains (persistent chains)');
+    if (!(weightCost >= 0 && Number.isFinite(weightCost))) throw new ArgumentError(`weightCost must be a finite number ≥ 0, got ${weightCost}`);
+    if (!visibleUnits.includes(visible)) throw new ArgumentError(`visible units must be one of ${visibleUnits.join(', ')}, got ${String(visible)}`);
+    this.inputShape = [...inputShape];
+    this.latent = latent;
+    this.visible = visible;
+    this.hidden = hidden;
+    this.cd = cd;
+    this.persistent = persistent;
+    this.weightCost = weightCost;
+    const size = sampleSize(inputShape);
+    // N(0, 0.01²) weights and zero biases, as the guide (§8) and scikit-learn.
+    this.weight = this.registerParameter('weight', noGrad(() => normal_(zeros([latent, size]), 0, 0.01)));
+    this.visibleBias = this.registerParameter('visible_bias', zeros([size]));
+    this.hiddenBias = this.registerParameter('hidden_bias', zeros([latent]));
+    this.chain = persistent ? this.registerBuffer('chain', zeros([chains, latent])) : null;
+  }
+
+  /** Hidden pre-activations c + vWᵀ [N, hidden] of flat visibles [N, visible]. */
+  hiddenInput(v: Tensor): Tensor {
+    return F.linear(v, this.weight, this.hiddenBias);
+  }
+
+  /** E[h | v] [N, hidden]: σ(c + vWᵀ), or the linear mean for Gaussian hidden units. */
+  hiddenMean(v: Tensor): Tensor {
+    return tidy(() => (this.hidden === 'gaussian' ? this.hiddenInput(v) : this.hiddenInput(v).sigmoid()));
+  }
+
+  /** E[v | h] [N, visible]: σ(b + hW) for Bernoulli visibles, b + hW for Gaussian ones. */
+  visibleMean(h: Tensor): Tensor {
+    return tidy(() => {
+      const input = h.matmul(this.weight).add(this.visibleBias);
+      return this.visible === 'gaussian' ? input : input.sigmoid();
+    });
+  }
+
+  /** A sample of h given its mean. */
+  sampleHidden(mean: Tensor): Tensor {
+    return tidy(() => (this.hidden === 'gaussian' ? mean.add(randn(mean.shape)) : this.uniform(mean.shape).lt(mean).float()));
+  }
+
+  /** A sample of v given its mean. */
+  sampleVisible(mean: Tensor): Tensor {
+    return tidy(() => (this.visible === 'gaussian' ? mean.add(randn(mean.shape)) : this.uniform(mean.shape).lt(mean).float()));
+  }
+
+  /**
+   * Free energy F(v) = −log Σ_h exp(−E(v, h)) of flat visibles [N, visible] → [N]:
+   * −b·v − Σ_j softplus(c_j + v·W_j) for Bernoulli visibles, ½‖v − b‖² − Σ_j softplus(...) for
+   * Gaussian ones (Gaussian hidden units: −½ (c_j + v·W_j)² in place of the softplus).
+   */
+  freeEnergy(v: Tensor): Tensor {
+    return tidy(() => this.#freeEnergy(v, this.hiddenInput(v)));
+  }
+
+  #freeEnergy(v: Tensor, hiddenInput: Tensor): Tensor {
+    const hiddenTerm = this.hidden === 'gaussian' ? hiddenInput.square().mul(0.5).sum({ dim: 1 }) : F.softplus(hiddenInput).sum({ dim: 1 });
+    const visibleTerm = this.visible === 'gaussian' ? v.sub(this.visibleBias).square().mul(0.5).sum({ dim: 1 }) : v.matmul(this.visibleBias).neg();
+    return visibleTerm.sub(hiddenTerm);
+  }
+
+  /** [N, ...inputShape] → E[h | v], [N, hidden]: the features an RBM gives a classifier. */
+  encode(x: Tensor): Tensor {
+    checkBatch(x, this.inputShape, 'RestrictedBoltzmannMachine');
+    return tidy(() => this.hiddenMean(x.flatten(1)));
+  }
+
+  /** [N, hidden] → E[v | h], [N, ...inputShape]. */
+  decode(h: Tensor): Tensor {
+    return tidy(() => this.visibleMean(h).unflatten(1, this.inputShape));
+  }
+
+  /** The mean-field reconstruction E[v | E[h | x]]: deterministic, as the guide's reconstruction error reads it. */
+  reconstruct(x: Tensor): Tensor {
+    return tidy(() => this.decode(this.encode(x)));
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.reconstruct(x);
+  }
+
+  /**
+   * k Gibbs steps from hidden states h [N, hidden]: each draws v ~ p(v | h), then h ~ p(h | v).
+   * Returns the last visible sample, its hidden means and the last hidden sample.
+   */
+  gibbs(h: Tensor, steps: number): { visible: Tensor; hiddenMean: Tensor; hidden: Tensor } {
+    return noGrad(() =>
+      tidy(() => {
+        let state = h;
+        let visible = h;
+        let mean = h;
+        for (let step = 0; step < steps; step++) {
+          [visible, mean, state] = tidy(() => {
+            const v = this.sampleVisible(this.visibleMean(state));
+            const m = this.hiddenMean(v);
+            return [v, m, this.sampleHidden(m)];
+          });
+        }
+        return { visible, hiddenMean: mean, hidden: state };
+      }),
+    );
+  }
+
+  /**
+   * The CD-k (or PCD) objective of a batch: `total` = mean F(v_data) − mean F(v_model) (+ the
+   * weight-cost), whose gradient is the CD update; `reconstruction` is the squared error per sample
+   * of the mean-field reconstruction and `free_energy` the data's mean free energy, recorded
+   * beside it. In eval mode (validation) the chains start at the data and the persistent ones are
+   * left as they are.
+   */
+  loss(batch: Batch): LossTerms {
+    return tidy((): LossTerms => {
+      const v0 = batch.inputs.flatten(1); // [N, visible]
+      const input0 = this.hiddenInput(v0); // [N, hidden], recording gradients
+      const persistent = this.persistent && this.training;
+      const start = persistent ? this.chain! : noGrad(() => this.sampleHidden(this.hidden === 'gaussian' ? input0.detach() : input0.detach().sigmoid()));
+      const chain = this.gibbs(start, this.cd);
+      if (persistent) noGrad(() => this.chain!.copy_(chain.hidden));
+      const dataEnergy = this.#freeEnergy(v0, input0).mean();
+      const modelEnergy = this.freeEnergy(chain.visible).mean();
+      let total = dataEnergy.sub(modelEnergy);
+      if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
+      const reconstruction = noGrad(() => {
+        const mean = this.hidden === 'gaussian' ? input0.detach() : input0.detach().sigmoid();
+        return this.visibleMean(mean).sub(v0).square().sum({ dim: 1 }).mean();
+      });
+      return { total, reconstruction, free_energy: dataEnergy.detach() };
+    });
+  }
+
+  /**
+   * n samples [n, ...inputShape] from defaultGibbsSteps Gibbs steps of chains started at random visibles
+   * (uniform bits, or N(0, 1) for Gaussian visibles); the last step's visible means are returned.
+   */
+  sample(n: number): Tensor {
+    return this.sampleGibbs(n, defaultGibbsSteps);
+  }
+
+  /** n samples after `steps` Gibbs steps (0: the random starts themselves). */
+  sampleGibbs(n: number, steps: number): Tensor {
+    checkPositiveInteger(n, 'the number of samples');
+    if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`the Gibbs steps must be a non-negative integer, got ${steps}`);
+    return noGrad(() =>
+      tidy(() => {
+        const size = sampleSize(this.inputShape);
+        const start = this.visible === 'gaussian' ? randn([n, size]) : this.uniform([n, size]).lt(0.5).float();
+        let h = this.sampleHidden(this.hiddenMean(start));
+        if (steps === 0) return start.unflatten(1, this.inputShape);
+        for (let step = 1; step < steps; step++) h = tidy(() => this.sampleHidden(this.hiddenMean(this.sampleVisible(this.visibleMean(h)))));
+        return this.visibleMean(h).unflatten(1, this.inputShape);
+      }),
+    );
+  }
+
+  /**
+   * The pseudo-log-likelihood of binary samples [N, ...inputShape] → [N], as scikit-learn's
+   * BernoulliRBM.score_samples: D · log σ(F(ṽ) − F(v)), where ṽ is v with one input flipped, input
+   * `indices[i]` of sample i (drawn uniformly when not given).
+   */
+  pseudoLogLikelihood(x: Tensor, indices?: Tensor): Tensor {
+    if (this.visible !== 'bernoulli') throw new ArgumentError('the pseudo-log-likelihood flips binary inputs: it applies to Bernoulli visible units only');
+    checkBatch(x, this.inputShape, 'RestrictedBoltzmannMachine');
+    return noGrad(() =>
+      tidy(() => {
+        const v = x.flatten(1);
+        const [n, size] = v.shape as [number, number];
+        const which = indices ?? this.uniform([n]).mul(size).floor().clampMax(size - 1).long();
+        const flip = zeros([n, size]).scatter(1, which.reshape([n, 1]), 1); // [N, visible], one 1 per row
+        const flipped = v.add(flip.mul(v.mul(-2).add(1)));
+        // log σ(d) = −softplus(−d)
+        return F.softplus(this.freeEnergy(v).sub(this.freeEnergy(flipped))).mul(-size);
+      }),
+    );
+  }
+}
