@@ -19,7 +19,7 @@ export const maxExactHidden = 20;
  */
 export function exactLogPartition(rbm: RestrictedBoltzmannMachine): number {
   const hidden = rbm.latent;
-  if (hidden > maxExactHidden || rbm.hidden !== 'bernoulli') {
+  if (hidden > maxExactHidden || rbm.hiddenUnits !== 'bernoulli') {
     throw new ArgumentError(`the exact partition function sums over 2^hidden configurations: it needs at most ${maxExactHidden} Bernoulli hidden units, got ${hidden}; use annealedLogPartition`);
   }
   const total = 2 ** hidden;
@@ -85,7 +85,7 @@ export function baseRateBiases(data: Tensor): Tensor {
  */
 export function annealedLogPartition(rbm: RestrictedBoltzmannMachine, options: AnnealingOptions = {}): AnnealingEstimate {
   const { runs = 100, steps = 1000 } = options;
-  if (rbm.visible !== 'bernoulli' || rbm.hidden !== 'bernoulli') throw new ArgumentError('annealed importance sampling is implemented for Bernoulli–Bernoulli RBMs only: for a Gaussian RBM with few hidden units use exactLogPartition');
+  if (rbm.visible !== 'bernoulli' || rbm.hiddenUnits !== 'bernoulli') throw new ArgumentError('annealed importance sampling is implemented for Bernoulli–Bernoulli RBMs only: for a Gaussian RBM with few hidden units use exactLogPartition');
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(steps) || steps < 1) throw new ArgumentError(`runs and steps must be positive integers, got ${runs} and ${steps}`);
   const size = rbm.weight.shape[1]!;
   return noGrad(() =>

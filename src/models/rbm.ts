@@ -45,7 +45,7 @@ export interface RbmOptions {
   /** L2 penalty on the weights only, as the guide's weight-cost (its suggested range 1e-5 to 1e-2). */
   weightCost?: number;
   /** Hidden units of the top RBM of a deep autoencoder's stack may be linear with unit-variance noise (Hinton & Salakhutdinov 2006). */
-  hidden?: 'bernoulli' | 'gaussian';
+  hiddenUnits?: 'bernoulli' | 'gaussian';
 }
 
 export const rbmDefaults = { visible: 'bernoulli', cd: 1, persistent: false, chains: 100, weightCost: 0 } as const satisfies Partial<RbmOptions>;
@@ -59,7 +59,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
   readonly inputShape: readonly number[];
   readonly latent: number;
   readonly visible: VisibleUnits;
-  readonly hidden: 'bernoulli' | 'gaussian';
+  readonly hiddenUnits: 'bernoulli' | 'gaussian';
   readonly cd: number;
   readonly persistent: boolean;
   readonly weightCost: number;
@@ -75,7 +75,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
   constructor(options: RbmOptions) {
     super();
     const d = rbmDefaults;
-    const { inputShape, latent, visible = d.visible, cd = d.cd, persistent = d.persistent, chains = d.chains, weightCost = d.weightCost, hidden = 'bernoulli' } = options;
+    const { inputShape, latent, visible = d.visible, cd = d.cd, persistent = d.persistent, chains = d.chains, weightCost = d.weightCost, hiddenUnits = 'bernoulli' } = options;
     checkPositiveInteger(latent, 'latent (the hidden units)');
     if (!Number.isInteger(cd) || cd < 1) throw new ArgumentError(`cd (Gibbs steps of contrastive divergence) must be a positive integer, got ${cd}: CD-1 (--cd 1) is the usual choice`);
     checkPositiveInteger(chains, 'chains (persistent chains)');
@@ -84,7 +84,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
     this.inputShape = [...inputShape];
     this.latent = latent;
     this.visible = visible;
-    this.hidden = hidden;
+    this.hiddenUnits = hiddenUnits;
     this.cd = cd;
     this.persistent = persistent;
     this.weightCost = weightCost;
@@ -103,7 +103,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
 
   /** E[h | v] [N, hidden]: σ(c + vWᵀ), or the linear mean for Gaussian hidden units. */
   hiddenMean(v: Tensor): Tensor {
-    return tidy(() => (this.hidden === 'gaussian' ? this.hiddenInput(v) : this.hiddenInput(v).sigmoid()));
+    return tidy(() => (this.hiddenUnits === 'gaussian' ? this.hiddenInput(v) : this.hiddenInput(v).sigmoid()));
   }
 
   /** E[v | h] [N, visible]: σ(b + hW) for Bernoulli visibles, b + hW for Gaussian ones. */
@@ -116,7 +116,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
 
   /** A sample of h given its mean. */
   sampleHidden(mean: Tensor): Tensor {
-    return tidy(() => (this.hidden === 'gaussian' ? mean.add(randn(mean.shape)) : this.uniform(mean.shape).lt(mean).float()));
+    return tidy(() => (this.hiddenUnits === 'gaussian' ? mean.add(randn(mean.shape)) : this.uniform(mean.shape).lt(mean).float()));
   }
 
   /** A sample of v given its mean. */
@@ -134,7 +134,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
   }
 
   #freeEnergy(v: Tensor, hiddenInput: Tensor): Tensor {
-    const hiddenTerm = this.hidden === 'gaussian' ? hiddenInput.square().mul(0.5).sum({ dim: 1 }) : F.softplus(hiddenInput).sum({ dim: 1 });
+    const hiddenTerm = this.hiddenUnits === 'gaussian' ? hiddenInput.square().mul(0.5).sum({ dim: 1 }) : F.softplus(hiddenInput).sum({ dim: 1 });
     const visibleTerm = this.visible === 'gaussian' ? v.sub(this.visibleBias).square().mul(0.5).sum({ dim: 1 }) : v.matmul(this.visibleBias).neg();
     return visibleTerm.sub(hiddenTerm);
   }
@@ -193,7 +193,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
       const v0 = batch.inputs.flatten(1); // [N, visible]
       const input0 = this.hiddenInput(v0); // [N, hidden], recording gradients
       const persistent = this.persistent && this.training;
-      const start = persistent ? this.chain! : noGrad(() => this.sampleHidden(this.hidden === 'gaussian' ? input0.detach() : input0.detach().sigmoid()));
+      const start = persistent ? this.chain! : noGrad(() => this.sampleHidden(this.hiddenUnits === 'gaussian' ? input0.detach() : input0.detach().sigmoid()));
       const chain = this.gibbs(start, this.cd);
       if (persistent) noGrad(() => this.chain!.copy_(chain.hidden));
       const dataEnergy = this.#freeEnergy(v0, input0).mean();
@@ -201,7 +201,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
       let total = dataEnergy.sub(modelEnergy);
       if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
       const reconstruction = noGrad(() => {
-        const mean = this.hidden === 'gaussian' ? input0.detach() : input0.detach().sigmoid();
+        const mean = this.hiddenUnits === 'gaussian' ? input0.detach() : input0.detach().sigmoid();
         return this.visibleMean(mean).sub(v0).square().sum({ dim: 1 }).mean();
       });
       return { total, reconstruction, free_energy: dataEnergy.detach() };
@@ -228,6 +228,22 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
         if (steps === 0) return start.unflatten(1, this.inputShape);
         for (let step = 1; step < steps; step++) h = tidy(() => this.sampleHidden(this.hiddenMean(this.sampleVisible(this.visibleMean(h)))));
         return this.visibleMean(h).unflatten(1, this.inputShape);
+      }),
+    );
+  }
+
+  /**
+   * The first `count` filters (rows of W) as images [count, ...inputShape], each scaled to [0, 1]
+   * on its own range: the pen strokes and blobs an MNIST RBM learns (the guide's §15 display).
+   */
+  filters(count: number = this.latent): Tensor {
+    checkPositiveInteger(count, 'the number of filters');
+    return noGrad(() =>
+      tidy(() => {
+        const rows = this.weight.narrow(0, 0, Math.min(count, this.latent)); // [n, visible]
+        const low = rows.min(1, true).values;
+        const range = rows.max(1, true).values.sub(low).clampMin(1e-12);
+        return rows.sub(low).div(range).unflatten(1, this.inputShape);
       }),
     );
   }

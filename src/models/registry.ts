@@ -20,10 +20,11 @@ import { ConvVariationalAutoencoder, convVariationalDefaults } from './conv-vae.
 import { MlpAutoencoder, mlpAutoencoderDefaults } from './mlp-ae.js';
 import { reconstructionLosses } from './reconstruction.js';
 import { parseDenoise, parseSparse } from './regularizers.js';
+import { RestrictedBoltzmannMachine, rbmDefaults, visibleUnits } from './rbm.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan', 'rbm'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -73,6 +74,16 @@ export const modelConfigSchema = z.strictObject({
   labelSmoothing: z.number().min(0).lt(1).optional(),
   /** σ of the Gaussian noise added to D's inputs. */
   instanceNoise: z.number().min(0).max(10).optional(),
+  /** RBMs: the visible units' distribution (gaussian needs inputs standardised to mean 0, variance 1). */
+  visible: z.enum(visibleUnits).optional(),
+  /** RBMs: Gibbs steps of contrastive divergence (CD-k). */
+  cd: z.number().int().min(1).max(1000).optional(),
+  /** RBMs: persistent CD. */
+  persistent: z.boolean().optional(),
+  /** RBMs: persistent chains. */
+  chains: width.optional(),
+  /** RBMs: L2 penalty on the weights only (Hinton's weight-cost). */
+  weightCost: z.number().min(0).max(1).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -88,6 +99,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'conv-vae': ['upsample', 'dropout', ...variational],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
+  rbm: ['visible', 'cd', 'persistent', 'chains', 'weightCost'],
 };
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
@@ -98,6 +110,7 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
+  rbm: { latent: 500, ...rbmDefaults },
 };
 
 /**
@@ -142,6 +155,9 @@ function checkCombination(config: ModelConfig): void {
   }
   if (config.labelSmoothing && config.ganLoss && !smoothable.includes(config.ganLoss)) {
     throw new ArgumentError(`label smoothing applies to the GAN losses ${smoothable.join(', ')}, not ${config.ganLoss}: drop it or choose another loss`);
+  }
+  if (config.model === 'rbm' && !config.persistent && config.chains !== rbmDefaults.chains) {
+    throw new ArgumentError('chains applies to persistent CD only (CD-k restarts its chains at each batch): add persistent, or drop chains');
   }
   if (config.decoder === 'bernoulli') {
     for (const key of ['decoderStd', 'outputActivation'] as const) {
@@ -189,6 +205,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':
       return new Dcgan({ ...c, numClasses });
+    case 'rbm':
+      return new RestrictedBoltzmannMachine({ ...c, inputShape });
   }
   throw new ArgumentError(`unknown model ${showValue((c as { model: unknown }).model)}: parse the configuration with parseModelConfig first`);
 }
