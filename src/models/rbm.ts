@@ -53,6 +53,25 @@ export const rbmDefaults = { visible: 'bernoulli', cd: 1, persistent: false, cha
 /** Gibbs steps of `sample()` when none are given: enough for a trained MNIST RBM's chains to leave their random start. */
 export const defaultGibbsSteps = 1000;
 
+/**
+ * A warning when data [N, ...] for Gaussian visible units is far from standardised (each input
+ * mean 0, variance 1, as the model's fixed unit variance assumes: otherwise its samples and
+ * free energies are off, and learning is slow or diverges); null when it looks standardised.
+ */
+export function gaussianInputWarning(inputs: Tensor, dataset: string): string | null {
+  const [mean, std] = noGrad(() =>
+    tidy(() => {
+      const flat = inputs.flatten(1);
+      return [flat.mean({ dim: 0 }).abs().mean().item(), flat.std({ dim: [0], correction: 0 }).mean().item()];
+    }),
+  );
+  if (mean! < 0.1 && std! > 0.7 && std! < 1.4) return null;
+  return (
+    `warning: Gaussian visible units assume each input has mean 0 and variance 1, and ${dataset}'s have mean |μ| ${mean!.toPrecision(2)} and standard deviation ${std!.toPrecision(2)} on average: ` +
+    'standardise the data first (subtract each input\'s mean, divide by its standard deviation), or use --visible bernoulli for data in [0, 1]'
+  );
+}
+
 export class RestrictedBoltzmannMachine extends Module implements Autoencoder, GenerativeModel {
   readonly conditional = false;
   readonly numClasses = 0;

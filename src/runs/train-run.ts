@@ -17,6 +17,7 @@ import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { GenerativeAdversarialNetwork, isAdversarial } from '../models/adversarial.js';
 import type { Autoencoder } from '../models/autoencoder.js';
+import { gaussianInputWarning, RestrictedBoltzmannMachine } from '../models/rbm.js';
 import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
@@ -149,6 +150,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     } else {
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
       log(`run ${run.id}: ${describe(prepared)}`);
+      const warning = model instanceof RestrictedBoltzmannMachine && model.visible === 'gaussian' ? gaussianInputWarning(prepared.data.train.inputs, config.training.dataset) : null;
+      if (warning) log(warning);
     }
     started = true;
     const result = await trainer.fit();
