@@ -24,3 +24,4 @@ export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './d
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
 export { RestrictedBoltzmannMachine, rbmDefaults, visibleUnits, defaultGibbsSteps, type RbmOptions, type VisibleUnits } from './rbm.js';
 export { exactLogPartition, annealedLogPartition, baseRateBiases, meanLogLikelihood, type AnnealingOptions, type AnnealingEstimate } from './rbm-partition.js';
+export { DeepBeliefNet, pretrainDeepBeliefNet, momentumSwitchEpoch, type PretrainOptions } from './dbn.js';
