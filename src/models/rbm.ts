@@ -180,22 +180,25 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
 
   /**
    * k Gibbs steps from hidden states h [N, hidden]: each draws v ~ p(v | h), then h ~ p(h | v).
-   * Returns the last visible sample, its hidden means and the last hidden sample.
+   * Returns the last visible sample, its hidden means, the last hidden sample, and the first
+   * step's visible means E[v | h] (a CD chain's reconstruction of the data).
    */
-  gibbs(h: Tensor, steps: number): { visible: Tensor; hiddenMean: Tensor; hidden: Tensor } {
+  gibbs(h: Tensor, steps: number): { visible: Tensor; hiddenMean: Tensor; hidden: Tensor; firstVisibleMean: Tensor } {
     return noGrad(() =>
       tidy(() => {
         let state = h;
         let visible = h;
         let mean = h;
+        let firstVisibleMean = h;
         for (let step = 0; step < steps; step++) {
-          [visible, mean, state] = tidy(() => {
-            const v = this.sampleVisible(this.visibleMean(state));
+          [visible, mean, state, firstVisibleMean] = tidy(() => {
+            const visibleMean = this.visibleMean(state);
+            const v = this.sampleVisible(visibleMean);
             const m = this.hiddenMean(v);
-            return [v, m, this.sampleHidden(m)];
+            return [v, m, this.sampleHidden(m), step === 0 ? visibleMean : firstVisibleMean];
           });
         }
-        return { visible, hiddenMean: mean, hidden: state };
+        return { visible, hiddenMean: mean, hidden: state, firstVisibleMean };
       }),
     );
   }
@@ -203,8 +206,9 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
   /**
    * The CD-k (or PCD) objective of a batch: `total` = mean F(v_data) − mean F(v_model) (+ the
    * weight-cost), whose gradient is the CD update; `reconstruction` is the squared error per sample
-   * of the mean-field reconstruction and `free_energy` the data's mean free energy, recorded
-   * beside it. In eval mode (validation) the chains start at the data and the persistent ones are
+   * of E[v | h] for h sampled given the data (the first step of a CD chain, as the reconstruction
+   * error of Hinton's rbm.m; E[v | E[h | v]] for a persistent chain) and `free_energy` the data's
+   * mean free energy, recorded beside it. In eval mode (validation) the chains start at the data and the persistent ones are
    * left as they are.
    */
   loss(batch: Batch): LossTerms {
@@ -220,8 +224,9 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
       let total = dataEnergy.sub(modelEnergy);
       if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
       const reconstruction = noGrad(() => {
-        const mean = this.hiddenUnits === 'gaussian' ? input0.detach() : input0.detach().sigmoid();
-        return this.visibleMean(mean).sub(v0).square().sum({ dim: 1 }).mean();
+        // a persistent chain does not start at the data: its reconstruction is the mean-field one, which draws nothing
+        const visibleMean = persistent ? this.visibleMean(this.hiddenUnits === 'gaussian' ? input0.detach() : input0.detach().sigmoid()) : chain.firstVisibleMean;
+        return visibleMean.sub(v0).square().sum({ dim: 1 }).mean();
       });
       return { total, reconstruction, free_energy: dataEnergy.detach() };
     });
