@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { data, loadSafetensors, manualSeed, models, noGrad, optim, rand, randn, tensor, tidy, train, zeros, type Tensor } from '../../src/index.js';
+import { data, loadSafetensors, manualSeed, models, noGrad, optim, rand, randn, randperm, tensor, tidy, train, zeros, type Tensor } from '../../src/index.js';
 
 const fixture = fileURLToPath(new URL('../../../test/fixtures/models/rbm_sklearn.safetensors', import.meta.url));
 const maxDifference = (a: Tensor, b: Tensor) => tidy(() => a.sub(b).abs().max().item());
@@ -58,6 +58,12 @@ describe('RestrictedBoltzmannMachine', () => {
     rbm.uniform = () => queue.shift()!.clone();
     const { total } = rbm.loss({ inputs: v0 } as never);
     total.backward();
+    const gap = tidy(() => {
+      const h0Sample = uniforms[0]!.lt(rbm.hiddenMean(v0)).float();
+      const v1 = uniforms[1]!.lt(rbm.visibleMean(h0Sample)).float();
+      return rbm.freeEnergy(v0).mean().item() - rbm.freeEnergy(v1).mean().item();
+    });
+    assert.ok(Math.abs(total.item() - gap) < 1e-5, `the loss's value is the free-energy gap: ${total.item()} vs ${gap}`);
     tidy(() => {
       const h0 = rbm.hiddenMean(v0);
       const h0Sample = uniforms[0]!.lt(h0).float();
@@ -151,6 +157,32 @@ describe('RestrictedBoltzmannMachine', () => {
     const start = rbm.sampleGibbs(3, 0);
     assert.ok(tidy(() => start.mul(start.neg().add(1)).abs().max().item()) === 0, 'binary start');
     assert.deepEqual(rbm.sample(2).shape, [2, 1, 4, 4]);
+  });
+
+  test('on MNIST digits, CD-1 reconstruction error falls over epochs and test digits have lower free energy than pixel-shuffled ones', () => {
+    const digits = data.loadDataset('mnist', { split: 'train', limit: 1000 });
+    const test = data.loadDataset('mnist', { split: 'test', limit: 200 });
+    manualSeed(5);
+    const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [1, 28, 28], latent: 64 });
+    const errors: number[] = [];
+    new train.Trainer({
+      model: rbm,
+      optimizer: new optim.SGD(rbm.parameters(), { lr: 0.1, momentum: 0.5 }),
+      loss: (_m, batch) => rbm.loss(batch),
+      train: new data.DataLoader({ inputs: digits.inputs }, { batchSize: 50, shuffle: true, seed: 0 }),
+      maxEpochs: 4,
+      seed: 0,
+      progress: 'none',
+      callbacks: [{ onEpochEnd: (m) => errors.push(m.trainTerms.reconstruction!) }],
+    }).fitSync();
+    assert.ok(errors.every((e, i) => i === 0 || e < errors[i - 1]!), `reconstruction error per epoch ${errors.map((e) => e.toFixed(2)).join(' ')}`);
+    const [real, shuffled] = tidy(() => {
+      const x = test.inputs.flatten(1);
+      const scrambled = x.indexSelect(1, randperm(784)); // one permutation of the pixels for every digit
+      return [rbm.freeEnergy(x).mean().item(), rbm.freeEnergy(scrambled).mean().item()];
+    });
+    assert.ok(real < shuffled - 10, `free energy of digits ${real}, of pixel-shuffled digits ${shuffled}`);
+    rbm.dispose();
   });
 
   test('bad options fail in one line that says what to do', () => {
