@@ -3,17 +3,18 @@
 // by contrastive divergence (CD-k) or persistent CD (Tieleman 2008).
 //
 // Training is not backpropagation of a reconstruction loss; it still goes through the Trainer's
-// ordinary path. The CD estimate of the log-likelihood gradient is exactly the gradient of the
-// surrogate F(v_data) − F(v_model), with F the free energy and the chain's samples v_model held
-// fixed (the same statistics ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model, hidden probabilities for h). So loss()
-// returns that difference as `total`, backward() gives the CD gradient in .grad, and any optimizer
-// steps it: SGD with momentum as in the guide, whose "weight-cost" (L2 on the weights, not the
-// biases) is the `weightCost` option here.
+// ordinary path. The CD estimate of the log-likelihood gradient is exactly the gradient of
+// F(v_data) − F(v_model), with F the free energy and the chain's samples v_model held fixed (the
+// statistics ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model, hidden probabilities for h). So loss() returns that
+// difference as `total`, with the CD statistics (computed in closed form) as its gradient:
+// backward() puts the CD gradient in .grad, and any optimizer steps it: SGD with momentum as in
+// the guide, whose "weight-cost" (L2 on the weights, not the biases) is the `weightCost` option.
 //
 // Random draws: every Bernoulli sample compares a uniform draw with a probability (u < p), the
 // uniforms coming from `uniform` (libtorch's generator by default); the scikit-learn parity test
 // feeds the draws scikit-learn made, so the two run the same chain.
 import { noGrad } from '../tensor/autograd.js';
+import { cat } from '../tensor/combine.js';
 import { rand, randn, zeros } from '../tensor/creation.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
@@ -178,57 +179,77 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
     return this.reconstruct(x);
   }
 
+  /** E[h | v] from the hidden pre-activations c + vWᵀ. */
+  #hiddenMeanOf(input: Tensor): Tensor {
+    return this.hiddenUnits === 'gaussian' ? input : input.sigmoid();
+  }
+
   /**
    * k Gibbs steps from hidden states h [N, hidden]: each draws v ~ p(v | h), then h ~ p(h | v).
-   * Returns the last visible sample, its hidden means, the last hidden sample, and the first
-   * step's visible means E[v | h] (a CD chain's reconstruction of the data).
+   * Returns the last visible sample with its hidden pre-activations and means, the last hidden
+   * sample (null with `sampleLast` false: CD-k does not need it), and the first step's visible
+   * means E[v | h] (a CD chain's reconstruction of the data).
    */
-  gibbs(h: Tensor, steps: number): { visible: Tensor; hiddenMean: Tensor; hidden: Tensor; firstVisibleMean: Tensor } {
+  gibbs(h: Tensor, steps: number, sampleLast = true): { visible: Tensor; hiddenInput: Tensor; hiddenMean: Tensor; hidden: Tensor | null; firstVisibleMean: Tensor } {
+    if (!Number.isInteger(steps) || steps < 1) throw new ArgumentError(`Gibbs steps must be a positive integer, got ${steps}`);
     return noGrad(() =>
       tidy(() => {
-        let state = h;
-        let visible = h;
-        let mean = h;
-        let firstVisibleMean = h;
+        let state: Tensor | null = h;
+        let result!: { visible: Tensor; hiddenInput: Tensor; hiddenMean: Tensor; hidden: Tensor | null; firstVisibleMean: Tensor };
         for (let step = 0; step < steps; step++) {
-          [visible, mean, state, firstVisibleMean] = tidy(() => {
-            const visibleMean = this.visibleMean(state);
-            const v = this.sampleVisible(visibleMean);
-            const m = this.hiddenMean(v);
-            return [v, m, this.sampleHidden(m), step === 0 ? visibleMean : firstVisibleMean];
+          const previous: typeof result | undefined = result;
+          result = tidy(() => {
+            const visibleMean = this.visibleMean(state!);
+            const visible = this.sampleVisible(visibleMean);
+            const hiddenInput = this.hiddenInput(visible);
+            const hiddenMean = this.#hiddenMeanOf(hiddenInput);
+            const hidden = step < steps - 1 || sampleLast ? this.sampleHidden(hiddenMean) : null;
+            return { visible, hiddenInput, hiddenMean, hidden, firstVisibleMean: previous ? previous.firstVisibleMean : visibleMean };
           });
+          if (previous) for (const key of ['visible', 'hiddenInput', 'hiddenMean', 'hidden'] as const) previous[key]?.dispose();
+          state = result.hidden;
         }
-        return { visible, hiddenMean: mean, hidden: state, firstVisibleMean };
+        return result;
       }),
     );
   }
 
   /**
-   * The CD-k (or PCD) objective of a batch: `total` = mean F(v_data) − mean F(v_model) (+ the
-   * weight-cost), whose gradient is the CD update; `reconstruction` is the squared error per sample
-   * of E[v | h] for h sampled given the data (the first step of a CD chain, as the reconstruction
-   * error of Hinton's rbm.m; E[v | E[h | v]] for a persistent chain) and `free_energy` the data's
-   * mean free energy, recorded beside it. In eval mode (validation) the chains start at the data and the persistent ones are
-   * left as they are.
+   * The CD-k (or PCD) objective of a batch. `total` has the value mean F(v_data) − mean F(v_model)
+   * (+ the weight-cost) and, as its gradient, the CD statistics ⟨v hᵀ⟩_model − ⟨v hᵀ⟩_data (hidden
+   * means for h) and their bias counterparts: the exact gradient of that difference with the
+   * model's samples held fixed. They are computed in closed form (the two ⟨v hᵀ⟩ in one matrix
+   * product) and reach .grad through a linear carrier Σ θ⊙g minus its detached copy, whose value is 0
+   * and whose gradient is g: cheaper than differentiating the free energies, the same numbers.
+   * Recorded beside it: `reconstruction`, the squared error per sample of E[v | h] for h sampled
+   * given the data (a CD chain's first step, as the reconstruction error of Hinton's rbm.m;
+   * E[v | E[h | v]] for a persistent chain), and `free_energy`, the data's mean free energy. In
+   * eval mode (validation) the chains start at the data and the persistent ones are left as they are.
    */
   loss(batch: Batch): LossTerms {
     return tidy((): LossTerms => {
-      const v0 = batch.inputs.flatten(1); // [N, visible]
-      const input0 = this.hiddenInput(v0); // [N, hidden], recording gradients
       const persistent = this.persistent && this.training;
-      const start = persistent ? this.chain! : noGrad(() => this.sampleHidden(this.hiddenUnits === 'gaussian' ? input0.detach() : input0.detach().sigmoid()));
-      const chain = this.gibbs(start, this.cd);
-      if (persistent) noGrad(() => this.chain!.copy_(chain.hidden));
-      const dataEnergy = this.#freeEnergy(v0, input0).mean();
-      const modelEnergy = this.freeEnergy(chain.visible).mean();
-      let total = dataEnergy.sub(modelEnergy);
-      if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
-      const reconstruction = noGrad(() => {
+      const terms = noGrad(() => {
+        const v0 = batch.inputs.flatten(1); // [N, visible]
+        const input0 = this.hiddenInput(v0); // [N, hidden]
+        const h0 = this.#hiddenMeanOf(input0);
+        const chain = this.gibbs(persistent ? this.chain! : this.sampleHidden(h0), this.cd, persistent);
+        if (persistent) this.chain!.copy_(chain.hidden!);
+        const [n0, n1] = [v0.shape[0]!, chain.visible.shape[0]!];
+        const weightGradient = cat([chain.hiddenMean.div(n1), h0.div(-n0)], 0).t().matmul(cat([chain.visible, v0], 0)); // [hidden, visible]
+        const visibleGradient = chain.visible.mean({ dim: 0 }).sub(v0.mean({ dim: 0 }));
+        const hiddenGradient = chain.hiddenMean.mean({ dim: 0 }).sub(h0.mean({ dim: 0 }));
+        const dataEnergy = this.#freeEnergy(v0, input0).mean();
+        const gap = dataEnergy.sub(this.#freeEnergy(chain.visible, chain.hiddenInput).mean());
         // a persistent chain does not start at the data: its reconstruction is the mean-field one, which draws nothing
-        const visibleMean = persistent ? this.visibleMean(this.hiddenUnits === 'gaussian' ? input0.detach() : input0.detach().sigmoid()) : chain.firstVisibleMean;
-        return visibleMean.sub(v0).square().sum({ dim: 1 }).mean();
+        const reconstructed = persistent ? this.visibleMean(h0) : chain.firstVisibleMean;
+        const reconstruction = reconstructed.sub(v0).square().sum({ dim: 1 }).mean();
+        return { weightGradient, visibleGradient, hiddenGradient, gap, dataEnergy, reconstruction };
       });
-      return { total, reconstruction, free_energy: dataEnergy.detach() };
+      const carrier = this.weight.mul(terms.weightGradient).sum().add(this.visibleBias.mul(terms.visibleGradient).sum()).add(this.hiddenBias.mul(terms.hiddenGradient).sum());
+      let total = carrier.sub(carrier.detach()).add(terms.gap);
+      if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
+      return { total, reconstruction: terms.reconstruction, free_energy: terms.dataEnergy };
     });
   }
 
