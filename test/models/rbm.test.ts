@@ -5,6 +5,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { data, loadSafetensors, manualSeed, models, noGrad, optim, rand, randn, randperm, tensor, tidy, train, zeros, type Tensor } from '../../src/index.js';
 
 const fixture = fileURLToPath(new URL('../../../test/fixtures/models/rbm_sklearn.safetensors', import.meta.url));
@@ -146,6 +149,37 @@ describe('RestrictedBoltzmannMachine', () => {
     noGrad(() => rbm.weight.copy_(randn([4, 6]).mul(3)));
     rbm.loss({ inputs } as never);
     assert.ok(tidy(() => rbm.chain!.abs().sum().item()) > 0);
+  });
+
+  test('PCD resumed from a checkpoint continues bit for bit: the chains travel with the weights', () => {
+    const inputs = tidy(() => rand([96, 12]).lt(0.4).float());
+    const fit = (epochs: number, dir: string, resume: boolean) => {
+      manualSeed(6);
+      const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [12], latent: 5, persistent: true, chains: 8, weightCost: 1e-3 });
+      const trainer = new train.Trainer({
+        model: rbm,
+        optimizer: new optim.SGD(rbm.parameters(), { lr: 0.1, momentum: 0.9 }),
+        loss: (_m, batch) => rbm.loss(batch),
+        train: new data.DataLoader({ inputs }, { batchSize: 16, shuffle: true, seed: 1 }),
+        maxEpochs: epochs,
+        seed: 2,
+        progress: 'none',
+        checkpointDir: dir,
+      });
+      if (resume) trainer.resume();
+      trainer.fitSync();
+      return rbm;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'latentlab-rbm-'));
+    try {
+      const straight = fit(3, join(dir, 'straight'), false);
+      fit(1, join(dir, 'stopped'), false).dispose();
+      const resumed = fit(3, join(dir, 'stopped'), true);
+      for (const key of ['weight', 'visible_bias', 'hidden_bias', 'chain']) assert.equal(maxDifference(straight.stateDict()[key]!, resumed.stateDict()[key]!), 0, key);
+      assert.ok(tidy(() => straight.chain!.sum().item()) > 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('Gibbs samples have the input shape and lie in [0, 1]; 0 steps give the random start', () => {
