@@ -22,6 +22,6 @@ export { GenerativeAdversarialNetwork, isAdversarial, ganDefaults, fixedNoiseSiz
 export { MlpGan, mlpGanDefaults, type MlpGanOptions } from './gan.js';
 export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './dcgan.js';
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
-export { RestrictedBoltzmannMachine, rbmDefaults, visibleUnits, defaultGibbsSteps, type RbmOptions, type VisibleUnits } from './rbm.js';
+export { RestrictedBoltzmannMachine, rbmTestMetrics, gaussianInputWarning, rbmDefaults, visibleUnits, defaultGibbsSteps, type RbmOptions, type VisibleUnits } from './rbm.js';
 export { exactLogPartition, annealedLogPartition, baseRateBiases, meanLogLikelihood, type AnnealingOptions, type AnnealingEstimate } from './rbm-partition.js';
 export { DeepBeliefNet, pretrainDeepBeliefNet, momentumSwitchEpoch, type PretrainOptions } from './dbn.js';

@@ -73,6 +73,25 @@ export function gaussianInputWarning(inputs: Tensor, dataset: string): string | 
   );
 }
 
+/**
+ * An RBM's own test metrics over samples [N, ...inputShape]: the mean free energy and, for
+ * Bernoulli visibles, the mean pseudo-log-likelihood (draws the flipped inputs from the generator).
+ */
+export function rbmTestMetrics(rbm: RestrictedBoltzmannMachine, inputs: Tensor, batchSize = 500): Record<string, number> {
+  const sums = { test_free_energy: 0, test_pseudo_log_likelihood: 0 };
+  const count = inputs.shape[0]!;
+  noGrad(() => {
+    for (let start = 0; start < count; start += batchSize) {
+      tidy(() => {
+        const x = inputs.narrow(0, start, Math.min(batchSize, count - start));
+        sums.test_free_energy += rbm.freeEnergy(x.flatten(1)).sum().item();
+        if (rbm.visible === 'bernoulli') sums.test_pseudo_log_likelihood += rbm.pseudoLogLikelihood(x).sum().item();
+      });
+    }
+  });
+  return rbm.visible === 'bernoulli' ? { test_free_energy: sums.test_free_energy / count, test_pseudo_log_likelihood: sums.test_pseudo_log_likelihood / count } : { test_free_energy: sums.test_free_energy / count };
+}
+
 export class RestrictedBoltzmannMachine extends Module implements Autoencoder, GenerativeModel {
   readonly conditional = false;
   readonly numClasses = 0;

@@ -17,7 +17,7 @@ import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { GenerativeAdversarialNetwork, isAdversarial } from '../models/adversarial.js';
 import type { Autoencoder } from '../models/autoencoder.js';
-import { gaussianInputWarning, RestrictedBoltzmannMachine } from '../models/rbm.js';
+import { gaussianInputWarning, RestrictedBoltzmannMachine, rbmTestMetrics } from '../models/rbm.js';
 import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
@@ -164,6 +164,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     store.checkLock(run.id, token); // before writing the model into a store that may be gone
     // Adversarial runs are scored by their samples (latentlab eval), not by reconstructions.
     const evaluation = adversarial ? {} : evaluateAutoencoder(model as Autoencoder, prepared.data.test, { batchSize: 500 });
+    if (model instanceof RestrictedBoltzmannMachine) Object.assign(evaluation, rbmTestMetrics(model, prepared.data.test.inputs));
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
     store.releaseRun(run.id, token, 'finished');

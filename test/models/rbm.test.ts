@@ -219,6 +219,19 @@ describe('RestrictedBoltzmannMachine', () => {
     rbm.dispose();
   });
 
+  test('rbmTestMetrics: the mean free energy and pseudo-log-likelihood over batches equal those of the whole set', () => {
+    manualSeed(7);
+    const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [6], latent: 3 });
+    noGrad(() => rbm.weight.copy_(randn([3, 6])));
+    const x = tidy(() => rand([7, 6]).lt(0.5).float());
+    manualSeed(8);
+    const metrics = models.rbmTestMetrics(rbm, x, 3);
+    assert.ok(Math.abs(metrics.test_free_energy! - tidy(() => rbm.freeEnergy(x).mean().item())) < 1e-5);
+    assert.ok(metrics.test_pseudo_log_likelihood! < 0);
+    const gaussian = new models.RestrictedBoltzmannMachine({ inputShape: [6], latent: 3, visible: 'gaussian' });
+    assert.deepEqual(Object.keys(models.rbmTestMetrics(gaussian, x)), ['test_free_energy']);
+  });
+
   test('bad options fail in one line that says what to do', () => {
     assert.throws(() => new models.RestrictedBoltzmannMachine({ inputShape: [4], latent: 3, cd: 0 }), /cd .* must be a positive integer, got 0: CD-1/);
     assert.throws(() => new models.RestrictedBoltzmannMachine({ inputShape: [4], latent: 0 }), /latent .* positive integer/);
