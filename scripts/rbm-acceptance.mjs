@@ -35,8 +35,11 @@ new train.Trainer({
   }],
 }).fitSync();
 rbm.eval();
-const falls = errors.every((e, i) => i === 0 || e < errors[i - 1]);
-console.log(`reconstruction error ${falls ? 'falls every epoch' : 'does NOT fall every epoch'}: ${errors.map((e) => e.toFixed(2)).join(' → ')}`);
+const rises = errors.flatMap((e, i) => (i > 0 && e >= errors[i - 1] ? [i + 1] : []));
+console.log(
+  `reconstruction error ${errors.at(-1) < errors[0] ? 'falls' : 'does NOT fall'} from epoch 1 to ${errors.length}` +
+    `${rises.length ? `, rising at epoch ${rises.join(', ')}` : ', at every epoch'}: ${errors.map((e) => e.toFixed(2)).join(' → ')}`,
+);
 
 const [real, shuffled] = noGrad(() => tidy(() => {
   const x = testSet.inputs.flatten(1);
