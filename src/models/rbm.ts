@@ -14,7 +14,6 @@
 // uniforms coming from `uniform` (libtorch's generator by default); the scikit-learn parity test
 // feeds the draws scikit-learn made, so the two run the same chain.
 import { noGrad } from '../tensor/autograd.js';
-import { cat } from '../tensor/combine.js';
 import { rand, randn, zeros } from '../tensor/creation.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
@@ -237,8 +236,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
    * The CD-k (or PCD) objective of a batch. `total` has the value mean F(v_data) − mean F(v_model)
    * (+ the weight-cost) and, as its gradient, the CD statistics ⟨v hᵀ⟩_model − ⟨v hᵀ⟩_data (hidden
    * means for h) and their bias counterparts: the exact gradient of that difference with the
-   * model's samples held fixed. They are computed in closed form (the two ⟨v hᵀ⟩ in one matrix
-   * product) and reach .grad through a linear carrier Σ θ⊙g minus its detached copy, whose value is 0
+   * model's samples held fixed. They are computed in closed form and reach .grad through a linear carrier Σ θ⊙g minus its detached copy, whose value is 0
    * and whose gradient is g: cheaper than differentiating the free energies, the same numbers.
    * Recorded beside it: `reconstruction`, the squared error per sample of E[v | h] for h sampled
    * given the data (a CD chain's first step, as the reconstruction error of Hinton's rbm.m;
@@ -255,7 +253,8 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
         const chain = this.gibbs(persistent ? this.chain! : this.sampleHidden(h0), this.cd, persistent);
         if (persistent) this.chain!.copy_(chain.hidden!);
         const [n0, n1] = [v0.shape[0]!, chain.visible.shape[0]!];
-        const weightGradient = cat([chain.hiddenMean.div(n1), h0.div(-n0)], 0).t().matmul(cat([chain.visible, v0], 0)); // [hidden, visible]
+        // ⟨h vᵀ⟩_model − ⟨h vᵀ⟩_data [hidden, visible]: the second product accumulates into the first inside BLAS (no difference pass)
+        const weightGradient = chain.hiddenMean.t().matmul(chain.visible).addmm(h0.t(), v0, { beta: 1 / n1, alpha: -1 / n0 });
         const visibleGradient = chain.visible.mean({ dim: 0 }).sub(v0.mean({ dim: 0 }));
         const hiddenGradient = chain.hiddenMean.mean({ dim: 0 }).sub(h0.mean({ dim: 0 }));
         const dataEnergy = this.#freeEnergy(v0, input0).mean();
@@ -265,7 +264,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
         const reconstruction = reconstructed.sub(v0).square().sum({ dim: 1 }).mean();
         return { weightGradient, visibleGradient, hiddenGradient, gap, dataEnergy, reconstruction };
       });
-      const carrier = this.weight.mul(terms.weightGradient).sum().add(this.visibleBias.mul(terms.visibleGradient).sum()).add(this.hiddenBias.mul(terms.hiddenGradient).sum());
+      const carrier = this.weight.flatten().dot(terms.weightGradient.flatten()).add(this.visibleBias.dot(terms.visibleGradient)).add(this.hiddenBias.dot(terms.hiddenGradient));
       let total = carrier.sub(carrier.detach()).add(terms.gap);
       if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
       return { total, reconstruction: terms.reconstruction, free_energy: terms.dataEnergy };
