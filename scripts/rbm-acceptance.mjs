@@ -1,6 +1,6 @@
 // The acceptance measurements of the RBM (issue 17) on MNIST: CD-1 reconstruction error per epoch
 // (it must fall), the mean free energy of test digits against the same digits with their pixels
-// shuffled (lower for real digits), and the test error of logistic regression on the RBM's hidden
+// shuffled (lower for real digits), an AIS estimate of the test log-likelihood, and the test error of logistic regression on the RBM's hidden
 // probabilities (500+ hidden units; at most 3%) against the same logistic regression on pixels.
 // Slow: minutes per RBM epoch on 60,000 digits on 2 cores.
 // Run: npx tsc -p . && node scripts/rbm-acceptance.mjs [hidden=500] [epochs=10] [trainLimit=60000]
@@ -47,6 +47,11 @@ const [real, shuffled] = noGrad(() => tidy(() => {
   return [rbm.freeEnergy(x).mean().item(), rbm.freeEnergy(scrambled).mean().item()];
 }));
 console.log(`mean free energy: test digits ${real.toFixed(2)}, pixel-shuffled test digits ${shuffled.toFixed(2)} (${real < shuffled ? 'lower for digits' : 'NOT lower for digits'})`);
+
+// The log-likelihood: log Z by AIS (100 runs, 2,000 intermediate distributions, from the base-rate model of the training digits).
+const base = models.baseRateBiases(trainSet.inputs);
+const estimate = models.annealedLogPartition(rbm, { runs: 100, steps: 2000, baseVisibleBias: base });
+console.log(`AIS log Z ${estimate.logZ.toFixed(2)} (±3 s.e.: ${estimate.low.toFixed(2)} to ${estimate.high.toFixed(2)}); mean log-likelihood of the test digits ${models.meanLogLikelihood(rbm, testSet.inputs, estimate.logZ).toFixed(2)} nats (${seconds()})`);
 
 // Softmax regression (MlpClassifier with no hidden layer), Adam 3e-3, 30 epochs in batches of 100, on features or pixels.
 async function logisticRegression(features, name) {

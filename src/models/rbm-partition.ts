@@ -92,12 +92,6 @@ export function annealedLogPartition(rbm: RestrictedBoltzmannMachine, options: A
     tidy(() => {
       const base = options.baseVisibleBias ? options.baseVisibleBias.flatten() : zeros([size]);
       if (base.shape[0] !== size) throw new ArgumentError(`baseVisibleBias must have ${size} elements (one per input), got ${base.shape[0]}`);
-      // log p*_β(v) [M]
-      const unnormalised = (v: Tensor, beta: number) =>
-        tidy(() => {
-          const biases = v.matmul(base).mul(1 - beta).add(v.matmul(rbm.visibleBias).mul(beta));
-          return biases.add(F.softplus(rbm.hiddenInput(v).mul(beta)).sum({ dim: 1 }));
-        });
       const betas = linspace(0, 1, steps + 1).toArray() as number[];
       let v = rbm.uniform([runs, size]).lt(base.sigmoid()).float();
       let logWeights = zeros([runs]);
@@ -105,8 +99,13 @@ export function annealedLogPartition(rbm: RestrictedBoltzmannMachine, options: A
         const beta = betas[k]!;
         const previous = betas[k - 1]!;
         [v, logWeights] = tidy(() => {
-          const weights = logWeights.add(unnormalised(v, beta)).sub(unnormalised(v, previous));
-          const h = rbm.uniform([runs, rbm.latent]).lt(rbm.hiddenInput(v).mul(beta).sigmoid()).float();
+          // log p*_β(v) − log p*_β′(v) from one product c + vWᵀ [M, hidden]
+          const input = rbm.hiddenInput(v);
+          const [baseTerm, modelTerm] = [v.matmul(base), v.matmul(rbm.visibleBias)];
+          const logp = (b: number) => baseTerm.mul(1 - b).add(modelTerm.mul(b)).add(F.softplus(input.mul(b)).sum({ dim: 1 }));
+          const weights = logWeights.add(logp(beta)).sub(logp(previous));
+          // one Gibbs transition at β
+          const h = rbm.uniform([runs, rbm.latent]).lt(input.mul(beta).sigmoid()).float();
           const mean = h.matmul(rbm.weight).add(rbm.visibleBias).mul(beta).add(base.mul(1 - beta)).sigmoid();
           return [rbm.uniform([runs, size]).lt(mean).float(), weights];
         });
