@@ -147,7 +147,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
   /** E[v | h] [N, visible]: σ(b + hW) for Bernoulli visibles, b + hW for Gaussian ones. */
   visibleMean(h: Tensor): Tensor {
     return tidy(() => {
-      const input = h.matmul(this.weight).add(this.visibleBias);
+      const input = F.linear(h, this.weight.t(), this.visibleBias); // b + hW in one addmm
       return this.visible === 'gaussian' ? input : input.sigmoid();
     });
   }
