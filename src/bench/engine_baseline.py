@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from reference_models import ConvAutoencoder, Dcgan, dense_autoencoder
+from reference_models import ConvAutoencoder, Dcgan, RbmCd1, dense_autoencoder
 
 
 def read_images(path, limit):
@@ -34,6 +34,7 @@ WORKLOADS = {
     "dense-ae-b512": (512, "dense"),
     "conv-ae-b128": (128, "conv"),
     "dcgan-b128": (128, "dcgan"),
+    "rbm-cd1-b128": (128, "rbm"),
 }
 
 
@@ -42,8 +43,12 @@ class Trainer:
 
     def __init__(self, name, images, warmup_steps=10):
         self.batch, kind = WORKLOADS[name]
-        self.data = images if kind == "dense" else images.view(-1, 1, 28, 28)
-        if kind == "dcgan":
+        self.data = images if kind in ("dense", "rbm") else images.view(-1, 1, 28, 28)
+        if kind == "rbm":
+            self.model = RbmCd1()
+            self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.1, momentum=0.5)
+            self.train_step = self.rbm_step
+        elif kind == "dcgan":
             self.model = Dcgan()
             adam = lambda module: torch.optim.Adam(module.parameters(), lr=2e-4, betas=(0.5, 0.999))
             self.optimizers = {"d": adam(self.model.discriminator), "g": adam(self.model.generator)}
@@ -63,6 +68,14 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         loss = nn.functional.mse_loss(self.model(x), x)
         loss.backward()
+        self.optimizer.step()
+
+    def rbm_step(self):
+        """One CD-1 update, as latentlab's RBM through its optimizer (the same reconstruction error recorded)."""
+        count = self.data.shape[0]
+        start = (self.step * self.batch) % (count - self.batch)
+        self.step += 1
+        self.model.cd1_gradients(self.data.narrow(0, start, self.batch))
         self.optimizer.step()
 
     def gan_step(self):

@@ -1,5 +1,6 @@
 """The PyTorch twins of latentlab's reference models (design notes), shared by the benchmark
 baselines and the fixture scripts. Module names match latentlab's, so state dicts move both ways."""
+import torch
 from torch import nn
 
 
@@ -65,3 +66,30 @@ class Dcgan(nn.Module):
             elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
                 nn.init.normal_(m.weight, 1.0, 0.02)
                 nn.init.zeros_(m.bias)
+
+
+class RbmCd1:
+    """A Bernoulli RBM's CD-1 update written with PyTorch tensors (no autograd), as latentlab's
+    src/models/rbm.ts computes it: hidden probabilities for the statistics, sampled hidden and
+    visible states for the chain, the gradient into .grad for torch.optim.SGD."""
+
+    def __init__(self, visible=784, hidden=500):
+        self.weight = (torch.randn(hidden, visible) * 0.01).requires_grad_(False)
+        self.visible_bias = torch.zeros(visible)
+        self.hidden_bias = torch.zeros(hidden)
+
+    def parameters(self):
+        return [self.weight, self.visible_bias, self.hidden_bias]
+
+    def cd1_gradients(self, v0):
+        """Sets .grad of each parameter to the negative CD-1 estimate; returns the reconstruction error per sample."""
+        n = v0.shape[0]
+        h0 = torch.sigmoid(v0 @ self.weight.T + self.hidden_bias)  # [N, hidden]
+        h0_sample = (torch.rand_like(h0) < h0).float()
+        v1_mean = torch.sigmoid(h0_sample @ self.weight + self.visible_bias)  # [N, visible]
+        v1 = (torch.rand_like(v1_mean) < v1_mean).float()
+        h1 = torch.sigmoid(v1 @ self.weight.T + self.hidden_bias)
+        self.weight.grad = (h1.T @ v1 - h0.T @ v0) / n
+        self.visible_bias.grad = (v1 - v0).mean(0)
+        self.hidden_bias.grad = (h1 - h0).mean(0)
+        return ((v1_mean - v0) ** 2).sum(1).mean()

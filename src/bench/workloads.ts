@@ -1,5 +1,5 @@
 // The engine benchmark's workloads: the models of the design notes trained with Adam on
-// Fashion-MNIST, and a DCGAN's D-and-G step. bench/engine_baseline.py defines the same in PyTorch.
+// Fashion-MNIST, a DCGAN's D-and-G step, and an RBM's CD-1 update. bench/engine_baseline.py defines the same in PyTorch.
 import * as nn from '../nn/index.js';
 import { ConvAutoencoder } from '../models/conv-ae.js';
 import { Dcgan } from '../models/dcgan.js';
@@ -7,7 +7,8 @@ import type { StepContext } from '../train/step.js';
 import type { Batch } from '../data/loader.js';
 import { arange } from '../tensor/creation.js';
 import { F } from '../nn/index.js';
-import { Adam } from '../optim/index.js';
+import { Adam, SGD } from '../optim/index.js';
+import { RestrictedBoltzmannMachine } from '../models/rbm.js';
 import { adaptThreads } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -16,7 +17,7 @@ export interface Workload {
   name: string;
   description: string;
   batch: number;
-  model: 'dense' | 'conv' | 'dcgan';
+  model: 'dense' | 'conv' | 'dcgan' | 'rbm';
 }
 
 export const workloads: Workload[] = [
@@ -24,6 +25,7 @@ export const workloads: Workload[] = [
   { name: 'dense-ae-b512', description: 'dense AE 784-256-32-256-784, batch 512', batch: 512, model: 'dense' },
   { name: 'conv-ae-b128', description: 'conv AE of the design notes (latent 32), batch 128', batch: 128, model: 'conv' },
   { name: 'dcgan-b128', description: 'dcgan (ns loss), one D step and one G step per batch of 128', batch: 128, model: 'dcgan' },
+  { name: 'rbm-cd1-b128', description: 'RBM 784-500, one CD-1 update (SGD, momentum 0.5) per batch of 128', batch: 128, model: 'rbm' },
 ];
 
 export function denseAutoencoder(): nn.Module {
@@ -48,8 +50,18 @@ export class WorkloadTrainer {
     images: Tensor,
     warmupSteps = 10,
   ) {
-    this.#data = workload.model === 'dense' ? images.view(-1, 784) : images.view(-1, 1, 28, 28);
-    if (workload.model === 'dcgan') {
+    this.#data = workload.model === 'dense' || workload.model === 'rbm' ? images.view(-1, 784) : images.view(-1, 1, 28, 28);
+    if (workload.model === 'rbm') {
+      // The Trainer's path for an RBM: backward() of the CD surrogate gives the CD gradient (rbm.ts).
+      const rbm = new RestrictedBoltzmannMachine({ inputShape: [784], latent: 500 });
+      const optimizer = new SGD(rbm.parameters(), { lr: 0.1, momentum: 0.5 });
+      this.#model = rbm;
+      this.#step = () => {
+        optimizer.zeroGrad();
+        rbm.loss(this.#nextBatch()).total.backward();
+        optimizer.step();
+      };
+    } else if (workload.model === 'dcgan') {
       const gan = new Dcgan({ latent: 100 });
       const adam = (params: Tensor[]) => new Adam(params, { lr: 2e-4, betas: [0.5, 0.999] });
       const optimizers: Record<string, Adam> = { d: adam(gan.discriminator.parameters()), g: adam(gan.generator.parameters()) };

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { loadGenerativeRun, loadRun, type LoadedRun } from '../runs/load.js';
 import { differentClassPair, interpolationStrip, reconstructions } from '../analysis/visuals.js';
 import { generateSamples } from '../models/generative.js';
+import { defaultGibbsSteps, RestrictedBoltzmannMachine } from '../models/rbm.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import type { LabModel } from '../models/registry.js';
 import type { RunStore } from '../track/store.js';
@@ -31,18 +32,23 @@ export function reconstructCommand(): Command {
 }
 
 export function sampleCommand(): Command {
-  const command = imageCommand('sample', 'images drawn from a generative model (VAEs, GANs)')
+  const command = imageCommand('sample', 'images drawn from a generative model (VAEs, GANs, RBMs)')
     .option('--n <n>', 'number of samples', integerBetween(1, maxSamples), 64)
     .option('--columns <n>', 'images per row', integerBetween(1, maxPerRow), 8)
     .option('--classes <list>', 'conditional models: the classes to draw, cycled over the samples, e.g. 3 or 0,1,2 (default: every class)', integerList)
-    .action((id: string, flags: ImageFlags & { n: number; columns: number; classes?: number[] }) =>
+    .option('--gibbs-steps <n>', `RBMs: Gibbs steps of each chain from its random start (default ${defaultGibbsSteps})`, integerBetween(0, 1_000_000))
+    .action((id: string, flags: ImageFlags & { n: number; columns: number; classes?: number[]; gibbsSteps?: number }) =>
       withRun(id, flags, (loaded) => {
-        const samples = generateSamples(loaded.model, flags.n, flags.classes);
+        const model = loaded.model;
+        if (flags.gibbsSteps !== undefined && !(model instanceof RestrictedBoltzmannMachine)) {
+          throw new ArgumentError(`--gibbs-steps applies to RBM runs, and run ${loaded.run.id} is a ${loaded.run.model}: drop it`);
+        }
+        const samples = model instanceof RestrictedBoltzmannMachine && flags.gibbsSteps !== undefined ? model.sampleGibbs(flags.n, flags.gibbsSteps) : generateSamples(model, flags.n, flags.classes);
         const rows = Array.from({ length: Math.ceil(flags.n / flags.columns) }, (_, row) => samples.narrow(0, row * flags.columns, Math.min(flags.columns, flags.n - row * flags.columns)));
         return save(flags.out, rows, flags.columns, [samples]);
       }, loadGenerativeRun),
     );
-  return examples(command, ['latentlab sample 20261123-1425 --out samples.png --n 100 --columns 10']);
+  return examples(command, ['latentlab sample 20261123-1425 --out samples.png --n 100 --columns 10', 'latentlab sample 20261206-1705 --out gibbs.png --gibbs-steps 5000']);
 }
 
 export function interpolateCommand(): Command {

@@ -28,3 +28,6 @@ export { MlpGan, mlpGanDefaults, type MlpGanOptions } from './gan.js';
 export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './dcgan.js';
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
 export { AdversarialAutoencoder, aaeDefaults, aaePriors, mixtureComponents, type AaePrior, type AdversarialAutoencoderOptions } from './aae.js';
+export { RestrictedBoltzmannMachine, rbmTestMetrics, gaussianInputWarning, rbmDefaults, visibleUnits, defaultGibbsSteps, type RbmOptions, type VisibleUnits } from './rbm.js';
+export { exactLogPartition, annealedLogPartition, baseRateBiases, meanLogLikelihood, type AnnealingOptions, type AnnealingEstimate } from './rbm-partition.js';
+export { DeepBeliefNet, pretrainDeepBeliefNet, momentumSwitchEpoch, type PretrainOptions } from './dbn.js';

@@ -22,11 +22,12 @@ import { ConvVariationalAutoencoder, convVariationalDefaults } from './conv-vae.
 import { MlpAutoencoder, mlpAutoencoderDefaults } from './mlp-ae.js';
 import { parseReconstruction, reconstructionLosses } from './reconstruction.js';
 import { parseDenoise, parseSparse } from './regularizers.js';
+import { RestrictedBoltzmannMachine, rbmDefaults, visibleUnits } from './rbm.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae', 'rbm'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan', 'aae'];
@@ -84,6 +85,16 @@ export const modelConfigSchema = z.strictObject({
   instanceNoise: z.number().min(0).max(10).optional(),
   /** The adversarial autoencoder's prior on codes. */
   prior: z.enum(aaePriors).optional(),
+  /** RBMs: the visible units' distribution (gaussian needs inputs standardised to mean 0, variance 1). */
+  visible: z.enum(visibleUnits).optional(),
+  /** RBMs: Gibbs steps of contrastive divergence (CD-k). */
+  cd: z.number().int().min(1).max(1000).optional(),
+  /** RBMs: persistent CD. */
+  persistent: z.boolean().optional(),
+  /** RBMs: persistent chains. */
+  chains: width.optional(),
+  /** RBMs: L2 penalty on the weights only (Hinton's weight-cost). */
+  weightCost: z.number().min(0).max(1).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -104,6 +115,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
   aae: ['hidden', 'prior', 'conditional', 'reconstruction'],
+  rbm: ['visible', 'cd', 'persistent', 'chains', 'weightCost'],
 };
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
@@ -119,6 +131,7 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
   aae: { latent: 8, ...aaeDefaults, conditional: false, hidden: [...aaeDefaults.hidden] },
+  rbm: { latent: 500, ...rbmDefaults },
 };
 
 /**
@@ -167,6 +180,9 @@ function checkCombination(config: ModelConfig): void {
   }
   if (config.prior === 'mixture' && config.latent < 2) {
     throw new ArgumentError(`a mixture prior places its components on a circle in two code dimensions: latent must be at least 2, got ${config.latent}`);
+  }
+  if (config.model === 'rbm' && !config.persistent && config.chains !== rbmDefaults.chains) {
+    throw new ArgumentError('chains applies to persistent CD only (CD-k restarts its chains at each batch): add persistent, or drop chains');
   }
   if (config.decoder === 'bernoulli') {
     for (const key of ['decoderStd', 'outputActivation'] as const) {
@@ -222,6 +238,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new Dcgan({ ...c, numClasses });
     case 'aae':
       return new AdversarialAutoencoder({ ...c, inputShape, numClasses });
+    case 'rbm':
+      return new RestrictedBoltzmannMachine({ ...c, inputShape });
   }
   throw new ArgumentError(`unknown model ${showValue((c as { model: unknown }).model)}: parse the configuration with parseModelConfig first`);
 }

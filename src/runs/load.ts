@@ -46,7 +46,7 @@ export function loadGenerativeRun(store: RunStore, id: string): LoadedRun<LabMod
   const loaded = loadAnyRun(store, id);
   if (!isGenerativeModel(loaded.model)) {
     loaded.dispose();
-    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE, a GAN or an adversarial autoencoder (vae, conv-vae, gan, dcgan, aae)`);
+    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE, a GAN, an adversarial autoencoder or an RBM (vae, conv-vae, gan, dcgan, aae, rbm)`);
   }
   return loaded as LoadedRun<LabModel & GenerativeModel>;
 }

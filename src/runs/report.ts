@@ -9,6 +9,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { summary } from '../nn/summary.js';
 import { isGenerative } from '../models/autoencoder.js';
+import { defaultGibbsSteps, RestrictedBoltzmannMachine } from '../models/rbm.js';
 import { decorrelationMetrics } from '../analysis/decorrelation.js';
 import { median } from '../analysis/statistics.js';
 import { barChart, heatmap, lineChart, scatterChart } from '../report/charts.js';
@@ -147,7 +148,9 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
     ],
   });
 
-  if (isGenerative(model)) {
+  if (model instanceof RestrictedBoltzmannMachine) {
+    sections.push(rbmSection(model, label, image));
+  } else if (isGenerative(model)) {
     const samples = priorSamples(model, 40, test.classes?.length);
     const rows = [0, 1, 2, 3].map((row) => samples.narrow(0, row * 10, 10));
     const prior = (model as { prior?: string }).prior === 'mixture' ? 'the mixture of Gaussians' : 'N(0, I)';
@@ -160,6 +163,20 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
 
   sections.push({ title: `${label}: model and timings`, blocks: [modelSummary(loaded), timingTable(store, run.id)] });
   return sections;
+}
+
+// An RBM's filters (its weights as images) and samples of its Gibbs chains.
+function rbmSection(model: RestrictedBoltzmannMachine, label: string, image: (rows: Tensor[], columns: number, caption: string) => Block): Section {
+  const blocks: Block[] = [];
+  if (model.inputShape.length === 3) {
+    const filters = model.filters(100);
+    blocks.push(image([filters], 10, `The first ${filters.shape[0]} of ${model.latent} filters (rows of W, each scaled to its own range)`));
+    const samples = model.sampleGibbs(20, defaultGibbsSteps);
+    blocks.push(image([samples], 10, `20 Gibbs chains after ${defaultGibbsSteps} steps from random bits (visible means of the last step)`));
+  } else {
+    blocks.push({ kind: 'text', text: 'The inputs are not images: no filters to draw.' });
+  }
+  return { title: `${label}: RBM filters and Gibbs samples`, blocks };
 }
 
 // Most epochs' grids shown: the first, the last and evenly spaced ones between.

@@ -17,6 +17,7 @@ import { prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { isAdversarial, type AdversarialModel } from '../models/adversarial.js';
 import { isAutoencoder, type Autoencoder } from '../models/autoencoder.js';
+import { gaussianInputWarning, RestrictedBoltzmannMachine, rbmTestMetrics } from '../models/rbm.js';
 import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
@@ -157,6 +158,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     } else {
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
       log(`run ${run.id}: ${describe(prepared)}`);
+      const warning = model instanceof RestrictedBoltzmannMachine && model.visible === 'gaussian' ? gaussianInputWarning(prepared.data.train.inputs, config.training.dataset) : null;
+      if (warning) log(warning);
     }
     started = true;
     const result = await trainer.fit();
@@ -169,6 +172,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     store.checkLock(run.id, token); // before writing the model into a store that may be gone
     // GANs are scored by their samples (latentlab eval), having no encoder to reconstruct with.
     const evaluation = isAutoencoder(model) ? evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 }) : {};
+    if (model instanceof RestrictedBoltzmannMachine) Object.assign(evaluation, rbmTestMetrics(model, prepared.data.test.inputs));
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
     store.releaseRun(run.id, token, 'finished');

@@ -19,9 +19,10 @@ export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'linear-ae-vs-pca', title: 'Linear autoencoder against PCA on MNIST', load: async () => (await import('./linear-ae-vs-pca.js')).linearAeVsPca },
   { name: 'transfer', title: 'Transfer from an autoencoder with few labels', load: async () => (await import('./transfer.js')).transfer },
   { name: 'upsampling', title: 'Transposed convolution against resize-convolution in a conv autoencoder', load: async () => (await import('./upsampling.js')).upsampling },
-  { name: 'compare-reductions', title: 'PCA, kernel PCA, t-SNE, UMAP and an autoencoder on the same digits', load: async () => (await import('./compare-reductions.js')).compareReductions },
+  { name: 'compare-reductions', title: 'PCA, kernel PCA, LDA, ICA, LLE, t-SNE, UMAP, an autoencoder and a VAE on the same digits', load: async () => (await import('./compare-reductions.js')).compareReductions },
   { name: 'manifold-mismatch', title: 'Manifold mismatch: Gaussian and hyperspherical latents for data on a circle and a sphere', load: async () => (await import('./manifold-mismatch.js')).manifoldMismatch },
   { name: 'gan-vs-vae', title: 'GANs against VAEs on Fashion-MNIST, by their samples', load: async () => (await import('./gan-vs-vae.js')).ganVsVae },
+  { name: 'deep-autoencoder', title: 'Deep autoencoder pretrained by RBMs against PCA (Hinton & Salakhutdinov 2006)', load: async () => (await import('./deep-autoencoder.js')).deepAutoencoder },
 ];
 
 export const studyNames: readonly string[] = studyCatalogue.map((entry) => entry.name);

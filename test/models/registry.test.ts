@@ -6,7 +6,7 @@ import { ArgumentError, manualSeed, randint, randn, tidy, type Tensor } from '..
 import { Adam } from '../../src/optim/index.js';
 import {
   AdversarialAutoencoder, adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
-  modelConfigSchema, modelNames, parseModelConfig, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, type ModelConfig,
+  modelConfigSchema, modelNames, parseModelConfig, RestrictedBoltzmannMachine, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, type ModelConfig,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
@@ -46,8 +46,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae, rbm'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae, rbm"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -85,7 +85,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae', 'rbm']);
   });
 });
 
@@ -95,11 +95,11 @@ describe('createModel', () => {
     createModel(parseModelConfig(config), data);
 
   test('builds the class of each family, with the defaults filled in', () => {
-    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder];
+    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, RestrictedBoltzmannMachine];
     modelNames.filter((name) => !adversarialModelNames.includes(name)).forEach((model, i) => {
       const built = build({ model });
       assert.ok(built instanceof expected[i]!, model);
-      assert.equal(built.latent, model.includes('vae') ? 20 : 32, model);
+      assert.equal(built.latent, model.includes('vae') ? 20 : model === 'rbm' ? 500 : 32, model);
       assert.deepEqual(built.inputShape, [1, 28, 28]);
       built.dispose();
     });
@@ -125,7 +125,7 @@ describe('createModel', () => {
 
   test('takes a parsed configuration as it is (no second parse): an unparsed one meets only the cheap asserts below', () => {
     fails(() => createModel({ model: 'mlp-ae' } as ModelConfig, image), 'latent must be a positive integer, got undefined');
-    fails(() => createModel({ model: 'rbm', latent: 2 } as unknown as ModelConfig, image), "unknown model 'rbm': parse the configuration with parseModelConfig first");
+    fails(() => createModel({ model: 'boltzmann', latent: 2 } as unknown as ModelConfig, image), "unknown model 'boltzmann': parse the configuration with parseModelConfig first");
   });
 
   test('bounds come from the schema (a latent size past the largest width fails before any allocation); messages name a key as the caller labels it', () => {
@@ -174,6 +174,16 @@ describe('createModel', () => {
 });
 
 describe('adversarial models in the registry', () => {
+  test('rbm: 500 hidden units, CD-1, not persistent; cd 0 and chains without persistent are refused in one line', () => {
+    assert.deepEqual(parseModelConfig({ model: 'rbm' }), { model: 'rbm', latent: 500, visible: 'bernoulli', cd: 1, persistent: false, chains: 100, weightCost: 0 });
+    fails(() => parseModelConfig({ model: 'rbm', cd: 0 }), 'cd must be an integer from 1 to 1000, got 0');
+    fails(() => parseModelConfig({ model: 'rbm', chains: 10 }), 'chains applies to persistent CD only (CD-k restarts its chains at each batch): add persistent, or drop chains');
+    fails(() => parseModelConfig({ model: 'mlp-ae', cd: 2 }), 'cd does not apply to mlp-ae (only to rbm)');
+    const rbm = createModel(parseModelConfig({ model: 'rbm', latent: 6, persistent: true, chains: 3, visible: 'gaussian' }), { inputShape: [5] }) as RestrictedBoltzmannMachine;
+    assert.deepEqual([rbm.visible, rbm.persistent, rbm.chain!.shape], ['gaussian', true, [3, 6]]);
+    rbm.dispose();
+  });
+
   test('gan and dcgan defaults: noise 100, the non-saturating loss, unconditional, no smoothing or instance noise', () => {
     assert.deepEqual(parseModelConfig({ model: 'gan' }), { model: 'gan', latent: 100, ganLoss: 'ns', labelSmoothing: 0, instanceNoise: 0, conditional: false, dropout: 0.3 });
     assert.deepEqual(parseModelConfig({ model: 'dcgan', ganLoss: 'wgan-gp' }), { model: 'dcgan', latent: 100, ganLoss: 'wgan-gp', labelSmoothing: 0, instanceNoise: 0, conditional: false, upsample: 'deconv' });

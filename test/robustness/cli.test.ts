@@ -297,6 +297,20 @@ const cases: CliCase[] = [
   ...badValues('sample', (v) => ['sample', 'zzzz', '--out', 's.png', '--columns', v], '--columns', ['0', 'abc']),
   ...badValues('sample', (v) => ['sample', 'zzzz', '--out', 's.png', '--n', v], '--n', ['0', '-2']),
   { name: 'sample of a VAE writes a PNG and exits 0', args: (c) => ['sample', c.runs.beta!, '--out', 's.png', '--n', '4'], exit: 0, anyStderr: true, check: (_r, c) => assert.ok(statSync(join(c.dir, 's.png')).size > 0) },
+  // ---- RBMs (issue 17)
+  { name: 'train --model rbm --cd 0 is refused in one line, naming --cd and its range', args: ['train', '--model', 'rbm', '--dataset', 'mnist', '--cd', '0'], stderr: /--cd must be an integer from 1/ },
+  { name: 'train --cd on a model that is not an RBM is refused, naming rbm', args: trainWith('--cd', '2'), stderr: /--cd does not apply to mlp-ae \(only to rbm\)/ },
+  { name: 'train --chains without --persistent is refused, saying to add persistent', args: ['train', '--model', 'rbm', '--dataset', 'mnist', '--chains', '10'], stderr: /chains applies to persistent CD only/ },
+  {
+    name: 'train --model rbm --visible gaussian on unstandardised MNIST warns in one line what to do, and trains',
+    args: ['train', '--model', 'rbm', '--visible', 'gaussian', '--dataset', 'mnist', '--latent', '4', '--epochs', '1', '--train-limit', '32', '--test-limit', '16', '--batch', '32'],
+    exit: 0,
+    anyStderr: true,
+    store: 'created',
+    check: (r) => assert.match(r.stderr, /^warning: Gaussian visible units assume each input has mean 0 and variance 1, .*: standardise the data first .* or use --visible bernoulli/m),
+  },
+  { name: 'sample --gibbs-steps of a VAE is refused, saying it applies to RBM runs', args: (c) => ['sample', c.runs.beta!, '--out', 's.png', '--gibbs-steps', '5'], stderr: /--gibbs-steps applies to RBM runs/ },
+  ...badValues('sample', (v) => ['sample', 'zzzz', '--out', 's.png', '--gibbs-steps', v], '--gibbs-steps', ['-1', 'abc']),
   // ---- adversarial models (issue 14)
   { name: 'train --lr-g on a model that is not adversarial is refused, naming --lr-g', args: trainWith('--lr-g', '1e-3'), stderr: /--lr-g applies to adversarial models only/ },
   { name: 'train --conditional gan on a data set without labels is refused, naming conditional', args: ['train', '--model', 'gan', '--dataset', 'swiss-roll', '--conditional', '--epochs', '1'], stderr: /conditional.*labels|labels.*conditional/ },

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { RunStore } from '../../src/track/store.js';
 import { parseRunConfig } from '../../src/runs/config.js';
 import { trainRun } from '../../src/runs/train-run.js';
-import { writeRunReport } from '../../src/runs/report.js';
+import { buildRunReport, writeRunReport } from '../../src/runs/report.js';
 import { launchBrowser, openOffline } from '../helpers/browser.js';
 import { temporaryDir } from '../cli/helpers.js';
 
@@ -60,6 +60,16 @@ describe('run report', () => {
     } finally {
       await page.close();
     }
+  });
+
+  test('an RBM run: its filters (one per hidden unit shown, up to 100) and Gibbs samples in a section of their own', async () => {
+    const outcome = await trainRun(store, parseRunConfig({ model: 'rbm', latent: 12, optimizer: 'sgd', lr: 0.1, ...data }), { progress: 'none', log: () => {} });
+    const page = await buildRunReport(store, [outcome.runId]);
+    const section = page.sections.find((s) => s.title.endsWith('RBM filters and Gibbs samples'))!;
+    assert.ok(section, `sections: ${page.sections.map((s) => s.title).join('; ')}`);
+    const shown = section.blocks.filter((block) => block.kind === 'image');
+    assert.deepEqual(shown.map((block) => (block as { caption: string }).caption.split(' ').slice(0, 4).join(' ')), ['The first 12 of', '20 Gibbs chains after']);
+    assert.ok(!page.sections.some((s) => s.title.endsWith('generative model')), 'no prior-samples section: an RBM has no N(0, I) prior');
   });
 
   test('two runs: loss curves overlaid (a train and a test line per run) and their parameters compared', async () => {
