@@ -5,6 +5,7 @@ import { referenceClassifierDatasets, referenceClassifierDefaults, referenceClas
 import { RunStore } from '../track/store.js';
 import { examples, integerBetween, nonNegativeInteger, positiveInteger, storeOption, withStore } from './options.js';
 import { formatTable } from './table.js';
+import { withStopSignal } from './train.js';
 
 export function classifierCommand(): Command {
   const command = new Command('classifier').description('the reference classifiers (LeNet-5-style CNNs) that score generated samples');
@@ -36,14 +37,15 @@ function trainCommand(): Command {
     .option('--json', 'print {run_id, dataset, seed, test_accuracy, cached} as JSON')
     .action(async (flags: TrainFlags) => {
       await withStore(flags, 'write', async (store) => {
-        const classifier = await trainReferenceClassifier(store, {
+        const classifier = await withStopSignal((signal) => trainReferenceClassifier(store, {
           dataset: flags.dataset,
           seed: flags.seed,
           epochs: flags.epochs,
           ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
           ...(flags.trainLimit !== undefined ? { trainLimit: flags.trainLimit } : {}),
           log: (line) => process.stderr.write(`${line}\n`),
-        });
+          signal,
+        }));
         try {
           const { run, testAccuracy, cached } = classifier;
           if (flags.json) {

@@ -83,6 +83,12 @@ export interface TrainClassifierOptions {
   /** Test after every epoch, for onEpoch; otherwise only once at the end. */
   testEveryEpoch?: boolean;
   onEpoch?(epoch: ClassifierEpoch): void;
+  /** Write a checkpoint there after every epoch (and on a stop request), so that a run can continue. */
+  checkpointDir?: string;
+  /** Continue from checkpointDir's last checkpoint instead of from the model's weights. */
+  resume?: boolean;
+  /** Aborting stops after the current batch (with a checkpoint): the outcome says interrupted, untested. */
+  signal?: AbortSignal;
 }
 
 export interface ClassifierOutcome {
@@ -93,6 +99,8 @@ export interface ClassifierOutcome {
   testAccuracy: number;
   /** Where it diverged: the epoch, and the step whose loss (or, after an epoch, whose test loss) was not finite. */
   divergence?: { epoch: number; step: number };
+  /** Stopped by the signal before its budget was spent: losses NaN, nothing tested. */
+  interrupted?: boolean;
 }
 
 /** Trains `model` with cross-entropy until its epoch or step budget is spent (or it diverges), then tests it. */
@@ -111,6 +119,8 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     ...(options.steps !== undefined ? { maxSteps: options.steps } : {}),
     seed,
     progress: 'none',
+    ...(options.checkpointDir !== undefined ? { checkpointDir: options.checkpointDir } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     callbacks: [
       {
         onEpochEnd: (metrics) =>
@@ -127,8 +137,10 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   let trainLoss: number;
   let divergence: NonFiniteLossError | undefined;
   try {
+    if (options.resume) trainer.resume();
     const result = await trainer.fit();
-    trainLoss = result.last!.trainLoss;
+    if (result.reason === 'interrupted') return { trainLoss: Number.NaN, testLoss: Number.NaN, testAccuracy: Number.NaN, interrupted: true };
+    trainLoss = result.last?.trainLoss ?? Number.NaN; // none where a resumed run had finished its epochs already
   } catch (error) {
     if (!(error instanceof NonFiniteLossError)) throw error;
     divergence = error;
