@@ -61,6 +61,9 @@ export interface TranslateOptions {
   log?: (line: string) => void;
   /** Aborting stops after the current batch with a checkpoint; the run is marked interrupted and resumeTranslation continues it. */
   signal?: AbortSignal;
+  /** translateRun only: the run's name, and the study it is part of. */
+  name?: string;
+  studyId?: string;
 }
 
 interface TargetClassifier {
@@ -71,14 +74,22 @@ interface TargetClassifier {
 }
 
 /** The settings of TranslateConfig, read back from a run's stored configuration. */
-const configKeys = ['source', 'target', 'targetLoss', 'normalize', 'epochs', 'batch', 'lr', 'seed', 'dropout', 'trainLimit', 'testLimit', 'classifierTrainLimit'] as const satisfies readonly (keyof TranslateConfig)[];
+export const translateConfigKeys = ['source', 'target', 'targetLoss', 'normalize', 'epochs', 'batch', 'lr', 'seed', 'dropout', 'trainLimit', 'testLimit', 'classifierTrainLimit'] as const satisfies readonly (keyof TranslateConfig)[];
 
 /** Trains a new translation as a run, recorded from its first epoch; see resumeTranslation for one that was stopped. */
 export async function translateRun(store: RunStore, config: TranslateConfig, options: TranslateOptions = {}): Promise<TranslateOutcome> {
   const log = options.log ?? (() => {});
   const prepared = await prepareTranslation(store, config, log);
   try {
-    const run = store.createRun({ model: translatorModel, dataset: `${config.source}→${config.target}`, config: prepared.runConfig, seed: config.seed, versions: runVersions(prepared.stamps) });
+    const run = store.createRun({
+      model: translatorModel,
+      dataset: `${config.source}→${config.target}`,
+      config: prepared.runConfig,
+      seed: config.seed,
+      versions: runVersions(prepared.stamps),
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      ...(options.studyId !== undefined ? { studyId: options.studyId } : {}),
+    });
     return await execute(store, run, prepared, options, false);
   } finally {
     prepared.dispose();
@@ -94,8 +105,7 @@ export async function resumeTranslation(store: RunStore, id: string, options: Tr
   if (run.model !== translatorModel) throw new ArgumentError(`run ${run.id} is a ${run.model} run, not a translation`);
   checkResumable(store, run, options);
   const log = options.log ?? (() => {});
-  const stored = run.config as Record<string, unknown>;
-  const config = Object.fromEntries(configKeys.filter((key) => stored[key] !== undefined && stored[key] !== null).map((key) => [key, stored[key]])) as unknown as TranslateConfig;
+  const config = storedTranslateConfig(run);
   const prepared = await prepareTranslation(store, config, log);
   try {
     for (const warning of dataStampWarnings(run, prepared.stamps)) log(warning);
@@ -103,6 +113,12 @@ export async function resumeTranslation(store: RunStore, id: string, options: Tr
   } finally {
     prepared.dispose();
   }
+}
+
+/** The TranslateConfig a translation run was made with (its stored configuration holds more). */
+export function storedTranslateConfig(run: RunRecord): TranslateConfig {
+  const stored = run.config as Record<string, unknown>;
+  return Object.fromEntries(translateConfigKeys.filter((key) => stored[key] !== undefined && stored[key] !== null).map((key) => [key, stored[key]])) as unknown as TranslateConfig;
 }
 
 /** Everything a translation run trains with, built from its settings: the same for a new run and a resumed one. */
