@@ -1,7 +1,7 @@
 // `latentlab classifier`: train (once) and list the reference classifiers whose features the
 // sample metrics of `latentlab eval` are computed on.
 import { Command, Option } from 'commander';
-import { referenceClassifierDatasets, referenceClassifierDefaults, referenceClassifierModel, trainReferenceClassifier } from '../runs/reference-classifier.js';
+import { ClassifierInterruptedError, referenceClassifierDatasets, type ReferenceClassifier, referenceClassifierDefaults, referenceClassifierModel, trainReferenceClassifier } from '../runs/reference-classifier.js';
 import { RunStore } from '../track/store.js';
 import { examples, integerBetween, nonNegativeInteger, positiveInteger, storeOption, withStore } from './options.js';
 import { formatTable } from './table.js';
@@ -37,15 +37,26 @@ function trainCommand(): Command {
     .option('--json', 'print {run_id, dataset, seed, test_accuracy, cached} as JSON')
     .action(async (flags: TrainFlags) => {
       await withStore(flags, 'write', async (store) => {
-        const classifier = await withStopSignal((signal) => trainReferenceClassifier(store, {
-          dataset: flags.dataset,
-          seed: flags.seed,
-          epochs: flags.epochs,
-          ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
-          ...(flags.trainLimit !== undefined ? { trainLimit: flags.trainLimit } : {}),
-          log: (line) => process.stderr.write(`${line}\n`),
-          signal,
-        }));
+        let classifier: ReferenceClassifier;
+        try {
+          classifier = await withStopSignal((signal) =>
+            trainReferenceClassifier(store, {
+              dataset: flags.dataset,
+              seed: flags.seed,
+              epochs: flags.epochs,
+              ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+              ...(flags.trainLimit !== undefined ? { trainLimit: flags.trainLimit } : {}),
+              log: (line) => process.stderr.write(`${line}\n`),
+              signal,
+            }),
+          );
+        } catch (error) {
+          // Stopped by Ctrl-C: the run is kept to be continued; exit as an interrupted training does.
+          if (!(error instanceof ClassifierInterruptedError)) throw error;
+          console.error(`latentlab: ${error.message}`);
+          process.exitCode = 130;
+          return;
+        }
         try {
           const { run, testAccuracy, cached } = classifier;
           if (flags.json) {
