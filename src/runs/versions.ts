@@ -41,7 +41,8 @@ export function imagesStamp(parts: readonly { images: Tensor; labels: Tensor }[]
   const hash = createHash('sha256');
   for (const { images, labels } of parts) {
     hash.update(`${images.shape.join('x')}\n`);
-    hash.update(new Uint8Array(labels.contiguous().toTypedArray().buffer));
+    const values = tidy(() => labels.contiguous().toTypedArray());
+    hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     const pixels = tidy(() => images.indexSelect(0, arange(0, images.shape[0]!, imageStride)).mul(255).round().to('uint8').contiguous().toTypedArray());
     hash.update(pixels as Uint8Array);
   }
