@@ -170,7 +170,7 @@ export async function trainReferenceClassifier(store: RunStore, options: Referen
   }
   const outcome = await execute(store, run, resume, { log, signal: options.signal });
   if (outcome.status === 'interrupted') {
-    throw new ClassifierInterruptedError(`the training of the reference classifier of ${dataset} (run ${run.id}) was stopped after ${outcome.epochs} epochs: continue it with latentlab resume ${run.id}, or by running this again`);
+    throw new ClassifierInterruptedError(`the training of the reference classifier of ${dataset} (run ${run.id}) was stopped after ${outcome.epochs} complete epoch${outcome.epochs === 1 ? '' : 's'}: continue it with latentlab resume ${run.id}, or by running this again`);
   }
   return { ...outcome.classifier!, cached: false };
 }
@@ -274,7 +274,7 @@ async function execute(
     });
     if (outcome.interrupted) {
       const released = hold.release('interrupted');
-      log(`stopped after ${done} epochs of ${epochs}; continue with: latentlab resume ${run.id}`);
+      log(`stopped with ${done} of ${epochs} epochs complete; continue with: latentlab resume ${run.id}`);
       return { run: released, status: 'interrupted', epochs: done, steps };
     }
     if (outcome.divergence) throw new LatentlabError(`the reference classifier of ${dataset} diverged at epoch ${outcome.divergence.epoch} (loss ${outcome.trainLoss})`);

@@ -102,7 +102,7 @@ describe('reference classifier runs: lock, resume, data stamp, noise class', () 
     const controller = new AbortController();
     await assert.rejects(
       trainReferenceClassifier(store, { ...options, signal: controller.signal, log: (line) => line.includes('epoch 1/2') && controller.abort() }),
-      (error: Error) => error instanceof ClassifierInterruptedError && /stopped after 1 epochs: continue it with latentlab resume \S+/.test(error.message),
+      (error: Error) => error instanceof ClassifierInterruptedError && /stopped after 1 complete epoch: continue it with latentlab resume \S+/.test(error.message),
     );
     const [run] = store.listRuns({ model: referenceClassifierModel });
     assert.equal(run!.status, 'interrupted');
