@@ -78,7 +78,8 @@ describe('latentlab translate', () => {
   test('a killed translation (its process gone, the run left running) is taken over by latentlab resume', async () => {
     const running = startCli(store, long());
     const id = /\(run (\S+)\)/.exec(await running.waitFor(/translating .* \(run (\S+)\)/))![1]!;
-    await running.waitFor(/epoch 1\/4/);
+    // After epoch 2's line, epoch 1's checkpoint is on disk (an epoch is committed, then checkpointed).
+    await running.waitFor(/epoch 2\/4/);
     running.child.kill('SIGKILL');
     await running.exited;
     const opened = RunStore.open(store, { mode: 'read' });
