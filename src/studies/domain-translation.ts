@@ -141,8 +141,8 @@ async function translation(context: StudyContext, settings: DomainTranslationSet
   const finished = same.find((run) => run.status === 'finished');
   if (finished) return finished;
   const unfinished = same.find((run) => run.status !== 'running' || !isRunProcessAlive(run));
-  const log = () => {};
-  const outcome = unfinished ? (context.log(`${key}: resuming run ${unfinished.id}`), await resumeTranslation(store, unfinished.id, { log })) : await translateRun(store, config, { log, name: key, studyId });
+  const options = { log: () => {}, ...(context.signal ? { signal: context.signal } : {}) };
+  const outcome = unfinished ? (context.log(`${key}: resuming run ${unfinished.id}`), await resumeTranslation(store, unfinished.id, options)) : await translateRun(store, config, { ...options, name: key, studyId });
   if (outcome.status !== 'finished') throw new LatentlabError(`the study's run ${key} (${outcome.run.id}) was ${outcome.status}: run the study again to continue it`);
   const m = outcome.metrics!;
   context.log(`${key}: run ${outcome.run.id} finished, target accuracy ${(100 * m.accuracy).toFixed(1)}%, diversity ${m.diversity.toFixed(3)} (real ${m.realDiversity.toFixed(3)}), Fréchet ${m.frechet.toFixed(2)}`);
