@@ -4,6 +4,9 @@
 // the real class) and one figure; then the class prototypes of the target domain found by latent
 // optimisation through a frozen decoder, beside the mean code's decoding and the pixel mean.
 import type { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../tensor/autograd.js';
+import { tidy } from '../tensor/scope.js';
+import { loadDomain } from '../runs/translation-domains.js';
 import { loadDataset } from '../data/datasets.js';
 import { classPrototypes } from '../analysis/latent-optimization.js';
 import { isRunProcessAlive } from '../runs/liveness.js';
@@ -89,18 +92,19 @@ async function runDomainTranslation(context: StudyContext, settings: DomainTrans
   const runs: RunRecord[] = [];
   for (const targetLoss of settings.targets) runs.push(await translation(context, settings, targetLoss));
   const finals = runs.map((run) => context.store.finalMetrics(run.id));
+  const nearest = nearestRealDistances(context, runs, settings);
   const realDiversity = finals[0]?.real_diversity ?? null;
   const table = {
     name: 'domain-translation',
     title: `Translation ${settings.source} → ${settings.target} by target loss`,
-    columns: ['target_loss', 'target_accuracy', 'diversity', 'real_diversity', 'diversity_ratio', 'frechet', 'train_loss'],
+    columns: ['target_loss', 'target_accuracy', 'diversity', 'real_diversity', 'diversity_ratio', 'frechet', 'nearest_real', 'train_loss'],
     rows: [
       ...settings.targets.map((targetLoss, i) => {
         const m = finals[i]!;
-        return [targetLoss, m.target_accuracy ?? null, m.diversity ?? null, m.real_diversity ?? null, m.diversity !== undefined && m.real_diversity ? m.diversity / m.real_diversity : null, m.frechet ?? null, m.train_loss ?? null];
+        return [targetLoss, m.target_accuracy ?? null, m.diversity ?? null, m.real_diversity ?? null, m.diversity !== undefined && m.real_diversity ? m.diversity / m.real_diversity : null, m.frechet ?? null, nearest[i]!, m.train_loss ?? null];
       }),
       // The real test images of the target: the classifier's accuracy on them, their own diversity.
-      ['(real target images)', finals[0]?.classifier_accuracy ?? null, realDiversity, realDiversity, 1, 0, null],
+      ['(real target images)', finals[0]?.classifier_accuracy ?? null, realDiversity, realDiversity, 1, 0, 0, null],
     ],
   };
   const sections: Section[] = [
@@ -147,6 +151,51 @@ async function translation(context: StudyContext, settings: DomainTranslationSet
   const m = outcome.metrics!;
   context.log(`${key}: run ${outcome.run.id} finished, target accuracy ${(100 * m.accuracy).toFixed(1)}%, diversity ${m.diversity.toFixed(3)} (real ${m.realDiversity.toFixed(3)}), Fréchet ${m.frechet.toFixed(2)}`);
   return outcome.run;
+}
+
+// Readability, measured in pixels: for each translation of a test source, the distance to the
+// nearest real test image of its target class (mean over translations). A translation that looks
+// like some real item is near one; an image made only to be classified right need not be.
+function nearestRealDistances(context: StudyContext, runs: readonly RunRecord[], settings: DomainTranslationSettings): number[] {
+  const limit = settings.testLimit !== undefined ? { limit: settings.testLimit } : {};
+  const sources = loadDomain(settings.source, 'source', { split: 'test', ...limit });
+  const real = loadDomain(settings.target, 'target', { split: 'test', ...limit });
+  try {
+    return runs.map((run) => {
+      const loaded = loadTranslator(context.store, run.id);
+      const translations = translate(loaded.model, loaded.normalization, sources.images);
+      try {
+        return meanNearestDistance(translations, sources.labels, real.images, real.labels, real.classes.length);
+      } finally {
+        translations.dispose();
+        loaded.dispose();
+      }
+    });
+  } finally {
+    sources.dispose();
+    real.dispose();
+  }
+}
+
+/** Mean over `images` (labels int64) of the Euclidean distance to the nearest image of `reference` with the same label. */
+export function meanNearestDistance(images: Tensor, labels: Tensor, reference: Tensor, referenceLabels: Tensor, numClasses: number): number {
+  let [sum, count] = [0, 0];
+  for (let k = 0; k < numClasses; k++) {
+    const part = noGrad(() =>
+      tidy(() => {
+        const mine = labels.eq(k).nonzero().flatten();
+        const theirs = referenceLabels.eq(k).nonzero().flatten();
+        if (mine.shape[0] === 0 || theirs.shape[0] === 0) return { sum: 0, count: 0 };
+        const a = images.indexSelect(0, mine).flatten(1).double(); // [n, D]
+        const b = reference.indexSelect(0, theirs).flatten(1).double(); // [m, D]
+        const squared = a.pow(2).sum({ dim: 1 }).unsqueeze(1).add(b.pow(2).sum({ dim: 1 }).unsqueeze(0)).sub(a.matmul(b.t()).mul(2)).clampMin(0); // [n, m]
+        return { sum: squared.min(1).values.sqrt().sum().item(), count: mine.shape[0]! };
+      }),
+    );
+    sum += part.sum;
+    count += part.count;
+  }
+  return count > 0 ? sum / count : Number.NaN;
 }
 
 function sorted(config: object): [string, unknown][] {
