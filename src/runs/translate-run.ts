@@ -151,6 +151,9 @@ async function prepareTranslation(store: RunStore, config: TranslateConfig, log:
     const source = own(loadDomain(config.source, 'source', { split: 'train', ...limit(config.trainLimit) }));
     const target = own(loadDomain(config.target, 'target', { split: 'train', ...limit(config.trainLimit) }));
     checkPairable(source, target);
+    // Before anything is computed on the images: the classifier and the metrics read 28×28 grey ones.
+    const shape = target.images.shape.slice(1);
+    if (shape.join(',') !== '1,28,28') throw new ArgumentError(`the target ${target.spec} holds [${shape.join(', ')}] images: the target classifier (and the metrics) read 28×28 grey images`);
     const sourceTest = source.kind === 'folder' ? source : own(loadDomain(config.source, 'source', { split: 'test', ...limit(config.testLimit) }));
     const targetTest = target.kind === 'folder' ? target : own(loadDomain(config.target, 'target', { split: 'test', ...limit(config.testLimit) }));
     const numClasses = source.classes.length;
@@ -284,8 +287,6 @@ function evaluate(model: Translator, normalization: TranslatorNormalization, cla
 // The target domain's classifier: its recorded reference classifier for a built-in data set (trained
 // now where there is none), else one trained here on the folder.
 async function targetClassifier(store: RunStore, config: TranslateConfig, target: Domain, targetTest: Domain, numClasses: number, log: (line: string) => void): Promise<TargetClassifier> {
-  const shape = target.images.shape.slice(1);
-  if (shape.join(',') !== '1,28,28') throw new ArgumentError(`the target ${target.spec} holds [${shape.join(', ')}] images: the target classifier (and the metrics) read 28×28 grey images`);
   if (target.kind === 'dataset' && referenceClassifierProblem(target.spec) === undefined) {
     const found = await trainReferenceClassifier(store, { dataset: target.spec, ...(config.classifierTrainLimit !== undefined ? { trainLimit: config.classifierTrainLimit } : {}), log });
     return { model: found.model, testAccuracy: found.testAccuracy, description: `reference classifier run ${found.run.id}`, dispose: () => found.dispose() };
