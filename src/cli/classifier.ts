@@ -86,7 +86,7 @@ function listCommand(): Command {
       await withStore(flags, 'read', (store) => {
         const rows = store.listRuns({ model: referenceClassifierModel }).map((run) => ({ run, accuracy: store.finalMetrics(run.id).test_accuracy }));
         if (flags.json) {
-          console.log(JSON.stringify(rows.map(({ run, accuracy }) => ({ run_id: run.id, dataset: run.dataset, seed: run.seed, status: run.status, train_samples: run.config.trainSamples ?? null, test_accuracy: accuracy ?? null })), null, 2));
+          console.log(JSON.stringify(rows.map(({ run, accuracy }) => ({ run_id: run.id, dataset: run.dataset, seed: run.seed, status: run.status, noise_class: Boolean(run.config.noiseClass), train_samples: run.config.trainSamples ?? null, test_accuracy: accuracy ?? null })), null, 2));
           return;
         }
         if (rows.length === 0) {
@@ -97,7 +97,7 @@ function listCommand(): Command {
         console.log(
           formatTable(
             ['id', 'dataset', 'seed', 'status', 'train images', 'test accuracy'],
-            rows.map(({ run, accuracy }) => [run.id, run.dataset, cell(run.seed), run.status, cell(run.config.trainSamples), accuracy === undefined ? '-' : `${(100 * accuracy).toFixed(2)}%`]),
+            rows.map(({ run, accuracy }) => [run.id, run.config.noiseClass ? `${run.dataset} (+noise class)` : run.dataset, cell(run.seed), run.status, cell(run.config.trainSamples), accuracy === undefined ? '-' : `${(100 * accuracy).toFixed(2)}%`]),
           ),
         );
       });
