@@ -92,19 +92,19 @@ async function runDomainTranslation(context: StudyContext, settings: DomainTrans
   const runs: RunRecord[] = [];
   for (const targetLoss of settings.targets) runs.push(await translation(context, settings, targetLoss));
   const finals = runs.map((run) => context.store.finalMetrics(run.id));
-  const nearest = nearestRealDistances(context, runs, settings);
+  const measured = pixelMeasures(context, runs, settings);
   const realDiversity = finals[0]?.real_diversity ?? null;
   const table = {
     name: 'domain-translation',
     title: `Translation ${settings.source} → ${settings.target} by target loss`,
-    columns: ['target_loss', 'target_accuracy', 'diversity', 'real_diversity', 'diversity_ratio', 'frechet', 'nearest_real', 'train_loss'],
+    columns: ['target_loss', 'target_accuracy', 'diversity', 'real_diversity', 'diversity_ratio', 'median_distance', 'frechet', 'nearest_real', 'train_loss'],
     rows: [
       ...settings.targets.map((targetLoss, i) => {
         const m = finals[i]!;
-        return [targetLoss, m.target_accuracy ?? null, m.diversity ?? null, m.real_diversity ?? null, m.diversity !== undefined && m.real_diversity ? m.diversity / m.real_diversity : null, m.frechet ?? null, nearest[i]!, m.train_loss ?? null];
+        return [targetLoss, m.target_accuracy ?? null, m.diversity ?? null, m.real_diversity ?? null, m.diversity !== undefined && m.real_diversity ? m.diversity / m.real_diversity : null, measured.median[i]!, m.frechet ?? null, measured.nearest[i]!, m.train_loss ?? null];
       }),
       // The real test images of the target: the classifier's accuracy on them, their own diversity.
-      ['(real target images)', finals[0]?.classifier_accuracy ?? null, realDiversity, realDiversity, 1, 0, 0, null],
+      ['(real target images)', finals[0]?.classifier_accuracy ?? null, realDiversity, realDiversity, 1, measured.realMedian, 0, 0, null],
     ],
   };
   const sections: Section[] = [
@@ -153,28 +153,60 @@ async function translation(context: StudyContext, settings: DomainTranslationSet
   return outcome.run;
 }
 
-// Readability, measured in pixels: for each translation of a test source, the distance to the
-// nearest real test image of its target class (mean over translations). A translation that looks
-// like some real item is near one; an image made only to be classified right need not be.
-function nearestRealDistances(context: StudyContext, runs: readonly RunRecord[], settings: DomainTranslationSettings): number[] {
+// Measures in pixels of each run's translations of the test sources. Readability: the distance of
+// each translation to the nearest real test image of its target class (mean over translations); a
+// translation that looks like some real item is near one, an image made only to be classified
+// right need not be. Collapse: the median distance between two translations of one class (mean
+// over classes), which, unlike the mean (diversity), a minority of translations that land in
+// another class does not lift: it is 0 where most of a class's translations are one image.
+function pixelMeasures(context: StudyContext, runs: readonly RunRecord[], settings: DomainTranslationSettings): { nearest: number[]; median: number[]; realMedian: number } {
   const limit = settings.testLimit !== undefined ? { limit: settings.testLimit } : {};
   const sources = loadDomain(settings.source, 'source', { split: 'test', ...limit });
   const real = loadDomain(settings.target, 'target', { split: 'test', ...limit });
+  const numClasses = real.classes.length;
   try {
-    return runs.map((run) => {
+    const nearest: number[] = [];
+    const median: number[] = [];
+    for (const run of runs) {
       const loaded = loadTranslator(context.store, run.id);
       const translations = translate(loaded.model, loaded.normalization, sources.images);
       try {
-        return meanNearestDistance(translations, sources.labels, real.images, real.labels, real.classes.length);
+        nearest.push(meanNearestDistance(translations, sources.labels, real.images, real.labels, numClasses));
+        median.push(medianPairwiseDistance(translations, sources.labels, numClasses));
       } finally {
         translations.dispose();
         loaded.dispose();
       }
-    });
+    }
+    return { nearest, median, realMedian: medianPairwiseDistance(real.images, real.labels, numClasses) };
   } finally {
     sources.dispose();
     real.dispose();
   }
+}
+
+/** Per class of `labels`, the median Euclidean distance over distinct pairs of its images; the mean over classes with two images or more. */
+export function medianPairwiseDistance(images: Tensor, labels: Tensor, numClasses: number): number {
+  const medians: number[] = [];
+  for (let k = 0; k < numClasses; k++) {
+    const distances = noGrad(() =>
+      tidy(() => {
+        const index = labels.eq(k).nonzero().flatten();
+        if (index.shape[0]! < 2) return null;
+        const flat = images.indexSelect(0, index).flatten(1).double(); // [n, D]
+        const norms = flat.pow(2).sum({ dim: 1 });
+        const squared = norms.unsqueeze(1).add(norms.unsqueeze(0)).sub(flat.matmul(flat.t()).mul(2)).clampMin(0); // [n, n]
+        return { n: index.shape[0]!, values: squared.toTypedArray() as Float64Array };
+      }),
+    );
+    if (!distances) continue;
+    const pairs: number[] = [];
+    for (let i = 0; i < distances.n; i++) for (let j = i + 1; j < distances.n; j++) pairs.push(Math.sqrt(distances.values[i * distances.n + j]!));
+    pairs.sort((a, b) => a - b);
+    const middle = pairs.length / 2;
+    medians.push(pairs.length % 2 === 1 ? pairs[Math.floor(middle)]! : (pairs[middle - 1]! + pairs[middle]!) / 2);
+  }
+  return medians.length > 0 ? medians.reduce((sum, value) => sum + value, 0) / medians.length : Number.NaN;
 }
 
 /** Mean over `images` (labels int64) of the Euclidean distance to the nearest image of `reference` with the same label. */

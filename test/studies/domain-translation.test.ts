@@ -14,7 +14,7 @@ import { Translator, pixelStatistics } from '../../src/models/translator.js';
 import { translationMetrics } from '../../src/analysis/translation-metrics.js';
 import { translate } from '../../src/runs/translate-run.js';
 import { findReferenceClassifiers, loadClassifierRun } from '../../src/runs/reference-classifier.js';
-import { createDomainTranslationStudy, domainTranslation, domainTranslationSettings, meanNearestDistance, type DomainTranslationSettings } from '../../src/studies/domain-translation.js';
+import { createDomainTranslationStudy, domainTranslation, domainTranslationSettings, meanNearestDistance, medianPairwiseDistance, type DomainTranslationSettings } from '../../src/studies/domain-translation.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
@@ -32,6 +32,18 @@ describe('meanNearestDistance', () => {
   });
 });
 
+describe('medianPairwiseDistance', () => {
+  test('per class the median distance over distinct pairs, mean over classes; 0 where most of a class is one image', () => {
+    // Class 0: points 0, 0, 0, 5 on a line: pair distances 0, 0, 0, 5, 5, 5, median 2.5; class 1: 0 and 4: 4.
+    const images = tensor([0, 0, 0, 5, 0, 4], { shape: [6, 1] });
+    const labels = tensor(BigInt64Array.from([0n, 0n, 0n, 0n, 1n, 1n]));
+    assert.equal(medianPairwiseDistance(images, labels, 2), (2.5 + 4) / 2);
+    // Five copies and one outlier: the median ignores the outlier.
+    const collapsed = tensor([1, 1, 1, 1, 1, 9], { shape: [6, 1] });
+    assert.equal(medianPairwiseDistance(collapsed, tensor(BigInt64Array.from([0n, 0n, 0n, 0n, 0n, 0n])), 1), 0);
+  });
+});
+
 describe('domain-translation study (smoke profile)', () => {
   const { first, harness } = smokeRunBefore(domainTranslation);
 
@@ -44,11 +56,11 @@ describe('domain-translation study (smoke profile)', () => {
 
   test('table: accuracy, diversity beside the real images’, ratio, Fréchet distance per target, and the real images', () => {
     const [table] = first().result.tables;
-    assert.deepEqual(table!.columns, ['target_loss', 'target_accuracy', 'diversity', 'real_diversity', 'diversity_ratio', 'frechet', 'nearest_real', 'train_loss']);
+    assert.deepEqual(table!.columns, ['target_loss', 'target_accuracy', 'diversity', 'real_diversity', 'diversity_ratio', 'median_distance', 'frechet', 'nearest_real', 'train_loss']);
     assert.deepEqual(table!.rows.map((row) => row[0]), [...settings.targets, '(real target images)']);
     for (const row of table!.rows.slice(0, -1)) {
-      const [, accuracy, diversity, real, ratio, frechet, nearest] = row as number[];
-      assert.ok(accuracy! >= 0 && accuracy! <= 1 && diversity! >= 0 && real! > 0 && nearest! > 0, `row ${row}`);
+      const [, accuracy, diversity, real, ratio, median, frechet, nearest] = row as number[];
+      assert.ok(accuracy! >= 0 && accuracy! <= 1 && diversity! >= 0 && real! > 0 && median! >= 0 && nearest! > 0, `row ${row}`);
       assert.ok(Math.abs(ratio! - diversity! / real!) < 1e-12);
       assert.ok(Number.isFinite(frechet), `a finite Fréchet distance even with a few test images per class: row ${row}`);
     }
@@ -101,19 +113,19 @@ const uniformRatio = 0.4;
 
 describe('domain-translation finding: the classifier target is accurate but unlike real images; L2 targets are uniform', () => {
   const { first } = smokeRunBefore(createDomainTranslationStudy({ ...domainTranslationSettings, smoke: finding }));
-  type Row = [string, number, number, number, number, number, number, number];
+  type Row = [string, number, number, number, number, number, number, number, number];
   const row = (target: string) => first().result.tables[0]!.rows.find((r) => r[0] === target) as Row;
 
   test('the measured rows', (t) => {
     for (const target of finding.targets) {
-      const [, accuracy, diversity, real, ratio, frechet, nearest] = row(target);
-      t.diagnostic(`${target}: accuracy ${accuracy.toFixed(3)}, diversity ${diversity.toFixed(3)} (real ${real.toFixed(3)}, ratio ${ratio.toFixed(3)}), Fréchet ${frechet.toFixed(2)}, nearest real ${nearest.toFixed(3)}`);
+      const [, accuracy, diversity, real, ratio, median, frechet, nearest] = row(target);
+      t.diagnostic(`${target}: accuracy ${accuracy.toFixed(3)}, diversity ${diversity.toFixed(3)} (real ${real.toFixed(3)}, ratio ${ratio.toFixed(3)}), median distance ${median.toFixed(3)}, Fréchet ${frechet.toFixed(2)}, nearest real ${nearest.toFixed(3)}`);
     }
   });
 
   test('the classifier target is read as the right class, with images further from every real item than any L2 target’s', () => {
     assert.ok(row('classifier')[1] >= classifierAccuracy, `classifier accuracy ${row('classifier')[1]}`);
-    for (const target of l2Targets) assert.ok(row('classifier')[6] > row(target)[6], `nearest real image: classifier ${row('classifier')[6]}, ${target} ${row(target)[6]}`);
+    for (const target of l2Targets) assert.ok(row('classifier')[7] > row(target)[7], `nearest real image: classifier ${row('classifier')[7]}, ${target} ${row(target)[7]}`);
   });
 
   test('the L2 targets give images read as the class but uniform: diversity well under the real images’ and the classifier target’s', () => {
