@@ -71,7 +71,8 @@ export async function resumeRun(store: RunStore, id: string, options: RunOptions
   const run = store.getRun(id);
   checkResumable(store, run, options);
   const config = parseStoredRunConfig(run.id, run.config);
-  for (const warning of dataStampWarnings(run, trainingStamps(config))) (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(warning);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const warning of dataStampWarnings(run, trainingStamps(config))) log(warning);
   const prepared = prepareRun(config);
   try {
     return await execute(store, run, prepared, options, true);
