@@ -95,8 +95,10 @@ export function translationMetrics(
       perClass.push(metrics);
     }
     const total = translations.images.shape[0]!;
-    const mean = (pick: (row: TranslationClassMetrics) => number) => perClass.reduce((sum, row) => sum + pick(row), 0) / perClass.length;
-    return { accuracy: correct / total, diversity: mean((r) => r.diversity), realDiversity: mean((r) => r.realDiversity), frechet: mean((r) => r.frechet), perClass };
+    const mean = (pick: (row: TranslationClassMetrics) => number, rows = perClass) => rows.reduce((sum, row) => sum + pick(row), 0) / rows.length;
+    // A class with a single translation has no Fréchet distance (NaN): the mean is over the others.
+    const measured = perClass.filter((row) => Number.isFinite(row.frechet));
+    return { accuracy: correct / total, diversity: mean((r) => r.diversity), realDiversity: mean((r) => r.realDiversity), frechet: mean((r) => r.frechet, measured), perClass };
   } finally {
     fake.dispose();
     truth.dispose();

@@ -1,10 +1,11 @@
 // `latentlab classifier`: train (once) and list the reference classifiers whose features the
 // sample metrics of `latentlab eval` are computed on.
 import { Command, Option } from 'commander';
-import { referenceClassifierDatasets, referenceClassifierDefaults, referenceClassifierModel, trainReferenceClassifier } from '../runs/reference-classifier.js';
+import { ClassifierInterruptedError, referenceClassifierDatasets, type ReferenceClassifier, referenceClassifierDefaults, referenceClassifierModel, trainReferenceClassifier } from '../runs/reference-classifier.js';
 import { RunStore } from '../track/store.js';
 import { examples, integerBetween, nonNegativeInteger, positiveInteger, storeOption, withStore } from './options.js';
 import { formatTable } from './table.js';
+import { withStopSignal } from './train.js';
 
 export function classifierCommand(): Command {
   const command = new Command('classifier').description('the reference classifiers (LeNet-5-style CNNs) that score generated samples');
@@ -36,14 +37,26 @@ function trainCommand(): Command {
     .option('--json', 'print {run_id, dataset, seed, test_accuracy, cached} as JSON')
     .action(async (flags: TrainFlags) => {
       await withStore(flags, 'write', async (store) => {
-        const classifier = await trainReferenceClassifier(store, {
-          dataset: flags.dataset,
-          seed: flags.seed,
-          epochs: flags.epochs,
-          ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
-          ...(flags.trainLimit !== undefined ? { trainLimit: flags.trainLimit } : {}),
-          log: (line) => process.stderr.write(`${line}\n`),
-        });
+        let classifier: ReferenceClassifier;
+        try {
+          classifier = await withStopSignal((signal) =>
+            trainReferenceClassifier(store, {
+              dataset: flags.dataset,
+              seed: flags.seed,
+              epochs: flags.epochs,
+              ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+              ...(flags.trainLimit !== undefined ? { trainLimit: flags.trainLimit } : {}),
+              log: (line) => process.stderr.write(`${line}\n`),
+              signal,
+            }),
+          );
+        } catch (error) {
+          // Stopped by Ctrl-C: the run is kept to be continued; exit as an interrupted training does.
+          if (!(error instanceof ClassifierInterruptedError)) throw error;
+          console.error(`latentlab: ${error.message}`);
+          process.exitCode = 130;
+          return;
+        }
         try {
           const { run, testAccuracy, cached } = classifier;
           if (flags.json) {
@@ -73,7 +86,7 @@ function listCommand(): Command {
       await withStore(flags, 'read', (store) => {
         const rows = store.listRuns({ model: referenceClassifierModel }).map((run) => ({ run, accuracy: store.finalMetrics(run.id).test_accuracy }));
         if (flags.json) {
-          console.log(JSON.stringify(rows.map(({ run, accuracy }) => ({ run_id: run.id, dataset: run.dataset, seed: run.seed, status: run.status, train_samples: run.config.trainSamples ?? null, test_accuracy: accuracy ?? null })), null, 2));
+          console.log(JSON.stringify(rows.map(({ run, accuracy }) => ({ run_id: run.id, dataset: run.dataset, seed: run.seed, status: run.status, noise_class: Boolean(run.config.noiseClass), train_samples: run.config.trainSamples ?? null, test_accuracy: accuracy ?? null })), null, 2));
           return;
         }
         if (rows.length === 0) {
@@ -84,7 +97,7 @@ function listCommand(): Command {
         console.log(
           formatTable(
             ['id', 'dataset', 'seed', 'status', 'train images', 'test accuracy'],
-            rows.map(({ run, accuracy }) => [run.id, run.dataset, cell(run.seed), run.status, cell(run.config.trainSamples), accuracy === undefined ? '-' : `${(100 * accuracy).toFixed(2)}%`]),
+            rows.map(({ run, accuracy }) => [run.id, run.config.noiseClass ? `${run.dataset} (+noise class)` : run.dataset, cell(run.seed), run.status, cell(run.config.trainSamples), accuracy === undefined ? '-' : `${(100 * accuracy).toFixed(2)}%`]),
           ),
         );
       });

@@ -1,5 +1,6 @@
 // `latentlab eval`: a recorded run's test metrics (MSE, BCE, PSNR, SSIM; ELBO and IWAE for VAEs)
 // and, for generative runs, the sample metrics through the data set's reference classifier.
+import { dataStampWarnings, trainingStamps } from '../runs/versions.js';
 import { Command } from 'commander';
 import { loadAnyRun } from '../runs/load.js';
 import { isAutoencoder } from '../models/autoencoder.js';
@@ -40,6 +41,7 @@ export function evalCommand(): Command {
       await withStore(flags, flags.trainClassifier ? 'update' : 'read', async (store) => {
         const loaded = loadAnyRun(store, id);
         try {
+          for (const warning of dataStampWarnings(loaded.run, trainingStamps(loaded.config))) process.stderr.write(`${warning}\n`);
           // Sample metrics first: a missing classifier fails before minutes of IWAE are spent.
           const skip = !flags.sampleMetrics ? 'skipped (--no-sample-metrics)' : sampleMetricsProblem(loaded);
           const samples = skip

@@ -1,7 +1,8 @@
 // `latentlab train` and `latentlab resume`: a tracked training run from flags and/or a JSON
 // config file (flags win). Ctrl-C stops after the current batch and marks the run interrupted.
 import { Command } from 'commander';
-import { resumeRun, trainRun, type RunOutcome } from '../runs/train-run.js';
+import { trainRun, type RunOutcome } from '../runs/train-run.js';
+import { resumeAnyRun } from '../runs/resume.js';
 import { writeRunReport } from '../runs/report.js';
 import { formatNumber } from '../train/progress.js';
 import { LatentlabError } from '../tensor/errors.js';
@@ -44,19 +45,22 @@ export function trainCommand(): Command {
 
 export function resumeCommand(): Command {
   const command = new Command('resume')
-    .description('continue an interrupted, killed or failed run from its last checkpoint to its configured end')
+    .description('continue an interrupted, killed or failed run (training, translation or reference classifier) from its last checkpoint to its configured end')
     .argument('<run>', 'run id (or a unique prefix)')
     .addOption(storeOption())
     .option('--force', 'take the run over even if its recorded process looks alive (it runs on another machine, or that process is not the run\'s); the process that held it stops at its next epoch')
     .option('--json', 'print one JSON object: {run_id, status, epochs, steps, metrics}')
     .action(async (id: string, flags: { store?: string; json?: boolean; force?: boolean }) => {
-      await withStore(flags, 'update', (store) => runWithInterrupt(Boolean(flags.json), (signal) => resumeRun(store, id, { signal, force: Boolean(flags.force) })));
+      await withStore(flags, 'update', (store) => runWithInterrupt(Boolean(flags.json), (signal) => resumeAnyRun(store, id, { signal, force: Boolean(flags.force) })));
     });
   return examples(command, ['latentlab resume 20261123-1425', 'latentlab resume 20261123-1425 --json', 'latentlab resume 20261123-1425 --force   # its process was killed on another machine']);
 }
 
-/** Runs a training with Ctrl-C (and SIGTERM) turned into a graceful stop, then prints the outcome. */
-async function runWithInterrupt(json: boolean, train: (signal: AbortSignal) => Promise<RunOutcome>): Promise<RunOutcome> {
+/**
+ * Runs `work` with Ctrl-C (and SIGTERM) turned into a stop request on its signal, so that a run
+ * stops after the current batch and is recorded interrupted; a second Ctrl-C ends the process.
+ */
+export async function withStopSignal<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const stop = () => {
     process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit at once)\n');
@@ -65,13 +69,17 @@ async function runWithInterrupt(json: boolean, train: (signal: AbortSignal) => P
   };
   process.on('SIGINT', stop);
   process.once('SIGTERM', stop);
-  let outcome: RunOutcome;
   try {
-    outcome = await train(controller.signal);
+    return await work(controller.signal);
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
+}
+
+/** Runs a training with a stop signal (withStopSignal), then prints the outcome. */
+async function runWithInterrupt(json: boolean, train: (signal: AbortSignal) => Promise<RunOutcome>): Promise<RunOutcome> {
+  const outcome = await withStopSignal(train);
   if (json) {
     console.log(JSON.stringify({ run_id: outcome.runId, status: outcome.status, epochs: outcome.epochs, steps: outcome.steps, metrics: outcome.metrics }, null, 2));
   } else {

@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 import { ArgumentError } from '../tensor/errors.js';
 import { normalizations } from '../models/translator.js';
 import { targetTerms } from '../models/translation-targets.js';
-import { loadTranslator, translateDefaults, translateRun, translationGrid, type TranslateConfig } from '../runs/translate-run.js';
+import { loadTranslator, translateDefaults, translateRun, translationGrid, type TranslateConfig, type TranslateOutcome } from '../runs/translate-run.js';
+import { withStopSignal } from './train.js';
 import { imageRows, writePng } from '../report/image-grid.js';
 import { examples, integerBetween, nonNegativeInteger, positiveInteger, positiveNumber, storeOption, withStore } from './options.js';
 
@@ -43,7 +44,7 @@ export function translateCommand(): Command {
     .option('--per-class <n>', 'with <run>: test sources drawn per class', integerBetween(1, 20), 2)
     .option('--out <file.png>', 'with <run>: the PNG to write')
     .addOption(storeOption())
-    .option('--json', 'print {run_id, target_loss, target_accuracy, diversity, real_diversity, frechet, classifier_accuracy, per_class}')
+    .option('--json', 'print {run_id, status, target_loss, target_accuracy, diversity, real_diversity, frechet, classifier_accuracy, per_class}')
     .action(async (id: string | undefined, flags: Flags) => {
       if (id !== undefined) return drawRun(id, flags);
       if (!flags.source || !flags.target) throw new ArgumentError('give --source and --target to train a translation (or a run id and --out to draw one)');
@@ -63,17 +64,8 @@ export function translateCommand(): Command {
         ...(flags.classifierTrainLimit !== undefined ? { classifierTrainLimit: flags.classifierTrainLimit } : {}),
       };
       await withStore(flags, 'write', async (store) => {
-        const outcome = await translateRun(store, config, { log: (line) => process.stderr.write(`${line}\n`) });
-        const m = outcome.metrics;
-        if (flags.json) {
-          const perClass = m.perClass.map((row) => ({ label: row.label, translations: row.translations, accuracy: row.accuracy, diversity: row.diversity, real_diversity: row.realDiversity, frechet: row.frechet }));
-          console.log(JSON.stringify({ run_id: outcome.run.id, target_loss: config.targetLoss, target_accuracy: m.accuracy, diversity: m.diversity, real_diversity: m.realDiversity, frechet: m.frechet, classifier_accuracy: outcome.classifierAccuracy, per_class: perClass }, null, 2));
-          return;
-        }
-        console.log(
-          `run ${outcome.run.id} ${outcome.run.status}: target accuracy ${(100 * m.accuracy).toFixed(1)}% (the classifier reads ${(100 * outcome.classifierAccuracy).toFixed(1)}% of real images), ` +
-            `diversity within a class ${m.diversity.toFixed(3)} (real ${m.realDiversity.toFixed(3)}), Fréchet distance ${m.frechet.toFixed(2)}`,
-        );
+        const outcome = await withStopSignal((signal) => translateRun(store, config, { log: (line) => process.stderr.write(`${line}\n`), signal }));
+        printOutcome(outcome, config.targetLoss, Boolean(flags.json));
       });
     });
   return examples(command, [
@@ -82,6 +74,23 @@ export function translateCommand(): Command {
     'latentlab translate --source letters/cyrillic --target letters/latin --target-loss class-mean',
     'latentlab translate 20261206-1530 --out grid.png',
   ]);
+}
+
+/** Prints a translation run's outcome (also after latentlab resume); an interrupted one exits 130, as a stopped training does. */
+export function printOutcome(outcome: TranslateOutcome, targetLoss: string, json: boolean): void {
+  const m = outcome.metrics;
+  if (json) {
+    const perClass = m?.perClass.map((row) => ({ label: row.label, translations: row.translations, accuracy: row.accuracy, diversity: row.diversity, real_diversity: row.realDiversity, frechet: row.frechet }));
+    console.log(JSON.stringify({ run_id: outcome.run.id, status: outcome.status, target_loss: targetLoss, target_accuracy: m?.accuracy ?? null, diversity: m?.diversity ?? null, real_diversity: m?.realDiversity ?? null, frechet: m?.frechet ?? null, classifier_accuracy: outcome.classifierAccuracy, per_class: perClass ?? null }, null, 2));
+  } else if (m) {
+    console.log(
+      `run ${outcome.run.id} ${outcome.run.status}: target accuracy ${(100 * m.accuracy).toFixed(1)}% (the classifier reads ${(100 * outcome.classifierAccuracy).toFixed(1)}% of real images), ` +
+        `diversity within a class ${m.diversity.toFixed(3)} (real ${m.realDiversity.toFixed(3)}), Fréchet distance ${m.frechet.toFixed(2)}`,
+    );
+  } else {
+    console.log(`run ${outcome.run.id} ${outcome.run.status}: continue it with latentlab resume ${outcome.run.id}`);
+  }
+  if (outcome.status !== 'finished') process.exitCode = 130;
 }
 
 async function drawRun(id: string, flags: Flags): Promise<void> {

@@ -8,9 +8,10 @@ export { loadRun, loadAnyRun, loadGenerativeRun, type LoadedRun } from './load.j
 export { embedDataset, type EmbedOptions, type Embedding } from './embed.js';
 export { compareRuns, type RunComparison } from './compare.js';
 export { buildRunReport, writeRunReport, type RunReportOptions } from './report.js';
-export { runVersions, packageVersion } from './versions.js';
+export { runVersions, packageVersion, datasetStamp, dataStampWarnings } from './versions.js';
+export { resumeAnyRun } from './resume.js';
 export {
-  trainReferenceClassifier, loadReferenceClassifier, findReferenceClassifiers, referenceClassifierProblem, referenceClassifierModel, referenceClassifierDatasets,
+  trainReferenceClassifier, resumeReferenceClassifier, loadReferenceClassifier, findReferenceClassifiers, referenceClassifierProblem, referenceClassifierModel, referenceClassifierDatasets,
   type ReferenceClassifier, type ReferenceClassifierOptions,
 } from './reference-classifier.js';
 export { evaluateRunSamples, sampleMetricsProblem, type RunSampleOptions, type RunSampleEvaluation } from './sample-evaluation.js';

@@ -1,17 +1,24 @@
 // The reference classifier of a data set (a LeNet-5-style CNN, src/models/lenet.ts): trained once
-// per (data set, seed, training limit) and kept in the run store as a run of model
+// per (data set as it is today, seed, training limit) and kept in the run store as a run of model
 // 'reference-classifier', so that every sample metric of that data set reads the same features.
 // It is found again, never retrained silently: training one that exists returns the recorded one.
+// Its training holds the run's lock like any training run, so a stopped or killed one continues
+// (latentlab resume, or asking for it again) instead of starting over.
+import { noGrad } from '../tensor/autograd.js';
+import { cat } from '../tensor/combine.js';
+import { full, rand } from '../tensor/creation.js';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { encodeSafetensors } from '../tensor/serialize.js';
 import { manualSeed } from '../tensor/runtime.js';
+import { keep, tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { loadDataset, type LoadedDataset } from '../data/datasets.js';
 import { LeNet, leNetDefaults } from '../models/lenet.js';
 import { trainClassifier } from '../train/classifier.js';
 import type { RunRecord, RunStore } from '../track/store.js';
-import { runVersions } from './versions.js';
+import { dataStampKey, dataStampWarnings, datasetStamp, runVersions } from './versions.js';
 import { withRunWeights } from './weights.js';
-import { recordFailure } from './failure.js';
+import { checkpointDir, checkResumable, hasCheckpoint, holdRun, isRunProcessAlive, type RunHold } from './liveness.js';
 
 /** The model name reference classifiers are recorded under. */
 export const referenceClassifierModel = 'reference-classifier';
@@ -34,6 +41,14 @@ export interface ReferenceClassifierOptions {
   batch?: number;
   lr?: number;
   log?: (line: string) => void;
+  /**
+   * The classifier with one class more, "noise", learnt from uniform random images (the
+   * classifier-noise target's): fine-tuned for noiseClassEpochs from the reference classifier of
+   * the same seed and limit, trained first where there is none.
+   */
+  noiseClass?: boolean;
+  /** Aborting stops after the current batch: the run is kept, interrupted, and this throws ClassifierInterruptedError. */
+  signal?: AbortSignal;
 }
 
 export const referenceClassifierDefaults = { seed: 0, epochs: 12, batch: 128, lr: 1e-3 } as const;
@@ -65,93 +80,251 @@ function checkDataset(dataset: string): asserts dataset is ReferenceClassifierDa
   if (problem) throw new ArgumentError(problem);
 }
 
-/** The finished reference classifier runs of a data set (newest first), those of `seed` and `trainLimit` where given. */
-export function findReferenceClassifiers(store: RunStore, dataset: string, filter: { seed?: number; trainLimit?: number | null } = {}): RunRecord[] {
-  return store
-    .listRuns({ model: referenceClassifierModel, status: 'finished' })
-    .filter((run) => run.dataset === dataset)
-    .filter((run) => filter.seed === undefined || run.seed === filter.seed)
-    .filter((run) => filter.trainLimit === undefined || (run.config.trainLimit ?? null) === filter.trainLimit)
-    .filter((run) => store.artifacts(run.id, 'model').length > 0);
+/** What tells one reference classifier from another besides its data set. */
+export interface ReferenceClassifierFilter {
+  seed?: number;
+  trainLimit?: number | null;
+  /** The data set's stamp (runs/versions.ts datasetStamp) the classifier was trained on; any where undefined. */
+  stamp?: string;
+  /** The classifier with a noise class (classifier-noise); false (the plain one) by default. */
+  noiseClass?: boolean;
 }
 
+/** The reference classifier runs of a data set that match `filter` (newest first): the finished ones with weights, or with `unfinished` the others. */
+export function findReferenceClassifiers(store: RunStore, dataset: string, filter: ReferenceClassifierFilter = {}, unfinished = false): RunRecord[] {
+  return store
+    .listRuns({ model: referenceClassifierModel })
+    .filter((run) => run.dataset === dataset && (run.status === 'finished') !== unfinished)
+    .filter((run) => filter.seed === undefined || run.seed === filter.seed)
+    .filter((run) => filter.trainLimit === undefined || (run.config.trainLimit ?? null) === filter.trainLimit)
+    .filter((run) => filter.stamp === undefined || run.versions[dataStampKey(dataset)] === filter.stamp)
+    .filter((run) => Boolean(run.config.noiseClass) === (filter.noiseClass ?? false))
+    .filter((run) => unfinished || store.artifacts(run.id, 'model').length > 0);
+}
+
+/** Thrown where a reference classifier's training was stopped (Ctrl-C): the run is kept, interrupted, to be continued. */
+export class ClassifierInterruptedError extends LatentlabError {}
+
+/** The stored settings of a reference classifier run: what resuming it rebuilds. */
+interface ClassifierConfig {
+  dataset: ReferenceClassifierDataset;
+  seed: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  optimizer: 'adam';
+  numClasses: number;
+  channels: readonly [number, number];
+  batchNorm: boolean;
+  dropout: number;
+  trainLimit: number | null;
+  testLimit: number | null;
+  dataDir?: string;
+  /** A classifier-noise classifier: numClasses counts the noise class, and it starts from run `base`. */
+  noiseClass?: boolean;
+  base?: string;
+}
+
+/** Epochs that turn a reference classifier into one with a noise class (it starts from the trained one). */
+export const noiseClassEpochs = 2;
+
 /**
- * The reference classifier of (dataset, seed, trainLimit): the recorded one if there is one,
- * else trained now (minutes on the full set) and recorded.
+ * The reference classifier of (dataset, seed, trainLimit) as the data set is today (its stamp):
+ * the recorded one if there is one; else an interrupted or killed training of it continued; else
+ * trained now (minutes on the full set) and recorded. With `noiseClass`, the one with a noise
+ * class, fine-tuned from that classifier (trained first where missing).
  */
 export async function trainReferenceClassifier(store: RunStore, options: ReferenceClassifierOptions): Promise<ReferenceClassifier> {
   const { dataset } = options;
   checkDataset(dataset);
   const seed = options.seed ?? referenceClassifierDefaults.seed;
-  const found = findReferenceClassifiers(store, dataset, { seed, trainLimit: options.trainLimit ?? null })[0];
+  const log = options.log ?? (() => {});
+  const stamp = datasetStamp(dataset, options.dataDir);
+  const filter = { seed, trainLimit: options.trainLimit ?? null, stamp, noiseClass: options.noiseClass ?? false };
+  const found = findReferenceClassifiers(store, dataset, filter)[0];
   if (found) return { ...loadClassifierRun(store, found), cached: true };
 
-  const log = options.log ?? (() => {});
-  const epochs = options.epochs ?? referenceClassifierDefaults.epochs;
-  const batch = options.batch ?? referenceClassifierDefaults.batch;
-  const lr = options.lr ?? referenceClassifierDefaults.lr;
-  const train = loadDataset(dataset, { split: 'train', dataDir: options.dataDir, limit: options.trainLimit });
-  let test: LoadedDataset | undefined;
-  let model: LeNet | undefined;
-  try {
-    test = loadDataset(dataset, { split: 'test', dataDir: options.dataDir, limit: options.testLimit });
-    checkImages(train);
-    const numClasses = train.classes?.length ?? 10;
-    const config = {
+  let run = unfinishedClassifier(store, dataset, filter);
+  const resume = run !== undefined;
+  if (run) {
+    log(`continuing the ${run.status} training of the reference classifier of ${dataset} (run ${run.id})`);
+  } else {
+    let base: ReferenceClassifier | undefined;
+    if (options.noiseClass) base = await trainReferenceClassifier(store, { ...options, noiseClass: false });
+    base?.dispose();
+    const config: ClassifierConfig = {
       dataset,
       seed,
-      epochs,
-      batch,
-      lr,
+      epochs: options.noiseClass ? noiseClassEpochs : (options.epochs ?? referenceClassifierDefaults.epochs),
+      batch: options.batch ?? referenceClassifierDefaults.batch,
+      lr: options.lr ?? referenceClassifierDefaults.lr,
       optimizer: 'adam',
       ...leNetDefaults,
-      numClasses,
+      numClasses: 0, // set from the data in execute
       trainLimit: options.trainLimit ?? null,
       testLimit: options.testLimit ?? null,
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-      source: train.source,
-      trainSamples: train.inputs.shape[0]!,
-      testSamples: test.inputs.shape[0]!,
+      ...(base ? { noiseClass: true, base: base.run.id } : {}),
     };
-    const run = store.createRun({ model: referenceClassifierModel, dataset, config, seed, versions: runVersions() });
-    try {
-      log(`training the reference classifier of ${dataset} (run ${run.id}): ${config.trainSamples} training and ${config.testSamples} test images, ${epochs} epochs`);
-      manualSeed(seed);
-      model = new LeNet({ numClasses });
-      const outcome = await trainClassifier({
-        model,
-        parameters: model.parameters(),
-        optimizer: { name: 'adam', lr },
-        train: { inputs: train.inputs, targets: train.targets },
-        test: { inputs: test.inputs, targets: test.targets },
-        batch,
-        seed,
-        epochs,
-        onEpoch: (epoch) => {
-          const at = { step: epoch.step, epoch: epoch.epoch };
-          store.logMetrics(run.id, [{ key: 'train_loss', value: epoch.trainLoss, ...at }, { key: 'train_accuracy', value: epoch.trainAccuracy, ...at }]);
-          log(`  epoch ${epoch.epoch}/${epochs}: train loss ${epoch.trainLoss.toFixed(4)}, train accuracy ${(100 * epoch.trainAccuracy).toFixed(2)}%`);
-        },
-      });
-      if (outcome.divergence) throw new LatentlabError(`the reference classifier of ${dataset} diverged at epoch ${outcome.divergence.epoch} (loss ${outcome.trainLoss})`);
-      const last = { step: store.metrics(run.id, 'train_loss').at(-1)?.step ?? 0, epoch: epochs };
-      store.logMetrics(run.id, [
-        { key: 'test_loss', value: outcome.testLoss, ...last },
-        { key: 'test_accuracy', value: outcome.testAccuracy, ...last },
-      ]);
-      model.eval();
-      store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-reference-classifier', config: JSON.stringify(config) }));
-      const finished = store.setStatus(run.id, 'finished');
-      const trained = model;
-      model = undefined;
-      return { run: finished, model: trained, testAccuracy: outcome.testAccuracy, cached: false, dispose: () => trained.dispose() };
-    } catch (error) {
-      recordFailure(store, run.id, error);
-      throw error;
+    run = store.createRun({ model: referenceClassifierModel, dataset, config: config as unknown as Record<string, unknown>, seed, versions: runVersions(stamp !== undefined ? { [dataset]: stamp } : {}) });
+  }
+  const outcome = await execute(store, run, resume, { log, signal: options.signal });
+  if (outcome.status === 'interrupted') {
+    throw new ClassifierInterruptedError(`the training of the reference classifier of ${dataset} (run ${run.id}) was stopped after ${outcome.epochs} complete epoch${outcome.epochs === 1 ? '' : 's'}: continue it with latentlab resume ${run.id}, or by running this again`);
+  }
+  return { ...outcome.classifier!, cached: false };
+}
+
+export interface ClassifierRunOutcome {
+  run: RunRecord;
+  status: 'finished' | 'interrupted';
+  /** Epochs complete. */
+  epochs: number;
+  steps: number;
+  testAccuracy: number;
+}
+
+/** Continues an interrupted, killed or failed reference classifier run from its last checkpoint (latentlab resume). */
+export async function resumeReferenceClassifier(store: RunStore, id: string, options: { force?: boolean; signal?: AbortSignal; log?: (line: string) => void } = {}): Promise<ClassifierRunOutcome> {
+  const run = store.getRun(id);
+  if (run.model !== referenceClassifierModel) throw new ArgumentError(`run ${run.id} is a ${run.model} run, not a reference classifier`);
+  checkResumable(store, run, options);
+  const log = options.log ?? (() => {});
+  for (const warning of dataStampWarnings(run, { [run.dataset]: datasetStamp(run.dataset, (run.config as { dataDir?: string }).dataDir) })) log(warning);
+  const outcome = await execute(store, run, true, { log, signal: options.signal });
+  outcome.classifier?.dispose();
+  return { run: outcome.run, status: outcome.status, epochs: outcome.epochs, steps: outcome.steps, testAccuracy: outcome.classifier?.testAccuracy ?? Number.NaN };
+}
+
+// The newest unfinished training of the classifier `filter` names that this process may continue
+// (none where its checkpoints are lost); one held by a live process is an error, not a duplicate.
+function unfinishedClassifier(store: RunStore, dataset: string, filter: ReferenceClassifierFilter): RunRecord | undefined {
+  for (const run of findReferenceClassifiers(store, dataset, filter, true)) {
+    if (run.status === 'running' && isRunProcessAlive(run)) {
+      throw new LatentlabError(`the reference classifier of ${dataset} is being trained by process ${run.pid} on ${run.host} (run ${run.id}): wait for it to finish, or stop it and continue it with latentlab resume ${run.id}`);
     }
+    try {
+      checkResumable(store, run);
+      return run;
+    } catch {
+      // no checkpoint to continue from: train anew
+    }
+  }
+  return undefined;
+}
+
+// Trains (or continues) the classifier run `run` describes, holding its lock throughout.
+async function execute(
+  store: RunStore,
+  run: RunRecord,
+  resume: boolean,
+  options: { log: (line: string) => void; signal?: AbortSignal },
+): Promise<{ run: RunRecord; status: 'finished' | 'interrupted'; epochs: number; steps: number; classifier?: Omit<ReferenceClassifier, 'cached'> }> {
+  const { log } = options;
+  const config = run.config as unknown as ClassifierConfig;
+  const { dataset, seed, epochs, batch, lr } = config;
+  const limit = (n: number | null) => (n !== null ? { limit: n } : {});
+  const dataDir = config.dataDir !== undefined ? { dataDir: config.dataDir } : {};
+  const train = loadDataset(dataset, { split: 'train', ...dataDir, ...limit(config.trainLimit) });
+  let test: LoadedDataset | undefined;
+  let model: LeNet | undefined;
+  let data: { train: { inputs: Tensor; targets: Tensor }; test: { inputs: Tensor; targets: Tensor } } | undefined;
+  let hold: RunHold | undefined;
+  try {
+    test = loadDataset(dataset, { split: 'test', ...dataDir, ...limit(config.testLimit) });
+    checkImages(train);
+    const realClasses = train.classes?.length ?? 10;
+    const numClasses = realClasses + (config.noiseClass ? 1 : 0);
+    manualSeed(seed);
+    data = config.noiseClass ? { train: withNoise(train, realClasses), test: withNoise(test, realClasses) } : undefined;
+    const sets = data ?? { train: { inputs: train.inputs, targets: train.targets }, test: { inputs: test.inputs, targets: test.targets } };
+    const details = { numClasses, source: train.source, trainSamples: sets.train.inputs.shape[0]!, testSamples: sets.test.inputs.shape[0]! };
+    hold = holdRun(store, run);
+    if (config.numClasses === 0) run = store.updateRun(run.id, { config: { ...run.config, ...details } });
+    const dir = checkpointDir(store, run.id);
+    const continuing = resume && hasCheckpoint(dir);
+    log(
+      continuing
+        ? `continuing the reference classifier of ${dataset} (run ${run.id}) from its last checkpoint`
+        : `training the ${config.noiseClass ? 'noise-class ' : ''}reference classifier of ${dataset} (run ${run.id}): ${details.trainSamples} training and ${details.testSamples} test images, ${epochs} epochs`,
+    );
+    model = new LeNet({ numClasses, channels: config.channels, batchNorm: config.batchNorm, dropout: config.dropout });
+    if (config.noiseClass && !continuing) startFrom(store, model, config.base!);
+    let steps = 0;
+    let done = store.metrics(run.id, 'train_loss').length;
+    const outcome = await trainClassifier({
+      model,
+      parameters: model.parameters(),
+      optimizer: { name: 'adam', lr },
+      train: sets.train,
+      test: sets.test,
+      batch,
+      seed,
+      epochs,
+      checkpointDir: dir,
+      resume: continuing,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEpoch: (epoch) => {
+        hold!.check(); // stops a process whose run was taken over
+        const at = { step: epoch.step, epoch: epoch.epoch };
+        store.logMetrics(run.id, [{ key: 'train_loss', value: epoch.trainLoss, ...at }, { key: 'train_accuracy', value: epoch.trainAccuracy, ...at }]);
+        [steps, done] = [epoch.step, epoch.epoch];
+        log(`  epoch ${epoch.epoch}/${epochs}: train loss ${epoch.trainLoss.toFixed(4)}, train accuracy ${(100 * epoch.trainAccuracy).toFixed(2)}%`);
+      },
+    });
+    if (outcome.interrupted) {
+      const released = hold.release('interrupted');
+      log(`stopped with ${done} of ${epochs} epochs complete; continue with: latentlab resume ${run.id}`);
+      return { run: released, status: 'interrupted', epochs: done, steps };
+    }
+    if (outcome.divergence) throw new LatentlabError(`the reference classifier of ${dataset} diverged at epoch ${outcome.divergence.epoch} (loss ${outcome.trainLoss})`);
+    const last = { step: store.metrics(run.id, 'train_loss').at(-1)?.step ?? 0, epoch: epochs };
+    store.logMetrics(run.id, [
+      { key: 'test_loss', value: outcome.testLoss, ...last },
+      { key: 'test_accuracy', value: outcome.testAccuracy, ...last },
+    ]);
+    model.eval();
+    hold.check(); // before writing the model into a store that may be gone
+    store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-reference-classifier', config: JSON.stringify(run.config) }));
+    const finished = hold.release('finished');
+    const trained = model;
+    model = undefined;
+    return { run: finished, status: 'finished', epochs, steps: last.step, classifier: { run: finished, model: trained, testAccuracy: outcome.testAccuracy, dispose: () => trained.dispose() } };
+  } catch (error) {
+    hold?.fail(error);
+    throw error;
   } finally {
     model?.dispose();
+    for (const set of [data?.train, data?.test]) if (set) [set.inputs, set.targets].forEach((t) => t.dispose());
     for (const set of [train, test]) if (set) [set.inputs, set.targets].forEach((t) => t.dispose());
+  }
+}
+
+// A split with one class's worth (its size / classes) of uniform random images appended, labelled
+// `noiseLabel`: what the noise class learns. Drawn from the global generator (seeded by the caller).
+function withNoise(set: LoadedDataset, noiseLabel: number): { inputs: Tensor; targets: Tensor } {
+  const n = set.inputs.shape[0]!;
+  const noise = Math.max(1, Math.round(n / noiseLabel));
+  return tidy(() => ({
+    inputs: keep(cat([set.inputs, rand([noise, ...set.inputs.shape.slice(1)])], 0)),
+    targets: keep(cat([set.targets, full([noise], noiseLabel, { dtype: 'int64' })], 0)),
+  }));
+}
+
+// A noise-class classifier starts from the trained reference classifier `baseId`: its features and
+// its class rows; the noise row keeps its fresh initialisation.
+function startFrom(store: RunStore, model: LeNet, baseId: string): void {
+  const base = loadClassifierRun(store, store.getRun(baseId));
+  try {
+    noGrad(() =>
+      tidy(() => {
+        const state = base.model.stateDict();
+        const noiseRow = (name: 'weight' | 'bias') => model.head[name]!.narrow(0, base.model.numClasses, 1);
+        model.loadStateDict({ ...state, 'head.weight': cat([state['head.weight']!, noiseRow('weight')], 0), 'head.bias': cat([state['head.bias']!, noiseRow('bias')], 0) });
+      }),
+    );
+  } finally {
+    base.dispose();
   }
 }
 
@@ -162,10 +335,13 @@ export async function trainReferenceClassifier(store: RunStore, options: Referen
  */
 export function loadReferenceClassifier(store: RunStore, dataset: string, options: { seed?: number } = {}): ReferenceClassifier {
   checkDataset(dataset);
-  const run = findReferenceClassifiers(store, dataset, { seed: options.seed, trainLimit: null })[0];
+  const stamp = datasetStamp(dataset);
+  const run = findReferenceClassifiers(store, dataset, { seed: options.seed, trainLimit: null, stamp })[0];
   if (!run) {
     const seed = options.seed !== undefined ? ` --seed ${options.seed}` : '';
-    throw new LatentlabError(`no reference classifier of ${dataset}${seed ? ` with seed ${options.seed}` : ''} in ${store.dir}: train one with latentlab classifier train --dataset ${dataset}${seed}`);
+    const older = findReferenceClassifiers(store, dataset, { seed: options.seed, trainLimit: null })[0];
+    const why = older ? ` (run ${older.id} was trained on another copy of ${dataset}, ${older.versions[dataStampKey(dataset)] ?? 'recorded before data stamps'}; today's is ${stamp})` : '';
+    throw new LatentlabError(`no reference classifier of ${dataset}${seed ? ` with seed ${options.seed}` : ''} in ${store.dir}${why}: train one with latentlab classifier train --dataset ${dataset}${seed}`);
   }
   return { ...loadClassifierRun(store, run), cached: true };
 }

@@ -1,5 +1,6 @@
 // The sample metrics of a recorded generative run (what `latentlab eval` prints beside the
 // reconstruction metrics): its samples scored through the reference classifier of its data set.
+import { dataStampWarnings, datasetStamp } from './versions.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { isGenerativeModel } from '../models/generative.js';
 import type { LabModel } from '../models/registry.js';
@@ -54,7 +55,12 @@ export async function evaluateRunSamples(store: RunStore, loaded: LoadedRun<LabM
 }
 
 async function referenceFor(store: RunStore, dataset: string, options: RunSampleOptions): Promise<Omit<ReferenceClassifier, 'cached'>> {
-  if (options.classifier !== undefined) return loadClassifierRun(store, store.getRun(options.classifier));
+  if (options.classifier !== undefined) {
+    const chosen = loadClassifierRun(store, store.getRun(options.classifier));
+    // A classifier chosen by id is used whatever data it saw; the user hears when that was another copy.
+    for (const warning of dataStampWarnings(chosen.run, { [dataset]: datasetStamp(dataset) })) options.log?.(warning);
+    return chosen;
+  }
   if (!options.trainClassifier) {
     if (findReferenceClassifiers(store, dataset, { trainLimit: null }).length === 0) {
       throw new ArgumentError(

@@ -1,12 +1,8 @@
 // A tracked training run: the Trainer, wired to the run store. Every epoch's losses are committed
 // to the store before its checkpoint is written, so a crash never loses a recorded epoch; an
 // interrupted (Ctrl-C) or killed run continues from its last checkpoint with resumeRun().
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { encodeSafetensors } from '../tensor/serialize.js';
-import { LatentlabError } from '../tensor/errors.js';
 import { Trainer } from '../train/trainer.js';
-import { lastCheckpointName, previousCheckpointName } from '../train/checkpoint.js';
 import type { ProgressMode } from '../train/progress.js';
 import type { EpochMetrics, LogMetrics } from '../train/metrics.js';
 import type { Callback, TrainResult } from '../train/callbacks.js';
@@ -21,8 +17,10 @@ import { gaussianInputWarning, RestrictedBoltzmannMachine, rbmTestMetrics } from
 import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
-import { runVersions } from './versions.js';
-import { currentHolder, isRunProcessAlive } from './liveness.js';
+import { dataStampWarnings, runVersions, trainingStamps } from './versions.js';
+import { checkpointDir, checkResumable, hasCheckpoint, holdRun } from './liveness.js';
+
+export { checkpointDir } from './liveness.js';
 
 export interface RunOptions {
   /** 'auto' by default: a bar on a terminal, lines otherwise. */
@@ -62,7 +60,7 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
       dataset: config.training.dataset,
       config: flattenRunConfig(config),
       seed: config.training.seed,
-      versions: runVersions(),
+      versions: runVersions(trainingStamps(config)),
       studyId: options.studyId ?? null,
     });
     return await execute(store, run, prepared, options, false);
@@ -74,23 +72,11 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
 /** Continues an interrupted, killed or failed run from its last checkpoint, to its configured end. */
 export async function resumeRun(store: RunStore, id: string, options: RunOptions = {}): Promise<RunOutcome> {
   const run = store.getRun(id);
-  if (run.status === 'finished') throw new LatentlabError(`run ${run.id} has finished already: nothing to resume`);
-  if (run.status === 'running' && !options.force && isRunProcessAlive(run)) {
-    const since = run.lock?.since ?? run.startedAt;
-    throw new LatentlabError(
-      `run ${run.id} is held by process ${run.pid} on ${run.host}${since ? ` since ${since}` : ''}: stop it with Ctrl-C first, ` +
-        `or take it over with latentlab resume ${run.id} --force if that process is gone`,
-    );
-  }
-  const epochs = store.metrics(run.id, 'train_loss').length;
-  const checkpoints = checkpointDir(store, run.id);
-  if (epochs > 0 && !hasCheckpoint(checkpoints)) {
-    throw new LatentlabError(
-      `run ${run.id} recorded ${epochs} epoch${epochs === 1 ? '' : 's'} but has no checkpoint to continue from (${checkpoints} is missing or empty): ` +
-        `it cannot be resumed; train a new run with its parameters (latentlab runs show ${run.id}) or remove it with latentlab runs rm ${run.id}`,
-    );
-  }
-  const prepared = prepareRun(parseStoredRunConfig(run.id, run.config));
+  checkResumable(store, run, options);
+  const config = parseStoredRunConfig(run.id, run.config);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const warning of dataStampWarnings(run, trainingStamps(config))) log(warning);
+  const prepared = prepareRun(config);
   try {
     return await execute(store, run, prepared, options, true);
   } finally {
@@ -98,16 +84,11 @@ export async function resumeRun(store: RunStore, id: string, options: RunOptions
   }
 }
 
-/** Where a run's checkpoints live: inside its artifacts folder. */
-export function checkpointDir(store: RunStore, runId: string): string {
-  return join(store.runDir(runId), 'checkpoints');
-}
-
 async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, options: RunOptions, resume: boolean): Promise<RunOutcome> {
   const { model, config } = prepared;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Atomic: of two processes resuming one run at once, exactly one gets past this line.
-  const token = store.claimRun(run.id, currentHolder(), run);
+  const hold = holdRun(store, run);
   const metrics = new MetricsWriter(store, run.id);
   const adversarial = isAdversarial(model) ? model : null;
   const schedule = { dSteps: config.training.dSteps ?? 1, gSteps: config.training.gSteps ?? 1 };
@@ -135,7 +116,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
         // Committed before the trainer writes this epoch's checkpoint.
         onEpochEnd: (epoch: EpochMetrics) => {
           // Stops a process whose run was taken over (resume --force), or whose store is gone.
-          store.checkLock(run.id, token);
+          hold.check();
           metrics.add(epochRows(epoch));
           metrics.flush();
           if (adversarial?.fixedSamples) saveEpochSamples(store, run.id, adversarial, epoch.epoch);
@@ -165,25 +146,25 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     const result = await trainer.fit();
     metrics.close(); // the rest is written directly
     if (result.reason === 'interrupted') {
-      store.releaseRun(run.id, token, 'interrupted');
+      hold.release('interrupted');
       log(`interrupted after ${result.steps} steps (epoch ${result.epochs} complete); continue with: latentlab resume ${run.id}`);
       return { runId: run.id, status: 'interrupted', epochs: result.epochs, steps: result.steps, metrics: lastLosses(result) };
     }
-    store.checkLock(run.id, token); // before writing the model into a store that may be gone
+    hold.check(); // before writing the model into a store that may be gone
     // GANs are scored by their samples (latentlab eval), having no encoder to reconstruct with.
     const evaluation = isAutoencoder(model) ? evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 }) : {};
     if (model instanceof RestrictedBoltzmannMachine) Object.assign(evaluation, rbmTestMetrics(model, prepared.data.test.inputs));
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
-    store.releaseRun(run.id, token, 'finished');
+    hold.release('finished');
     store.assertPresent(); // a store deleted during the run took everything recorded with it
     return { runId: run.id, status: 'finished', epochs: result.epochs, steps: result.steps, metrics: { ...lastLosses(result), ...evaluation } };
   } catch (error) {
     // Best effort: if the store itself is what failed, these throw too, and the first error is the one to report.
     try {
       metrics.close();
-      if (!started && run.status !== 'running') store.releaseRun(run.id, token, run.status, { error: run.error ?? undefined });
-      else store.releaseRun(run.id, token, 'failed', { error: error instanceof Error ? error.message : String(error) });
+      if (!started && run.status !== 'running') hold.release(run.status, { error: run.error ?? undefined });
+      else hold.release('failed', { error: error instanceof Error ? error.message : String(error) });
     } catch {
       /* the original error below says what went wrong */
     }
@@ -204,10 +185,6 @@ function saveEpochSamples(store: RunStore, runId: string, model: AdversarialMode
   } finally {
     samples.dispose();
   }
-}
-
-function hasCheckpoint(dir: string): boolean {
-  return [lastCheckpointName, previousCheckpointName].some((name) => existsSync(join(dir, name)));
 }
 
 function stepRows(step: LogMetrics) {

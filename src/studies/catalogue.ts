@@ -23,6 +23,7 @@ export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'manifold-mismatch', title: 'Manifold mismatch: Gaussian and hyperspherical latents for data on a circle and a sphere', load: async () => (await import('./manifold-mismatch.js')).manifoldMismatch },
   { name: 'gan-vs-vae', title: 'GANs against VAEs on Fashion-MNIST, by their samples', load: async () => (await import('./gan-vs-vae.js')).ganVsVae },
   { name: 'deep-autoencoder', title: 'Deep autoencoder pretrained by RBMs against PCA (Hinton & Salakhutdinov 2006)', load: async () => (await import('./deep-autoencoder.js')).deepAutoencoder },
+  { name: 'domain-translation', title: 'Translating between two image domains class by class: what each target loss gives', load: async () => (await import('./domain-translation.js')).domainTranslation },
 ];
 
 export const studyNames: readonly string[] = studyCatalogue.map((entry) => entry.name);

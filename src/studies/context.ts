@@ -38,6 +38,7 @@ export function createStudyContext(options: StudyContextOptions): StudyContext {
     store,
     profile,
     studyId,
+    ...(options.signal ? { signal: options.signal } : {}),
     log,
 
     async train(key, config) {

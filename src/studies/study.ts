@@ -33,6 +33,8 @@ export interface StudyContext {
   readonly profile: StudyProfile;
   /** The study's id in the store: every run it makes carries it. */
   readonly studyId: string;
+  /** Aborted on Ctrl-C: runs a study makes outside train() (translations) stop on it too. */
+  readonly signal?: AbortSignal;
   log(line: string): void;
   /**
    * Trains an autoencoder run from a flat run configuration (as `latentlab train --config` takes;

@@ -87,6 +87,12 @@ export interface TrainClassifierOptions {
   testEveryEpoch?: boolean;
   /** Called after each epoch with its losses and accuracies. */
   onEpoch?(epoch: ClassifierEpoch): void;
+  /** Write a checkpoint there after every epoch (and on a stop request), so that a run can continue. */
+  checkpointDir?: string;
+  /** Continue from checkpointDir's last checkpoint instead of from the model's weights. */
+  resume?: boolean;
+  /** Aborting stops after the current batch (with a checkpoint): the outcome says interrupted, untested. */
+  signal?: AbortSignal;
 }
 
 /** The final losses and test accuracy of trainClassifier(), and where it diverged if it did. */
@@ -98,6 +104,8 @@ export interface ClassifierOutcome {
   testAccuracy: number;
   /** Where it diverged: the epoch, and the step whose loss (or, after an epoch, whose test loss) was not finite. */
   divergence?: { epoch: number; step: number };
+  /** Stopped by the signal before its budget was spent: losses NaN, nothing tested. */
+  interrupted?: boolean;
 }
 
 /** Trains `model` with cross-entropy until its epoch or step budget is spent (or it diverges), then tests it. */
@@ -116,6 +124,8 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     ...(options.steps !== undefined ? { maxSteps: options.steps } : {}),
     seed,
     progress: 'none',
+    ...(options.checkpointDir !== undefined ? { checkpointDir: options.checkpointDir } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     callbacks: [
       {
         onEpochEnd: (metrics) =>
@@ -132,8 +142,10 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   let trainLoss: number;
   let divergence: NonFiniteLossError | undefined;
   try {
+    if (options.resume) trainer.resume();
     const result = await trainer.fit();
-    trainLoss = result.last!.trainLoss;
+    if (result.reason === 'interrupted') return { trainLoss: Number.NaN, testLoss: Number.NaN, testAccuracy: Number.NaN, interrupted: true };
+    trainLoss = result.last?.trainLoss ?? Number.NaN; // none where a resumed run had finished its epochs already
   } catch (error) {
     if (!(error instanceof NonFiniteLossError)) throw error;
     divergence = error;

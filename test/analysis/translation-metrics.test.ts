@@ -53,4 +53,24 @@ describe('translationMetrics', () => {
       classifier.dispose();
     }
   });
+
+  test('a class with a single translation has no Fréchet distance (NaN), and the mean is over the classes that have one', () => {
+    manualSeed(1);
+    const classifier = new LeNet({ numClasses: 2 });
+    try {
+      tidy(() => {
+        classifier.eval();
+        const real = rand([20, 1, 28, 28]);
+        const realLabels = tensor(BigInt64Array.from(Array.from({ length: 20 }, (_, i) => BigInt(i % 2))));
+        // Class 0 has five translations, class 1 a single one.
+        const labels = tensor(BigInt64Array.from([0n, 0n, 0n, 0n, 0n, 1n]));
+        const metrics = translationMetrics(classifier, { images: real.narrow(0, 0, 6), labels }, { images: real, labels: realLabels }, 2);
+        assert.ok(Number.isNaN(metrics.perClass[1]!.frechet));
+        assert.ok(Number.isFinite(metrics.frechet));
+        assert.equal(metrics.frechet, metrics.perClass[0]!.frechet);
+      });
+    } finally {
+      classifier.dispose();
+    }
+  });
 });

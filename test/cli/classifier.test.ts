@@ -4,7 +4,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli, cliJson, temporaryDir } from './helpers.js';
+import { cli, cliJson, startCli, temporaryDir } from './helpers.js';
 
 interface TrainJson {
   run_id: string;
@@ -48,5 +48,22 @@ describe('latentlab classifier', () => {
     const result = cli(store, ['eval', row!.run_id]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /is the reference classifier of mnist, not an autoencoder: latentlab classifier list/);
+  });
+
+  test('Ctrl-C stops a classifier training (exit 130, naming latentlab resume); latentlab resume finishes that run', async () => {
+    const running = startCli(store, ['classifier', 'train', '--dataset', 'mnist', '--train-limit', '3000', '--epochs', '3', '--seed', '5']);
+    await running.waitFor(/epoch 1\/3/);
+    running.child.kill('SIGINT');
+    assert.equal(await running.exited, 130, running.stderr());
+    const id = /continue it with latentlab resume (\S+),/.exec(running.stderr())?.[1];
+    assert.ok(id, running.stderr());
+    const resumed = cli(store, ['resume', id, '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const outcome = JSON.parse(resumed.stdout) as { status: string; epochs: number; metrics: Record<string, number> };
+    assert.equal(outcome.status, 'finished');
+    assert.equal(outcome.epochs, 3);
+    assert.ok(outcome.metrics.test_accuracy! > 0.5, `test accuracy ${outcome.metrics.test_accuracy}`);
+    const again = cliJson<TrainJson>(store, ['classifier', 'train', '--dataset', 'mnist', '--train-limit', '3000', '--epochs', '3', '--seed', '5']);
+    assert.deepEqual([again.run_id, again.cached], [id, true], 'the resumed run is the classifier found afterwards');
   });
 });

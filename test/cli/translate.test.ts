@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { cli, cliJson, temporaryDir } from './helpers.js';
+import { RunStore } from '../../src/track/store.js';
+import { cli, cliJson, startCli, temporaryDir } from './helpers.js';
 
-function folders(root: string, shift: number): void {
+function folders(root: string, shift: number, perClass = 6): void {
   for (let k = 0; k < 2; k++) {
     mkdirSync(join(root, `c${k}`), { recursive: true });
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < perClass; i++) {
       const image = new PNG({ width: 28, height: 28 });
       for (let p = 0; p < 784; p++) {
         const v = (p + shift * 7 + i * 13) % 28 < 14 === (k === 0) ? 230 : 20;
@@ -43,5 +44,49 @@ describe('latentlab translate', () => {
     // Two rows of six 56-pixel images (scale 2) with 2-pixel padding.
     assert.equal(png.height, 2 + 2 * (56 + 2));
     assert.equal(png.width, 2 + 6 * (56 + 2));
+  });
+
+  // 2 × 60 images in batches of 4: 30 steps an epoch, so that a stop lands inside the run.
+  const long = () => ['translate', '--source', join(dir, 'long-a'), '--target', join(dir, 'long-b'), '--target-loss', 'class-mean', '--epochs', '4', '--batch', '4'];
+
+  test('Ctrl-C stops a translation after the current batch (exit 130, run interrupted and unlocked); latentlab resume finishes it', async () => {
+    folders(join(dir, 'long-a'), 0, 60);
+    folders(join(dir, 'long-b'), 3, 60);
+    const running = startCli(store, long());
+    const line = await running.waitFor(/translating .* \(run (\S+)\)/);
+    const id = /\(run (\S+)\)/.exec(line)![1]!;
+    await running.waitFor(/epoch 1\/4/);
+    running.child.kill('SIGINT');
+    assert.equal(await running.exited, 130, running.stderr());
+    assert.match(running.stderr(), new RegExp(`continue with: latentlab resume ${id}`));
+    const opened = RunStore.open(store, { mode: 'read' });
+    try {
+      assert.equal(opened.getRun(id).status, 'interrupted');
+      assert.equal(opened.getRun(id).lock, null);
+    } finally {
+      opened.close();
+    }
+    const resumed = cli(store, ['resume', id, '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const outcome = JSON.parse(resumed.stdout) as { status: string; epochs: number; metrics: Record<string, number> };
+    assert.equal(outcome.status, 'finished');
+    assert.equal(outcome.epochs, 4);
+    assert.ok(outcome.metrics.target_accuracy! >= 0 && outcome.metrics.diversity! >= 0);
+    assert.match(resumed.stderr, /resuming translation run .* at epoch \d of 4/);
+  });
+
+  test('a killed translation (its process gone, the run left running) is taken over by latentlab resume', async () => {
+    const running = startCli(store, long());
+    const id = /\(run (\S+)\)/.exec(await running.waitFor(/translating .* \(run (\S+)\)/))![1]!;
+    // After epoch 2's line, epoch 1's checkpoint is on disk (an epoch is committed, then checkpointed).
+    await running.waitFor(/epoch 2\/4/);
+    running.child.kill('SIGKILL');
+    await running.exited;
+    const opened = RunStore.open(store, { mode: 'read' });
+    assert.equal(opened.getRun(id).status, 'running', 'a killed process releases nothing');
+    opened.close();
+    const resumed = cli(store, ['resume', id, '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).status, 'finished');
   });
 });

@@ -48,6 +48,12 @@ const cases: CliCase[] = [
     args: (c) => ['translate', '--source', classFolders(c, 'mixed', 2, { oddSize: 20 }), '--target', classFolders(c, 'b', 2), ...quick],
     stderr: /0\.png is 20×20 but .* is 28×28/,
   },
+  {
+    name: 'translate between two folders of 16×16 images (one size, not 28×28) is refused: the target classifier reads 28×28',
+    args: (c) => ['translate', '--source', classFolders(c, 'a16', 2, { size: 16 }), '--target', classFolders(c, 'b16', 2, { size: 16 }), ...quick],
+    stderr: /the target .*b16 holds \[1, 16, 16\] images: the target classifier \(and the metrics\) read 28×28 grey images/,
+  },
+  { name: 'resume of a run id that does not exist is refused, naming it', args: ['resume', 'zzzz-no-such-run'], stderr: /zzzz-no-such-run/ },
   { name: 'translate --target-loss bogus is refused, naming it', args: ['translate', '--source', 'mnist', '--target', 'fashion-mnist', '--target-loss', 'bogus', ...quick], stderr: /unknown target loss 'bogus'/ },
   { name: 'translate --normalize bogus is refused, naming --normalize', args: ['translate', '--source', 'mnist', '--target', 'fashion-mnist', '--normalize', 'bogus'], stderr: /--normalize/ },
   { name: 'translate --source on a missing folder is refused, naming it', args: ['translate', '--source', '/nonexistent-latentlab-letters', '--target', 'fashion-mnist', ...quick], stderr: /nonexistent-latentlab-letters.*neither a data set/ },

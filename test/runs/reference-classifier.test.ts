@@ -6,13 +6,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { currentHolder, processStartTime } from '../../src/runs/liveness.js';
 import { join } from 'node:path';
 import { ArgumentError, noGrad, rand, tidy } from '../../src/tensor/index.js';
 import { RunStore } from '../../src/track/store.js';
 import {
-  findReferenceClassifiers, loadClassifierRun, loadReferenceClassifier, referenceClassifierModel, referenceClassifierProblem, trainReferenceClassifier, type ReferenceClassifier,
+  ClassifierInterruptedError, findReferenceClassifiers, loadClassifierRun, loadReferenceClassifier, referenceClassifierModel, referenceClassifierProblem, resumeReferenceClassifier,
+  trainReferenceClassifier, type ReferenceClassifier,
 } from '../../src/runs/reference-classifier.js';
+import { datasetStamp } from '../../src/runs/versions.js';
+import { readFileSync } from 'node:fs';
 
 const tiny = { dataset: 'mnist', trainLimit: 300, testLimit: 200, epochs: 1 } as const;
 
@@ -79,6 +83,91 @@ describe('trainReferenceClassifier', () => {
     loaded.dispose();
     const other = store.createRun({ model: 'vae', dataset: 'mnist' });
     assert.throws(() => loadClassifierRun(store, other), /is a vae run, not a reference classifier/);
+  });
+});
+
+describe('reference classifier runs: lock, resume, data stamp, noise class', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latentlab-classifier-'));
+  let store: RunStore;
+  before(() => {
+    store = RunStore.open(join(dir, 'store'));
+  });
+  after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a training stopped by its signal is kept interrupted and unlocked; asking again continues that run, not a new one', async () => {
+    const options = { ...tiny, epochs: 2, trainLimit: 200 };
+    const controller = new AbortController();
+    await assert.rejects(
+      trainReferenceClassifier(store, { ...options, signal: controller.signal, log: (line) => line.includes('epoch 1/2') && controller.abort() }),
+      (error: Error) => error instanceof ClassifierInterruptedError && /stopped after 1 complete epoch: continue it with latentlab resume \S+/.test(error.message),
+    );
+    const [run] = store.listRuns({ model: referenceClassifierModel });
+    assert.equal(run!.status, 'interrupted');
+    assert.equal(run!.lock, null);
+    assert.equal(run!.versions['data:mnist'], datasetStamp('mnist'), 'the data stamp is recorded with the run');
+    const lines: string[] = [];
+    const continued = await trainReferenceClassifier(store, { ...options, log: (line) => lines.push(line) });
+    try {
+      assert.equal(continued.run.id, run!.id, 'the interrupted run is continued');
+      assert.equal(continued.run.status, 'finished');
+      assert.ok(lines.some((line) => line.includes('from its last checkpoint')), lines.join('\n'));
+      assert.deepEqual(store.metrics(run!.id, 'train_loss').map((row) => row.epoch), [1, 2]);
+      assert.equal(store.listRuns({ model: referenceClassifierModel }).length, 1);
+    } finally {
+      continued.dispose();
+    }
+  });
+
+  test('a killed one (running, its process gone) is taken over by resumeReferenceClassifier; a live holder is refused', async () => {
+    const options = { ...tiny, trainLimit: 150, epochs: 2 };
+    await assert.rejects(trainReferenceClassifier(store, { ...options, signal: AbortSignal.abort() }), ClassifierInterruptedError);
+    const run = findReferenceClassifiers(store, 'mnist', { trainLimit: 150 }, true)[0]!;
+    store.claimRun(run.id, currentHolder(), store.getRun(run.id));
+    await assert.rejects(trainReferenceClassifier(store, options), /is being trained by process \d+ .*latentlab resume/);
+    await assert.rejects(resumeReferenceClassifier(store, run.id), /is held by process/);
+    const start = processStartTime(process.pid);
+    if (start !== null) store.claimRun(run.id, { pid: process.pid, host: hostname(), processStart: String(Number(start) + 1) }, store.getRun(run.id));
+    const outcome = await resumeReferenceClassifier(store, run.id, { force: start === null });
+    assert.equal(outcome.status, 'finished');
+    assert.ok(outcome.testAccuracy > 0.1);
+    assert.equal(store.getRun(run.id).lock, null);
+  });
+
+  test('a classifier of another copy of the data set (another stamp, or none) is not used; the error says why', async () => {
+    const real = await trainReferenceClassifier(store, { ...tiny, trainLimit: 100 });
+    real.dispose();
+    const weights = readFileSync(store.artifactPath(store.artifacts(real.run.id, 'model')[0]!));
+    // As recorded by an older latentlab: mnist was then the 8,000 digits, and no stamp was kept.
+    for (const versions of [{ 'data:mnist': '8000+2000 [1, 28, 28] sha256:0123456789abcdef' }, {}] as Record<string, string>[]) {
+      const old = store.createRun({ model: referenceClassifierModel, dataset: 'mnist', seed: 0, config: { ...real.run.config, trainLimit: null }, versions });
+      store.addArtifact(old.id, 'model', 'model.safetensors', weights);
+      store.setStatus(old.id, 'finished');
+    }
+    assert.equal(findReferenceClassifiers(store, 'mnist', { trainLimit: null }).length, 2);
+    assert.equal(findReferenceClassifiers(store, 'mnist', { trainLimit: null, stamp: datasetStamp('mnist') }).length, 0);
+    assert.throws(() => loadReferenceClassifier(store, 'mnist'), /no reference classifier of mnist .*trained on another copy of mnist, recorded before data stamps; today's is 60000\+10000 \[1, 28, 28\] sha256:/);
+  });
+
+  test('noiseClass: one class more, fine-tuned from the plain classifier, that tells uniform noise from digits; kept apart from it', async () => {
+    const plain = await trainReferenceClassifier(store, { ...tiny, trainLimit: 300 });
+    const noisy = await trainReferenceClassifier(store, { ...tiny, trainLimit: 300, noiseClass: true });
+    try {
+      assert.equal(noisy.model.numClasses, 11);
+      assert.equal(noisy.run.config.base, plain.run.id);
+      assert.equal(noisy.run.config.noiseClass, true);
+      assert.equal(findReferenceClassifiers(store, 'mnist', { trainLimit: 300 })[0]!.id, plain.run.id, 'the plain lookup never returns the noise-class one');
+      const noiseShare = tidy(() => noGrad(() => noisy.model.forward(rand([200, 1, 28, 28])).argmax(1).eq(10).float().mean().item()));
+      assert.ok(noiseShare > 0.9, `uniform noise read as the noise class: ${noiseShare}`);
+      const again = await trainReferenceClassifier(store, { ...tiny, trainLimit: 300, noiseClass: true });
+      assert.equal(again.cached, true);
+      again.dispose();
+    } finally {
+      plain.dispose();
+      noisy.dispose();
+    }
   });
 });
 
