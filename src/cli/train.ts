@@ -1,7 +1,8 @@
 // `latentlab train` and `latentlab resume`: a tracked training run from flags and/or a JSON
 // config file (flags win). Ctrl-C stops after the current batch and marks the run interrupted.
 import { Command } from 'commander';
-import { resumeRun, trainRun, type RunOutcome } from '../runs/train-run.js';
+import { checkDataParallel, resumeRun, trainRun, trainRunWorker, type RunOutcome } from '../runs/train-run.js';
+import { distributedRole, launchWorkers } from '../distributed/launch.js';
 import { writeRunReport } from '../runs/report.js';
 import { formatNumber } from '../train/progress.js';
 import { LatentlabError } from '../tensor/errors.js';
@@ -17,13 +18,31 @@ export function trainCommand(): Command {
     .addOption(storeOption())
     .option('--report <dir>', 'when the run finishes, write its HTML report into this folder')
     .option('--json', 'print one JSON object: {run_id, status, epochs, steps, metrics}')
+    .option('--nproc <n>', 'data-parallel: start n worker processes on this machine (--batch stays the global batch)')
+    .option('--world <n>', 'data-parallel across machines: the number of processes of the job (or WORLD_SIZE)')
+    .option('--rank <r>', "data-parallel across machines: this process's rank, 0 to world - 1 (or RANK); rank 0 records the run")
+    .option('--master <host:port>', "data-parallel across machines: rank 0's address (or MASTER_ADDR, MASTER_PORT; default 127.0.0.1:29500)")
+    .option('--dist-timeout <seconds>', 'data-parallel: how long a rank waits for the others before failing (default 30)')
     .action(async (flags: Record<string, unknown>) => {
       const config = runConfigFromFlags(flags);
+      const role = distributedRole(flags);
+      if (role.kind !== 'single') checkDataParallel(config, role.kind === 'launch' ? role.nproc : role.settings.world);
       // Before training, not after an hour of it: a report folder that cannot be made fails now.
       if (flags.report) ensureDirectory(String(flags.report), 'the report folder');
+      if (role.kind === 'launch') {
+        process.exitCode = await launchWorkers(role.nproc, { args: withoutNproc(process.argv.slice(2)), timeoutMs: role.timeoutMs });
+        return;
+      }
+      if (role.kind === 'worker' && role.settings.rank > 0) {
+        // Records and prints nothing: rank 0 does (its exit code is the job's).
+        const outcome = await withInterrupt((signal) => trainRunWorker(config, role.settings, { signal }));
+        if (outcome.status !== 'finished') process.exitCode = 130;
+        return;
+      }
+      const distributed = role.kind === 'worker' ? role.settings : undefined;
       await withStore(flags as { store?: string }, 'write', async (store) => {
         // Prints the run's result before the report is written, so a failing report loses nothing.
-        const outcome = await runWithInterrupt(Boolean(flags.json), (signal) => trainRun(store, config, { signal }));
+        const outcome = await runWithInterrupt(Boolean(flags.json), (signal) => trainRun(store, config, { signal, distributed }));
         if (!flags.report || outcome.status !== 'finished') return;
         let path: string;
         try {
@@ -39,6 +58,8 @@ export function trainCommand(): Command {
     'latentlab train --model vae --dataset mnist --latent 2 --epochs 10 --json',
     'latentlab train --model mlp-ae --hidden 512,128 --latent 16 --denoise gaussian:0.3 --sparse l1:1e-3',
     'latentlab train --config run.json --epochs 20',
+    'latentlab train --model mlp-ae --epochs 5 --batch 256 --nproc 2          # 2 processes, 128 samples each per step',
+    'latentlab train --model mlp-ae --world 2 --rank 0 --master 10.0.0.1:29500 # on 10.0.0.1; --rank 1 on the other machine',
   ]);
 }
 
@@ -55,23 +76,19 @@ export function resumeCommand(): Command {
   return examples(command, ['latentlab resume 20261123-1425', 'latentlab resume 20261123-1425 --json', 'latentlab resume 20261123-1425 --force   # its process was killed on another machine']);
 }
 
+// This program's arguments for its workers: all but --nproc.
+function withoutNproc(args: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--nproc') i++;
+    else if (!args[i]!.startsWith('--nproc=')) kept.push(args[i]!);
+  }
+  return kept;
+}
+
 /** Runs a training with Ctrl-C (and SIGTERM) turned into a graceful stop, then prints the outcome. */
 async function runWithInterrupt(json: boolean, train: (signal: AbortSignal) => Promise<RunOutcome>): Promise<RunOutcome> {
-  const controller = new AbortController();
-  const stop = () => {
-    process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit at once)\n');
-    controller.abort();
-    process.removeListener('SIGINT', stop); // a second Ctrl-C ends the process
-  };
-  process.on('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  let outcome: RunOutcome;
-  try {
-    outcome = await train(controller.signal);
-  } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
-  }
+  const outcome = await withInterrupt(train);
   if (json) {
     console.log(JSON.stringify({ run_id: outcome.runId, status: outcome.status, epochs: outcome.epochs, steps: outcome.steps, metrics: outcome.metrics }, null, 2));
   } else {
@@ -80,4 +97,22 @@ async function runWithInterrupt(json: boolean, train: (signal: AbortSignal) => P
   }
   if (outcome.status !== 'finished') process.exitCode = 130;
   return outcome;
+}
+
+/** Runs `train` with Ctrl-C (and SIGTERM) turned into its signal: a graceful stop; a second Ctrl-C quits at once. */
+async function withInterrupt<T>(train: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => {
+    process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit at once)\n');
+    controller.abort();
+    process.removeListener('SIGINT', stop); // a second Ctrl-C ends the process
+  };
+  process.on('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await train(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
 }

@@ -27,6 +27,7 @@ interface LossValues {
 interface BackwardDone {
   values: LossValues;
   samples: number;
+  stopRequested: boolean;
 }
 
 export interface DataParallelOptions {
@@ -85,12 +86,15 @@ export class DistributedDataParallel {
   /**
    * The Trainer's afterBackward hook (bound): averages the gradients over the ranks, and returns
    * the loss and its terms averaged over every rank's samples with the total sample count, so that
-   * every rank records the loss of the whole global batch.
+   * every rank records the loss of the whole global batch. A stop asked of any rank (Ctrl-C) stops
+   * them all after this step: one that stopped alone would leave the others waiting.
    */
-  readonly afterBackward = async (step: BackwardDone): Promise<{ values: LossValues; samples: number }> => {
+  readonly afterBackward = async (step: BackwardDone): Promise<{ values: LossValues; samples: number; stop: boolean }> => {
     const terms = Object.keys(step.values.terms).sort();
-    // float64: sums of per-sample losses over ranks lose nothing worth seeing.
-    const scalars = tensor(Float64Array.from([step.values.loss, ...terms.map((t) => step.values.terms[t]!), 1].map((v) => v * step.samples)));
+    // float64: sums of per-sample losses over ranks lose nothing worth seeing. Rides along with
+    // the gradients' allreduce: [Σ loss·n, Σ term·n ..., Σ n, ranks asking to stop].
+    const sampleSums = [step.values.loss, ...terms.map((t) => step.values.terms[t]!), 1].map((v) => v * step.samples);
+    const scalars = tensor(Float64Array.from([...sampleSums, step.stopRequested ? 1 : 0]));
     try {
       tidy(() => {
         for (const bucket of this.#buckets) {
@@ -116,10 +120,11 @@ export class DistributedDataParallel {
       });
       if (this.#broadcastBuffers) await broadcastFromRankZero(this.group, this.model.buffers());
       const sums = scalars.toArray() as number[];
-      const samples = sums.at(-1)!;
+      const samples = sums.at(-2)!;
       return {
         values: { loss: sums[0]! / samples, terms: Object.fromEntries(terms.map((t, i) => [t, sums[i + 1]! / samples])) },
         samples: Math.round(samples),
+        stop: sums.at(-1)! > 0,
       };
     } finally {
       scalars.dispose();

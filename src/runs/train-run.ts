@@ -21,6 +21,12 @@ import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
 import { runVersions } from './versions.js';
+import { DataLoader } from '../data/loader.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { adversarialModelNames } from '../models/registry.js';
+import { ProcessGroup } from '../distributed/process-group.js';
+import { DistributedDataParallel } from '../distributed/data-parallel.js';
+import { perRankBatch, type DistributedSettings } from '../distributed/launch.js';
 import { currentHolder, isRunProcessAlive } from './liveness.js';
 
 export interface RunOptions {
@@ -38,6 +44,8 @@ export interface RunOptions {
    * another machine, or the check is wrong). The process that held it stops at its next epoch.
    */
   force?: boolean;
+  /** trainRun only: this process is rank 0 of a data-parallel job (the others run trainRunWorker). */
+  distributed?: DistributedSettings;
 }
 
 export interface RunOutcome {
@@ -51,7 +59,10 @@ export interface RunOutcome {
 
 /** Records a new run in the store and trains it to the end (or until interrupted). */
 export async function trainRun(store: RunStore, config: RunConfig, options: RunOptions = {}): Promise<RunOutcome> {
+  if (options.distributed && options.distributed.rank !== 0) throw new ArgumentError('trainRun records the run: it is rank 0 of a job; the other ranks run trainRunWorker');
   const prepared = prepareRun(config);
+  // Joined before the run is recorded: a job that never gathers leaves no run behind.
+  const job = options.distributed ? await joinJob(prepared, options.distributed) : undefined;
   try {
     const run = store.createRun({
       name: config.training.name ?? null,
@@ -62,9 +73,84 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
       versions: runVersions(),
       studyId: options.studyId ?? null,
     });
-    return await execute(store, run, prepared, options, false);
+    return await execute(store, run, prepared, options, false, job);
+  } finally {
+    job?.dispose();
+    prepared.dispose();
+  }
+}
+
+/**
+ * Ranks 1… of a data-parallel job: the same training as rank 0's trainRun on this rank's shard of
+ * the data, recording nothing (rank 0 alone writes the run store, checkpoints and progress).
+ */
+export async function trainRunWorker(config: RunConfig, settings: DistributedSettings, options: Pick<RunOptions, 'signal'> = {}): Promise<{ epochs: number; steps: number; status: 'finished' | 'interrupted' }> {
+  const prepared = prepareRun(config);
+  try {
+    const job = await joinJob(prepared, settings);
+    try {
+      const model = prepared.model as Autoencoder;
+      const trainer = new Trainer({
+        model,
+        optimizer: prepared.optimizer,
+        loss: (_m: unknown, batch: Batch) => model.loss(batch),
+        train: job.train,
+        maxEpochs: config.training.epochs,
+        seed: config.training.seed,
+        progress: 'none',
+        signal: options.signal,
+        afterBackward: job.parallel.afterBackward,
+      });
+      const result = await trainer.fit();
+      return { epochs: result.epochs, steps: result.steps, status: result.reason === 'interrupted' ? 'interrupted' : 'finished' };
+    } finally {
+      job.dispose();
+    }
   } finally {
     prepared.dispose();
+  }
+}
+
+/** Refuses what data-parallel training cannot run, before any process starts: one message, not one per rank. */
+export function checkDataParallel(config: RunConfig, world: number): void {
+  if ((adversarialModelNames as readonly string[]).includes(config.model.model)) {
+    throw new ArgumentError(`data-parallel training covers the autoencoders; ${config.model.model} steps several optimizers per batch and trains in one process: drop --nproc/--world`);
+  }
+  perRankBatch(config.training.batch, world);
+}
+
+interface DataParallelJob {
+  parallel: DistributedDataParallel;
+  /** This rank's shard of each epoch, in batches of the global batch / world. */
+  train: DataLoader;
+  world: number;
+  dispose(): void;
+}
+
+async function joinJob(prepared: PreparedRun, settings: DistributedSettings): Promise<DataParallelJob> {
+  const { config } = prepared;
+  checkDataParallel(config, settings.world);
+  const group = await ProcessGroup.init(settings);
+  try {
+    const parallel = await DistributedDataParallel.create(group, prepared.model);
+    const train = new DataLoader(prepared.trainLoader.dataset, {
+      batchSize: perRankBatch(config.training.batch, settings.world),
+      shuffle: true,
+      seed: config.training.seed,
+      shard: { rank: settings.rank, world: settings.world },
+    });
+    return {
+      parallel,
+      train,
+      world: settings.world,
+      dispose: () => {
+        parallel.dispose();
+        group.destroy();
+      },
+    };
+  } catch (error) {
+    group.destroy();
+    throw error;
   }
 }
 
@@ -100,7 +186,7 @@ export function checkpointDir(store: RunStore, runId: string): string {
   return join(store.runDir(runId), 'checkpoints');
 }
 
-async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, options: RunOptions, resume: boolean): Promise<RunOutcome> {
+async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, options: RunOptions, resume: boolean, job?: DataParallelJob): Promise<RunOutcome> {
   const { model, config } = prepared;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Atomic: of two processes resuming one run at once, exactly one gets past this line.
@@ -113,8 +199,9 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     ...(adversarial
       ? { optimizers: prepared.optimizers!, step: (_m: unknown, batch: Batch, context: StepContext) => adversarial.trainStep(batch, context, schedule) }
       : { optimizer: prepared.optimizer, loss: (_m: unknown, batch: Batch) => (model as Autoencoder).loss(batch) }),
-    train: prepared.trainLoader,
+    train: job?.train ?? prepared.trainLoader,
     validation: prepared.testLoader,
+    ...(job ? { afterBackward: job.parallel.afterBackward } : {}),
     maxEpochs: config.training.epochs,
     seed: config.training.seed,
     checkpointDir: checkpointDir(store, run.id),
@@ -148,7 +235,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       log(`resuming run ${run.id} at epoch ${trainer.epoch + 1} of ${config.training.epochs} (step ${trainer.step})`);
     } else {
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
-      log(`run ${run.id}: ${describe(prepared)}`);
+      log(`run ${run.id}: ${describe(prepared)}${job ? ` over ${job.world} processes (${job.train.batchSize} samples each per step)` : ''}`);
     }
     started = true;
     const result = await trainer.fit();

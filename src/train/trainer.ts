@@ -72,8 +72,10 @@ export interface TrainerOptions {
    * Runs after each step's backward, before the gradient norm and the optimizer step, and fit()
    * awaits it: data-parallel training averages the gradients over its processes here
    * (DistributedDataParallel.afterBackward). What it resolves to, if anything, replaces the
-   * step's recorded loss and sample count (the mean over all processes). Single-optimizer runs
-   * only; fitSync() refuses it.
+   * step's recorded loss and sample count (the mean over all processes), and `stop: true` stops
+   * the run after this step. With a hook, a stop request (requestStop, the signal) takes effect
+   * only through it: the hook passes it on (BackwardDone.stopRequested), so that processes that
+   * train together stop after the same step. Single-optimizer runs only; fitSync() refuses it.
    */
   afterBackward?: AfterBackward;
 }
@@ -83,9 +85,11 @@ export interface BackwardDone {
   parameters: readonly Tensor[];
   values: LossValues;
   samples: number;
+  /** Whether requestStop() (or the signal) asked this process to stop. */
+  stopRequested: boolean;
 }
 
-export type AfterBackward = (step: BackwardDone) => Promise<{ values: LossValues; samples: number } | void>;
+export type AfterBackward = (step: BackwardDone) => Promise<{ values: LossValues; samples: number; stop?: boolean } | void>;
 
 type StepValues = LossValues & { samples: number; gradientNorm: number };
 
@@ -126,6 +130,8 @@ export class Trainer {
   #seeded = false;
   #running = false;
   #stopRequested = false;
+  /** With an afterBackward hook: the stop that the hook agreed (see TrainerOptions.afterBackward). */
+  #stopAgreed = false;
   /** When the loop last let the event loop run: counted across epochs, which may each be shorter than yieldEveryMs. */
   #lastYield = 0;
   #lastCheckpoint?: string;
@@ -313,6 +319,7 @@ export class Trainer {
       this.model.train(wasTraining);
       this.#running = false;
       this.#stopRequested = false;
+      this.#stopAgreed = false;
     }
   }
 
@@ -396,8 +403,9 @@ export class Trainer {
       }),
     );
     if (this.#afterBackward) {
-      const synced = (yield this.#afterBackward({ parameters: this.#parameters, ...recorded })) as { values: LossValues; samples: number } | undefined;
-      if (synced) recorded = synced;
+      const synced = (yield this.#afterBackward({ parameters: this.#parameters, ...recorded, stopRequested: this.#stopRequested })) as Awaited<ReturnType<AfterBackward>>;
+      if (synced) recorded = { values: synced.values, samples: synced.samples };
+      if (synced?.stop) this.#stopAgreed = true;
     }
     return tidy(() => {
       const norm = gradientNorm(this.#parameters);
@@ -515,7 +523,8 @@ export class Trainer {
   }
 
   #interruption(): StopDecision | null {
-    return this.#stopRequested ? { reason: 'interrupted', message: `stopped on request at epoch ${this.epoch + (this.#epochSums ? 1 : 0)} step ${this.#stepCount}` } : null;
+    const stop = this.#afterBackward ? this.#stopAgreed : this.#stopRequested;
+    return stop ? { reason: 'interrupted', message: `stopped on request at epoch ${this.epoch + (this.#epochSums ? 1 : 0)} step ${this.#stepCount}` } : null;
   }
 
   #saveCheckpoint(): void {
