@@ -88,7 +88,9 @@ export class ProcessGroup {
       await call();
     } catch (error) {
       if (error instanceof LatentlabError) throw error;
-      throw new DistributedError(`${name} on rank ${this.rank} of ${this.world} failed (another rank stopped, or the network failed): ${reason(error)}`);
+      // Gloo's error names a peer's address at best; with two ranks the other one is known.
+      const peer = this.world === 2 ? `rank ${1 - this.rank}` : 'another rank';
+      throw new DistributedError(`${name} on rank ${this.rank} of ${this.world} failed (${peer} stopped, or the network failed): ${reason(error)}`);
     }
   }
 }
