@@ -91,6 +91,22 @@ describe('train --nproc', () => {
     }
   });
 
+  test('Ctrl-C on the launcher stops every worker after the same step: the run is interrupted, no rank fails', async () => {
+    const { dir, cleanup } = temporaryDir();
+    try {
+      const job = startCli(dir, ['train', ...tiny, '--train-limit', '4096', '--epochs', '200', '--nproc', '2', '--dist-timeout', '5']);
+      await job.waitFor(/epoch 2\/200/);
+      job.child.kill('SIGINT');
+      assert.equal(await job.exited, 130);
+      assert.doesNotMatch(job.stderr(), /failed|killed|exited with code/);
+      assert.match(job.stderr(), /continue with: latentlab resume/);
+      const [run] = cliJson<{ status: string }[]>(dir, ['runs']);
+      assert.equal(run!.status, 'interrupted');
+    } finally {
+      cleanup();
+    }
+  });
+
   test('SIGKILL of rank 1 mid-epoch: rank 0 stops within the timeout naming rank 1, the run is failed with its checkpoint intact', async () => {
     const { dir, cleanup } = temporaryDir();
     try {

@@ -211,6 +211,27 @@ describe('Trainer afterBackward (the data-parallel gradient hook)', () => {
     setup.dispose();
   });
 
+  test('with the hook, a stop request takes effect only when the hook agrees (processes stop after the same step)', async () => {
+    const setup = buildSetup();
+    const stopAt2 = { onStep: (step: StepMetrics, t: { requestStop(): void }) => step.step === 2 && t.requestStop() };
+    const ignoring = await trainer(setup, { maxSteps: 6, callbacks: [stopAt2], afterBackward: async ({ values, samples }) => ({ values, samples, stop: false }) }).fit();
+    assert.equal(ignoring.reason, 'max-steps');
+    const asked: boolean[] = [];
+    const agreeing = await trainer(setup, {
+      maxSteps: 6,
+      callbacks: [stopAt2],
+      afterBackward: async ({ values, samples, stopRequested }) => {
+        asked.push(stopRequested);
+        return { values, samples, stop: stopRequested };
+      },
+    }).fit();
+    // Asked after step 2, seen by the hook in step 3, which is the last.
+    assert.equal(agreeing.reason, 'interrupted');
+    assert.equal(agreeing.steps, 3);
+    assert.deepEqual(asked, [false, false, true]);
+    setup.dispose();
+  });
+
   test("its failure ends fit() with that error, and the trainer can run again; fitSync() and multi-optimizer steps refuse it", async () => {
     const setup = buildSetup();
     const failing = trainer(setup, { maxSteps: 3, afterBackward: async () => Promise.reject(new Error('rank 1 stopped')) });
