@@ -1,7 +1,8 @@
 // A tracked training run: the Trainer, wired to the run store. Every epoch's losses are committed
 // to the store before its checkpoint is written, so a crash never loses a recorded epoch; an
 // interrupted (Ctrl-C) or killed run continues from its last checkpoint with resumeRun().
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeSafetensors } from '../tensor/serialize.js';
 import { LatentlabError } from '../tensor/errors.js';
@@ -44,7 +45,7 @@ export interface RunOptions {
    * another machine, or the check is wrong). The process that held it stops at its next epoch.
    */
   force?: boolean;
-  /** trainRun only: this process is rank 0 of a data-parallel job (the others run trainRunWorker). */
+  /** This process is rank 0 of a data-parallel job (the others run trainRunWorker, or resumeRunWorker). */
   distributed?: DistributedSettings;
 }
 
@@ -84,25 +85,12 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
  * Ranks 1… of a data-parallel job: the same training as rank 0's trainRun on this rank's shard of
  * the data, recording nothing (rank 0 alone writes the run store, checkpoints and progress).
  */
-export async function trainRunWorker(config: RunConfig, settings: DistributedSettings, options: Pick<RunOptions, 'signal'> = {}): Promise<{ epochs: number; steps: number; status: 'finished' | 'interrupted' }> {
+export async function trainRunWorker(config: RunConfig, settings: DistributedSettings, options: Pick<RunOptions, 'signal'> = {}): Promise<WorkerOutcome> {
   const prepared = prepareRun(config);
   try {
     const job = await joinJob(prepared, settings);
     try {
-      const model = prepared.model as Autoencoder;
-      const trainer = new Trainer({
-        model,
-        optimizer: prepared.optimizer,
-        loss: (_m: unknown, batch: Batch) => model.loss(batch),
-        train: job.train,
-        maxEpochs: config.training.epochs,
-        seed: config.training.seed,
-        progress: 'none',
-        signal: options.signal,
-        afterBackward: job.parallel.afterBackward,
-      });
-      const result = await trainer.fit();
-      return { epochs: result.epochs, steps: result.steps, status: result.reason === 'interrupted' ? 'interrupted' : 'finished' };
+      return await fitWorker(workerTrainer(prepared, job, options.signal));
     } finally {
       job.dispose();
     }
@@ -120,6 +108,7 @@ export function checkDataParallel(config: RunConfig, world: number): void {
 }
 
 interface DataParallelJob {
+  group: ProcessGroup;
   parallel: DistributedDataParallel;
   /** This rank's shard of each epoch, in batches of the global batch / world. */
   train: DataLoader;
@@ -127,10 +116,16 @@ interface DataParallelJob {
   dispose(): void;
 }
 
-async function joinJob(prepared: PreparedRun, settings: DistributedSettings): Promise<DataParallelJob> {
+/** Joins the job (or takes the group already joined, and from then on owns it). */
+async function joinJob(prepared: PreparedRun, settings: DistributedSettings, joined?: ProcessGroup): Promise<DataParallelJob> {
   const { config } = prepared;
-  checkDataParallel(config, settings.world);
-  const group = await ProcessGroup.init(settings);
+  try {
+    checkDataParallel(config, settings.world);
+  } catch (error) {
+    joined?.destroy();
+    throw error;
+  }
+  const group = joined ?? (await ProcessGroup.init(settings));
   try {
     const parallel = await DistributedDataParallel.create(group, prepared.model);
     const train = new DataLoader(prepared.trainLoader.dataset, {
@@ -140,6 +135,7 @@ async function joinJob(prepared: PreparedRun, settings: DistributedSettings): Pr
       shard: { rank: settings.rank, world: settings.world },
     });
     return {
+      group,
       parallel,
       train,
       world: settings.world,
@@ -151,6 +147,71 @@ async function joinJob(prepared: PreparedRun, settings: DistributedSettings): Pr
   } catch (error) {
     group.destroy();
     throw error;
+  }
+}
+
+// The trainer of ranks 1…: rank 0's, without validation, checkpoints, records or progress.
+function workerTrainer(prepared: PreparedRun, job: DataParallelJob, signal?: AbortSignal): Trainer {
+  const model = prepared.model as Autoencoder;
+  return new Trainer({
+    model,
+    optimizer: prepared.optimizer,
+    loss: (_m: unknown, batch: Batch) => model.loss(batch),
+    train: job.train,
+    maxEpochs: prepared.config.training.epochs,
+    seed: prepared.config.training.seed,
+    progress: 'none',
+    signal,
+    afterBackward: job.parallel.afterBackward,
+  });
+}
+
+async function fitWorker(trainer: Trainer): Promise<WorkerOutcome> {
+  const result = await trainer.fit();
+  return { epochs: result.epochs, steps: result.steps, status: result.reason === 'interrupted' ? 'interrupted' : 'finished' };
+}
+
+export interface WorkerOutcome {
+  epochs: number;
+  steps: number;
+  status: 'finished' | 'interrupted';
+}
+
+/**
+ * Ranks 1… of a resumed data-parallel run: rank 0 (resumeRun with `distributed`) sends the run's
+ * configuration and the checkpoint it resumed from, so these ranks need no access to the store.
+ */
+export async function resumeRunWorker(settings: DistributedSettings, options: Pick<RunOptions, 'signal'> = {}): Promise<WorkerOutcome> {
+  const group = await ProcessGroup.init(settings);
+  let prepared: PreparedRun;
+  try {
+    const { id, config } = JSON.parse(new TextDecoder().decode(await group.broadcastBytes(null))) as { id: string; config: Record<string, unknown> };
+    prepared = prepareRun(parseStoredRunConfig(id, config));
+  } catch (error) {
+    group.destroy();
+    throw error;
+  }
+  try {
+    const job = await joinJob(prepared, settings, group);
+    try {
+      const trainer = workerTrainer(prepared, job, options.signal);
+      const checkpoint = await group.broadcastBytes(null);
+      if (checkpoint.length > 0) {
+        const dir = mkdtempSync(join(tmpdir(), 'latentlab-resume-'));
+        try {
+          const path = join(dir, lastCheckpointName);
+          writeFileSync(path, checkpoint);
+          trainer.resume(path);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      return await fitWorker(trainer);
+    } finally {
+      job.dispose();
+    }
+  } finally {
+    prepared.dispose();
   }
 }
 
@@ -173,9 +234,30 @@ export async function resumeRun(store: RunStore, id: string, options: RunOptions
         `it cannot be resumed; train a new run with its parameters (latentlab runs show ${run.id}) or remove it with latentlab runs rm ${run.id}`,
     );
   }
-  const prepared = prepareRun(parseStoredRunConfig(run.id, run.config));
+  const config = parseStoredRunConfig(run.id, run.config);
+  const settings = options.distributed;
+  let group: ProcessGroup | undefined;
+  if (settings) {
+    // The other ranks learn the run from rank 0: they need no access to the store.
+    if (settings.rank !== 0) throw new ArgumentError('resumeRun records the run: it is rank 0 of a job; the other ranks run resumeRunWorker');
+    checkDataParallel(config, settings.world);
+    group = await ProcessGroup.init(settings);
+  }
+  let prepared: PreparedRun;
   try {
-    return await execute(store, run, prepared, options, true);
+    await group?.broadcastBytes(new TextEncoder().encode(JSON.stringify({ id: run.id, config: run.config })));
+    prepared = prepareRun(config);
+  } catch (error) {
+    group?.destroy();
+    throw error;
+  }
+  try {
+    const job = group ? await joinJob(prepared, settings!, group) : undefined;
+    try {
+      return await execute(store, run, prepared, options, true, job);
+    } finally {
+      job?.dispose();
+    }
   } finally {
     prepared.dispose();
   }
@@ -236,6 +318,11 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     } else {
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
       log(`run ${run.id}: ${describe(prepared)}${job ? ` over ${job.world} processes (${job.train.batchSize} samples each per step)` : ''}`);
+    }
+    // The other ranks resume from the same checkpoint, sent by rank 0 (none: they start afresh).
+    if (job && resume) {
+      const from = trainer.resumedFrom?.path;
+      await job.group.broadcastBytes(from ? new Uint8Array(readFileSync(from)) : new Uint8Array(0));
     }
     started = true;
     const result = await trainer.fit();

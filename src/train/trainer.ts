@@ -256,7 +256,7 @@ export class Trainer {
       if (state.batchSize !== this.train.batchSize || state.trainSamples !== this.train.sampleCount) {
         throw new ArgumentError(
           `checkpoint ${checkpoint.path} was written training on ${state.trainSamples} samples in batches of ${state.batchSize}; ` +
-            `this trainer has ${this.train.sampleCount} in batches of ${this.train.batchSize}: resume with the same data and batch size`,
+            `this trainer has ${this.train.sampleCount} in batches of ${this.train.batchSize}: resume with the same data and batch size (a data-parallel run: with as many processes, whose batches these are)`,
         );
       }
       const scheduler = this.#scheduler?.scheduler;

@@ -91,28 +91,36 @@ describe('train --nproc', () => {
     }
   });
 
-  test('Ctrl-C on the launcher stops every worker after the same step: the run is interrupted, no rank fails', async () => {
+  test('Ctrl-C on the launcher stops every worker after the same step; resume --nproc 2 then ends as the uninterrupted run', async () => {
     const { dir, cleanup } = temporaryDir();
     try {
-      const job = startCli(dir, ['train', ...tiny, '--train-limit', '4096', '--epochs', '200', '--nproc', '2', '--dist-timeout', '5']);
-      await job.waitFor(/epoch 2\/200/);
+      const args = ['train', ...tiny, '--train-limit', '4096', '--epochs', '5', '--nproc', '2', '--dist-timeout', '5'];
+      const straight = cliJson<{ metrics: Record<string, number> }>(join(dir, 'straight'), args);
+      const job = startCli(dir, args);
+      await job.waitFor(/epoch 2\/5  train/);
       job.child.kill('SIGINT');
       assert.equal(await job.exited, 130);
       assert.doesNotMatch(job.stderr(), /failed|killed|exited with code/);
-      assert.match(job.stderr(), /continue with: latentlab resume/);
-      const [run] = cliJson<{ status: string }[]>(dir, ['runs']);
+      const [run] = cliJson<{ id: string; status: string }[]>(dir, ['runs']);
       assert.equal(run!.status, 'interrupted');
+      // One process cannot continue it: the checkpoint holds the per-process batch.
+      assert.match(cli(dir, ['resume', run!.id]).stderr, /in batches of 32; this trainer has 4096 in batches of 64: .*data-parallel run: with as many processes/);
+      const resumed = cliJson<{ status: string; metrics: Record<string, number> }>(dir, ['resume', run!.id, '--nproc', '2']);
+      assert.equal(resumed.status, 'finished');
+      // Every rank restored the same checkpoint (rank 0 sent it): the run ends bit for bit as the uninterrupted one.
+      assert.equal(resumed.metrics.train_loss, straight.metrics.train_loss);
+      assert.equal(resumed.metrics.test_loss, straight.metrics.test_loss);
     } finally {
       cleanup();
     }
   });
 
-  test('SIGKILL of rank 1 mid-epoch: rank 0 stops within the timeout naming rank 1, the run is failed with its checkpoint intact', async () => {
+  test('SIGKILL of rank 1 mid-epoch: rank 0 stops within the timeout naming rank 1, the run is failed with its checkpoint intact, resume --nproc 2 finishes it', async () => {
     const { dir, cleanup } = temporaryDir();
     try {
-      const job = startCli(dir, ['train', ...tiny, '--train-limit', '4096', '--epochs', '200', '--nproc', '2', '--dist-timeout', '5']);
+      const job = startCli(dir, ['train', ...tiny, '--train-limit', '4096', '--epochs', '6', '--nproc', '2', '--dist-timeout', '5']);
       const pids = (await job.waitFor(/pids \d+, \d+/)).match(/(\d+), (\d+)/)!;
-      await job.waitFor(/epoch 2\/200/); // a checkpoint exists, and rank 1 is mid-epoch 3 or so
+      await job.waitFor(/epoch 2\/6  train/); // a checkpoint exists, and rank 1 is mid-epoch 3 or so
       const killed = performance.now();
       process.kill(Number(pids[2]), 'SIGKILL');
       const code = await job.exited;
@@ -125,6 +133,8 @@ describe('train --nproc', () => {
       assert.equal(run!.status, 'failed');
       assert.match(run!.error, /rank 1 stopped/);
       assert.ok(existsSync(join(dir, 'artifacts', run!.id, 'checkpoints', 'last.safetensors')), 'the last checkpoint is kept');
+      const resumed = cliJson<{ status: string; epochs: number }>(dir, ['resume', run!.id, '--nproc', '2']);
+      assert.equal(resumed.status, 'finished');
     } finally {
       cleanup();
     }
