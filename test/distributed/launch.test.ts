@@ -1,12 +1,14 @@
 // torchrun-style starting of data-parallel jobs: the flags and environment variables and their
 // errors; `train --nproc 2` against one process; a worker killed mid-epoch.
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/tensor/errors.js';
 import { distributedRole, perRankBatch } from '../../src/distributed/launch.js';
-import { cli, cliJson, startCli, temporaryDir } from '../cli/helpers.js';
+import { bin, cli, cliJson, startCli, temporaryDir } from '../cli/helpers.js';
 
 const refused = (pattern: RegExp) => (error: unknown) => error instanceof ArgumentError && pattern.test(error.message);
 
@@ -111,6 +113,31 @@ describe('train --nproc', () => {
       assert.equal(resumed.metrics.train_loss, straight.metrics.train_loss);
       assert.equal(resumed.metrics.test_loss, straight.metrics.test_loss);
     } finally {
+      cleanup();
+    }
+  });
+
+  test('an unreachable master, or a master port in use, fails within the timeout in one line', async () => {
+    const { dir, cleanup } = temporaryDir();
+    const held = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => held.once('listening', resolve));
+    try {
+      const unreachable = cli(dir, ['train', ...tiny, '--epochs', '1', '--world', '2', '--rank', '1', '--master', '127.0.0.1:1', '--dist-timeout', '1']);
+      assert.equal(unreachable.status, 1);
+      assert.match(unreachable.stderr, /^latentlab: rank 1 of 2 could not join the group at 127\.0\.0\.1:1 within 1 s: [^\n]+\n$/);
+      const port = (held.address() as { port: number }).port;
+      const inUse = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        // Asynchronous: this process must keep serving the held port meanwhile.
+        const child = spawn(process.execPath, [bin, 'train', ...tiny, '--epochs', '1', '--world', '2', '--rank', '0', '--master', `127.0.0.1:${port}`, '--dist-timeout', '5'], { env: { ...process.env, LATENTLAB_STORE: dir, LATENTLAB_THREADS: '1,1' } });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
+      assert.equal(inUse.status, 1);
+      assert.match(inUse.stderr, /^latentlab: rank 0 of 2 could not join the group at 127\.0\.0\.1:\d+ within 5 s: .*Address already in use[^\n]*\n$/);
+      assert.equal(cliJson<unknown[]>(dir, ['runs']).length, 0, 'no run recorded');
+    } finally {
+      held.close();
       cleanup();
     }
   });
