@@ -61,6 +61,19 @@ test('2 processes with global batch 128 follow 1 process with batch 128 within 1
   assert.deepEqual(rank0.bucketSizes, [2 * (784 * 256) + 256 + 784 + 2 * (256 * 32) + 32 + 256]);
 });
 
+test('several buckets and batch norm: after training, every rank holds the same parameters and rank 0\'s running statistics', async () => {
+  const port = await freePort();
+  const run = { world: 2, port, steps: 5, bucketBytes: 256 * 1024, batchNorm: true };
+  const [rank0, rank1] = await Promise.all([inProcess({ ...run, rank: 0 }), inProcess({ ...run, rank: 1 })]);
+  assert.ok(rank0.bucketSizes!.length > 1, `buckets ${rank0.bucketSizes}`);
+  assert.equal(rank0.bucketSizes!.reduce((a, b) => a + b), rank0.parameters.length, 'every parameter in one bucket');
+  assert.deepEqual(rank1.parameters, rank0.parameters);
+  assert.ok(rank0.buffers.length > 0);
+  assert.deepEqual(rank1.buffers, rank0.buffers);
+  // Each rank normalised its own half-batch: their losses differ while the weights agree.
+  assert.notEqual(rank0.local[4], rank1.local[4]);
+});
+
 test('without the gradient allreduce the two processes drift from the single one (the check can fail)', async () => {
   // Rank 0 alone, with batch 64 of its shard, is what a broken sync would train: it must differ.
   const single = await denseAeLosses({ steps: 20 });
