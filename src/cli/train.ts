@@ -1,7 +1,8 @@
 // `latentlab train` and `latentlab resume`: a tracked training run from flags and/or a JSON
 // config file (flags win). Ctrl-C stops after the current batch and marks the run interrupted.
 import { Command } from 'commander';
-import { checkDataParallel, resumeRun, resumeRunWorker, trainRun, trainRunWorker, type RunOutcome } from '../runs/train-run.js';
+import { resumeRun, trainRun, type RunOutcome } from '../runs/train-run.js';
+import { checkDataParallel, resumeRunWorker, trainRunWorker } from '../runs/data-parallel-run.js';
 import { distributedRole, launchWorkers, type DistributedFlags } from '../distributed/launch.js';
 import { writeRunReport } from '../runs/report.js';
 import { formatNumber } from '../train/progress.js';

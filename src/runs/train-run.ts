@@ -1,11 +1,10 @@
 // A tracked training run: the Trainer, wired to the run store. Every epoch's losses are committed
 // to the store before its checkpoint is written, so a crash never loses a recorded epoch; an
 // interrupted (Ctrl-C) or killed run continues from its last checkpoint with resumeRun().
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeSafetensors } from '../tensor/serialize.js';
-import { LatentlabError } from '../tensor/errors.js';
+import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { Trainer } from '../train/trainer.js';
 import { lastCheckpointName, previousCheckpointName } from '../train/checkpoint.js';
 import type { ProgressMode } from '../train/progress.js';
@@ -22,12 +21,9 @@ import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
 import { runVersions } from './versions.js';
-import { DataLoader } from '../data/loader.js';
-import { ArgumentError } from '../tensor/errors.js';
-import { adversarialModelNames } from '../models/registry.js';
 import { ProcessGroup } from '../distributed/process-group.js';
-import { DistributedDataParallel } from '../distributed/data-parallel.js';
-import { perRankBatch, type DistributedSettings } from '../distributed/launch.js';
+import type { DistributedSettings } from '../distributed/launch.js';
+import { checkDataParallel, joinJob, type DataParallelJob } from './data-parallel-run.js';
 import { currentHolder, isRunProcessAlive } from './liveness.js';
 
 export interface RunOptions {
@@ -77,140 +73,6 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
     return await execute(store, run, prepared, options, false, job);
   } finally {
     job?.dispose();
-    prepared.dispose();
-  }
-}
-
-/**
- * Ranks 1… of a data-parallel job: the same training as rank 0's trainRun on this rank's shard of
- * the data, recording nothing (rank 0 alone writes the run store, checkpoints and progress).
- */
-export async function trainRunWorker(config: RunConfig, settings: DistributedSettings, options: Pick<RunOptions, 'signal'> = {}): Promise<WorkerOutcome> {
-  const prepared = prepareRun(config);
-  try {
-    const job = await joinJob(prepared, settings);
-    try {
-      return await fitWorker(workerTrainer(prepared, job, options.signal));
-    } finally {
-      job.dispose();
-    }
-  } finally {
-    prepared.dispose();
-  }
-}
-
-/** Refuses what data-parallel training cannot run, before any process starts: one message, not one per rank. */
-export function checkDataParallel(config: RunConfig, world: number): void {
-  if ((adversarialModelNames as readonly string[]).includes(config.model.model)) {
-    throw new ArgumentError(`data-parallel training covers the autoencoders; ${config.model.model} steps several optimizers per batch and trains in one process: drop --nproc/--world`);
-  }
-  perRankBatch(config.training.batch, world);
-}
-
-interface DataParallelJob {
-  group: ProcessGroup;
-  parallel: DistributedDataParallel;
-  /** This rank's shard of each epoch, in batches of the global batch / world. */
-  train: DataLoader;
-  world: number;
-  dispose(): void;
-}
-
-/** Joins the job (or takes the group already joined, and from then on owns it). */
-async function joinJob(prepared: PreparedRun, settings: DistributedSettings, joined?: ProcessGroup): Promise<DataParallelJob> {
-  const { config } = prepared;
-  try {
-    checkDataParallel(config, settings.world);
-  } catch (error) {
-    joined?.destroy();
-    throw error;
-  }
-  const group = joined ?? (await ProcessGroup.init(settings));
-  try {
-    const parallel = await DistributedDataParallel.create(group, prepared.model);
-    const train = new DataLoader(prepared.trainLoader.dataset, {
-      batchSize: perRankBatch(config.training.batch, settings.world),
-      shuffle: true,
-      seed: config.training.seed,
-      shard: { rank: settings.rank, world: settings.world },
-    });
-    return {
-      group,
-      parallel,
-      train,
-      world: settings.world,
-      dispose: () => {
-        parallel.dispose();
-        group.destroy();
-      },
-    };
-  } catch (error) {
-    group.destroy();
-    throw error;
-  }
-}
-
-// The trainer of ranks 1…: rank 0's, without validation, checkpoints, records or progress.
-function workerTrainer(prepared: PreparedRun, job: DataParallelJob, signal?: AbortSignal): Trainer {
-  const model = prepared.model as Autoencoder;
-  return new Trainer({
-    model,
-    optimizer: prepared.optimizer,
-    loss: (_m: unknown, batch: Batch) => model.loss(batch),
-    train: job.train,
-    maxEpochs: prepared.config.training.epochs,
-    seed: prepared.config.training.seed,
-    progress: 'none',
-    signal,
-    afterBackward: job.parallel.afterBackward,
-  });
-}
-
-async function fitWorker(trainer: Trainer): Promise<WorkerOutcome> {
-  const result = await trainer.fit();
-  return { epochs: result.epochs, steps: result.steps, status: result.reason === 'interrupted' ? 'interrupted' : 'finished' };
-}
-
-export interface WorkerOutcome {
-  epochs: number;
-  steps: number;
-  status: 'finished' | 'interrupted';
-}
-
-/**
- * Ranks 1… of a resumed data-parallel run: rank 0 (resumeRun with `distributed`) sends the run's
- * configuration and the checkpoint it resumed from, so these ranks need no access to the store.
- */
-export async function resumeRunWorker(settings: DistributedSettings, options: Pick<RunOptions, 'signal'> = {}): Promise<WorkerOutcome> {
-  const group = await ProcessGroup.init(settings);
-  let prepared: PreparedRun;
-  try {
-    const { id, config } = JSON.parse(new TextDecoder().decode(await group.broadcastBytes(null))) as { id: string; config: Record<string, unknown> };
-    prepared = prepareRun(parseStoredRunConfig(id, config));
-  } catch (error) {
-    group.destroy();
-    throw error;
-  }
-  try {
-    const job = await joinJob(prepared, settings, group);
-    try {
-      const trainer = workerTrainer(prepared, job, options.signal);
-      const checkpoint = await group.broadcastBytes(null);
-      if (checkpoint.length > 0) {
-        const dir = mkdtempSync(join(tmpdir(), 'latentlab-resume-'));
-        try {
-          const path = join(dir, lastCheckpointName);
-          writeFileSync(path, checkpoint);
-          trainer.resume(path);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }
-      return await fitWorker(trainer);
-    } finally {
-      job.dispose();
-    }
-  } finally {
     prepared.dispose();
   }
 }
