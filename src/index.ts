@@ -5,6 +5,7 @@ export * as F from './nn/functional.js';
 export * as distributions from './distributions/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
+export * as distributed from './distributed/index.js';
 export * as models from './models/index.js';
 export * as train from './train/index.js';
 export * as reduce from './reduce/index.js';

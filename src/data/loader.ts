@@ -31,6 +31,15 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
   /** Shuffling seed: the order of epoch e depends only on (seed, e). */
   seed?: number;
+  /**
+   * Data-parallel training: this process's share of every epoch's order, as PyTorch's
+   * DistributedSampler (drop_last=False). All ranks draw the same permutation (same seed); the
+   * order is padded by repeating its first indices up to a multiple of `world`, so every rank has
+   * the same number of batches (their collectives pair up), and rank r takes positions
+   * r, r + world, r + 2·world, ... With batch size b per rank, step k of the ranks together
+   * covers the same samples as step k of one process with batch b·world.
+   */
+  shard?: { rank: number; world: number };
 }
 
 /** Batches of an in-memory data set, as torch.utils.data.DataLoader: seeded shuffling, drop-last. */
@@ -39,6 +48,7 @@ export class DataLoader implements Iterable<Batch> {
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly seed: number;
+  readonly shard?: { rank: number; world: number };
   /** The epoch whose order the next iteration uses; advanced after each full pass. */
   epoch = 0;
 
@@ -52,8 +62,8 @@ export class DataLoader implements Iterable<Batch> {
     checkTensor(dataset.inputs, 'DataLoader dataset inputs');
     if (dataset.inputs.ndim === 0) throw new ArgumentError('DataLoader dataset inputs must have a sample dimension first, got a 0-d tensor');
     if (dataset.targets !== undefined) checkTensor(dataset.targets, 'DataLoader dataset targets');
-    checkOptions(options, 'DataLoader options', ['batchSize', 'shuffle', 'dropLast', 'seed']);
-    const { batchSize, shuffle = false, dropLast = false, seed = 0 } = options;
+    checkOptions(options, 'DataLoader options', ['batchSize', 'shuffle', 'dropLast', 'seed', 'shard']);
+    const { batchSize, shuffle = false, dropLast = false, seed = 0, shard } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batch size must be a positive integer, got ${describeValue(batchSize)}`);
     checkBoolean(shuffle, 'DataLoader shuffle');
     checkBoolean(dropLast, 'DataLoader dropLast');
@@ -66,10 +76,20 @@ export class DataLoader implements Iterable<Batch> {
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.seed = seed;
+    if (shard !== undefined) {
+      if (shard === null || typeof shard !== 'object') argumentError('DataLoader shard', 'an object { rank, world }', shard);
+      checkOptions(shard, 'DataLoader shard', ['rank', 'world']);
+      checkInteger(shard.world, 'DataLoader shard world', { min: 1 });
+      checkInteger(shard.rank, 'DataLoader shard rank', { min: 0, max: shard.world - 1 });
+      if (count === 0) throw new ArgumentError('a sharded DataLoader needs at least one sample');
+      this.shard = { rank: shard.rank, world: shard.world };
+    }
   }
 
+  /** Samples per epoch: the data set's, or this rank's share of it (padded) when sharded. */
   get sampleCount(): number {
-    return this.dataset.inputs.shape[0] ?? 0;
+    const n = this.dataset.inputs.shape[0] ?? 0;
+    return this.shard ? Math.ceil(n / this.shard.world) : n;
   }
 
   /** Batches per epoch. */
@@ -80,9 +100,12 @@ export class DataLoader implements Iterable<Batch> {
 
   /** The sample order of `epoch` (identity when not shuffling). */
   order(epoch = this.epoch): Int32Array {
-    const n = this.sampleCount;
-    if (!this.shuffle) return Int32Array.from({ length: n }, (_, i) => i);
-    return permutation(n, seededRandom(this.seed, epoch));
+    const n = this.dataset.inputs.shape[0] ?? 0;
+    const whole = this.shuffle ? permutation(n, seededRandom(this.seed, epoch)) : Int32Array.from({ length: n }, (_, i) => i);
+    if (!this.shard) return whole;
+    const { rank, world } = this.shard;
+    // Position p of the padded order is whole[p mod n]: the padding repeats the order's start.
+    return Int32Array.from({ length: this.sampleCount }, (_, i) => whole[(rank + i * world) % n]!);
   }
 
   *[Symbol.iterator](): Iterator<Batch> {

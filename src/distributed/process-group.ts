@@ -6,6 +6,7 @@
 import { native, type ProcessGroupHandle } from '../tensor/native.js';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { checkTensor, type Tensor } from '../tensor/tensor.js';
+import { tensor, zeros } from '../tensor/creation.js';
 
 /** Where and how a process joins its group: as torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT. */
 export interface ProcessGroupOptions {
@@ -67,6 +68,30 @@ export class ProcessGroup {
     await this.#collective('broadcast', () => native.distBroadcast(this.#live(), handles(tensors, 'broadcast'), root));
   }
 
+  /**
+   * Gives every rank rank `root`'s bytes (a configuration, a checkpoint file): `bytes` on the
+   * root, ignored elsewhere; resolves with them on every rank.
+   */
+  async broadcastBytes(bytes: Uint8Array | null, root = 0): Promise<Uint8Array> {
+    const mine = this.rank === root;
+    if (mine && !(bytes instanceof Uint8Array)) throw new ArgumentError('broadcastBytes: the root rank must give a Uint8Array');
+    const length = tensor(BigInt64Array.of(BigInt(mine ? bytes!.length : 0)));
+    try {
+      await this.broadcast([length], root);
+      const count = Number((length.toTypedArray() as BigInt64Array)[0]);
+      if (count === 0) return new Uint8Array(0);
+      const data = mine ? tensor(bytes!) : zeros([count], { dtype: 'uint8' });
+      try {
+        await this.broadcast([data], root);
+        return mine ? bytes! : new Uint8Array(data.toTypedArray() as Uint8Array);
+      } finally {
+        data.dispose();
+      }
+    } finally {
+      length.dispose();
+    }
+  }
+
   /** Resolves when every rank has reached it. */
   async barrier(): Promise<void> {
     await this.#collective('barrier', () => native.distBarrier(this.#live()));
@@ -88,7 +113,9 @@ export class ProcessGroup {
       await call();
     } catch (error) {
       if (error instanceof LatentlabError) throw error;
-      throw new DistributedError(`${name} on rank ${this.rank} of ${this.world} failed (another rank stopped, or the network failed): ${reason(error)}`);
+      // Gloo's error names a peer's address at best; with two ranks the other one is known.
+      const peer = this.world === 2 ? `rank ${1 - this.rank}` : 'another rank';
+      throw new DistributedError(`${name} on rank ${this.rank} of ${this.world} failed (${peer} stopped, or the network failed): ${reason(error)}`);
     }
   }
 }

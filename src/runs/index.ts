@@ -4,6 +4,7 @@
 export { parseRunConfig, flattenRunConfig, readConfigFile, trainingConfigSchema, trainingDefaults, type RunConfig, type TrainingConfig } from './config.js';
 export { prepareRun, loadRunData, type PreparedRun, type RunData } from './setup.js';
 export { trainRun, resumeRun, checkpointDir, type RunOptions, type RunOutcome } from './train-run.js';
+export { trainRunWorker, resumeRunWorker, checkDataParallel, type WorkerOutcome } from './data-parallel-run.js';
 export { loadRun, loadAnyRun, loadGenerativeRun, type LoadedRun } from './load.js';
 export { embedDataset, type EmbedOptions, type Embedding } from './embed.js';
 export { compareRuns, type RunComparison } from './compare.js';

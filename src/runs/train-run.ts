@@ -1,7 +1,9 @@
 // A tracked training run: the Trainer, wired to the run store. Every epoch's losses are committed
 // to the store before its checkpoint is written, so a crash never loses a recorded epoch; an
 // interrupted (Ctrl-C) or killed run continues from its last checkpoint with resumeRun().
+import { readFileSync } from 'node:fs';
 import { encodeSafetensors } from '../tensor/serialize.js';
+import { ArgumentError } from '../tensor/errors.js';
 import { Trainer } from '../train/trainer.js';
 import type { ProgressMode } from '../train/progress.js';
 import type { EpochMetrics, LogMetrics } from '../train/metrics.js';
@@ -21,6 +23,9 @@ import { dataStampWarnings, runVersions, trainingStamps } from './versions.js';
 import { checkpointDir, checkResumable, hasCheckpoint, holdRun } from './liveness.js';
 
 export { checkpointDir } from './liveness.js';
+import { ProcessGroup } from '../distributed/process-group.js';
+import type { DistributedSettings } from '../distributed/launch.js';
+import { checkDataParallel, joinJob, type DataParallelJob } from './data-parallel-run.js';
 
 export interface RunOptions {
   /** 'auto' by default: a bar on a terminal, lines otherwise. */
@@ -39,6 +44,8 @@ export interface RunOptions {
   force?: boolean;
   /** More trainer hooks, after the run's own (which record each epoch first): tune's pruner. */
   callbacks?: Callback[];
+  /** This process is rank 0 of a data-parallel job (the others run trainRunWorker, or resumeRunWorker). */
+  distributed?: DistributedSettings;
 }
 
 export interface RunOutcome {
@@ -52,7 +59,10 @@ export interface RunOutcome {
 
 /** Records a new run in the store and trains it to the end (or until interrupted). */
 export async function trainRun(store: RunStore, config: RunConfig, options: RunOptions = {}): Promise<RunOutcome> {
+  if (options.distributed && options.distributed.rank !== 0) throw new ArgumentError('trainRun records the run: it is rank 0 of a job; the other ranks run trainRunWorker');
   const prepared = prepareRun(config);
+  // Joined before the run is recorded: a job that never gathers leaves no run behind.
+  const job = options.distributed ? await joinJob(prepared, options.distributed) : undefined;
   try {
     const run = store.createRun({
       name: config.training.name ?? null,
@@ -63,8 +73,9 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
       versions: runVersions(trainingStamps(config)),
       studyId: options.studyId ?? null,
     });
-    return await execute(store, run, prepared, options, false);
+    return await execute(store, run, prepared, options, false, job);
   } finally {
+    job?.dispose();
     prepared.dispose();
   }
 }
@@ -76,15 +87,35 @@ export async function resumeRun(store: RunStore, id: string, options: RunOptions
   const config = parseStoredRunConfig(run.id, run.config);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   for (const warning of dataStampWarnings(run, trainingStamps(config))) log(warning);
-  const prepared = prepareRun(config);
+  const settings = options.distributed;
+  let group: ProcessGroup | undefined;
+  if (settings) {
+    // The other ranks learn the run from rank 0: they need no access to the store.
+    if (settings.rank !== 0) throw new ArgumentError('resumeRun records the run: it is rank 0 of a job; the other ranks run resumeRunWorker');
+    checkDataParallel(config, settings.world);
+    group = await ProcessGroup.init(settings);
+  }
+  let prepared: PreparedRun;
   try {
-    return await execute(store, run, prepared, options, true);
+    await group?.broadcastBytes(new TextEncoder().encode(JSON.stringify({ id: run.id, config: run.config })));
+    prepared = prepareRun(config);
+  } catch (error) {
+    group?.destroy();
+    throw error;
+  }
+  try {
+    const job = group ? await joinJob(prepared, settings!, group) : undefined;
+    try {
+      return await execute(store, run, prepared, options, true, job);
+    } finally {
+      job?.dispose();
+    }
   } finally {
     prepared.dispose();
   }
 }
 
-async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, options: RunOptions, resume: boolean): Promise<RunOutcome> {
+async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, options: RunOptions, resume: boolean, job?: DataParallelJob): Promise<RunOutcome> {
   const { model, config } = prepared;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Atomic: of two processes resuming one run at once, exactly one gets past this line.
@@ -102,8 +133,9 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
           ...(isAutoencoder(model) ? { loss: (_m: unknown, batch: Batch) => model.loss(batch) } : {}),
         }
       : { optimizer: prepared.optimizer, loss: (_m: unknown, batch: Batch) => (model as Autoencoder).loss(batch) }),
-    train: prepared.trainLoader,
+    train: job?.train ?? prepared.trainLoader,
     validation: prepared.testLoader,
+    ...(job ? { afterBackward: job.parallel.afterBackward } : {}),
     maxEpochs: config.training.epochs,
     seed: config.training.seed,
     checkpointDir: checkpointDir(store, run.id),
@@ -138,9 +170,14 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       log(`resuming run ${run.id} at epoch ${trainer.epoch + 1} of ${config.training.epochs} (step ${trainer.step})`);
     } else {
       // Resuming a run stopped before its first step, which left no checkpoint, is starting it.
-      log(`run ${run.id}: ${describe(prepared)}`);
+      log(`run ${run.id}: ${describe(prepared)}${job ? ` over ${job.world} processes (${job.train.batchSize} samples each per step)` : ''}`);
       const warning = model instanceof RestrictedBoltzmannMachine && model.visible === 'gaussian' ? gaussianInputWarning(prepared.data.train.inputs, config.training.dataset) : null;
       if (warning) log(warning);
+    }
+    // The other ranks resume from the same checkpoint, sent by rank 0 (none: they start afresh).
+    if (job && resume) {
+      const from = trainer.resumedFrom?.path;
+      await job.group.broadcastBytes(from ? new Uint8Array(readFileSync(from)) : new Uint8Array(0));
     }
     started = true;
     const result = await trainer.fit();

@@ -1,5 +1,5 @@
 // Training: the Trainer, its stopping criteria, checkpoints and progress display; a classifier's training loop.
-export { Trainer, type TrainerOptions } from './trainer.js';
+export { Trainer, type TrainerOptions, type AfterBackward, type BackwardDone } from './trainer.js';
 export { type LossFunction, type LossOutput } from './loss.js';
 export { type StepContext, type TrainingStep } from './step.js';
 export { type LearningRateScheduler, type SchedulerConfig } from './scheduler.js';

@@ -68,7 +68,30 @@ export interface TrainerOptions {
   progressStream?: NodeJS.WritableStream;
   /** Aborting it has the effect of requestStop(). */
   signal?: AbortSignal;
+  /**
+   * Runs after each step's backward, before the gradient norm and the optimizer step, and fit()
+   * awaits it: data-parallel training averages the gradients over its processes here
+   * (DistributedDataParallel.afterBackward). What it resolves to, if anything, replaces the
+   * step's recorded loss and sample count (the mean over all processes), and `stop: true` stops
+   * the run after this step. With a hook, a stop request (requestStop, the signal) takes effect
+   * only through it: the hook passes it on (BackwardDone.stopRequested), so that processes that
+   * train together stop after the same step. Single-optimizer runs only; fitSync() refuses it.
+   */
+  afterBackward?: AfterBackward;
 }
+
+/** What an afterBackward hook sees: the step's parameters (their gradients filled), loss values and batch size. */
+export interface BackwardDone {
+  parameters: readonly Tensor[];
+  values: LossValues;
+  samples: number;
+  /** Whether requestStop() (or the signal) asked this process to stop. */
+  stopRequested: boolean;
+}
+
+export type AfterBackward = (step: BackwardDone) => Promise<{ values: LossValues; samples: number; stop?: boolean } | void>;
+
+type StepValues = LossValues & { samples: number; gradientNorm: number };
 
 // How often fit() lets the event loop run (signals, timers, a progress bar's redraws).
 const yieldEveryMs = 100;
@@ -88,6 +111,7 @@ export class Trainer {
 
   readonly #loss?: LossFunction;
   readonly #signal?: AbortSignal;
+  readonly #afterBackward?: AfterBackward;
   readonly #trainingStep?: TrainingStep;
   readonly #criteria: StoppingCriterion[];
   readonly #logEvery: number;
@@ -107,6 +131,8 @@ export class Trainer {
   #seeded = false;
   #running = false;
   #stopRequested = false;
+  /** With an afterBackward hook: the stop that the hook agreed (see TrainerOptions.afterBackward). */
+  #stopAgreed = false;
   /** When the loop last let the event loop run: counted across epochs, which may each be shorter than yieldEveryMs. */
   #lastYield = 0;
   #lastCheckpoint?: string;
@@ -125,6 +151,7 @@ export class Trainer {
       if (!options.optimizers || !options.step) throw new ArgumentError('a multi-optimizer trainer needs both optimizers ({ d, g }) and step');
       if (Object.keys(options.optimizers).length === 0) throw new ArgumentError('optimizers is empty: name at least one optimizer');
       if (options.scheduler) throw new ArgumentError('a learning-rate scheduler steps one optimizer: it cannot be combined with several optimizers');
+      if (options.afterBackward) throw new ArgumentError('afterBackward (data-parallel training) works with a single optimizer and loss, not with a multi-optimizer step');
     } else {
       if (!options.optimizer) throw new ArgumentError('give an optimizer (with loss), or optimizers with a step');
       if (!options.loss) throw new ArgumentError('give a loss function for the optimizer to minimise');
@@ -138,6 +165,7 @@ export class Trainer {
     this.seed = seed;
     this.checkpointDir = options.checkpointDir;
     this.#loss = options.loss;
+    this.#afterBackward = options.afterBackward;
     this.#logEvery = logEvery;
     this.#limits = { maxEpochs: epochs, maxSteps: steps };
     this.#criteria = [...(epochs !== undefined ? [maxEpochs(epochs)] : []), ...(steps !== undefined ? [maxSteps(steps)] : []), ...(options.stopping ?? [])];
@@ -182,14 +210,29 @@ export class Trainer {
     const run = this.#run();
     let next = run.next();
     while (!next.done) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      next = run.next();
+      const pending = next.value;
+      if (!pending) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        next = run.next();
+        continue;
+      }
+      // An afterBackward hook's work: its outcome goes back into the step (its failure too, so
+      // the loop's cleanup runs).
+      let outcome: unknown;
+      try {
+        outcome = await pending;
+      } catch (error) {
+        next = run.throw(error);
+        continue;
+      }
+      next = run.next(outcome);
     }
     return next.value;
   }
 
   /** fit() without ever yielding to the event loop: for scripts where nothing else must run meanwhile. */
   fitSync(): TrainResult {
+    if (this.#afterBackward) throw new ArgumentError('this trainer has an asynchronous afterBackward hook (data-parallel training): use await trainer.fit()');
     const run = this.#run();
     let next = run.next();
     while (!next.done) next = run.next();
@@ -213,7 +256,7 @@ export class Trainer {
       if (state.batchSize !== this.train.batchSize || state.trainSamples !== this.train.sampleCount) {
         throw new ArgumentError(
           `checkpoint ${checkpoint.path} was written training on ${state.trainSamples} samples in batches of ${state.batchSize}; ` +
-            `this trainer has ${this.train.sampleCount} in batches of ${this.train.batchSize}: resume with the same data and batch size`,
+            `this trainer has ${this.train.sampleCount} in batches of ${this.train.batchSize}: resume with the same data and batch size (a data-parallel run: with as many processes, whose batches these are)`,
         );
       }
       const scheduler = this.#scheduler?.scheduler;
@@ -239,7 +282,7 @@ export class Trainer {
   }
 
   // The loop, as a generator that yields where the event loop may run; fit() and fitSync() drive it.
-  *#run(): Generator<void, TrainResult> {
+  *#run(): Generator<Promise<unknown> | void, TrainResult, unknown> {
     if (this.#running) throw new ArgumentError('fit() is already running on this trainer: await it before calling fit() again');
     this.#running = true;
     this.#lastYield = performance.now();
@@ -281,10 +324,11 @@ export class Trainer {
       this.model.train(wasTraining);
       this.#running = false;
       this.#stopRequested = false;
+      this.#stopAgreed = false;
     }
   }
 
-  *#runEpoch(): Generator<void, { decision: StopDecision | null; metrics: EpochMetrics }> {
+  *#runEpoch(): Generator<Promise<unknown> | void, { decision: StopDecision | null; metrics: EpochMetrics }> {
     const epoch = this.epoch + 1;
     const sums = (this.#epochSums ??= emptySums());
     const resumeAfter = sums.batches; // batches of this epoch done before a resume: skipped
@@ -298,7 +342,7 @@ export class Trainer {
           tick = performance.now();
           continue;
         }
-        const values = this.#trainStep(batch, epoch);
+        const values = yield* this.#trainStep(batch, epoch);
         adaptThreads(); // the default thread count follows other processes' load (tensor/thread-policy.ts)
         const now = performance.now();
         const seconds = (now - tick) / 1000;
@@ -345,22 +389,40 @@ export class Trainer {
     return { decision: decision ?? this.#decideAtEpochEnd(), metrics };
   }
 
-  /** One optimizer step inside tidy(): every tensor it makes is freed before the next. */
-  #trainStep(batch: Batch, epoch: number): LossValues & { samples: number; gradientNorm: number } {
+  /**
+   * One optimizer step, its work inside tidy(): every tensor it makes is freed before the next.
+   * With an afterBackward hook the step yields the hook's promise between backward and the
+   * optimizer step (the gradients live on the parameters meanwhile).
+   */
+  *#trainStep(batch: Batch, epoch: number): Generator<Promise<unknown>, StepValues, unknown> {
     const samples = batch.inputs.shape[0]!;
-    try {
-      return tidy(() => {
-        if (this.#trainingStep) return this.#multiStep(batch, epoch, samples);
+    if (this.#trainingStep) return this.#explainBatchStatistics(samples, () => tidy(() => this.#multiStep(batch, epoch, samples)));
+    let recorded = this.#explainBatchStatistics(samples, () =>
+      tidy(() => {
         this.optimizer.zeroGrad();
         const { total, values } = lossValues(this.#loss!(this.model, batch));
         // Checked before backward(): a bad step never reaches the weights.
         if (!Number.isFinite(values.loss)) throw this.#nonFinite('loss', values, epoch, batch.inputs);
         total.backward();
-        const norm = gradientNorm(this.#parameters);
-        if (!Number.isFinite(norm)) throw this.#nonFinite('gradient norm', { loss: norm, terms: {} }, epoch, batch.inputs);
-        this.optimizer.step();
-        return { ...values, samples, gradientNorm: norm };
-      });
+        return { values, samples };
+      }),
+    );
+    if (this.#afterBackward) {
+      const synced = (yield this.#afterBackward({ parameters: this.#parameters, ...recorded, stopRequested: this.#stopRequested })) as Awaited<ReturnType<AfterBackward>>;
+      if (synced) recorded = { values: synced.values, samples: synced.samples };
+      if (synced?.stop) this.#stopAgreed = true;
+    }
+    return tidy(() => {
+      const norm = gradientNorm(this.#parameters);
+      if (!Number.isFinite(norm)) throw this.#nonFinite('gradient norm', { loss: norm, terms: {} }, epoch, batch.inputs);
+      this.optimizer.step();
+      return { ...recorded.values, samples: recorded.samples, gradientNorm: norm };
+    });
+  }
+
+  #explainBatchStatistics<T>(samples: number, body: () => T): T {
+    try {
+      return body();
     } catch (error) {
       // PyTorch fails here too; PyTorch users know the way out as drop_last. Dropping the sample
       // silently would change what a run trains on, so the loader stays as it was asked to be.
@@ -466,7 +528,8 @@ export class Trainer {
   }
 
   #interruption(): StopDecision | null {
-    return this.#stopRequested ? { reason: 'interrupted', message: `stopped on request at epoch ${this.epoch + (this.#epochSums ? 1 : 0)} step ${this.#stepCount}` } : null;
+    const stop = this.#afterBackward ? this.#stopAgreed : this.#stopRequested;
+    return stop ? { reason: 'interrupted', message: `stopped on request at epoch ${this.epoch + (this.#epochSums ? 1 : 0)} step ${this.#stepCount}` } : null;
   }
 
   #saveCheckpoint(): void {

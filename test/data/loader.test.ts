@@ -81,10 +81,32 @@ describe('DataLoader', () => {
       [() => new DataLoader({ inputs, targets: [1, 2] } as never, { batchSize: 2 }), /^DataLoader dataset targets must be a Tensor/],
       [() => new DataLoader({ inputs }, { batchSize: '2' } as never), /^batch size must be a positive integer, got '2'$/],
       [() => new DataLoader({ inputs }, { batchSize: 2, shuffle: 'yes' } as never), /^DataLoader shuffle must be true or false, got 'yes'$/],
-      [() => new DataLoader({ inputs }, { batchSize: 2, drop_last: true } as never), /^DataLoader options: unknown option 'drop_last' \(the options are batchSize, shuffle, dropLast, seed\)$/],
+      [() => new DataLoader({ inputs }, { batchSize: 2, drop_last: true } as never), /^DataLoader options: unknown option 'drop_last' \(the options are batchSize, shuffle, dropLast, seed, shard\)$/],
       [() => new DataLoader({ inputs }, { batchSize: 2, seed: 0.5 }), /^DataLoader seed must be a non-negative integer, got 0\.5$/],
     ];
     for (const [build, pattern] of cases) assert.throws(build, (e: Error) => e instanceof ArgumentError && pattern.test(e.message), `expected ArgumentError matching ${pattern}`);
     assert.throws(() => new DataLoader({ inputs: gone }, { batchSize: 2 }), (e: Error) => e instanceof DisposedTensorError && /^DataLoader dataset inputs was disposed/.test(e.message));
+  });
+
+  test('shard: ranks split each epoch as DistributedSampler does (same permutation, rank r takes r, r + world, ..., padded from the start)', () => {
+    const whole = new DataLoader({ inputs, targets }, { batchSize: 10, shuffle: true, seed: 3 });
+    const shards = [0, 1, 2].map((rank) => new DataLoader({ inputs, targets }, { batchSize: 2, shuffle: true, seed: 3, shard: { rank, world: 3 } }));
+    for (let epoch = 0; epoch < 2; epoch++) {
+      const order = Array.from(whole.order(epoch));
+      const padded = [...order, ...order.slice(0, 2)]; // 10 samples over 3 ranks: 12, two repeated
+      shards.forEach((shard, rank) => {
+        assert.equal(shard.sampleCount, 4);
+        assert.equal(shard.length, 2);
+        assert.deepEqual(epochLabels(shard).flat(), padded.filter((_, i) => i % 3 === rank));
+      });
+    }
+    // The epochs differ: the shard follows the loader's epoch.
+    assert.notDeepEqual(Array.from(shards[0]!.order(0)), Array.from(shards[0]!.order(1)));
+    const cases: [() => unknown, RegExp][] = [
+      [() => new DataLoader({ inputs }, { batchSize: 2, shard: { rank: 2, world: 2 } }), /DataLoader shard rank/],
+      [() => new DataLoader({ inputs }, { batchSize: 2, shard: { rank: 0, world: 0 } }), /DataLoader shard world/],
+      [() => new DataLoader({ inputs }, { batchSize: 2, shard: { rank: 0, world: 2, seed: 1 } as never }), /seed/],
+    ];
+    for (const [build, pattern] of cases) assert.throws(build, (e: Error) => e instanceof ArgumentError && pattern.test(e.message), `expected ArgumentError matching ${pattern}`);
   });
 });

@@ -36,19 +36,21 @@ function rank(rank: number, world: number, port: number, body: string, timeoutMs
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
 
-test('allreduce sums, broadcast copies the root, across two processes', async () => {
+test('allreduce sums, broadcast copies the root (tensors and bytes), across two processes', async () => {
   const port = await freePort();
   const body = `
     const x = t.tensor([1, 2, 3].map((v) => v * (group.rank + 1)));
     await group.allreduce([x]);
     const y = t.full([2], group.rank + 10);
     await group.broadcast([y], 1);
+    const bytes = await group.broadcastBytes(group.rank === 0 ? new TextEncoder().encode('{"config":"é"}') : null);
+    const empty = await group.broadcastBytes(group.rank === 1 ? new Uint8Array(0) : null, 1);
     await group.barrier();
-    console.log(JSON.stringify({ sum: x.toArray(), broadcast: y.toArray() }));`;
+    console.log(JSON.stringify({ sum: x.toArray(), broadcast: y.toArray(), bytes: new TextDecoder().decode(bytes), empty: empty.length }));`;
   const results = await Promise.all([rank(0, 2, port, body), rank(1, 2, port, body)]);
   for (const result of results) {
     assert.equal(result.code, 0, result.err);
-    assert.deepEqual(JSON.parse(result.out), { sum: [3, 6, 9], broadcast: [11, 11] });
+    assert.deepEqual(JSON.parse(result.out), { sum: [3, 6, 9], broadcast: [11, 11], bytes: '{"config":"é"}', empty: 0 });
   }
 });
 

@@ -171,6 +171,84 @@ describe('Trainer#fit()', () => {
   });
 });
 
+describe('Trainer afterBackward (the data-parallel gradient hook)', () => {
+  test('is awaited between backward and the optimizer step: what it does to the gradients is what the step applies', async () => {
+    // Halving every gradient with SGD is training at half the learning rate.
+    const half = buildSetup();
+    const seen: number[] = [];
+    const hooked = new Trainer({
+      model: half.model,
+      optimizer: new optim.SGD(half.model.parameters(), { lr: 0.1 }),
+      loss: reconstructionLoss,
+      train: half.train,
+      seed: 5,
+      progress: 'none',
+      maxSteps: 6,
+      afterBackward: async ({ parameters, samples }) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        seen.push(samples);
+        tidy(() => parameters.forEach((p) => p.grad!.mul_(0.5)));
+      },
+    });
+    await hooked.fit();
+    const slow = buildSetup();
+    await new Trainer({ model: slow.model, optimizer: new optim.SGD(slow.model.parameters(), { lr: 0.05 }), loss: reconstructionLoss, train: slow.train, seed: 5, progress: 'none', maxSteps: 6 }).fit();
+    assert.deepEqual(seen, [16, 16, 16, 16, 16, 16]);
+    assert.ok(sameBytes(weightBytes(half.model), weightBytes(slow.model)));
+    half.dispose();
+    slow.dispose();
+  });
+
+  test('what it resolves to is the recorded loss and sample count', async () => {
+    const setup = buildSetup();
+    const steps: StepMetrics[] = [];
+    const result = await trainer(setup, {
+      maxEpochs: 1,
+      afterBackward: async ({ values, samples }) => ({ values: { loss: values.loss + 100, terms: {} }, samples: samples * 2 }),
+      callbacks: [{ onStep: (step) => steps.push(step) }],
+    }).fit();
+    assert.ok(steps.every((step) => step.loss > 100));
+    assert.equal(result.history.epochs[0]!.samples, 128);
+    setup.dispose();
+  });
+
+  test('with the hook, a stop request takes effect only when the hook agrees (processes stop after the same step)', async () => {
+    const setup = buildSetup();
+    const stopAt2 = { onStep: (step: StepMetrics, t: { requestStop(): void }) => step.step === 2 && t.requestStop() };
+    const ignoring = await trainer(setup, { maxSteps: 6, callbacks: [stopAt2], afterBackward: async ({ values, samples }) => ({ values, samples, stop: false }) }).fit();
+    assert.equal(ignoring.reason, 'max-steps');
+    const asked: boolean[] = [];
+    const agreeing = await trainer(setup, {
+      maxSteps: 6,
+      callbacks: [stopAt2],
+      afterBackward: async ({ values, samples, stopRequested }) => {
+        asked.push(stopRequested);
+        return { values, samples, stop: stopRequested };
+      },
+    }).fit();
+    // Asked after step 2, seen by the hook in step 3, which is the last.
+    assert.equal(agreeing.reason, 'interrupted');
+    assert.equal(agreeing.steps, 3);
+    assert.deepEqual(asked, [false, false, true]);
+    setup.dispose();
+  });
+
+  test("its failure ends fit() with that error, and the trainer can run again; fitSync() and multi-optimizer steps refuse it", async () => {
+    const setup = buildSetup();
+    const failing = trainer(setup, { maxSteps: 3, afterBackward: async () => Promise.reject(new Error('rank 1 stopped')) });
+    const before = liveTensorCount();
+    await assert.rejects(failing.fit(), /rank 1 stopped/);
+    assert.equal(liveTensorCount(), before);
+    await assert.rejects(failing.fit(), /rank 1 stopped/); // not 'already running'
+    assert.throws(() => trainer(setup, { maxSteps: 3, afterBackward: async () => undefined }).fitSync(), /use await trainer\.fit\(\)/);
+    assert.throws(
+      () => new Trainer({ model: setup.model, optimizers: { a: setup.optimizer }, step: () => ({ total: tensor(0) }), train: setup.train, seed: 0, maxSteps: 1, afterBackward: async () => undefined }),
+      (e: Error) => e instanceof ArgumentError && /single optimizer/.test(e.message),
+    );
+    setup.dispose();
+  });
+});
+
 describe('Trainer#resume()', () => {
   test('train 2 epochs, rebuild everything, resume, train 2 more: bitwise the weights of 4 straight epochs', async () => {
     const straight = await straightRun((setup) => ({ maxEpochs: 4, scheduler: new HalvingScheduler(setup.optimizer) }));
