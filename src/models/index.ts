@@ -22,3 +22,9 @@ export { GenerativeAdversarialNetwork, isAdversarial, ganDefaults, fixedNoiseSiz
 export { MlpGan, mlpGanDefaults, type MlpGanOptions } from './gan.js';
 export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './dcgan.js';
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
+export { WassersteinAutoencoder, PriorMatchingAutoencoder, wassersteinDefaults, type WassersteinOptions, type PriorPenaltyOptions } from './wae.js';
+export { SlicedWassersteinAutoencoder, slicedWassersteinDefaults, slicedPriors, type SlicedPrior, type SlicedWassersteinOptions } from './swae.js';
+export { ImportanceWeightedAutoencoder, importanceWeightedDefaults, type ImportanceWeightedOptions, type LogWeights } from './iwae.js';
+export { MixturePriorVariationalAutoencoder, mixturePriorDefaults, type MixturePriorOptions } from './gmvae.js';
+export { adjustedRandIndex, matchedAccuracy, minimumCostAssignment } from './gmvae-agreement.js';
+export { Flow, PlanarFlow, AffineCoupling, parseFlow, flowKinds, type FlowKind, type FlowSpec, type FlowLayer } from './flows.js';

@@ -22,8 +22,13 @@ import { reconstructionLosses } from './reconstruction.js';
 import { parseDenoise, parseSparse } from './regularizers.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
+import { parseFlow } from './flows.js';
+import { MixturePriorVariationalAutoencoder, mixturePriorDefaults } from './gmvae.js';
+import { ImportanceWeightedAutoencoder, importanceWeightedDefaults } from './iwae.js';
+import { SlicedWassersteinAutoencoder, slicedPriors, slicedWassersteinDefaults } from './swae.js';
+import { WassersteinAutoencoder, wassersteinDefaults } from './wae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'gan', 'dcgan', 'wae', 'swae', 'gmvae', 'iwae'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -73,6 +78,18 @@ export const modelConfigSchema = z.strictObject({
   labelSmoothing: z.number().min(0).lt(1).optional(),
   /** σ of the Gaussian noise added to D's inputs. */
   instanceNoise: z.number().min(0).max(10).optional(),
+  /** wae's MMD kernel. */
+  kernel: z.enum(['imq', 'rbf']).optional(),
+  /** swae's random directions per batch. */
+  projections: z.number().int().min(1).max(10000).optional(),
+  /** swae's prior. */
+  prior: z.enum(slicedPriors).optional(),
+  /** gmvae's mixture components (one would be the plain VAE). */
+  components: z.number().int().min(2).max(1000).optional(),
+  /** iwae's importance samples per input. */
+  samples: z.number().int().min(1).max(10000).optional(),
+  /** A normalizing flow on the VAE's posterior. */
+  flow: shortSyntax(parseFlow).optional().describe('a string like planar:8 or realnvp:4'),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -84,10 +101,14 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
   'shallow-ae': ['activation', 'tied', ...regularized],
   'conv-ae': ['upsample', 'dropout', ...regularized],
-  vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
+  vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational, 'flow'],
   'conv-vae': ['upsample', 'dropout', ...variational],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
+  wae: ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'beta', 'kernel'],
+  swae: ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'beta', 'projections', 'prior'],
+  gmvae: ['hidden', 'activation', 'batchNorm', 'dropout', 'beta', 'decoder', 'decoderStd', 'outputActivation', 'components'],
+  iwae: ['hidden', 'activation', 'batchNorm', 'dropout', 'decoder', 'decoderStd', 'outputActivation', 'samples', 'flow'],
 };
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
@@ -98,6 +119,10 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
+  wae: { latent: 8, ...mlpAutoencoderDefaults, tied: undefined, hidden: [...mlpAutoencoderDefaults.hidden], ...wassersteinDefaults },
+  swae: { latent: 8, ...mlpAutoencoderDefaults, tied: undefined, hidden: [...mlpAutoencoderDefaults.hidden], ...slicedWassersteinDefaults },
+  gmvae: { latent: 20, ...variationalDefaults, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], components: mixturePriorDefaults.components },
+  iwae: { latent: 20, decoder: variationalDefaults.decoder, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], ...importanceWeightedDefaults },
 };
 
 /**
@@ -143,6 +168,7 @@ function checkCombination(config: ModelConfig): void {
   if (config.labelSmoothing && config.ganLoss && !smoothable.includes(config.ganLoss)) {
     throw new ArgumentError(`label smoothing applies to the GAN losses ${smoothable.join(', ')}, not ${config.ganLoss}: drop it or choose another loss`);
   }
+  if (config.flow !== undefined && config.conditional) throw new ArgumentError('a flow posterior is not implemented for the conditional VAE: drop conditional or flow');
   if (config.decoder === 'bernoulli') {
     for (const key of ['decoderStd', 'outputActivation'] as const) {
       if (config[key] !== undefined) throw new ArgumentError(`${key} applies to decoder 'gaussian' only (a Bernoulli decoder outputs probabilities)`);
@@ -182,7 +208,17 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
     case 'conv-ae':
       return new ConvAutoencoder(c);
     case 'vae':
+      // A flow makes the KL a Monte-Carlo estimate: iwae.ts's bound at one sample.
+      if (c.flow !== undefined) return new ImportanceWeightedAutoencoder({ ...c, inputShape, samples: 1 });
       return new MlpVariationalAutoencoder({ ...c, inputShape, numClasses });
+    case 'iwae':
+      return new ImportanceWeightedAutoencoder({ ...c, inputShape });
+    case 'gmvae':
+      return new MixturePriorVariationalAutoencoder({ ...c, inputShape });
+    case 'wae':
+      return new WassersteinAutoencoder({ ...c, inputShape });
+    case 'swae':
+      return new SlicedWassersteinAutoencoder({ ...c, inputShape });
     case 'conv-vae':
       return new ConvVariationalAutoencoder({ ...c, numClasses });
     case 'gan':

@@ -124,7 +124,7 @@ function checkAdversarialRange(config: RunConfig, train: LoadedDataset): void {
  */
 function checkLikelihoodRange(config: RunConfig, train: LoadedDataset): void {
   const { model } = config;
-  const bernoulli = model.model === 'vae' || model.model === 'conv-vae' ? model.decoder === 'bernoulli' : model.reconstruction === 'bce';
+  const bernoulli = model.decoder !== undefined ? model.decoder === 'bernoulli' : model.reconstruction === 'bce';
   if (!bernoulli) return;
   const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
   if (low! >= 0 && high! <= 1) return;
