@@ -49,8 +49,8 @@ export class PlanarFlow extends nn.Module implements FlowLayer {
     super();
     checkPositiveInteger(latent, 'latent');
     // Small weights: the flow starts near the identity, so training starts from the plain VAE.
-    this.w = this.registerParameter('w', randn([latent]).mul(0.1));
-    this.u = this.registerParameter('u', randn([latent]).mul(0.1));
+    this.w = this.registerParameter('w', tidy(() => randn([latent]).mul(0.1)));
+    this.u = this.registerParameter('u', tidy(() => randn([latent]).mul(0.1)));
     this.b = this.registerParameter('b', tensor([0]));
   }
 

@@ -30,10 +30,10 @@ export class MixturePriorVariationalAutoencoder extends ImportanceWeightedAutoen
   readonly priorLogits: Tensor;
 
   constructor(options: MixturePriorOptions) {
-    super({ ...options, samples: options.samples ?? mixturePriorDefaults.samples });
     const { components = mixturePriorDefaults.components } = options;
     checkPositiveInteger(components, 'components');
     if (components < 2) throw new ArgumentError(`gmvae needs at least 2 mixture components (--components), got ${components}: one component is the plain VAE (use --model vae)`);
+    super({ ...options, samples: options.samples ?? mixturePriorDefaults.samples });
     this.components = components;
     // Means spread like prior draws, so the components start apart; unit variances, equal weights.
     this.priorMeans = this.registerParameter('priorMeans', randn([components, this.latent]));

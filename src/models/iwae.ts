@@ -37,11 +37,13 @@ export class ImportanceWeightedAutoencoder extends MlpVariationalAutoencoder {
   readonly flow: Flow | null;
 
   constructor(options: ImportanceWeightedOptions) {
-    super(options);
+    // Checked before the networks are built, which a throw would leave to the finalizers.
     const { samples = importanceWeightedDefaults.samples } = options;
     checkPositiveInteger(samples, 'samples (importance samples per input)');
+    const flow = options.flow === undefined ? null : parseFlow(options.flow);
+    super(options);
     this.samples = samples;
-    this.flow = options.flow === undefined ? null : this.registerModule('flow', new Flow(parseFlow(options.flow), this.latent));
+    this.flow = flow && this.registerModule('flow', new Flow(flow, this.latent));
   }
 
   /** log p(z) of codes [..., L] → [...]: the standard normal; gmvae overrides it. */

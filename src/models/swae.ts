@@ -33,13 +33,13 @@ export class SlicedWassersteinAutoencoder extends PriorMatchingAutoencoder {
   readonly prior: SlicedPrior;
 
   constructor(options: SlicedWassersteinOptions) {
-    super(options, slicedWassersteinDefaults.beta);
     const { projections = slicedWassersteinDefaults.projections, prior = slicedWassersteinDefaults.prior } = options;
     checkPositiveInteger(projections, 'projections');
     if (!slicedPriors.includes(prior)) throw new ArgumentError(`prior must be one of ${slicedPriors.join(', ')}, got '${String(prior)}'`);
-    if ((prior === 'sphere' || prior === 'mixture') && this.latent < 2) {
-      throw new ArgumentError(`the ${prior} prior needs a latent size of at least 2 (it lives on a circle or sphere), got ${this.latent}: use prior gaussian or ball`);
+    if ((prior === 'sphere' || prior === 'mixture') && options.latent < 2) {
+      throw new ArgumentError(`the ${prior} prior needs a latent size of at least 2 (it lives on a circle or sphere), got ${options.latent}: use prior gaussian or ball`);
     }
+    super(options, slicedWassersteinDefaults.beta);
     this.projections = projections;
     this.prior = prior;
   }

@@ -29,6 +29,13 @@ export interface WassersteinOptions extends PriorPenaltyOptions {
  */
 export const wassersteinDefaults = { kernel: 'imq', beta: 0.25 } as const satisfies Partial<WassersteinOptions>;
 
+// The options, once the penalty weight is known good (before any network is built).
+function checkedPenalty<T extends PriorPenaltyOptions>(options: T, defaultBeta: number): T {
+  const { beta = defaultBeta } = options;
+  if (!(beta >= 0 && Number.isFinite(beta))) throw new ArgumentError(`the penalty weight (--beta) must be a non-negative number, got ${beta}`);
+  return options;
+}
+
 /**
  * The base of the autoencoders with a prior-matching penalty (wae, swae): deterministic codes,
  * loss = reconstruction + λ·penalty(codes, prior draws), samples by decoding prior draws.
@@ -38,10 +45,8 @@ export abstract class PriorMatchingAutoencoder extends MlpAutoencoder {
   readonly numClasses = 0;
 
   protected constructor(options: PriorPenaltyOptions, defaultBeta: number) {
-    super(options);
-    const { beta = defaultBeta } = options;
-    if (!(beta >= 0 && Number.isFinite(beta))) throw new ArgumentError(`the penalty weight (--beta) must be a non-negative number, got ${beta}`);
-    this.beta = beta;
+    super(checkedPenalty(options, defaultBeta));
+    this.beta = options.beta ?? defaultBeta;
   }
 
   /** n draws of the prior, [n, latent]. */
@@ -70,9 +75,10 @@ export class WassersteinAutoencoder extends PriorMatchingAutoencoder {
   readonly kernel: MMDKernel;
 
   constructor(options: WassersteinOptions) {
+    const { kernel = wassersteinDefaults.kernel } = options;
+    if (kernel !== 'imq' && kernel !== 'rbf') throw new ArgumentError(`kernel must be 'imq' or 'rbf', got '${String(kernel)}'`);
     super(options, wassersteinDefaults.beta);
-    this.kernel = options.kernel ?? wassersteinDefaults.kernel;
-    if (this.kernel !== 'imq' && this.kernel !== 'rbf') throw new ArgumentError(`kernel must be 'imq' or 'rbf', got '${String(this.kernel)}'`);
+    this.kernel = kernel;
   }
 
   samplePrior(n: number, like: Tensor): Tensor {
