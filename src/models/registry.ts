@@ -111,6 +111,9 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   iwae: ['hidden', 'activation', 'batchNorm', 'dropout', 'decoder', 'decoderStd', 'outputActivation', 'samples', 'flow'],
 };
 
+// wae and swae: the MLP autoencoder's defaults, less tied weights (the decoder needs its own to fit the prior's codes).
+const { tied: _tied, ...priorMatchingDefaults } = mlpAutoencoderDefaults;
+
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'mlp-ae': { latent: 32, ...mlpAutoencoderDefaults, hidden: [...mlpAutoencoderDefaults.hidden] },
   'shallow-ae': { latent: 32, ...shallowAutoencoderDefaults },
@@ -119,8 +122,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-vae': { latent: 20, ...variationalDefaults, conditional: false, ...convVariationalDefaults },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
-  wae: { latent: 8, ...mlpAutoencoderDefaults, tied: undefined, hidden: [...mlpAutoencoderDefaults.hidden], ...wassersteinDefaults },
-  swae: { latent: 8, ...mlpAutoencoderDefaults, tied: undefined, hidden: [...mlpAutoencoderDefaults.hidden], ...slicedWassersteinDefaults },
+  wae: { latent: 8, ...priorMatchingDefaults, hidden: [...mlpAutoencoderDefaults.hidden], ...wassersteinDefaults },
+  swae: { latent: 8, ...priorMatchingDefaults, hidden: [...mlpAutoencoderDefaults.hidden], ...slicedWassersteinDefaults },
   gmvae: { latent: 20, ...variationalDefaults, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], components: mixturePriorDefaults.components },
   iwae: { latent: 20, decoder: variationalDefaults.decoder, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], ...importanceWeightedDefaults },
 };

@@ -46,7 +46,7 @@ export function loadGenerativeRun(store: RunStore, id: string): LoadedRun<LabMod
   const loaded = loadAnyRun(store, id);
   if (!isGenerativeModel(loaded.model)) {
     loaded.dispose();
-    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE or a GAN (vae, conv-vae, gan, dcgan)`);
+    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE, a GAN or a prior-matching autoencoder (vae, conv-vae, gmvae, iwae, gan, dcgan, wae, swae)`);
   }
   return loaded as LoadedRun<LabModel & GenerativeModel>;
 }

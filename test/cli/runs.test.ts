@@ -45,7 +45,7 @@ describe('latentlab runs list', () => {
   test('a model filter naming no model is refused, listing the known ones (the store\'s too)', () => {
     const result = cli(store, ['runs', 'list', '--model', 'bogus']);
     assert.equal(result.status, 1);
-    assert.equal(result.stderr.trim(), "latentlab: unknown model 'bogus' for --model: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, gan, dcgan, pca-baseline");
+    assert.equal(result.stderr.trim(), "latentlab: unknown model 'bogus' for --model: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, gan, dcgan, wae, swae, gmvae, iwae, pca-baseline");
   });
 
   test('a filter that matches nothing says so, not that the store is empty', () => {
