@@ -108,6 +108,14 @@ const cases: CliCase[] = [
   { name: 'train --beta on mlp-ae (a VAE option) is refused, naming beta', args: trainWith('--beta', '2'), stderr: /beta/ },
   { name: 'train --conditional on mlp-ae is refused, naming conditional', args: trainWith('--conditional'), stderr: /conditional/ },
   { name: 'train --decoder bogus on vae is refused, naming decoder', args: [...trainWith('--model', 'vae'), '--decoder', 'bogus'], stderr: /decoder/ },
+  // the prior and posterior families (issue 16)
+  { name: 'train --model gmvae --components 1 is refused: at least 2', args: [...trainWith('--model', 'gmvae'), '--components', '1'], stderr: /--components must be an integer from 2/ },
+  { name: 'train --model iwae --samples 0 is refused: at least 1', args: [...trainWith('--model', 'iwae'), '--samples', '0'], stderr: /--samples must be an integer from 1/ },
+  { name: 'train --model vae --flow planar:0 is refused, showing the forms', args: [...trainWith('--model', 'vae'), '--flow', 'planar:0'], stderr: /--flow expects planar:<layers> or realnvp:<layers>/ },
+  { name: 'train --model wae --kernel gauss is refused, naming kernel', args: [...trainWith('--model', 'wae'), '--kernel', 'gauss'], stderr: /kernel/ },
+  { name: 'train --model swae --prior sphere --latent 1 is refused: the sphere needs 2 dimensions', args: ['train', '--model', 'swae', '--prior', 'sphere', '--dataset', 'mnist', '--latent', '1', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32'], stderr: /sphere prior needs a latent size of at least 2/ },
+  { name: 'train --model swae --projections 0 is refused, naming projections', args: [...trainWith('--model', 'swae'), '--projections', '0'], stderr: /--projections/ },
+  { name: 'train --samples on wae (an iwae option) is refused, naming samples', args: [...trainWith('--model', 'wae'), '--samples', '3'], stderr: /samples does not apply to wae/ },
   { name: 'train --tied on conv-ae is refused, naming tied', args: ['train', '--model', 'conv-ae', '--dataset', 'mnist', '--latent', '2', '--epochs', '1', '--train-limit', '32', '--test-limit', '16', '--tied'], stderr: /tied/ },
   { name: 'train --name "" is refused, naming name', args: trainWith('--name', ''), stderr: /name/ },
   {
