@@ -14,11 +14,12 @@ import { linearAeVsPca } from './linear-ae-vs-pca.js';
 import { transfer } from './transfer.js';
 import { upsampling } from './upsampling.js';
 import { compareReductions } from './compare-reductions.js';
+import { likelihood } from './likelihood.js';
 
 export type { Study, StudyContext, StudyProfile, StudyResult, StudyTable, TaskRun } from './study.js';
 export { createStudyContext, studyIdOf, type StudyContextOptions } from './context.js';
 
-export const studies: readonly Study[] = [latentSweep, depthSweep, activationTable, optimizerTable, linearAeVsPca, transfer, upsampling, compareReductions];
+export const studies: readonly Study[] = [latentSweep, depthSweep, activationTable, optimizerTable, linearAeVsPca, transfer, upsampling, compareReductions, likelihood];
 
 export function getStudy(name: string): Study {
   const study = studies.find((s) => s.name === name);
