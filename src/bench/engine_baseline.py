@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from reference_models import ConvAutoencoder, Dcgan, dense_autoencoder
+from reference_models import ConvAutoencoder, Dcgan, MlpVae, dense_autoencoder
 
 
 def read_images(path, limit):
@@ -34,6 +34,7 @@ WORKLOADS = {
     "dense-ae-b512": (512, "dense"),
     "conv-ae-b128": (128, "conv"),
     "dcgan-b128": (128, "dcgan"),
+    "vae-b128": (128, "vae"),
 }
 
 
@@ -42,12 +43,16 @@ class Trainer:
 
     def __init__(self, name, images, warmup_steps=10):
         self.batch, kind = WORKLOADS[name]
-        self.data = images if kind == "dense" else images.view(-1, 1, 28, 28)
+        self.data = images if kind in ("dense", "vae") else images.view(-1, 1, 28, 28)
         if kind == "dcgan":
             self.model = Dcgan()
             adam = lambda module: torch.optim.Adam(module.parameters(), lr=2e-4, betas=(0.5, 0.999))
             self.optimizers = {"d": adam(self.model.discriminator), "g": adam(self.model.generator)}
             self.train_step = self.gan_step
+        elif kind == "vae":
+            self.model = MlpVae()
+            self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+            self.train_step = self.vae_step
         else:
             self.model = ConvAutoencoder(latent=32) if kind == "conv" else dense_autoencoder()
             self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
@@ -63,6 +68,14 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         loss = nn.functional.mse_loss(self.model(x), x)
         loss.backward()
+        self.optimizer.step()
+
+    def vae_step(self):
+        count = self.data.shape[0]
+        start = (self.step * self.batch) % (count - self.batch)
+        self.step += 1
+        self.optimizer.zero_grad(set_to_none=True)
+        self.model.loss(self.data.narrow(0, start, self.batch)).backward()
         self.optimizer.step()
 
     def gan_step(self):

@@ -115,6 +115,18 @@ export function likelihoodModel(row: LikelihoodModel): VariationalModel {
   return model as VariationalModel;
 }
 
+/** The first `limit` MNIST test digits, binarized once with a fixed seed: every model (and every test) is scored on the same binary images. */
+export function binarizedTestDigits(limit?: number): Tensor {
+  const test = loadDataset('mnist', { split: 'test', limit });
+  try {
+    manualSeed(12345);
+    return binarize(test.inputs);
+  } finally {
+    test.inputs.dispose();
+    test.targets.dispose();
+  }
+}
+
 interface Splits {
   train: LoadedDataset;
   /** The test digits binarized once (seeded): every model is scored on the same binary images. */
@@ -185,12 +197,7 @@ async function runLikelihood(context: StudyContext, settings: LikelihoodSettings
   let splits: Splits | undefined;
   const data = (): Splits => {
     if (splits) return splits;
-    const train = loadDataset('mnist', { split: 'train', limit: settings.trainLimit });
-    const test = loadDataset('mnist', { split: 'test', limit: settings.testLimit });
-    manualSeed(12345); // the test set's one binarization
-    splits = { train, testBinary: binarize(test.inputs) };
-    test.inputs.dispose();
-    test.targets.dispose();
+    splits = { train: loadDataset('mnist', { split: 'train', limit: settings.trainLimit }), testBinary: binarizedTestDigits(settings.testLimit) };
     return splits;
   };
   const results: { row: LikelihoodModel; runId: string; metrics: Record<string, number> }[] = [];
