@@ -41,6 +41,8 @@ export interface LikelihoodSettings {
   importanceSamples: number;
   models: readonly LikelihoodModel[];
   seed: number;
+  /** Stop training after the epoch that passes this many seconds (a budget on a slow machine); the epochs reached are recorded. */
+  maxSeconds?: number;
 }
 
 /** The IWAE paper's MLP: two deterministic hidden layers of 200 tanh units, 50 latent units, Bernoulli decoder. */
@@ -146,7 +148,10 @@ export async function trainForLikelihood(row: LikelihoodModel, settings: Likelih
     const inputs = data.train.inputs;
     const count = inputs.shape[0]!;
     let trainLoss = NaN;
+    let epochs = 0;
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      if (settings.maxSeconds !== undefined && (Date.now() - begin) / 1000 >= settings.maxSeconds) break;
+      epochs = epoch;
       model.train();
       let sum = 0;
       tidy(() => {
@@ -167,10 +172,11 @@ export async function trainForLikelihood(row: LikelihoodModel, settings: Likelih
       task?.log([{ key: 'train_loss', value: trainLoss, epoch }]);
       await new Promise((resolve) => setImmediate(resolve)); // let a stop signal or a progress line through
     }
+    const trainSeconds = (Date.now() - begin) / 1000;
     model.eval();
     const testElbo = meanElbo(model, data.testBinary);
     const testLogLikelihood = importanceSampledLogLikelihood(model, data.testBinary, settings.importanceSamples);
-    return { train_loss: trainLoss, test_elbo: testElbo, test_log_likelihood: testLogLikelihood, epochs: settings.epochs, train_seconds: (Date.now() - begin) / 1000 };
+    return { train_loss: trainLoss, test_elbo: testElbo, test_log_likelihood: testLogLikelihood, epochs, train_seconds: trainSeconds };
   } finally {
     model.dispose();
   }
@@ -203,14 +209,14 @@ async function runLikelihood(context: StudyContext, settings: LikelihoodSettings
   const results: { row: LikelihoodModel; runId: string; metrics: Record<string, number> }[] = [];
   try {
     for (const row of available) {
-      const config = { ...likelihoodArchitecture, ...row.options, epochs: settings.epochs, batch: settings.batch, lr: settings.lr, seed: settings.seed, trainLimit: settings.trainLimit ?? null, testLimit: settings.testLimit ?? null, importanceSamples: settings.importanceSamples, binarization: 'dynamic' };
+      const config = { ...likelihoodArchitecture, ...row.options, epochs: settings.epochs, maxSeconds: settings.maxSeconds ?? null, batch: settings.batch, lr: settings.lr, seed: settings.seed, trainLimit: settings.trainLimit ?? null, testLimit: settings.testLimit ?? null, importanceSamples: settings.importanceSamples, binarization: 'dynamic' };
       const { run, metrics } = await context.task(row.key, { model: String(row.options.model), dataset: 'mnist', config }, (task) => trainForLikelihood(row, settings, data(), task));
       results.push({ row, runId: run.id, metrics });
     }
   } finally {
     if (splits) [splits.train.inputs, splits.train.targets, splits.testBinary].forEach((t) => t.dispose());
   }
-  const budget = `${settings.epochs} epochs of ${settings.trainLimit ?? 60000} digits, batch ${settings.batch}, Adam ${settings.lr}`;
+  const budget = `${settings.maxSeconds !== undefined ? `up to ${settings.maxSeconds} s or ` : ''}${settings.epochs} epochs of ${settings.trainLimit ?? 60000} digits, batch ${settings.batch}, Adam ${settings.lr}`;
   const table: StudyTable = {
     name: 'log-likelihood',
     title: `Test log-likelihood (nats, ${settings.testLimit ?? 10000} test digits, k = ${settings.importanceSamples}); trained ${budget}`,
