@@ -54,6 +54,24 @@ export class MixturePriorVariationalAutoencoder extends ImportanceWeightedAutoen
     return tidy(() => this.componentLogDensities(z).logsumexp(-1));
   }
 
+  /**
+   * KL(q(z_j|x) ‖ p(z_j)) of each latent dimension j against the prior's marginal there (a 1-D
+   * mixture, as the components are diagonal), estimated from one posterior draw, averaged over
+   * the batch: [latent]. Near 0: a dimension the code does not use.
+   */
+  override klPerDimension(x: Tensor): Tensor {
+    return tidy(() => {
+      const { mu, logvar } = this.posterior(x); // (N, L)
+      const epsilon = randn(mu.shape, { dtype: mu.dtype, device: mu.device });
+      const z = mu.add(logvar.mul(0.5).exp().mul(epsilon)); // (N, L)
+      const logPosterior = epsilon.square().add(logvar).add(LOG_2PI).mul(-0.5); // (N, L)
+      const difference = z.unsqueeze(1).sub(this.priorMeans); // (N, K, L)
+      const logComponents = difference.square().mul(this.priorLogvars.neg().exp()).add(this.priorLogvars).add(LOG_2PI).mul(-0.5); // (N, K, L)
+      const logMarginal = logComponents.add(F.logSoftmax(this.priorLogits, 0).unsqueeze(1)).logsumexp(1); // (N, L)
+      return logPosterior.sub(logMarginal).mean({ dim: 0 });
+    });
+  }
+
   /** The cluster of each input: the component most responsible for its posterior mean, int64 [N]. */
   clusters(x: Tensor): Tensor {
     return tidy(() => this.componentLogDensities(this.posterior(x).mu).argmax(-1));

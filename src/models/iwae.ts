@@ -51,6 +51,9 @@ export class ImportanceWeightedAutoencoder extends MlpVariationalAutoencoder {
     return tidy(() => z.square().add(LOG_2PI).sum({ dim: -1 }).mul(-0.5));
   }
 
+  // klPerDimension (vae.ts) stays the closed-form KL of the Gaussian q₀ before any flow: per
+  // dimension, the flowed posterior has no closed form, and q₀ still shows which dimensions are used.
+
   /** The posterior mean pushed through the flow (if any): [N, L]. */
   override encode(x: Tensor): Tensor {
     return tidy(() => {
