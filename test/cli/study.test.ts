@@ -13,7 +13,7 @@ import { formatNumber } from '../../src/train/progress.js';
 import { launchBrowser, openOffline } from '../helpers/browser.js';
 import { cli, temporaryDir } from './helpers.js';
 
-const names = ['latent-sweep', 'depth-sweep', 'activation-table', 'optimizer-table', 'linear-ae-vs-pca', 'transfer', 'upsampling', 'compare-reductions'];
+const names = ['latent-sweep', 'depth-sweep', 'activation-table', 'optimizer-table', 'linear-ae-vs-pca', 'transfer', 'upsampling', 'compare-reductions', 'likelihood'];
 
 type Cell = string | number | null;
 type JsonTables = Record<string, Record<string, Cell>[]>;
@@ -65,7 +65,7 @@ describe('latentlab study', () => {
     cleanup();
   });
 
-  test('study list names all eight studies', () => {
+  test('study list names all the studies', () => {
     const listed = cli(storeDir, ['study', 'list']).stdout.split('\n').map((line) => line.split(/\s+/)[0]).filter(Boolean);
     assert.deepEqual(listed, names);
   });
