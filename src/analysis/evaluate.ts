@@ -21,13 +21,23 @@ interface Variational {
   importanceWeightedBound(x: Tensor, k: number, labels?: Tensor): Tensor;
 }
 
+interface Clustering {
+  clusterAgreement(x: Tensor, labels: Tensor): { ari: number; accuracy: number };
+}
+
+/** Models that assign each input to a cluster (gmvae), scored against the class labels. */
+export function isClustering(model: Autoencoder): model is Autoencoder & Clustering {
+  return typeof (model as Partial<Clustering>).clusterAgreement === 'function';
+}
+
 export function isVariational(model: Autoencoder): model is Autoencoder & Variational {
   return typeof (model as Partial<Variational>).elbo === 'function' && typeof (model as Partial<Variational>).importanceWeightedBound === 'function';
 }
 
 /**
  * Means over the test set, weighted by batch size: test_mse and test_bce per input value,
- * test_psnr and test_ssim per image (images only), test_elbo and test_iwae per sample in nats (VAEs).
+ * test_psnr and test_ssim per image (images only), test_elbo and test_iwae per sample in nats (VAEs),
+ * test_cluster_ari and test_cluster_accuracy (clustering models, labelled data).
  */
 export function evaluateAutoencoder(model: Autoencoder, test: LoadedDataset, options: EvaluationOptions = {}): EvaluationMetrics {
   const { batchSize = 500, iwaeSamples = 0 } = options;
@@ -60,6 +70,10 @@ export function evaluateAutoencoder(model: Autoencoder, test: LoadedDataset, opt
         });
       }
     });
+    if (isClustering(model) && test.targets.dtype === 'int64' && test.targets.ndim === 1) {
+      const { ari, accuracy } = noGrad(() => model.clusterAgreement(test.inputs, test.targets));
+      Object.assign(sums, { test_cluster_ari: ari * count, test_cluster_accuracy: accuracy * count });
+    }
   } finally {
     model.train(wasTraining);
   }

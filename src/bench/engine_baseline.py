@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from reference_models import ConvAutoencoder, Dcgan, RbmCd1, dense_autoencoder
+from reference_models import ConvAutoencoder, Dcgan, MlpVae, RbmCd1, dense_autoencoder
 
 
 def read_images(path, limit):
@@ -35,6 +35,7 @@ WORKLOADS = {
     "conv-ae-b128": (128, "conv"),
     "dcgan-b128": (128, "dcgan"),
     "rbm-cd1-b128": (128, "rbm"),
+    "vae-b128": (128, "vae"),
 }
 
 
@@ -43,7 +44,7 @@ class Trainer:
 
     def __init__(self, name, images, warmup_steps=10):
         self.batch, kind = WORKLOADS[name]
-        self.data = images if kind in ("dense", "rbm") else images.view(-1, 1, 28, 28)
+        self.data = images if kind in ("dense", "rbm", "vae") else images.view(-1, 1, 28, 28)
         if kind == "rbm":
             self.model = RbmCd1()
             self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.1, momentum=0.5)
@@ -53,6 +54,10 @@ class Trainer:
             adam = lambda module: torch.optim.Adam(module.parameters(), lr=2e-4, betas=(0.5, 0.999))
             self.optimizers = {"d": adam(self.model.discriminator), "g": adam(self.model.generator)}
             self.train_step = self.gan_step
+        elif kind == "vae":
+            self.model = MlpVae()
+            self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+            self.train_step = self.vae_step
         else:
             self.model = ConvAutoencoder(latent=32) if kind == "conv" else dense_autoencoder()
             self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
@@ -76,6 +81,14 @@ class Trainer:
         start = (self.step * self.batch) % (count - self.batch)
         self.step += 1
         self.model.cd1_gradients(self.data.narrow(0, start, self.batch))
+        self.optimizer.step()
+
+    def vae_step(self):
+        count = self.data.shape[0]
+        start = (self.step * self.batch) % (count - self.batch)
+        self.step += 1
+        self.optimizer.zero_grad(set_to_none=True)
+        self.model.loss(self.data.narrow(0, start, self.batch)).backward()
         self.optimizer.step()
 
     def gan_step(self):

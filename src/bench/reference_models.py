@@ -12,6 +12,24 @@ def dense_autoencoder():
     )
 
 
+class MlpVae(nn.Module):
+    """latentlab's MlpVariationalAutoencoder (src/models/vae.ts) at its defaults: 784-400-(mu, logvar)
+    and 20-400-784 with ReLU; the decoder gives Bernoulli logits."""
+
+    def __init__(self, latent=20, hidden=400):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 2 * latent))
+        self.decoder = nn.Sequential(nn.Linear(latent, hidden), nn.ReLU(), nn.Linear(hidden, 784))
+
+    def loss(self, x):
+        """The negative ELBO per sample: BCE summed over pixels at z = mu + σε, plus the closed-form KL."""
+        mu, logvar = self.encoder(x).chunk(2, 1)
+        z = mu + (0.5 * logvar).exp() * torch.randn_like(mu)
+        recon = nn.functional.binary_cross_entropy_with_logits(self.decoder(z), x, reduction="none").sum(1).mean()
+        kl = 0.5 * (logvar.exp() + mu.pow(2) - logvar - 1).sum(-1).mean()
+        return recon + kl
+
+
 class ConvAutoencoder(nn.Module):
     """The conv AE of the design notes; latentlab's is src/models/conv-ae.ts."""
 

@@ -1,8 +1,9 @@
 // The engine benchmark's workloads: the models of the design notes trained with Adam on
-// Fashion-MNIST, a DCGAN's D-and-G step, and an RBM's CD-1 update. bench/engine_baseline.py defines the same in PyTorch.
+// Fashion-MNIST, a DCGAN's D-and-G step, an RBM's CD-1 update and an MLP VAE's negative ELBO. bench/engine_baseline.py defines the same in PyTorch.
 import * as nn from '../nn/index.js';
 import { ConvAutoencoder } from '../models/conv-ae.js';
 import { Dcgan } from '../models/dcgan.js';
+import { MlpVariationalAutoencoder } from '../models/vae.js';
 import type { StepContext } from '../train/step.js';
 import type { Batch } from '../data/loader.js';
 import { arange } from '../tensor/creation.js';
@@ -17,7 +18,7 @@ export interface Workload {
   name: string;
   description: string;
   batch: number;
-  model: 'dense' | 'conv' | 'dcgan' | 'rbm';
+  model: 'dense' | 'conv' | 'dcgan' | 'rbm' | 'vae';
 }
 
 export const workloads: Workload[] = [
@@ -26,6 +27,7 @@ export const workloads: Workload[] = [
   { name: 'conv-ae-b128', description: 'conv AE of the design notes (latent 32), batch 128', batch: 128, model: 'conv' },
   { name: 'dcgan-b128', description: 'dcgan (ns loss), one D step and one G step per batch of 128', batch: 128, model: 'dcgan' },
   { name: 'rbm-cd1-b128', description: 'RBM 784-500, one CD-1 update (SGD, momentum 0.5) per batch of 128', batch: 128, model: 'rbm' },
+  { name: 'vae-b128', description: 'MLP VAE 784-400-(20+20), 20-400-784, ReLU, Bernoulli decoder, negative ELBO, batch 128', batch: 128, model: 'vae' },
 ];
 
 export function denseAutoencoder(): nn.Module {
@@ -50,7 +52,7 @@ export class WorkloadTrainer {
     images: Tensor,
     warmupSteps = 10,
   ) {
-    this.#data = workload.model === 'dense' || workload.model === 'rbm' ? images.view(-1, 784) : images.view(-1, 1, 28, 28);
+    this.#data = workload.model === 'dense' || workload.model === 'rbm' || workload.model === 'vae' ? images.view(-1, 784) : images.view(-1, 1, 28, 28);
     if (workload.model === 'rbm') {
       // The Trainer's path for an RBM: backward() of the CD surrogate gives the CD gradient (rbm.ts).
       const rbm = new RestrictedBoltzmannMachine({ inputShape: [784], latent: 500 });
@@ -75,6 +77,17 @@ export class WorkloadTrainer {
       this.#step = () => {
         const context: StepContext = { update, epoch: 1, step: this.#batches };
         gan.trainStep(this.#nextBatch(), context, { dSteps: 1, gSteps: 1 });
+      };
+    } else if (workload.model === 'vae') {
+      // pytorch/examples' VAE (one hidden layer of 400, latent 20), as the baseline's MlpVae.
+      const vae = new MlpVariationalAutoencoder({ inputShape: [784], latent: 20, hidden: [400] });
+      const optimizer = new Adam(vae.parameters(), { lr: 1e-3 });
+      this.#model = vae;
+      this.#step = () => {
+        const batch = this.#nextBatch();
+        optimizer.zeroGrad();
+        vae.loss(batch).total.backward();
+        optimizer.step();
       };
     } else {
       const model = workload.model === 'conv' ? new ConvAutoencoder({ latent: 32 }) : denseAutoencoder();

@@ -11,7 +11,7 @@ import { issueText, showValue } from '../tensor/schema.js';
 import { activationNames } from './activations.js';
 import type { Autoencoder } from './autoencoder.js';
 import { ganDefaults, type AdversarialModel } from './adversarial.js';
-import { AdversarialAutoencoder, aaeDefaults, aaePriors } from './aae.js';
+import { AdversarialAutoencoder, aaeDefaults, aaePriors, type AaePrior } from './aae.js';
 import { Dcgan, dcganDefaults } from './dcgan.js';
 import { ganLosses, smoothable } from './gan-losses.js';
 import { MlpGan, mlpGanDefaults } from './gan.js';
@@ -26,8 +26,13 @@ import { RestrictedBoltzmannMachine, rbmDefaults, visibleUnits } from './rbm.js'
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
+import { parseFlow } from './flows.js';
+import { MixturePriorVariationalAutoencoder, mixturePriorDefaults } from './gmvae.js';
+import { ImportanceWeightedAutoencoder, importanceWeightedDefaults } from './iwae.js';
+import { SlicedWassersteinAutoencoder, slicedPriors, slicedWassersteinDefaults } from './swae.js';
+import { WassersteinAutoencoder, wassersteinDefaults } from './wae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae', 'rbm'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'gan', 'dcgan', 'aae', 'rbm'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan', 'aae'];
@@ -83,8 +88,8 @@ export const modelConfigSchema = z.strictObject({
   labelSmoothing: z.number().min(0).lt(1).optional(),
   /** σ of the Gaussian noise added to D's inputs. */
   instanceNoise: z.number().min(0).max(10).optional(),
-  /** The adversarial autoencoder's prior on codes. */
-  prior: z.enum(aaePriors).optional(),
+  /** The prior on codes of the adversarial autoencoder (gaussian, mixture) and of swae (also ball, sphere). */
+  prior: z.enum(slicedPriors).optional(),
   /** RBMs: the visible units' distribution (gaussian needs inputs standardised to mean 0, variance 1). */
   visible: z.enum(visibleUnits).optional(),
   /** RBMs: Gibbs steps of contrastive divergence (CD-k). */
@@ -95,6 +100,16 @@ export const modelConfigSchema = z.strictObject({
   chains: width.optional(),
   /** RBMs: L2 penalty on the weights only (Hinton's weight-cost). */
   weightCost: z.number().min(0).max(1).optional(),
+  /** wae's MMD kernel. */
+  kernel: z.enum(['imq', 'rbf']).optional(),
+  /** swae's random directions per batch. */
+  projections: z.number().int().min(1).max(10000).optional(),
+  /** gmvae's mixture components (one would be the plain VAE). */
+  components: z.number().int().min(2).max(1000).optional(),
+  /** iwae's importance samples per input. */
+  samples: z.number().int().min(1).max(10000).optional(),
+  /** A normalizing flow on the VAE's posterior. */
+  flow: shortSyntax(parseFlow).optional().describe('a string like planar:8 or realnvp:4'),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -107,7 +122,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'mlp-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'tied', ...regularized],
   'shallow-ae': ['activation', 'tied', 'unitNorm', ...regularized],
   'conv-ae': ['upsample', 'dropout', ...regularized],
-  vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational],
+  vae: ['hidden', 'activation', 'batchNorm', 'dropout', ...variational, 'flow'],
   'conv-vae': ['upsample', 'dropout', ...variational],
   svae: ['hidden', 'activation', 'batchNorm', 'dropout', ...hyperspherical],
   'conv-svae': ['upsample', 'dropout', ...hyperspherical],
@@ -116,7 +131,14 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   dcgan: ['upsample', ...adversarial],
   aae: ['hidden', 'prior', 'conditional', 'reconstruction'],
   rbm: ['visible', 'cd', 'persistent', 'chains', 'weightCost'],
+  wae: ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'beta', 'kernel'],
+  swae: ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'beta', 'projections', 'prior'],
+  gmvae: ['hidden', 'activation', 'batchNorm', 'dropout', 'beta', 'decoder', 'decoderStd', 'outputActivation', 'components'],
+  iwae: ['hidden', 'activation', 'batchNorm', 'dropout', 'decoder', 'decoderStd', 'outputActivation', 'samples', 'flow'],
 };
+
+// wae and swae: the MLP autoencoder's defaults, less tied weights (the decoder needs its own to fit the prior's codes).
+const { tied: _tied, ...priorMatchingDefaults } = mlpAutoencoderDefaults;
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'mlp-ae': { latent: 32, ...mlpAutoencoderDefaults, hidden: [...mlpAutoencoderDefaults.hidden] },
@@ -132,6 +154,10 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
   aae: { latent: 8, ...aaeDefaults, conditional: false, hidden: [...aaeDefaults.hidden] },
   rbm: { latent: 500, ...rbmDefaults },
+  wae: { latent: 8, ...priorMatchingDefaults, hidden: [...mlpAutoencoderDefaults.hidden], ...wassersteinDefaults },
+  swae: { latent: 8, ...priorMatchingDefaults, hidden: [...mlpAutoencoderDefaults.hidden], ...slicedWassersteinDefaults },
+  gmvae: { latent: 20, ...variationalDefaults, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], components: mixturePriorDefaults.components },
+  iwae: { latent: 20, decoder: variationalDefaults.decoder, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], ...importanceWeightedDefaults },
 };
 
 /**
@@ -178,12 +204,16 @@ function checkCombination(config: ModelConfig): void {
   if (config.labelSmoothing && config.ganLoss && !smoothable.includes(config.ganLoss)) {
     throw new ArgumentError(`label smoothing applies to the GAN losses ${smoothable.join(', ')}, not ${config.ganLoss}: drop it or choose another loss`);
   }
-  if (config.prior === 'mixture' && config.latent < 2) {
+  if (config.model === 'aae' && config.prior !== undefined && !(aaePriors as readonly string[]).includes(config.prior)) {
+    throw new ArgumentError(`prior '${config.prior}' does not apply to aae: choose one of ${aaePriors.join(', ')}`);
+  }
+  if (config.model === 'aae' && config.prior === 'mixture' && config.latent < 2) {
     throw new ArgumentError(`a mixture prior places its components on a circle in two code dimensions: latent must be at least 2, got ${config.latent}`);
   }
   if (config.model === 'rbm' && !config.persistent && config.chains !== rbmDefaults.chains) {
     throw new ArgumentError('chains applies to persistent CD only (CD-k restarts its chains at each batch): add persistent, or drop chains');
   }
+  if (config.flow !== undefined && config.conditional) throw new ArgumentError('a flow posterior is not implemented for the conditional VAE: drop conditional or flow');
   if (config.decoder === 'bernoulli') {
     for (const key of ['decoderStd', 'outputActivation'] as const) {
       if (config[key] !== undefined) throw new ArgumentError(`${key} applies to decoder 'gaussian' only (a Bernoulli decoder outputs probabilities)`);
@@ -223,7 +253,17 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
     case 'conv-ae':
       return new ConvAutoencoder(c);
     case 'vae':
+      // A flow makes the KL a Monte-Carlo estimate: iwae.ts's bound at one sample.
+      if (c.flow !== undefined) return new ImportanceWeightedAutoencoder({ ...c, inputShape, samples: 1 });
       return new MlpVariationalAutoencoder({ ...c, inputShape, numClasses });
+    case 'iwae':
+      return new ImportanceWeightedAutoencoder({ ...c, inputShape });
+    case 'gmvae':
+      return new MixturePriorVariationalAutoencoder({ ...c, inputShape });
+    case 'wae':
+      return new WassersteinAutoencoder({ ...c, inputShape });
+    case 'swae':
+      return new SlicedWassersteinAutoencoder({ ...c, inputShape });
     case 'conv-vae':
       return new ConvVariationalAutoencoder({ ...c, numClasses });
     case 'svae':
@@ -237,7 +277,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
     case 'dcgan':
       return new Dcgan({ ...c, numClasses });
     case 'aae':
-      return new AdversarialAutoencoder({ ...c, inputShape, numClasses });
+      // parseModelConfig has refused the priors of swae alone for aae.
+      return new AdversarialAutoencoder({ ...c, prior: c.prior as AaePrior | undefined, inputShape, numClasses });
     case 'rbm':
       return new RestrictedBoltzmannMachine({ ...c, inputShape });
   }

@@ -46,7 +46,7 @@ export function loadGenerativeRun(store: RunStore, id: string): LoadedRun<LabMod
   const loaded = loadAnyRun(store, id);
   if (!isGenerativeModel(loaded.model)) {
     loaded.dispose();
-    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE, a GAN, an adversarial autoencoder or an RBM (vae, conv-vae, gan, dcgan, aae, rbm)`);
+    throw new LatentlabError(`run ${loaded.run.id} is a ${loaded.run.model}, which has no prior to sample from: sampling needs a VAE, a GAN, a prior-matching or adversarial autoencoder or an RBM (vae, conv-vae, svae, gmvae, iwae, wae, swae, gan, dcgan, aae, rbm)`);
   }
   return loaded as LoadedRun<LabModel & GenerativeModel>;
 }

@@ -24,6 +24,7 @@ export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'gan-vs-vae', title: 'GANs against VAEs on Fashion-MNIST, by their samples', load: async () => (await import('./gan-vs-vae.js')).ganVsVae },
   { name: 'deep-autoencoder', title: 'Deep autoencoder pretrained by RBMs against PCA (Hinton & Salakhutdinov 2006)', load: async () => (await import('./deep-autoencoder.js')).deepAutoencoder },
   { name: 'domain-translation', title: 'Translating between two image domains class by class: what each target loss gives', load: async () => (await import('./domain-translation.js')).domainTranslation },
+  { name: 'likelihood', title: 'Test log-likelihood on dynamically binarized MNIST: VAE, IWAE, flow posterior', load: async () => (await import('./likelihood.js')).likelihood },
 ];
 
 export const studyNames: readonly string[] = studyCatalogue.map((entry) => entry.name);

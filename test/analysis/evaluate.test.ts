@@ -51,3 +51,18 @@ test('a VAE adds the ELBO, and the importance-weighted bound when asked; points 
   data.inputs.dispose();
   data.targets.dispose();
 });
+
+test('a clustering model (gmvae) adds the agreement of its clusters with the class labels', () => {
+  manualSeed(0);
+  const model = createModel({ model: 'gmvae', latent: 2, hidden: [8], components: 3 }, { inputShape: [1, 28, 28] });
+  const data = images(12); // every label 0: one class
+  const metrics = evaluateAutoencoder(model, data);
+  assert.ok(['test_cluster_ari', 'test_cluster_accuracy', 'test_elbo'].every((key) => key in metrics), Object.keys(metrics).join());
+  const clusters = tidy(() => noGrad(() => (model as unknown as { clusters: (x: typeof data.inputs) => typeof data.inputs }).clusters(data.inputs)));
+  const largest = Math.max(...[0, 1, 2].map((k) => Array.from(clusters.toTypedArray() as BigInt64Array).filter((c) => Number(c) === k).length));
+  clusters.dispose();
+  close(metrics.test_cluster_accuracy!, largest / 12); // one class: the matching keeps the largest cluster
+  model.dispose();
+  data.inputs.dispose();
+  data.targets.dispose();
+});

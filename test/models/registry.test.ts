@@ -7,6 +7,7 @@ import { Adam } from '../../src/optim/index.js';
 import {
   AdversarialAutoencoder, adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
   modelConfigSchema, modelNames, parseModelConfig, RestrictedBoltzmannMachine, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, type ModelConfig,
+  WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
@@ -46,8 +47,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae, rbm'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, gan, dcgan, aae, rbm"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, gan, dcgan, aae, rbm'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, gan, dcgan, aae, rbm"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -69,8 +70,8 @@ describe('parseModelConfig', () => {
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'mlp-ae', unitNorm: true }, 'unitNorm does not apply to mlp-ae (only to shallow-ae)'],
     [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, dcgan)'],
-    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, aae)'],
-    [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae)'],
+    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, wae, swae, gmvae, iwae, aae)'],
+    [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae, wae, swae, gmvae)'],
     [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan, aae)'],
     [{ model: 'vae', denoise: 'mask:0.5' }, 'denoise does not apply to vae (only to mlp-ae, shallow-ae, conv-ae)'],
     [{ model: 'mlp-ae', outputActivation: 'identity', reconstruction: 'bce' }, "reconstruction 'bce' needs outputs in (0, 1): use outputActivation 'sigmoid', or reconstruction 'mse'"],
@@ -85,7 +86,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan', 'aae', 'rbm']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'gan', 'dcgan', 'aae', 'rbm']);
   });
 });
 
@@ -95,11 +96,11 @@ describe('createModel', () => {
     createModel(parseModelConfig(config), data);
 
   test('builds the class of each family, with the defaults filled in', () => {
-    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, RestrictedBoltzmannMachine];
+    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder, RestrictedBoltzmannMachine];
     modelNames.filter((name) => !adversarialModelNames.includes(name)).forEach((model, i) => {
       const built = build({ model });
       assert.ok(built instanceof expected[i]!, model);
-      assert.equal(built.latent, model.includes('vae') ? 20 : model === 'rbm' ? 500 : 32, model);
+      assert.equal(built.latent, model === 'wae' || model === 'swae' ? 8 : model.includes('vae') || model === 'iwae' ? 20 : model === 'rbm' ? 500 : 32, model);
       assert.deepEqual(built.inputShape, [1, 28, 28]);
       built.dispose();
     });
@@ -219,9 +220,38 @@ describe('the adversarial autoencoder in the registry', () => {
 
   test('GAN options, a prior elsewhere, a mixture on one code dimension, and conditioning without labels are refused in one line', () => {
     fails(() => parseModelConfig({ model: 'aae', ganLoss: 'hinge' }), 'ganLoss does not apply to aae (only to gan, dcgan)');
-    fails(() => parseModelConfig({ model: 'vae', prior: 'mixture' }), 'prior does not apply to vae (only to aae)');
-    fails(() => parseModelConfig({ model: 'aae', prior: 'uniform' }), "prior must be one of gaussian, mixture, got 'uniform'");
+    fails(() => parseModelConfig({ model: 'vae', prior: 'mixture' }), 'prior does not apply to vae (only to swae, aae)');
+    fails(() => parseModelConfig({ model: 'aae', prior: 'uniform' }), "prior must be one of gaussian, ball, sphere, mixture, got 'uniform'");
+    fails(() => parseModelConfig({ model: 'aae', prior: 'ball' }), "prior 'ball' does not apply to aae: choose one of gaussian, mixture");
     fails(() => parseModelConfig({ model: 'aae', prior: 'mixture', latent: 1 }), 'a mixture prior places its components on a circle in two code dimensions: latent must be at least 2, got 1');
     fails(() => createModel(parseModelConfig({ model: 'aae', prior: 'mixture', conditional: true }), { inputShape: [784] }), 'a conditional aae needs class labels, and the data has none: drop conditional or use labelled data');
+  });
+});
+
+describe('prior and posterior families in the registry (wae, swae, gmvae, iwae, vae --flow)', () => {
+  test('defaults: wae imq with λ 0.25 at latent 8, swae 50 projections of a Gaussian prior, gmvae 10 components, iwae k = 5', () => {
+    assert.deepEqual(parseModelConfig({ model: 'wae' }), {
+      model: 'wae', latent: 8, hidden: [256], activation: 'relu', outputActivation: 'sigmoid', batchNorm: false, dropout: 0, reconstruction: 'mse', kernel: 'imq', beta: 0.25,
+    });
+    assert.equal(parseModelConfig({ model: 'swae' }).projections, 50);
+    assert.equal(parseModelConfig({ model: 'swae' }).prior, 'gaussian');
+    assert.equal(parseModelConfig({ model: 'gmvae' }).components, 10);
+    assert.equal(parseModelConfig({ model: 'iwae' }).samples, 5);
+  });
+
+  test('bad values and options of another family are one clear error each', () => {
+    fails(() => parseModelConfig({ model: 'gmvae', components: 1 }), 'components must be an integer from 2 to 1000, got 1');
+    fails(() => parseModelConfig({ model: 'iwae', samples: 0 }), 'samples must be an integer from 1 to 10000, got 0');
+    fails(() => parseModelConfig({ model: 'vae', flow: 'planar:0' }), "--flow expects planar:<layers> or realnvp:<layers> (1 to 64 layers), got 'planar:0'");
+    fails(() => parseModelConfig({ model: 'wae', samples: 3 }), 'samples does not apply to wae (only to iwae)');
+    fails(() => parseModelConfig({ model: 'vae', flow: 'planar:2', conditional: true }), 'a flow posterior is not implemented for the conditional VAE: drop conditional or flow');
+  });
+
+  test('vae with a flow builds the Monte-Carlo bound at one sample, with the flow', () => {
+    const model = createModel(parseModelConfig({ model: 'vae', latent: 3, hidden: [8], flow: 'realnvp:2' }), { inputShape: [1, 28, 28] });
+    assert.ok(model instanceof ImportanceWeightedAutoencoder);
+    assert.equal(model.samples, 1);
+    assert.equal(model.flow!.layers.length, 2);
+    model.dispose();
   });
 });

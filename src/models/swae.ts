@@ -1,0 +1,71 @@
+// The sliced-Wasserstein autoencoder (Kolouri et al. 2019): a deterministic MLP encoder and, beside
+// the reconstruction, λ·SW₂² between the batch's codes and as many prior draws, over random 1-D
+// projections (nn/losses.ts). Only samples of the prior are needed, so any prior one can draw from
+// serves: a Gaussian, uniform in the unit ball (a disk in 2-D), uniform on the unit sphere, or a
+// ring of Gaussians.
+import * as F from '../nn/functional.js';
+import { slicedWasserstein } from '../nn/losses.js';
+import { rand, randn, randint, tensor } from '../tensor/creation.js';
+import { ArgumentError } from '../tensor/errors.js';
+import { tidy } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { checkPositiveInteger } from './checks.js';
+import { PriorMatchingAutoencoder, type PriorPenaltyOptions } from './wae.js';
+
+export const slicedPriors = ['gaussian', 'ball', 'sphere', 'mixture'] as const;
+export type SlicedPrior = (typeof slicedPriors)[number];
+
+export interface SlicedWassersteinOptions extends PriorPenaltyOptions {
+  /** Random directions per batch. */
+  projections?: number;
+  prior?: SlicedPrior;
+}
+
+/** λ = 1: SW₂² of codes at the prior's unit scale is of the order of a digit's per-pixel mse (0.01–0.1) once matched. */
+export const slicedWassersteinDefaults = { projections: 50, prior: 'gaussian', beta: 1 } as const satisfies Partial<SlicedWassersteinOptions>;
+
+/** The mixture prior: this many Gaussians of this σ, centred evenly on the unit circle of the first two coordinates. */
+export const ringComponents = 10;
+export const ringStd = 0.1;
+
+export class SlicedWassersteinAutoencoder extends PriorMatchingAutoencoder {
+  readonly projections: number;
+  readonly prior: SlicedPrior;
+
+  constructor(options: SlicedWassersteinOptions) {
+    const { projections = slicedWassersteinDefaults.projections, prior = slicedWassersteinDefaults.prior } = options;
+    checkPositiveInteger(projections, 'projections');
+    if (!slicedPriors.includes(prior)) throw new ArgumentError(`prior must be one of ${slicedPriors.join(', ')}, got '${String(prior)}'`);
+    if ((prior === 'sphere' || prior === 'mixture') && options.latent < 2) {
+      throw new ArgumentError(`the ${prior} prior needs a latent size of at least 2 (it lives on a circle or sphere), got ${options.latent}: use prior gaussian or ball`);
+    }
+    super(options, slicedWassersteinDefaults.beta);
+    this.projections = projections;
+    this.prior = prior;
+  }
+
+  samplePrior(n: number, like: Tensor): Tensor {
+    const options = { dtype: like.dtype, device: like.device };
+    return tidy(() => {
+      const gaussian = randn([n, this.latent], options); // (n, L)
+      switch (this.prior) {
+        case 'gaussian':
+          return gaussian;
+        case 'sphere':
+          return gaussian.div(gaussian.norm(2, { dim: 1, keepdim: true }));
+        case 'ball': // a uniform direction at radius U^(1/L): the volume inside radius r grows as r^L
+          return gaussian.div(gaussian.norm(2, { dim: 1, keepdim: true })).mul(rand([n, 1], options).pow(1 / this.latent));
+        case 'mixture': {
+          const angles = randint(0, ringComponents, [n], { dtype: 'int64', device: like.device }).to(like.dtype).mul((2 * Math.PI) / ringComponents); // (n)
+          const centres = angles.cos().unsqueeze(1).mul(tensor([1, 0], options)).add(angles.sin().unsqueeze(1).mul(tensor([0, 1], options))); // (n, 2)
+          const padded = this.latent === 2 ? centres : F.pad(centres, [0, this.latent - 2]); // (n, L)
+          return padded.add(gaussian.mul(ringStd));
+        }
+      }
+    });
+  }
+
+  protected penalty(codes: Tensor, prior: Tensor): { name: string; value: Tensor } {
+    return { name: 'sw', value: slicedWasserstein(codes, prior, { projections: this.projections }) };
+  }
+}
