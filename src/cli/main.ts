@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { printable } from './table.js';
-import { packageVersion } from '../runs/versions.js';
+import { packageVersion } from '../util/package-version.js';
 
 /** A command of the program: its name, the line `latentlab --help` shows, and how to build it. */
 interface CommandEntry {

@@ -1,7 +1,7 @@
 // `latentlab runs`: list the recorded runs, show one, compare several (parameter diff and final
 // metrics side by side), remove runs.
 import { Command, Option } from 'commander';
-import { modelNames } from '../models/registry.js';
+import { modelNames } from '../models/names.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { runStatuses, type RunStatus } from '../track/records.js';
 import { RunStore } from '../track/store.js';

@@ -32,12 +32,9 @@ import { ImportanceWeightedAutoencoder, importanceWeightedDefaults } from './iwa
 import { SlicedWassersteinAutoencoder, slicedPriors, slicedWassersteinDefaults } from './swae.js';
 import { WassersteinAutoencoder, wassersteinDefaults } from './wae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'gan', 'dcgan', 'aae', 'rbm'] as const;
-export type ModelName = (typeof modelNames)[number];
-/** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
-export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan', 'aae'];
-/** The adversarial families without an encoder (GANs): scored by their samples alone. */
-export const ganModelNames: readonly ModelName[] = ['gan', 'dcgan'];
+import { adversarialModelNames, ganModelNames, modelNames, type ModelName } from './names.js';
+
+export { adversarialModelNames, ganModelNames, modelNames, type ModelName } from './names.js';
 /** What createModel builds: an autoencoder, or an adversarial model (a GAN). */
 export type LabModel = Autoencoder | AdversarialModel;
 

@@ -2,19 +2,15 @@
 // and the stamp of each data set it read, so that a run of an older copy of a data set (`mnist`
 // was 8,000 training digits before it became the 60,000) is told apart from one of today's.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { buildInfo } from '../tensor/runtime.js';
 import { arange } from '../tensor/creation.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { loadDataset } from '../data/datasets.js';
 import type { RunRecord } from '../track/store.js';
+import { packageVersion } from '../util/package-version.js';
 
-/** latentlab's version, from its package.json. */
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { packageVersion } from '../util/package-version.js';
 
 /** The versions of the code, and under `data:<name>` the stamp of each data set in `data` (see datasetStamp). */
 export function runVersions(data: Readonly<Record<string, string>> = {}): Record<string, string> {
