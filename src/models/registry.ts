@@ -23,9 +23,10 @@ import { parseReconstruction, reconstructionLosses } from './reconstruction.js';
 import { parseDenoise, parseSparse } from './regularizers.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
+import { LabelledAutoencoder, labelledAutoencoderDefaults } from './supervised-ae.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'supervised-ae', 'semi-ae', 'gan', 'dcgan'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -77,6 +78,10 @@ export const modelConfigSchema = z.strictObject({
   labelSmoothing: z.number().min(0).lt(1).optional(),
   /** σ of the Gaussian noise added to D's inputs. */
   instanceNoise: z.number().min(0).max(10).optional(),
+  /** λ of supervised-ae's L_p + λ·L_r. */
+  reconWeight: z.number().min(0).max(1e6).optional(),
+  /** α of semi-ae's E_R + α·E_C. */
+  classWeight: z.number().min(0).max(1e6).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -94,9 +99,15 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   svae: ['hidden', 'activation', 'batchNorm', 'dropout', ...hyperspherical],
   'conv-svae': ['upsample', 'dropout', ...hyperspherical],
   contractive: ['hidden', 'activation', 'contraction', 'reconstruction'],
+  'supervised-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'reconWeight'],
+  'semi-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'classWeight'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
 };
+
+// mlp-ae's, less tied (the head reads the code, the decoder is its own).
+const { tied: _tied, ...labelledBase } = labelledAutoencoderDefaults;
+const labelledDefaults = { ...labelledBase, hidden: [...labelledBase.hidden], reconWeight: undefined, classWeight: undefined };
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'mlp-ae': { latent: 32, ...mlpAutoencoderDefaults, hidden: [...mlpAutoencoderDefaults.hidden] },
@@ -108,6 +119,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-svae': { latent: 20, ...variationalDefaults, ...convHypersphericalDefaults },
   // No hidden layer unless given: the paper's single sigmoid layer, whose penalty has a closed form.
   contractive: { latent: 32, activation: contractiveDefaults.activation, contraction: contractiveDefaults.contraction, reconstruction: contractiveDefaults.reconstruction },
+  'supervised-ae': { latent: 32, ...labelledDefaults, reconWeight: labelledAutoencoderDefaults.reconWeight },
+  'semi-ae': { latent: 32, ...labelledDefaults, classWeight: labelledAutoencoderDefaults.classWeight },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
 };
@@ -186,6 +199,9 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
   if (c.conditional && data.numClasses === undefined) {
     throw new ArgumentError(`a conditional ${c.model} needs class labels, and the data has none: drop conditional or use labelled data`);
   }
+  if ((c.model === 'supervised-ae' || c.model === 'semi-ae') && data.numClasses === undefined) {
+    throw new ArgumentError(`${c.model} trains a classifier head on class labels, and the data has none: use a labelled data set (mnist, fashion-mnist, ...)`);
+  }
   const numClasses = c.conditional ? data.numClasses : undefined;
   switch (c.model) {
     case 'mlp-ae':
@@ -204,6 +220,12 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new ConvHypersphericalVae(c);
     case 'contractive':
       return new ContractiveAutoencoder({ ...c, inputShape });
+    case 'supervised-ae':
+    case 'semi-ae': {
+      const { reconWeight, classWeight, ...rest } = c;
+      const weights = { ...(reconWeight !== undefined ? { reconWeight } : {}), ...(classWeight !== undefined ? { classWeight } : {}) };
+      return new LabelledAutoencoder({ ...rest, ...weights, inputShape, numClasses: data.numClasses!, semiSupervised: c.model === 'semi-ae' });
+    }
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':

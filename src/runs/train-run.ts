@@ -21,6 +21,7 @@ import { imageGrid } from '../report/image-grid.js';
 import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
 import { runVersions } from './versions.js';
+import { headMetrics } from './labels.js';
 import { currentHolder, isRunProcessAlive } from './liveness.js';
 
 export interface RunOptions {
@@ -161,6 +162,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     store.checkLock(run.id, token); // before writing the model into a store that may be gone
     // Adversarial runs are scored by their samples (latentlab eval), not by reconstructions.
     const evaluation = adversarial ? {} : evaluateAutoencoder(model as Autoencoder, prepared.data.test, { batchSize: 500 });
+    if (!adversarial) Object.assign(evaluation, await headMetrics(model as Autoencoder, prepared.labelled, prepared.data.test, { input: config.training.headInput ?? 'mean', seed: config.training.seed }));
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
     store.releaseRun(run.id, token, 'finished');
