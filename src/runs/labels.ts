@@ -15,6 +15,8 @@ import { VariationalAutoencoder } from '../models/vae.js';
 import { MlpClassifier } from '../models/classifier.js';
 import { isLabelledAutoencoder, unlabelledTarget, type LabelledAutoencoder } from '../models/supervised-ae.js';
 import { trainClassifier } from '../train/classifier.js';
+import type { TrainingConfig } from './config.js';
+import { loadDataset } from '../data/datasets.js';
 
 /** What a head on the code reads: the code (a VAE's posterior mean), a sample z ~ q(z|x), or (μ, log σ²). */
 export type HeadInput = 'mean' | 'sample' | 'moments';
@@ -194,4 +196,27 @@ export function labelledTraining(model: string, train: TensorDataset, numClasses
   const own = model === 'semi-ae' ? semiSupervisedSet(train, positions) : model === 'supervised-ae' ? labelled : null;
   const free = (set: TensorDataset) => [set.inputs, set.targets].forEach((t) => t?.dispose());
   return { train: own, labelled, dispose: () => (free(labelled), own && own !== labelled ? free(own) : undefined) };
+}
+
+/**
+ * test_head_accuracy of a recorded run (latentlab eval): its own head, or the head on the code
+ * trained again on the run's labelled samples (the same seed picks the same ones, and the same
+ * seed trains the same head).
+ */
+export async function recordedHeadMetrics(model: Autoencoder, training: TrainingConfig, test: TensorDataset): Promise<Record<string, number>> {
+  if (isLabelledAutoencoder(model)) return { test_head_accuracy: headAccuracy(model, test) };
+  if (training.labels === undefined || !test.targets) return {};
+  // as loadRunData loads it, without the test split that the caller holds already
+  const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed });
+  try {
+    const numClasses = train.classes?.length ?? tidy(() => train.targets.max().item()) + 1;
+    const labelled = labelledSubset(train, labelledPositions(train.targets, training.labels, numClasses, training.seed));
+    try {
+      return { test_head_accuracy: await probeHeadAccuracy(model, labelled, test, { input: training.headInput ?? 'mean', seed: training.seed }) };
+    } finally {
+      [labelled.inputs, labelled.targets].forEach((t) => t?.dispose());
+    }
+  } finally {
+    [train.inputs, train.targets].forEach((t) => t.dispose());
+  }
 }

@@ -9,7 +9,8 @@ import { liveTensorCount, tensor, tidy } from '../../src/index.js';
 import { parseRunConfig } from '../../src/runs/config.js';
 import { trainRun } from '../../src/runs/train-run.js';
 import { prepareRun } from '../../src/runs/setup.js';
-import { headAccuracy, labelledPositions, semiSupervisedSet } from '../../src/runs/labels.js';
+import { headAccuracy, labelledPositions, recordedHeadMetrics, semiSupervisedSet } from '../../src/runs/labels.js';
+import { loadRun } from '../../src/runs/load.js';
 import { isLabelledAutoencoder } from '../../src/models/index.js';
 import { RunStore } from '../../src/track/store.js';
 import { temporaryDir } from '../track/helpers.js';
@@ -93,6 +94,13 @@ describe('runs with --labels', () => {
       // 10 classes: chance is 0.1; 50 labels of a briefly trained code give at least twice that
       assert.ok(accuracy !== undefined && accuracy > 0.2 && accuracy <= 1, `${JSON.stringify(settings)}: ${accuracy}`);
       assert.equal(store.metrics(outcome.runId, 'test_head_accuracy').length, 1, 'recorded in the store');
+    }
+    // latentlab eval gives the same number: the same seed picks the same labels and trains the same head
+    for (const run of store.listRuns()) {
+      const loaded = loadRun(store, run.id);
+      const again = await recordedHeadMetrics(loaded.model, loaded.config.training, loaded.test);
+      assert.equal(again.test_head_accuracy, store.metrics(run.id, 'test_head_accuracy')[0]!.value, `${run.model}`);
+      loaded.dispose();
     }
     const unlabelled = await trainRun(store, parseRunConfig({ ...base, labels: undefined, model: 'mlp-ae', hidden: [16], latent: 4, epochs: 1 }), quiet);
     assert.equal(unlabelled.metrics.test_head_accuracy, undefined, 'no labels, no head');
