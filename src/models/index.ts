@@ -27,4 +27,5 @@ export { GenerativeAdversarialNetwork, isAdversarial, ganDefaults, fixedNoiseSiz
 export { MlpGan, mlpGanDefaults, type MlpGanOptions } from './gan.js';
 export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './dcgan.js';
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
-export { LabelledAutoencoder, labelledAutoencoderDefaults, isLabelledAutoencoder, unlabelledTarget, type LabelledAutoencoderOptions } from './supervised-ae.js';
+export { LabelledAutoencoder, labelledAutoencoderDefaults, isLabelledAutoencoder, unlabelledTarget, type ClassifyingAutoencoder, type LabelledAutoencoderOptions } from './supervised-ae.js';
+export { SemiSupervisedVae, m2Defaults, type M2Options } from './m2.js';

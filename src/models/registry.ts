@@ -24,9 +24,10 @@ import { parseDenoise, parseSparse } from './regularizers.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { LabelledAutoencoder, labelledAutoencoderDefaults } from './supervised-ae.js';
+import { m2Defaults, SemiSupervisedVae } from './m2.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'supervised-ae', 'semi-ae', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'supervised-ae', 'semi-ae', 'm2', 'gan', 'dcgan'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -80,7 +81,7 @@ export const modelConfigSchema = z.strictObject({
   instanceNoise: z.number().min(0).max(10).optional(),
   /** λ of supervised-ae's L_p + λ·L_r. */
   reconWeight: z.number().min(0).max(1e6).optional(),
-  /** α of semi-ae's E_R + α·E_C. */
+  /** α of semi-ae's E_R + α·E_C, and of M2's classification term. */
   classWeight: z.number().min(0).max(1e6).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
@@ -101,6 +102,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   contractive: ['hidden', 'activation', 'contraction', 'reconstruction'],
   'supervised-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'reconWeight'],
   'semi-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'classWeight'],
+  m2: ['hidden', 'activation', 'classWeight'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
 };
@@ -121,6 +123,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   contractive: { latent: 32, activation: contractiveDefaults.activation, contraction: contractiveDefaults.contraction, reconstruction: contractiveDefaults.reconstruction },
   'supervised-ae': { latent: 32, ...labelledDefaults, reconWeight: labelledAutoencoderDefaults.reconWeight },
   'semi-ae': { latent: 32, ...labelledDefaults, classWeight: labelledAutoencoderDefaults.classWeight },
+  // The paper's M2 on MNIST: latent 50, one hidden layer of 500.
+  m2: { latent: 50, ...m2Defaults, hidden: [...m2Defaults.hidden] },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
 };
@@ -199,7 +203,7 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
   if (c.conditional && data.numClasses === undefined) {
     throw new ArgumentError(`a conditional ${c.model} needs class labels, and the data has none: drop conditional or use labelled data`);
   }
-  if ((c.model === 'supervised-ae' || c.model === 'semi-ae') && data.numClasses === undefined) {
+  if ((c.model === 'supervised-ae' || c.model === 'semi-ae' || c.model === 'm2') && data.numClasses === undefined) {
     throw new ArgumentError(`${c.model} trains a classifier head on class labels, and the data has none: use a labelled data set (mnist, fashion-mnist, ...)`);
   }
   const numClasses = c.conditional ? data.numClasses : undefined;
@@ -226,6 +230,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       const weights = { ...(reconWeight !== undefined ? { reconWeight } : {}), ...(classWeight !== undefined ? { classWeight } : {}) };
       return new LabelledAutoencoder({ ...rest, ...weights, inputShape, numClasses: data.numClasses!, semiSupervised: c.model === 'semi-ae' });
     }
+    case 'm2':
+      return new SemiSupervisedVae({ ...c, inputShape, numClasses: data.numClasses! });
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':

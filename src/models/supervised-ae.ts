@@ -98,7 +98,14 @@ export class LabelledAutoencoder extends nn.Module implements Autoencoder {
   }
 }
 
-/** Whether a model has a classifier head of its own (supervised-ae, semi-ae). */
-export function isLabelledAutoencoder(model: unknown): model is LabelledAutoencoder {
-  return model instanceof LabelledAutoencoder;
+/** An autoencoder with a classifier of its own (supervised-ae, semi-ae, m2). */
+export interface ClassifyingAutoencoder extends Autoencoder {
+  /** [N, ...inputShape] → class logits [N, numClasses]. */
+  classify(x: Tensor): Tensor;
+  readonly numClasses: number;
+}
+
+/** Whether a model has a classifier head of its own (supervised-ae, semi-ae, m2). */
+export function isLabelledAutoencoder(model: unknown): model is ClassifyingAutoencoder {
+  return typeof (model as Partial<ClassifyingAutoencoder>).classify === 'function' && typeof (model as Partial<ClassifyingAutoencoder>).encode === 'function';
 }

@@ -13,7 +13,7 @@ import type { TensorDataset } from '../data/loader.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { VariationalAutoencoder } from '../models/vae.js';
 import { MlpClassifier } from '../models/classifier.js';
-import { isLabelledAutoencoder, unlabelledTarget, type LabelledAutoencoder } from '../models/supervised-ae.js';
+import { isLabelledAutoencoder, unlabelledTarget, type ClassifyingAutoencoder } from '../models/supervised-ae.js';
 import { trainClassifier } from '../train/classifier.js';
 import type { TrainingConfig } from './config.js';
 import { loadDataset } from '../data/datasets.js';
@@ -82,8 +82,8 @@ export function semiSupervisedSet(train: TensorDataset, positions: readonly numb
   });
 }
 
-/** Test accuracy of a model's own head (supervised-ae, semi-ae), in eval mode. */
-export function headAccuracy(model: LabelledAutoencoder, test: TensorDataset, batchSize = 500): number {
+/** Test accuracy of a model's own head (supervised-ae, semi-ae, m2), in eval mode. */
+export function headAccuracy(model: ClassifyingAutoencoder, test: TensorDataset, batchSize = 500): number {
   const wasTraining = model.training;
   model.eval();
   try {
@@ -193,7 +193,7 @@ export function labelledTraining(model: string, train: TensorDataset, numClasses
   if (numClasses === undefined || !train.targets) throw new ArgumentError(`--labels ${labels} needs class labels, and the data set has none: choose a labelled data set (mnist, fashion-mnist, ...)`);
   const positions = labelledPositions(train.targets, labels, numClasses, seed);
   const labelled = labelledSubset(train, positions);
-  const own = model === 'semi-ae' ? semiSupervisedSet(train, positions) : model === 'supervised-ae' ? labelled : null;
+  const own = model === 'semi-ae' || model === 'm2' ? semiSupervisedSet(train, positions) : model === 'supervised-ae' ? labelled : null;
   const free = (set: TensorDataset) => [set.inputs, set.targets].forEach((t) => t?.dispose());
   return { train: own, labelled, dispose: () => (free(labelled), own && own !== labelled ? free(own) : undefined) };
 }
