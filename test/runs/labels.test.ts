@@ -49,7 +49,7 @@ describe('semiSupervisedSet', () => {
   test('every sample once, unlabelled ones with target −1, the labelled ones repeated to about a tenth of the set', () => {
     const train = { inputs: tensor(Array.from({ length: 100 }, (_, i) => [i])), targets: int64(Array.from({ length: 100 }, (_, i) => i % 2)) };
     const set = semiSupervisedSet(train, [3, 4]);
-    const inputs = Array.from(set.inputs.flatten().toTypedArray() as Float32Array);
+    const inputs = tidy(() => Array.from(set.inputs.flatten().toTypedArray() as Float32Array));
     const targets = Array.from(set.targets!.toTypedArray() as BigInt64Array, Number);
     // 98 unlabelled: round(0.1·98 / (0.9·2)) = 5 copies of each labelled sample in all
     assert.equal(inputs.length, 100 + 2 * 4);
@@ -84,6 +84,7 @@ describe('runs with --labels', () => {
       { model: 'mlp-ae', hidden: [32], latent: 8 },
       { model: 'semi-ae', hidden: [32], latent: 8, epochs: 15 },
       { model: 'supervised-ae', hidden: [32], latent: 8, epochs: 20 },
+      { model: 'm2', hidden: [32], latent: 8, epochs: 5 },
       { model: 'vae', hidden: [32], latent: 8, trainLimit: 2000, epochs: 10, headInput: 'mean' },
       { model: 'vae', hidden: [32], latent: 8, trainLimit: 2000, epochs: 10, headInput: 'sample' },
       { model: 'vae', hidden: [32], latent: 8, trainLimit: 2000, epochs: 10, headInput: 'moments' },
