@@ -29,3 +29,4 @@ export { Dcgan, DcganDiscriminator, dcganDefaults, type DcganOptions } from './d
 export { ganLosses, discriminatorLoss, generatorLoss, gradientPenalty, gradientPenaltyWeight, type GanLoss } from './gan-losses.js';
 export { LabelledAutoencoder, labelledAutoencoderDefaults, isLabelledAutoencoder, unlabelledTarget, type ClassifyingAutoencoder, type LabelledAutoencoderOptions } from './supervised-ae.js';
 export { SemiSupervisedVae, m2Defaults, type M2Options } from './m2.js';
+export { StackedSemiSupervisedVae, m1m2Defaults, type M1M2Options } from './m1m2.js';

@@ -25,6 +25,8 @@ export interface M2Options {
   activation?: ActivationName;
   /** α: weight of the classifier's cross-entropy on labelled samples (per labelled sample, in nats beside the bound). */
   classWeight?: number;
+  /** p(x|y,z): 'bernoulli' for data in [0, 1]; 'gaussian' with unit variance for real-valued inputs (M1's codes in M1+M2). */
+  likelihood?: 'bernoulli' | 'gaussian';
 }
 
 export const m2Defaults = { hidden: [500], activation: 'relu', classWeight: 50 } as const;
@@ -36,6 +38,7 @@ export class SemiSupervisedVae extends nn.Module implements GenerativeAutoencode
   readonly inputShape: readonly number[];
   readonly numClasses: number;
   readonly classWeight: number;
+  readonly likelihood: 'bernoulli' | 'gaussian';
   readonly classifier: nn.Sequential;
   readonly encoder: nn.Sequential;
   readonly decoder: nn.Sequential;
@@ -49,6 +52,7 @@ export class SemiSupervisedVae extends nn.Module implements GenerativeAutoencode
     this.latent = latent;
     this.numClasses = numClasses;
     this.classWeight = classWeight;
+    this.likelihood = options.likelihood ?? 'bernoulli';
     this.inputShape = [...options.inputShape];
     const size = sampleSize(this.inputShape);
     const layers = { activation, batchNorm: false, dropout: 0 };
@@ -68,11 +72,12 @@ export class SemiSupervisedVae extends nn.Module implements GenerativeAutoencode
     return tidy(() => this.#posterior(x.flatten(1), this.#oneHot(labels ?? this.classify(x).argmax(1))).mu);
   }
 
-  /** Bernoulli means of p(x|y, z); without labels, y is p(y)'s mean (every class at 1/C). */
+  /** Means of p(x|y, z) (Bernoulli probabilities or Gaussian means); without labels, y is p(y)'s mean (every class at 1/C). */
   decode(z: Tensor, labels?: Tensor): Tensor {
     return tidy(() => {
       const y = labels ? this.#oneHot(labels) : zeros([z.shape[0]!, this.numClasses], { dtype: z.dtype, device: z.device }).add(1 / this.numClasses);
-      return this.decoder.forward(cat([z, y], 1)).sigmoid().unflatten(1, this.inputShape);
+      const output = this.decoder.forward(cat([z, y], 1));
+      return (this.likelihood === 'bernoulli' ? output.sigmoid() : output).unflatten(1, this.inputShape);
     });
   }
 
@@ -137,7 +142,12 @@ export class SemiSupervisedVae extends nn.Module implements GenerativeAutoencode
     const y = this.#oneHot(labels);
     const { mu, logvar } = this.#posterior(x, y);
     const z = mu.add(logvar.mul(0.5).exp().mul(randnLike(mu)));
-    const recon = F.binaryCrossEntropyWithLogits(this.decoder.forward(cat([z, y], 1)), x, { reduction: 'none' }).sum({ dim: 1 });
+    const output = this.decoder.forward(cat([z, y], 1));
+    // −log N(x; output, I) = ½‖x − output‖² + ½·D·log 2π
+    const recon =
+      this.likelihood === 'bernoulli'
+        ? F.binaryCrossEntropyWithLogits(output, x, { reduction: 'none' }).sum({ dim: 1 })
+        : x.sub(output).square().sum({ dim: 1 }).mul(0.5).add(0.5 * x.shape[1]! * Math.log(2 * Math.PI));
     return recon.add(nn.klToStandardNormal(mu, logvar, 'none')).add(Math.log(this.numClasses));
   }
 

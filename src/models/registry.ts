@@ -25,9 +25,10 @@ import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js'
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
 import { LabelledAutoencoder, labelledAutoencoderDefaults } from './supervised-ae.js';
 import { m2Defaults, SemiSupervisedVae } from './m2.js';
+import { m1m2Defaults, StackedSemiSupervisedVae } from './m1m2.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 
-export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'supervised-ae', 'semi-ae', 'm2', 'gan', 'dcgan'] as const;
+export const modelNames = ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'supervised-ae', 'semi-ae', 'm2', 'm1m2', 'gan', 'dcgan'] as const;
 export type ModelName = (typeof modelNames)[number];
 /** The families trained by several optimizers (the training options lrG, lrD, dSteps, gSteps apply to them). */
 export const adversarialModelNames: readonly ModelName[] = ['gan', 'dcgan'];
@@ -103,6 +104,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'supervised-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'reconWeight'],
   'semi-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'classWeight'],
   m2: ['hidden', 'activation', 'classWeight'],
+  m1m2: ['hidden', 'activation', 'classWeight'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
 };
@@ -125,6 +127,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'semi-ae': { latent: 32, ...labelledDefaults, classWeight: labelledAutoencoderDefaults.classWeight },
   // The paper's M2 on MNIST: latent 50, one hidden layer of 500.
   m2: { latent: 50, ...m2Defaults, hidden: [...m2Defaults.hidden] },
+  // M1 of the paper: latent 50, two hidden layers of 600 (M2's own sizes are fixed in m1m2.ts).
+  m1m2: { latent: 50, hidden: [...m1m2Defaults.hidden], activation: m1m2Defaults.activation, classWeight: m2Defaults.classWeight },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
 };
@@ -203,7 +207,7 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
   if (c.conditional && data.numClasses === undefined) {
     throw new ArgumentError(`a conditional ${c.model} needs class labels, and the data has none: drop conditional or use labelled data`);
   }
-  if ((c.model === 'supervised-ae' || c.model === 'semi-ae' || c.model === 'm2') && data.numClasses === undefined) {
+  if ((c.model === 'supervised-ae' || c.model === 'semi-ae' || c.model === 'm2' || c.model === 'm1m2') && data.numClasses === undefined) {
     throw new ArgumentError(`${c.model} trains a classifier head on class labels, and the data has none: use a labelled data set (mnist, fashion-mnist, ...)`);
   }
   const numClasses = c.conditional ? data.numClasses : undefined;
@@ -232,6 +236,8 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
     }
     case 'm2':
       return new SemiSupervisedVae({ ...c, inputShape, numClasses: data.numClasses! });
+    case 'm1m2':
+      return new StackedSemiSupervisedVae({ ...c, inputShape, numClasses: data.numClasses! });
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':

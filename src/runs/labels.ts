@@ -193,7 +193,7 @@ export function labelledTraining(model: string, train: TensorDataset, numClasses
   if (numClasses === undefined || !train.targets) throw new ArgumentError(`--labels ${labels} needs class labels, and the data set has none: choose a labelled data set (mnist, fashion-mnist, ...)`);
   const positions = labelledPositions(train.targets, labels, numClasses, seed);
   const labelled = labelledSubset(train, positions);
-  const own = model === 'semi-ae' || model === 'm2' ? semiSupervisedSet(train, positions) : model === 'supervised-ae' ? labelled : null;
+  const own = model === 'semi-ae' || model === 'm2' || model === 'm1m2' ? semiSupervisedSet(train, positions) : model === 'supervised-ae' ? labelled : null;
   const free = (set: TensorDataset) => [set.inputs, set.targets].forEach((t) => t?.dispose());
   return { train: own, labelled, dispose: () => (free(labelled), own && own !== labelled ? free(own) : undefined) };
 }

@@ -133,12 +133,12 @@ function checkAdversarialRange(config: RunConfig, train: LoadedDataset): void {
  */
 function checkLikelihoodRange(config: RunConfig, train: LoadedDataset): void {
   const { model } = config;
-  const bernoulli = model.model === 'm2' || (model.decoder !== undefined ? model.decoder === 'bernoulli' : model.reconstruction === 'bce'); // decoder: the VAE families
+  const bernoulli = model.model === 'm2' || model.model === 'm1m2' || (model.decoder !== undefined ? model.decoder === 'bernoulli' : model.reconstruction === 'bce'); // decoder: the VAE families
   if (!bernoulli) return;
   const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
   if (low! >= 0 && high! <= 1) return;
   const range = `[${formatNumber(low!)}, ${formatNumber(high!)}]`;
-  if (model.model === 'm2') throw new ArgumentError(`m2's Bernoulli decoder needs data in [0, 1], and ${config.training.dataset} spans ${range}: use semi-ae (--loss mse) for this data`);
+  if (model.model === 'm2' || model.model === 'm1m2') throw new ArgumentError(`${model.model}'s Bernoulli decoder needs data in [0, 1], and ${config.training.dataset} spans ${range}: use semi-ae (--loss mse) for this data`);
   const what = model.reconstruction === 'bce' ? "reconstruction loss 'bce' (--loss bce)" : "decoder 'bernoulli' (the VAE default)";
   const fix = model.reconstruction === 'bce' ? "use --loss mse (reconstruction 'mse')" : "use --decoder gaussian (decoder 'gaussian')";
   throw new ArgumentError(`${what} needs data in [0, 1], and ${config.training.dataset} spans ${range}: ${fix}`);
