@@ -110,18 +110,19 @@ describe('runs with --labels', () => {
   });
 });
 
-describe('finding: at 100 labels on MNIST the semi-supervised AE and M2 beat a classifier trained on the labels alone', () => {
+describe('finding: at 100 labels on MNIST the semi-supervised AE, M2 and M1+M2 beat a classifier trained on the labels alone', () => {
   // Small budget: 10,000 training digits, 2,000 test digits. The baseline is the same encoder and
   // head trained from scratch on the 100 labelled digits (supervised-ae with λ = 0: no reconstruction)
   // for 300 steps, where its test accuracy has stopped rising.
   const data = { dataset: 'mnist', trainLimit: 10000, testLimit: 2000, labels: 100, seed: 0 } as const;
   const semi = { ...data, model: 'semi-ae', epochs: 10, classWeight: 0.1, reconstruction: 'bce' } as const;
   const m2 = { ...data, model: 'm2', epochs: 3 } as const;
+  const m1m2 = { ...data, model: 'm1m2', epochs: 10 } as const;
 
-  test('semi-ae and m2 test accuracy > the labels-only baseline (computed here); untrained, each fails the bar', async () => {
+  test('semi-ae, m2 and m1m2 test accuracy > the labels-only baseline (computed here); untrained, each fails the bar', async () => {
     const store = RunStore.open(join(temporaryDir(), 'store'));
     const baseline = (await trainRun(store, parseRunConfig({ ...data, model: 'supervised-ae', reconWeight: 0, epochs: 300 }), quiet)).metrics.test_head_accuracy!;
-    for (const settings of [semi, m2]) {
+    for (const settings of [semi, m2, m1m2]) {
       const trained = (await trainRun(store, parseRunConfig(settings), quiet)).metrics.test_head_accuracy!;
       const untrained = prepareRun(parseRunConfig(settings));
       assert.ok(isLabelledAutoencoder(untrained.model));
