@@ -85,6 +85,7 @@ describe('runs with --labels', () => {
       { model: 'semi-ae', hidden: [32], latent: 8, epochs: 15 },
       { model: 'supervised-ae', hidden: [32], latent: 8, epochs: 20 },
       { model: 'm2', hidden: [32], latent: 8, epochs: 5 },
+      { model: 'm1m2', hidden: [64], latent: 8, trainLimit: 2000, epochs: 10 },
       { model: 'vae', hidden: [32], latent: 8, trainLimit: 2000, epochs: 10, headInput: 'mean' },
       { model: 'vae', hidden: [32], latent: 8, trainLimit: 2000, epochs: 10, headInput: 'sample' },
       { model: 'vae', hidden: [32], latent: 8, trainLimit: 2000, epochs: 10, headInput: 'moments' },
