@@ -7,6 +7,7 @@ import { isAutoencoder } from '../models/autoencoder.js';
 import { evaluateRunSamples, sampleMetricsProblem, type RunSampleEvaluation } from '../runs/sample-evaluation.js';
 import { evaluateAutoencoder, isVariational } from '../analysis/evaluate.js';
 import { formatNumber } from '../train/progress.js';
+import { recordedHeadMetrics } from '../runs/labels.js';
 import { examples, integerBetween, nonNegativeInteger, storeOption, withStore } from './options.js';
 
 interface EvalFlags {
@@ -57,6 +58,7 @@ export function evalCommand(): Command {
           // A GAN has no encoder: it is scored by its samples alone.
           const model = loaded.model;
           const metrics = !isAutoencoder(model) ? {} : evaluateAutoencoder(model, loaded.test, { batchSize: flags.batch, iwaeSamples: isVariational(model) ? flags.iwaeSamples : 0 });
+          if (isAutoencoder(model)) Object.assign(metrics, await recordedHeadMetrics(model, loaded.config.training, loaded.test));
           if (flags.json) {
             const sampleJson = samples ? { classifier_run: samples.classifier.runId, classifier_test_accuracy: samples.classifier.testAccuracy, ...snakeCase(samples.metrics) } : { skipped: skip };
             console.log(JSON.stringify({ run_id: loaded.run.id, weights: loaded.weights, test_samples: loaded.test.inputs.shape[0], metrics, sample_metrics: sampleJson }, null, 2));

@@ -37,3 +37,6 @@ export { ImportanceWeightedAutoencoder, importanceWeightedDefaults, type Importa
 export { MixturePriorVariationalAutoencoder, mixturePriorDefaults, type MixturePriorOptions } from './gmvae.js';
 export { adjustedRandIndex, matchedAccuracy, minimumCostAssignment } from './gmvae-agreement.js';
 export { Flow, PlanarFlow, AffineCoupling, parseFlow, flowKinds, type FlowKind, type FlowSpec, type FlowLayer } from './flows.js';
+export { LabelledAutoencoder, labelledAutoencoderDefaults, isLabelledAutoencoder, unlabelledTarget, type ClassifyingAutoencoder, type LabelledAutoencoderOptions } from './supervised-ae.js';
+export { SemiSupervisedVae, m2Defaults, type M2Options } from './m2.js';
+export { StackedSemiSupervisedVae, m1m2Defaults, type M1M2Options } from './m1m2.js';

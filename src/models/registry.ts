@@ -25,6 +25,9 @@ import { parseDenoise, parseSparse } from './regularizers.js';
 import { RestrictedBoltzmannMachine, rbmDefaults, visibleUnits } from './rbm.js';
 import { ShallowAutoencoder, shallowAutoencoderDefaults } from './shallow-ae.js';
 import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, MlpHypersphericalVae, mlpHypersphericalDefaults } from './svae.js';
+import { LabelledAutoencoder, labelledAutoencoderDefaults } from './supervised-ae.js';
+import { m2Defaults, SemiSupervisedVae } from './m2.js';
+import { m1m2Defaults, StackedSemiSupervisedVae } from './m1m2.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 import { parseFlow } from './flows.js';
 import { MixturePriorVariationalAutoencoder, mixturePriorDefaults } from './gmvae.js';
@@ -107,6 +110,10 @@ export const modelConfigSchema = z.strictObject({
   samples: z.number().int().min(1).max(10000).optional(),
   /** A normalizing flow on the VAE's posterior. */
   flow: shortSyntax(parseFlow).optional().describe('a string like planar:8 or realnvp:4'),
+  /** λ of supervised-ae's L_p + λ·L_r. */
+  reconWeight: z.number().min(0).max(1e6).optional(),
+  /** α of semi-ae's E_R + α·E_C, and of M2's classification term. */
+  classWeight: z.number().min(0).max(1e6).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
@@ -124,6 +131,10 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   svae: ['hidden', 'activation', 'batchNorm', 'dropout', ...hyperspherical],
   'conv-svae': ['upsample', 'dropout', ...hyperspherical],
   contractive: ['hidden', 'activation', 'contraction', 'reconstruction'],
+  'supervised-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'reconWeight'],
+  'semi-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'classWeight'],
+  m2: ['hidden', 'activation', 'classWeight'],
+  m1m2: ['hidden', 'activation', 'classWeight'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
   aae: ['hidden', 'prior', 'conditional', 'reconstruction'],
@@ -136,6 +147,9 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
 
 // wae and swae: the MLP autoencoder's defaults, less tied weights (the decoder needs its own to fit the prior's codes).
 const { tied: _tied, ...priorMatchingDefaults } = mlpAutoencoderDefaults;
+// mlp-ae's, less tied (the head reads the code, the decoder is its own).
+const { tied: _labelledTied, ...labelledBase } = labelledAutoencoderDefaults;
+const labelledDefaults = { ...labelledBase, hidden: [...labelledBase.hidden], reconWeight: undefined, classWeight: undefined };
 
 const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'mlp-ae': { latent: 32, ...mlpAutoencoderDefaults, hidden: [...mlpAutoencoderDefaults.hidden] },
@@ -147,6 +161,12 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   'conv-svae': { latent: 20, ...variationalDefaults, ...convHypersphericalDefaults },
   // No hidden layer unless given: the paper's single sigmoid layer, whose penalty has a closed form.
   contractive: { latent: 32, activation: contractiveDefaults.activation, contraction: contractiveDefaults.contraction, reconstruction: contractiveDefaults.reconstruction },
+  'supervised-ae': { latent: 32, ...labelledDefaults, reconWeight: labelledAutoencoderDefaults.reconWeight },
+  'semi-ae': { latent: 32, ...labelledDefaults, classWeight: labelledAutoencoderDefaults.classWeight },
+  // The paper's M2 on MNIST: latent 50, one hidden layer of 500.
+  m2: { latent: 50, ...m2Defaults, hidden: [...m2Defaults.hidden] },
+  // M1 of the paper: latent 50, two hidden layers of 600 (M2's own sizes are fixed in m1m2.ts).
+  m1m2: { latent: 50, hidden: [...m1m2Defaults.hidden], activation: m1m2Defaults.activation, classWeight: m2Defaults.classWeight },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
   aae: { latent: 8, ...aaeDefaults, conditional: false, hidden: [...aaeDefaults.hidden] },
@@ -241,6 +261,9 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
   if (c.conditional && data.numClasses === undefined) {
     throw new ArgumentError(`a conditional ${c.model} needs class labels, and the data has none: drop conditional or use labelled data`);
   }
+  if ((c.model === 'supervised-ae' || c.model === 'semi-ae' || c.model === 'm2' || c.model === 'm1m2') && data.numClasses === undefined) {
+    throw new ArgumentError(`${c.model} trains a classifier head on class labels, and the data has none: use a labelled data set (mnist, fashion-mnist, ...)`);
+  }
   const numClasses = c.conditional ? data.numClasses : undefined;
   switch (c.model) {
     case 'mlp-ae':
@@ -269,6 +292,16 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new ConvHypersphericalVae(c);
     case 'contractive':
       return new ContractiveAutoencoder({ ...c, inputShape });
+    case 'supervised-ae':
+    case 'semi-ae': {
+      const { reconWeight, classWeight, ...rest } = c;
+      const weights = { ...(reconWeight !== undefined ? { reconWeight } : {}), ...(classWeight !== undefined ? { classWeight } : {}) };
+      return new LabelledAutoencoder({ ...rest, ...weights, inputShape, numClasses: data.numClasses!, semiSupervised: c.model === 'semi-ae' });
+    }
+    case 'm2':
+      return new SemiSupervisedVae({ ...c, inputShape, numClasses: data.numClasses! });
+    case 'm1m2':
+      return new StackedSemiSupervisedVae({ ...c, inputShape, numClasses: data.numClasses! });
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':

@@ -24,6 +24,10 @@ export const trainingConfigSchema = z.strictObject({
   trainLimit: count.optional(),
   /** Test on the first this many test samples (all by default). */
   testLimit: count.optional(),
+  /** Labelled training samples (class-balanced, seeded); the rest count as unlabelled (src/runs/labels.ts). */
+  labels: count.optional(),
+  /** What a head on a VAE's code reads: the posterior mean, a sample z, or (μ, log σ²). */
+  headInput: z.enum(['mean', 'sample', 'moments']).optional(),
   epochs: z.number().int().min(1).max(1_000_000),
   batch: z.number().int().min(1).max(1_000_000),
   // Above 10 every optimizer here diverges at once; a typo (1e3 for 1e-3) is the likely cause.
@@ -102,8 +106,20 @@ function checkTrainingApplies(model: ModelConfig, training: TrainingConfig, labe
       throw new ArgumentError(`${label(adversarialOnly)} applies to adversarial models only (${adversarialModelNames.join(', ')}), not ${model.model}: ${adversarialOnly.startsWith('lr') ? 'set the learning rate with --lr (lr in a config file)' : 'remove it'}`);
     }
   }
+  checkLabelsApply(model, training, label);
   if (training.betas !== undefined && training.optimizer !== 'adam' && training.optimizer !== 'adamw') {
     throw new ArgumentError(`${label('betas')} applies to the optimizers adam and adamw, not ${training.optimizer}`);
+  }
+}
+
+// --labels feeds a head on the code of an autoencoder; --head-input says what of a VAE's code it reads.
+function checkLabelsApply(model: ModelConfig, training: TrainingConfig, label: (key: string) => string): void {
+  if (training.labels !== undefined && adversarialModelNames.includes(model.model)) throw new ArgumentError(`${label('labels')} trains a head on an autoencoder's code, and ${model.model} has none: remove it`);
+  if (training.labels !== undefined && model.conditional) throw new ArgumentError(`${label('labels')} withholds labels, and a conditional ${model.model} reads every one: drop ${label('labels')} or ${label('conditional')}`);
+  if (training.headInput === undefined) return;
+  if (training.labels === undefined) throw new ArgumentError(`${label('headInput')} applies with ${label('labels')} (the head trained on the labelled codes): add ${label('labels')} or remove it`);
+  if (training.headInput !== 'mean' && model.model !== 'vae' && model.model !== 'conv-vae') {
+    throw new ArgumentError(`${label('headInput')} ${training.headInput} reads a Gaussian posterior (vae, conv-vae), which ${model.model} does not have: use mean`);
   }
 }
 

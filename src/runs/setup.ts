@@ -13,6 +13,8 @@ import { ArgumentError } from '../tensor/errors.js';
 import { formatNumber } from '../train/progress.js';
 import type { RunConfig, TrainingConfig } from './config.js';
 import { adversarialModelNames } from '../models/registry.js';
+import type { TensorDataset } from '../data/loader.js';
+import { labelledTraining } from './labels.js';
 
 export interface RunData {
   train: LoadedDataset;
@@ -33,6 +35,8 @@ export interface PreparedRun {
   optimizers: Record<string, Optimizer<{ lr: number }>> | null;
   trainLoader: DataLoader;
   testLoader: DataLoader;
+  /** The labelled training samples of a --labels run (the head on the code trains on them); null otherwise. */
+  labelled: TensorDataset | null;
   dispose(): void;
 }
 
@@ -60,6 +64,7 @@ export function loadRunData(training: TrainingConfig): RunData {
 export function prepareRun(config: RunConfig): PreparedRun {
   const { training } = config;
   const data = loadRunData(training);
+  let labels: ReturnType<typeof labelledTraining> = null;
   try {
     if (config.model.conditional && data.numClasses === undefined) {
       throw new ArgumentError(`a conditional model needs class labels, and ${training.dataset} has none: drop --conditional or choose a labelled data set`);
@@ -69,12 +74,13 @@ export function prepareRun(config: RunConfig): PreparedRun {
     }
     checkLikelihoodRange(config, data.train);
     checkAdversarialRange(config, data.train);
+    labels = labelledTraining(config.model.model, data.train, data.numClasses, training.labels, training.seed);
     manualSeed(training.seed); // the same seed gives the same initial weights
     const model = createLabModel(config.model, { inputShape: data.inputShape, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
     const optimizers = isAdversarial(model) ? playerOptimizers(model.players(), training) : null;
     const optimizer = optimizers ? Object.values(optimizers)[0]! : createOptimizer(training.optimizer, model.parameters(), { ...training, betas: training.betas as [number, number] | undefined });
     const labelled = (set: LoadedDataset) => (set.targetKind === 'class' ? { inputs: set.inputs, targets: set.targets } : { inputs: set.inputs });
-    const trainLoader = new DataLoader(labelled(data.train), { batchSize: training.batch, shuffle: true, seed: training.seed });
+    const trainLoader = new DataLoader(labels?.train ?? labelled(data.train), { batchSize: training.batch, shuffle: true, seed: training.seed });
     const testLoader = new DataLoader(labelled(data.test), { batchSize: Math.max(training.batch, 256) });
     return {
       config,
@@ -84,13 +90,16 @@ export function prepareRun(config: RunConfig): PreparedRun {
       optimizers,
       trainLoader,
       testLoader,
+      labelled: labels?.labelled ?? null,
       dispose: () => {
+        labels?.dispose();
         for (const o of optimizers ? Object.values(optimizers) : [optimizer]) o.dispose(); // their moments, before finalizers would get to them
         model.dispose();
         data.dispose();
       },
     };
   } catch (error) {
+    labels?.dispose();
     data.dispose();
     throw error;
   }
@@ -124,11 +133,12 @@ function checkAdversarialRange(config: RunConfig, train: LoadedDataset): void {
  */
 function checkLikelihoodRange(config: RunConfig, train: LoadedDataset): void {
   const { model } = config;
-  const bernoulli = model.decoder !== undefined ? model.decoder === 'bernoulli' : model.reconstruction === 'bce'; // decoder: the VAE families
+  const bernoulli = model.model === 'm2' || model.model === 'm1m2' || (model.decoder !== undefined ? model.decoder === 'bernoulli' : model.reconstruction === 'bce'); // decoder: the VAE families
   if (!bernoulli) return;
   const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
   if (low! >= 0 && high! <= 1) return;
   const range = `[${formatNumber(low!)}, ${formatNumber(high!)}]`;
+  if (model.model === 'm2' || model.model === 'm1m2') throw new ArgumentError(`${model.model}'s Bernoulli decoder needs data in [0, 1], and ${config.training.dataset} spans ${range}: use semi-ae (--loss mse) for this data`);
   const what = model.reconstruction === 'bce' ? "reconstruction loss 'bce' (--loss bce)" : "decoder 'bernoulli' (the VAE default)";
   const fix = model.reconstruction === 'bce' ? "use --loss mse (reconstruction 'mse')" : "use --decoder gaussian (decoder 'gaussian')";
   throw new ArgumentError(`${what} needs data in [0, 1], and ${config.training.dataset} spans ${range}: ${fix}`);

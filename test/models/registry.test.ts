@@ -6,7 +6,7 @@ import { ArgumentError, manualSeed, randint, randn, tidy, type Tensor } from '..
 import { Adam } from '../../src/optim/index.js';
 import {
   AdversarialAutoencoder, adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
-  modelConfigSchema, modelNames, parseModelConfig, RestrictedBoltzmannMachine, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, type ModelConfig,
+  modelConfigSchema, modelNames, parseModelConfig, RestrictedBoltzmannMachine, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, type ModelConfig,
   WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
@@ -47,8 +47,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, gan, dcgan, aae, rbm'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, gan, dcgan, aae, rbm"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, gan, dcgan, aae, rbm'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, gan, dcgan, aae, rbm"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -70,7 +70,7 @@ describe('parseModelConfig', () => {
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'mlp-ae', unitNorm: true }, 'unitNorm does not apply to mlp-ae (only to shallow-ae)'],
     [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, dcgan)'],
-    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, wae, swae, gmvae, iwae, aae)'],
+    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, aae)'],
     [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae, wae, swae, gmvae)'],
     [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan, aae)'],
     [{ model: 'vae', denoise: 'mask:0.5' }, 'denoise does not apply to vae (only to mlp-ae, shallow-ae, conv-ae)'],
@@ -86,7 +86,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'gan', 'dcgan', 'aae', 'rbm']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'supervised-ae', 'semi-ae', 'm2', 'm1m2', 'gan', 'dcgan', 'aae', 'rbm']);
   });
 });
 
@@ -96,11 +96,11 @@ describe('createModel', () => {
     createModel(parseModelConfig(config), data);
 
   test('builds the class of each family, with the defaults filled in', () => {
-    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder, RestrictedBoltzmannMachine];
+    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder, LabelledAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, RestrictedBoltzmannMachine];
     modelNames.filter((name) => !adversarialModelNames.includes(name)).forEach((model, i) => {
-      const built = build({ model });
+      const built = build({ model }, { ...image, numClasses: 10 }); // the label-aware families need the classes
       assert.ok(built instanceof expected[i]!, model);
-      assert.equal(built.latent, model === 'wae' || model === 'swae' ? 8 : model.includes('vae') || model === 'iwae' ? 20 : model === 'rbm' ? 500 : 32, model);
+      assert.equal(built.latent, model === 'm2' || model === 'm1m2' ? 50 : model === 'wae' || model === 'swae' ? 8 : model.includes('vae') || model === 'iwae' ? 20 : model === 'rbm' ? 500 : 32, model);
       assert.deepEqual(built.inputShape, [1, 28, 28]);
       built.dispose();
     });
@@ -122,6 +122,8 @@ describe('createModel', () => {
     fails(() => build({ model: 'conv-vae' }, { inputShape: [784] }), 'conv-vae expects 28×28 single-channel images, got [784]: use vae for other data');
     fails(() => build({ model: 'vae', conditional: true }), 'a conditional vae needs class labels, and the data has none: drop conditional or use labelled data');
     fails(() => build({ model: 'vae', latent: -1 }), 'latent must be an integer from 1 to 65536, got -1');
+    fails(() => build({ model: 'semi-ae' }), 'semi-ae trains a classifier head on class labels, and the data has none: use a labelled data set (mnist, fashion-mnist, ...)');
+    fails(() => build({ model: 'supervised-ae', classWeight: 2 }), "classWeight does not apply to supervised-ae (only to semi-ae, m2, m1m2)");
   });
 
   test('takes a parsed configuration as it is (no second parse): an unparsed one meets only the cheap asserts below', () => {

@@ -138,6 +138,14 @@ const cases: CliCase[] = [
   { name: 'train --tied on conv-ae is refused, naming tied', args: ['train', '--model', 'conv-ae', '--dataset', 'mnist', '--latent', '2', '--epochs', '1', '--train-limit', '32', '--test-limit', '16', '--tied'], stderr: /tied/ },
   { name: 'train --unit-norm on mlp-ae (shallow-ae only) is refused, naming unit-norm', args: trainWith('--unit-norm'), stderr: /unit-norm/ },
   { name: 'train --name "" is refused, naming name', args: trainWith('--name', ''), stderr: /name/ },
+  // --labels (issue 17): more labels than training samples, fewer than classes, on data without classes
+  { name: 'train --labels 65 (more than the 64 training samples) is refused, naming --labels and the sample count', args: trainWith('--labels', '65'), stderr: /--labels 65 is more than the 64 training samples/ },
+  { name: 'train --labels 5 (fewer than the 10 classes) is refused, naming --labels and the classes', args: trainWith('--labels', '5'), stderr: /--labels 5 is fewer than the 10 classes/ },
+  ...badValues('train', (v) => trainWith('--labels', v), '--labels', ['0', '-1', 'abc', '1.5']),
+  { name: 'train --labels on swiss-roll (no classes) is refused, naming the labels', args: ['train', '--model', 'mlp-ae', '--dataset', 'swiss-roll', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--labels', '10'], stderr: /--labels 10 needs class labels/ },
+  { name: 'train --head-input sample on mlp-ae is refused: no Gaussian posterior', args: [...trainWith('--labels', '20'), '--head-input', 'sample'], stderr: /head-input.*Gaussian posterior/ },
+  { name: 'train --model m2 on moons (data outside [0, 1]) is refused, naming the Bernoulli decoder', args: ['train', '--model', 'm2', '--dataset', 'moons', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--labels', '10'], stderr: /m2's Bernoulli decoder needs data in \[0, 1\]/ },
+  { name: 'train --model semi-ae on swiss-roll (no classes) is refused, naming semi-ae', args: ['train', '--model', 'semi-ae', '--dataset', 'swiss-roll', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--loss', 'mse'], stderr: /semi-ae.*class labels/ },
   {
     name: 'train --loss bce on data outside [0, 1] (swiss-roll) is refused, naming bce (issue example)',
     args: ['train', '--model', 'mlp-ae', '--dataset', 'swiss-roll', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--loss', 'bce'],

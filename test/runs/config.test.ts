@@ -30,6 +30,11 @@ describe('parseRunConfig', () => {
     [{ model: 'mlp-ae', seed: -1 }, 'seed must be a non-negative integer, got -1'],
     [{ model: 'mlp-ae', optimizer: 'lbfgs' }, "optimizer must be one of adam, adamw, sgd, rmsprop, adagrad, got 'lbfgs'"],
     [{ model: 'mlp-ae', name: 'a\tb' }, "name must be printable text of 1 to 200 characters (no newlines or escape codes), got 'a\\tb'"],
+    [{ model: 'mlp-ae', labels: 0 }, 'labels must be a positive integer, got 0'],
+    [{ model: 'vae', conditional: true, labels: 100 }, 'labels withholds labels, and a conditional vae reads every one: drop labels or conditional'],
+    [{ model: 'gan', labels: 100 }, "labels trains a head on an autoencoder's code, and gan has none: remove it"],
+    [{ model: 'vae', headInput: 'sample' }, 'headInput applies with labels (the head trained on the labelled codes): add labels or remove it'],
+    [{ model: 'mlp-ae', labels: 100, headInput: 'moments' }, 'headInput moments reads a Gaussian posterior (vae, conv-vae), which mlp-ae does not have: use mean'],
   ];
   for (const [raw, message] of cases) test(message, () => fails(() => parseRunConfig(raw), message));
 
