@@ -134,6 +134,7 @@ function evaluate(kernel: KernelName, data: Data, theta: Float64Array): { value:
   );
 }
 
+/** A Gaussian-process regressor fitted by GaussianProcess.fit (hyper-parameters by maximum marginal likelihood), as scikit-learn's GaussianProcessRegressor. */
 export class GaussianProcess {
   readonly kernel: KernelName;
   readonly hyperparameters: Hyperparameters;
