@@ -29,8 +29,7 @@ interface Layout {
   to: number;
 }
 
-/**
- */
+/** A search space of named real, integer and categorical dimensions (as scikit-optimize's Space), encoded for the GP in the unit cube. */
 export class Space {
   readonly dimensions: readonly Dimension[];
   /** Number of unit-cube coordinates. */

@@ -40,8 +40,8 @@ export function rightSvd(a: Tensor): { S: Tensor; Vh: Tensor } {
     return { S, Vh };
   });
 }
-/** Oversampling, power iterations and seed of randomizedSvd (Halko, Martinsson & Tropp; scikit-learn's randomized_svd). */
 
+/** Oversampling, power iterations and seed of randomizedSvd (Halko, Martinsson & Tropp; scikit-learn's randomized_svd). */
 export interface RandomizedSvdOptions {
   /** Extra random directions beyond the rank, for a better-conditioned range estimate. */
   nOversamples?: number;

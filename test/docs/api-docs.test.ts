@@ -56,7 +56,7 @@ after(() => {
 /** "X (Kind), defined in ./src/a/b.ts, does not have any documentation" → its file, or ''. */
 function definedIn(text: string): string {
   const match = /defined in (?:\S*?\/)?(src\/\S+?\.ts)/.exec(text);
-  return match ? match[1] : '';
+  return match?.[1] ?? '';
 }
 
 test('every export of the public modules has a TSDoc summary (no "not documented" warnings)', () => {
