@@ -5,6 +5,7 @@ import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { storedMetricRow, type MetricRow } from './metrics.js';
 import type { RunStore } from './store.js';
 
+/** How many rows, or how long, MetricsWriter lets rows wait before writing them. */
 export interface MetricsWriterOptions {
   /** Write once this many rows wait (default 500). */
   maxRows?: number;
@@ -12,6 +13,7 @@ export interface MetricsWriterOptions {
   maxDelayMs?: number;
 }
 
+/** =// */
 export class MetricsWriter {
   readonly #store: RunStore;
   readonly #runId: string;
