@@ -13,7 +13,7 @@ export interface MetricsWriterOptions {
   maxDelayMs?: number;
 }
 
-/** =// */
+/** Batches a run's metric rows and writes them to the store in one transaction per batch (every maxRows rows or maxDelayMs, and on flush() and close()). */
 export class MetricsWriter {
   readonly #store: RunStore;
   readonly #runId: string;
