@@ -16,6 +16,7 @@ export { loadStudies, loadStudy, studyCatalogue, studyNames, type StudyEntry } f
 /** How runStudy runs a study: the settings profile, a line logger and an abort signal. */
 export interface StudyRunOptions {
   profile: StudyProfile;
+  /** Receives the study's progress lines (default: standard error). */
   log?: (line: string) => void;
   signal?: AbortSignal;
 }

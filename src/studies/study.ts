@@ -28,6 +28,7 @@ export interface TaskRun {
   log(rows: { key: string; value: number; step?: number; epoch?: number }[]): void;
 }
 
+/** What a study runs in: the store, the profile, its id, a logger, an abort signal and helpers that train or reuse runs. */
 export interface StudyContext {
   readonly store: RunStore;
   readonly profile: StudyProfile;
@@ -52,18 +53,21 @@ export interface StudyContext {
   load(run: RunRecord): LoadedRun;
 }
 
+/** What a study returns: its tables and the report's other sections. */
 export interface StudyResult {
   tables: StudyTable[];
   /** The report's sections beyond the tables (figures, image grids, notes). */
   sections: Section[];
 }
 
+/** A study: a named experiment that trains runs, compares them and returns tables and report sections. */
 export interface Study {
   /** The name on the command line, e.g. 'activation-table'. */
   name: string;
   title: string;
   /** One paragraph: what is compared, and what a reader should look for. */
   description: string;
+  /** Runs the study in `context` (its store, profile and helpers) and returns its tables and sections. */
   run(context: StudyContext): Promise<StudyResult>;
 }
 
