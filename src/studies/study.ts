@@ -36,6 +36,7 @@ export interface StudyContext {
   readonly studyId: string;
   /** Aborted on Ctrl-C: runs a study makes outside train() (translations) stop on it too. */
   readonly signal?: AbortSignal;
+  /** Writes a progress line (to StudyContextOptions.log; standard error by default). */
   log(line: string): void;
   /**
    * Trains an autoencoder run from a flat run configuration (as `latentlab train --config` takes;
