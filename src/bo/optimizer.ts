@@ -19,7 +19,7 @@ export const samplerNames: readonly Sampler[] = ['gp', 'random', 'tpe'];
 /** How a batch of points is filled for parallel workers: pending points are told the best value so far (constant liar) or the GP's mean (Kriging believer). */
 export type BatchStrategy = 'constant-liar' | 'kriging-believer';
 
-/** Options of the Optimizer: sampler, random initial points, acquisition, kernel, batch strategy and seed. */
+/** Options of the Optimizer: sampler, random initial points, acquisition (and its ξ, κ), GP kernel, batch strategy and seed. */
 export interface OptimizerOptions {
   /** 'gp' (Bayesian optimisation, the default), 'tpe' (tree-structured Parzen estimator) or 'random' (the baseline). */
   sampler?: Sampler;

@@ -47,7 +47,7 @@ export function exactLogPartition(rbm: RestrictedBoltzmannMachine): number {
   return top + Math.log(parts.reduce((sum, part) => sum + Math.exp(part - top), 0));
 }
 
-/** Runs, intermediate distributions and Gibbs sweeps of annealed importance sampling (AIS) for an RBM's log Z. */
+/** Runs, intermediate distributions and base-rate model of annealed importance sampling (AIS) for an RBM's log Z. */
 export interface AnnealingOptions {
   /** Independent annealing runs (their weights are averaged). */
   runs?: number;

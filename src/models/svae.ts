@@ -18,7 +18,7 @@ import { convBottleneckLayers, convDecoderLayers, convFeatureLayers, convFeature
 import { mlpLayers } from './mlp-layers.js';
 import { gaussianDecoderDefaults, variationalDefaults, type DecoderLikelihood } from './vae.js';
 
-/** Options shared by the hyperspherical (von Mises–Fisher) VAEs: code dimension, decoder likelihood and output activation. */
+/** Options shared by the hyperspherical (von Mises–Fisher) VAEs: code dimension, decoder likelihood, output activation and β. */
 export interface HypersphericalOptions {
   /** d: the code lies on S^(d−1) ⊂ R^d, so d ≥ 2 (a circle at 2, the sphere S² at 3). */
   latent: number;

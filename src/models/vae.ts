@@ -22,7 +22,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
 /** The decoder's likelihood p(x|z): Bernoulli (logits, data in [0, 1]) or Gaussian with a fixed σ. */
 export type DecoderLikelihood = 'bernoulli' | 'gaussian';
 
-/** Options shared by the variational autoencoders: code size, decoder likelihood (and its σ), output activation and β. */
+/** Options shared by the variational autoencoders: code size, decoder likelihood (and its σ), output activation, β and classes (CVAE). */
 export interface VariationalOptions {
   latent: number;
   /**

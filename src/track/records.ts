@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { runFolder } from './artifacts.js';
 
-/** The states of a run: running, finished, failed, or interrupted (stopped by a signal or a lost process). */
+/** The states of a run: running, finished, failed, or interrupted (stopped before its end, e.g. by Ctrl-C). */
 export const runStatuses = ['running', 'finished', 'failed', 'interrupted'] as const;
 /** One of runStatuses. */
 export type RunStatus = (typeof runStatuses)[number];
