@@ -12,7 +12,7 @@ import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
 /** How FastICA extracts the sources: all at once with symmetric decorrelation ('parallel') or one by one ('deflation'). */
 export type IcaAlgorithm = 'parallel' | 'deflation';
-/** FastICA's contrast function G: log cosh, −exp(−u²/2) or u³ (scikit-learn's fun). */
+/** FastICA's contrast, named by G as scikit-learn's fun: log cosh (g = tanh), −exp(−u²/2) (g = u·exp(−u²/2)) or cube (g = u³). */
 export type IcaFunction = 'logcosh' | 'exp' | 'cube';
 /** Whitening of FastICA: sources of unit variance, or of arbitrary variance (scikit-learn's whiten). */
 export type IcaWhitening = 'unit-variance' | 'arbitrary-variance';

@@ -14,7 +14,7 @@ import { jointProbabilities, jointProbabilitiesNN } from './tsne-affinities.js';
 import { FftRepulsion, type FftRepulsionOptions } from './tsne-fft.js';
 import { ExactObjective, FftObjective, type Objective } from './tsne-gradient.js';
 
-/** How t-SNE computes its gradient: exactly (O(N²)), by FFT-accelerated interpolation (FIt-SNE, 2-D only), or chosen by N. */
+/** How t-SNE computes its gradient: exactly (O(N²)), by FFT-accelerated interpolation (FIt-SNE, 2-D only), or chosen by N and dimensions. */
 export type TSNEMethod = 'exact' | 'fft' | 'auto';
 
 /** Options of t-SNE, as scikit-learn's TSNE: components, perplexity, early exaggeration, learning rate, iterations, init, method and seed. */

@@ -27,7 +27,7 @@ export interface RunningExplorer {
   port: number;
   /** Whether the address is reachable from other machines (not a loopback address). */
   exposed: boolean;
-  /** Stops the server and frees the loaded runs. */
+  /** Stops the server and its reduction workers and frees the loaded runs. */
   close(): Promise<void>;
 }
 
