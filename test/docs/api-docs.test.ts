@@ -53,7 +53,7 @@ after(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-/** "X (Kind), defined in ./src/a/b.ts, does not have any documentation" → its file, or ''. */
+/** "X (Kind), defined in latentlab/src/a/b.ts, does not have any documentation" → "src/a/b.ts", or ''. */
 function definedIn(text: string): string {
   const match = /defined in (?:\S*?\/)?(src\/\S+?\.ts)/.exec(text);
   return match?.[1] ?? '';
