@@ -5,6 +5,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** How a set of samples spreads over the classes a classifier assigns: counts, frequencies and entropy. */
 export interface ClassHistogram {
   /** Samples assigned to each class. */
   counts: number[];

@@ -5,6 +5,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** How often a conditional model's samples are classified as the class they were asked for, overall and per class. */
 export interface ConditionalAccuracy {
   /** Fraction of samples assigned their asked class. */
   accuracy: number;

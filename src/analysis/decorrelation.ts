@@ -3,6 +3,7 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { eye, linalg, tidy, where, type Tensor } from '../tensor/index.js';
 
+/** How far the dimensions of a code are from uncorrelated: ‖corr − I‖_F, |det corr| and the mean off-diagonal |corr|. */
 export interface DecorrelationMetrics {
   /** ‖corr − I‖_F: 0 for uncorrelated dimensions. */
   frobenius: number;

@@ -3,6 +3,7 @@
 import { continuity, knnAccuracy, reconstructionError, trustworthiness } from '../reduce/metrics.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** How well an embedding keeps the data's neighbourhoods: trustworthiness, continuity, kNN accuracy and the inverse map's error. */
 export interface EmbeddingMetrics {
   trustworthiness: number;
   continuity: number;

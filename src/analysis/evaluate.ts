@@ -8,12 +8,14 @@ import type { LoadedDataset } from '../data/datasets.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 import { meanBinaryCrossEntropy, mse, psnr, ssim } from './image-quality.js';
 
+/** Batch size and importance samples of evaluateAutoencoder. */
 export interface EvaluationOptions {
   batchSize?: number;
   /** Samples per test point of the IWAE bound (VAEs); 0 skips it (the default: it costs k decoder passes). */
   iwaeSamples?: number;
 }
 
+/** Test metrics by name (test_mse, test_bce, test_psnr, ...), as evaluateAutoencoder returns them. */
 export type EvaluationMetrics = Record<string, number>;
 
 interface Variational {
@@ -30,6 +32,7 @@ export function isClustering(model: Autoencoder): model is Autoencoder & Cluster
   return typeof (model as Partial<Clustering>).clusterAgreement === 'function';
 }
 
+/** Whether an autoencoder is variational: it has an ELBO and an importance-weighted bound to report. */
 export function isVariational(model: Autoencoder): model is Autoencoder & Variational {
   return typeof (model as Partial<Variational>).elbo === 'function' && typeof (model as Partial<Variational>).importanceWeightedBound === 'function';
 }

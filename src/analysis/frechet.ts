@@ -9,6 +9,7 @@ import { keep, tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as linalg from '../tensor/linalg.js';
 
+/** Mean and covariance of a feature set, in float64: the statistics the Fréchet distance compares. */
 export interface FeatureStatistics {
   /** [D] float64 */
   mean: Tensor;
@@ -16,6 +17,7 @@ export interface FeatureStatistics {
   covariance: Tensor;
   /** Samples the statistics were taken over. */
   count: number;
+  /** Frees the mean and covariance tensors. */
   dispose(): void;
 }
 

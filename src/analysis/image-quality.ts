@@ -21,6 +21,7 @@ export function meanBinaryCrossEntropy(prediction: Tensor, target: Tensor): numb
   return tidy(() => binaryCrossEntropy(prediction.to('float64').clamp(0, 1), target.to('float64')).item());
 }
 
+/** Data range of psnr. */
 export interface PsnrOptions {
   /** Maximum minus minimum possible value: 1 for images in [0, 1], 255 for bytes. */
   dataRange?: number;
@@ -47,6 +48,7 @@ export function psnr(x: Tensor, y: Tensor, options: PsnrOptions = {}): number {
   return tidy(() => psnrPerImage(x, y, options).mean().item());
 }
 
+/** Data range and Gaussian window of ssim (as scikit-image's structural_similarity with gaussian_weights). */
 export interface SsimOptions {
   /** Maximum minus minimum possible value: 1 for images in [0, 1]. */
   dataRange?: number;

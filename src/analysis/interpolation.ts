@@ -3,6 +3,7 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { linspace, tidy, where, type Tensor } from '../tensor/index.js';
 
+/** How interpolate walks between two codes: along the straight line, or along the great circle (slerp, for Gaussian or spherical codes). */
 export type InterpolationMethod = 'linear' | 'slerp';
 
 // Below this sin ω the two directions are (anti)parallel to rounding: the great circle through

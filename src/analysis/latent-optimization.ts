@@ -11,6 +11,7 @@ import { manualSeed } from '../tensor/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Autoencoder } from '../models/autoencoder.js';
 
+/** Steps, step size, start and stopping of optimizeLatent's Adam descent on a code. */
 export interface LatentOptimizationOptions {
   /** Gradient steps (Adam). */
   steps?: number;
@@ -27,8 +28,10 @@ export interface LatentOptimizationOptions {
   tolerance?: number;
 }
 
+/** Defaults of LatentOptimizationOptions: 500 Adam steps from a step size of 0.05, seed 0, no early stop. */
 export const latentOptimizationDefaults = { steps: 500, lr: 0.05, seed: 0, tolerance: 0 } as const;
 
+/** What optimizeLatent returns: the code found, its decoding, the final loss, the loss history and the steps run. */
 export interface LatentOptimization {
   /** The optimised code [1, latent]. */
   code: Tensor;
@@ -121,6 +124,7 @@ export function optimizeLatent(model: Autoencoder, targets: Tensor, options: Lat
   }
 }
 
+/** A class prototype (the code whose decoding best matches the class's images) beside the decoding of its mean code and its pixel mean. */
 export interface ClassPrototype {
   /** The optimised code [1, latent] and its decoding [1, ...shape]. */
   code: Tensor;
@@ -134,6 +138,7 @@ export interface ClassPrototype {
   /** The prototype loss at the random start. */
   startLoss: number;
   images: number;
+  /** Frees the tensors. */
   dispose(): void;
 }
 
@@ -179,6 +184,7 @@ export function classPrototype(model: Autoencoder, images: Tensor, labels: Tenso
   }
 }
 
+/** The prototypes of every class, stacked in label order. */
 export interface ClassPrototypes {
   /** Per class, stacked: codes [K, latent]; prototypes, mean-code decodings and pixel means [K, ...shape]. */
   codes: Tensor;

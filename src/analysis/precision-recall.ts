@@ -9,12 +9,14 @@ import type { Tensor } from '../tensor/tensor.js';
 import { cdist } from '../tensor/combine.js';
 import { nearestNeighbors } from '../reduce/neighbors.js';
 
+/** Improved precision and recall of generated samples (Kynkäänniemi et al. 2019) and the k of the neighbourhood radii. */
 export interface PrecisionRecall {
   precision: number;
   recall: number;
   k: number;
 }
 
+/** Neighbour k and block size of manifoldPrecisionRecall. */
 export interface PrecisionRecallOptions {
   /** Neighbour whose distance is a point's radius (3 by default, as in the paper). */
   k?: number;

@@ -16,11 +16,13 @@ import { conditionalAccuracy } from './conditional-accuracy.js';
 import { frechetDistanceOf } from './frechet.js';
 import { manifoldPrecisionRecall } from './precision-recall.js';
 
+/** What the reference classifier sees of a set of images: its penultimate features and the class it assigns. */
 export interface ClassifierView {
   /** Penultimate features [N, 84]. */
   features: Tensor;
   /** The class the classifier assigns, int64 [N]. */
   assigned: Tensor;
+  /** Frees the features and assigned classes. */
   dispose(): void;
 }
 
@@ -48,6 +50,7 @@ export function classifierView(classifier: LeNet, images: Tensor, batchSize = 50
   }
 }
 
+/** How many samples sampleMetrics draws, the classes of a conditional model and the k of precision and recall. */
 export interface SampleMetricsOptions {
   /** Generated samples, and real test images (at most this many, the first ones). */
   samples: number;
@@ -60,6 +63,7 @@ export interface SampleMetricsOptions {
   seed?: number;
 }
 
+/** The quality of a generative model's samples against real test images: Fréchet distance, class counts and entropy, precision and recall, conditional accuracy. */
 export interface SampleMetrics {
   /** Generated samples scored. */
   samples: number;

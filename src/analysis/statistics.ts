@@ -1,6 +1,7 @@
 // Summary statistics of plain number lists: what the studies' tables, the run report and the
 // benchmarks print.
 
+/** The arithmetic mean (NaN for an empty list). */
 export function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
@@ -22,6 +23,7 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
+/** The median: the 0.5 quantile, the mean of the middle two values of an even count; throws on an empty list. */
 export function median(values: readonly number[]): number {
   return quantile(values, 0.5);
 }

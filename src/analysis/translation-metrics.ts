@@ -27,6 +27,7 @@ export function meanPairwiseDistance(images: Tensor): number {
   );
 }
 
+/** The translation metrics of one class. */
 export interface TranslationClassMetrics {
   label: number;
   translations: number;
@@ -37,6 +38,7 @@ export interface TranslationClassMetrics {
   frechet: number;
 }
 
+/** How well a translation between domains keeps class and variety: accuracy, diversity against the real target's, Fréchet distance, per class. */
 export interface TranslationMetrics {
   accuracy: number;
   /** Means over the classes. */
@@ -46,6 +48,7 @@ export interface TranslationMetrics {
   perClass: TranslationClassMetrics[];
 }
 
+/** How many images per class the diversity metric reads. */
 export interface TranslationMetricsOptions {
   /** Diversity reads at most this many images per class (the cost is quadratic); 200 by default. */
   diversitySample?: number;

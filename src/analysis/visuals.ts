@@ -36,6 +36,7 @@ export function priorSamples(model: Autoencoder, n: number, numClasses?: number)
   );
 }
 
+/** The ends of a latent interpolation: two test samples (by index) or the mean codes of two classes (by label). */
 export type InterpolationEnds = { kind: 'samples'; first: number; second: number } | { kind: 'class-means'; first: number; second: number };
 
 /**

@@ -12,9 +12,12 @@ import { boxLbfgs } from './box-lbfgs.js';
 import type { GaussianProcess } from './gp.js';
 import type { Space } from './space.js';
 
+/** One of acquisitionNames. */
 export type AcquisitionName = 'ei' | 'log-ei' | 'pi' | 'ucb';
+/** The acquisition functions: expected improvement (and its logarithm, stabler far from the best), probability of improvement, upper confidence bound. */
 export const acquisitionNames: readonly AcquisitionName[] = ['ei', 'log-ei', 'pi', 'ucb'];
 
+/** Exploration parameters of the acquisition functions: ξ for EI and PI, κ for UCB. */
 export interface AcquisitionOptions {
   /** Exploration margin ξ of EI and PI (in units of y). Default 0. */
   xi?: number;
@@ -22,6 +25,7 @@ export interface AcquisitionOptions {
   kappa?: number;
 }
 
+/** Returns `name` as an acquisition name, or throws an ArgumentError listing them. */
 export function checkAcquisition(name: unknown): AcquisitionName {
   if (!acquisitionNames.includes(name as AcquisitionName)) {
     throw new ArgumentError(`unknown acquisition '${String(name)}': expected one of ${acquisitionNames.join(', ')}`);
@@ -86,7 +90,9 @@ export function acquisitionValue(name: AcquisitionName, mean: Tensor, variance: 
   }
 }
 
+/** How maximizeAcquisition searches: the random source, raw samples scored, gradient-refined starts and their iterations. */
 export interface MaximizeOptions extends AcquisitionOptions {
+  /** Uniform random numbers in [0, 1) for the raw samples (a seeded generator makes the search repeatable). */
   random: () => number;
   /** Random points scored first. Default 512. */
   rawSamples?: number;

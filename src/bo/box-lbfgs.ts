@@ -6,6 +6,7 @@
 /** Value and gradient at x. */
 export type ValueAndGradient = (x: Float64Array) => { value: number; gradient: Float64Array };
 
+/** Iterations, stopping tolerances and memory of boxLbfgs. */
 export interface BoxLbfgsOptions {
   maxIterations?: number;
   /** Stop when the projected gradient's largest entry is below this. */
@@ -16,6 +17,7 @@ export interface BoxLbfgsOptions {
   memory?: number;
 }
 
+/** Where boxLbfgs stopped: the point, its value and the iterations run. */
 export interface BoxLbfgsResult {
   x: Float64Array;
   value: number;

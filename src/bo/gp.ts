@@ -8,18 +8,21 @@ import { seededRandom } from '../tensor/random.js';
 import { boxLbfgs } from './box-lbfgs.js';
 import { checkKernel, covariance, type KernelName } from './kernels.js';
 
+/** The GP's kernel hyper-parameters: signal variance, one length scale per input coordinate (ARD), and noise variance. */
 export interface Hyperparameters {
   signalVariance: number;
   lengthScales: number[];
   noise: number;
 }
 
+/** Lower and upper bounds of the hyper-parameters searched when fitting a GaussianProcess. */
 export interface Bounds {
   signalVariance: [number, number];
   lengthScale: [number, number];
   noise: [number, number];
 }
 
+/** Options of GaussianProcess.fit: kernel, output normalisation, fixed or initial hyper-parameters, bounds, restarts, seed and an input transform. */
 export interface GaussianProcessOptions {
   kernel?: KernelName;
   /** Standardise y before fitting (predictions are mapped back). Default true. */
@@ -134,6 +137,7 @@ function evaluate(kernel: KernelName, data: Data, theta: Float64Array): { value:
   );
 }
 
+/** A Gaussian-process regressor fitted by GaussianProcess.fit (hyper-parameters by maximum marginal likelihood), as scikit-learn's GaussianProcessRegressor. */
 export class GaussianProcess {
   readonly kernel: KernelName;
   readonly hyperparameters: Hyperparameters;
@@ -221,6 +225,7 @@ export class GaussianProcess {
     return this.#x.shape[0]!;
   }
 
+  /** Frees the training inputs and the fitted Cholesky factor and weights. */
   dispose(): void {
     this.#x.dispose();
     this.#factor.dispose();

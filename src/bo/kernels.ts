@@ -5,9 +5,12 @@
 import { ArgumentError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/index.js';
 
+/** One of kernelNames. */
 export type KernelName = 'rbf' | 'matern12' | 'matern32' | 'matern52';
+/** The covariance kernels of the Gaussian process: RBF and Matérn with ν = 1/2, 3/2, 5/2 (as scikit-learn's). */
 export const kernelNames: readonly KernelName[] = ['rbf', 'matern12', 'matern32', 'matern52'];
 
+/** Returns `name` as a GP kernel name, or throws an ArgumentError listing the kernels. */
 export function checkKernel(name: unknown): KernelName {
   if (!kernelNames.includes(name as KernelName)) {
     throw new ArgumentError(`unknown kernel '${String(name)}': expected one of ${kernelNames.join(', ')}`);

@@ -5,6 +5,7 @@ import type { GaussianProcess } from './gp.js';
 import { Optimizer, type OptimizerOptions, type Trial } from './optimizer.js';
 import { Space, type Dimension, type Point } from './space.js';
 
+/** Options of minimize: the Optimizer's, the evaluation budget and how many points run at once. */
 export interface MinimizeOptions extends OptimizerOptions {
   /** Evaluations of fn in all. */
   budget: number;
@@ -12,6 +13,7 @@ export interface MinimizeOptions extends OptimizerOptions {
   batchSize?: number;
 }
 
+/** What minimize returns: the best trial, every trial in order, and the final GP. */
 export interface MinimizeResult {
   best: Trial;
   history: Trial[];

@@ -12,10 +12,14 @@ import { checkKernel, type KernelName } from './kernels.js';
 import { Space, type Dimension, type Point } from './space.js';
 import { tpeSuggest } from './tpe.js';
 
+/** One of samplerNames. */
 export type Sampler = 'gp' | 'random' | 'tpe';
+/** The samplers of the Optimizer: Gaussian-process Bayesian optimisation, random search, and the tree-structured Parzen estimator. */
 export const samplerNames: readonly Sampler[] = ['gp', 'random', 'tpe'];
+/** How a batch of points is filled for parallel workers: pending points are told the best value so far (constant liar) or the GP's mean (Kriging believer). */
 export type BatchStrategy = 'constant-liar' | 'kriging-believer';
 
+/** Options of the Optimizer: sampler, random initial points, acquisition (and its ξ, κ), GP kernel, batch strategy and seed. */
 export interface OptimizerOptions {
   /** 'gp' (Bayesian optimisation, the default), 'tpe' (tree-structured Parzen estimator) or 'random' (the baseline). */
   sampler?: Sampler;
@@ -36,11 +40,13 @@ export interface OptimizerOptions {
   batchStrategy?: BatchStrategy;
 }
 
+/** An evaluated point and its value (lower is better). */
 export interface Trial {
   point: Point;
   value: number;
 }
 
+/** The ask-and-tell loop of Bayesian optimisation (as scikit-optimize's Optimizer): ask() proposes points, tell() records their values. */
 export class Optimizer {
   readonly space: Space;
   readonly sampler: Sampler;

@@ -7,13 +7,16 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { cat, type Tensor } from '../tensor/index.js';
 
+/** A value a categorical dimension can take. */
 export type Choice = string | number | boolean;
 
+/** One dimension of a search space: a real or integer range (optionally log-scaled) or a categorical set of choices. */
 export type Dimension =
   | { name: string; type: 'real'; low: number; high: number; log?: boolean }
   | { name: string; type: 'integer'; low: number; high: number; log?: boolean }
   | { name: string; type: 'categorical'; choices: readonly Choice[] };
 
+/** A point of a search space: a value for each dimension, by name. */
 export type Point = Record<string, Choice>;
 
 interface Layout {
@@ -26,6 +29,7 @@ interface Layout {
   to: number;
 }
 
+/** A search space of named real, integer and categorical dimensions (as scikit-optimize's Space), encoded for the GP in the unit cube. */
 export class Space {
   readonly dimensions: readonly Dimension[];
   /** Number of unit-cube coordinates. */

@@ -4,9 +4,11 @@
 import { minimize, type MinimizeOptions } from './minimize.js';
 import type { Dimension, Point } from './space.js';
 
+/** A benchmark function for the optimisers: its search space, the function and its known minimum. */
 export interface TestFunction {
   name: string;
   space: Dimension[];
+  /** The function to minimise, at a point of `space`. */
   fn: (point: Point) => number;
   minimum: number;
 }
@@ -56,6 +58,7 @@ export const forrester: TestFunction = {
   minimum: -6.020740055767083,
 };
 
+/** One row of benchmark(): a test function and sampler, the budget, and the best values found per seed. */
 export interface BenchmarkRow {
   function: string;
   sampler: string;

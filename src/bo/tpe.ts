@@ -5,6 +5,7 @@
 // point is the candidate drawn from the good density that maximises good/bad.
 import type { Space } from './space.js';
 
+/** Candidates per suggestion and the size of the good group of the tree-structured Parzen estimator (as hyperopt and Optuna). */
 export interface TpeOptions {
   /** Candidates drawn from the good density per suggestion. Default 24 (as hyperopt and Optuna). */
   candidates?: number;

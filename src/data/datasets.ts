@@ -10,7 +10,9 @@ import { loadMnist, mnistClasses, mnistDataPackage } from './mnist.js';
 import { loadMnist10k } from './mnist-10k.js';
 import { makeBlobs, makeCircles, makeMoons, makeSCurve, makeSwissRoll, type PointSet, type SyntheticOptions } from './synthetic.js';
 
+/** The names loadDataset() accepts: the image sets (MNIST, its 10k subset, Fashion-MNIST, CIFAR-10) and the synthetic point sets. */
 export const datasetNames = ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles'] as const;
+/** One of datasetNames. */
 export type DatasetName = (typeof datasetNames)[number];
 
 /** Split, folder, size limit and (synthetic sets) seed, count and noise of loadDataset(). */

@@ -31,8 +31,10 @@ export interface DatasetSource {
   unpack?: { archive: string; creates: string };
 }
 
-// The one table of dataset URLs. The checksums are the ones the data sets' authors (or, for
-// MNIST, torchvision's mirror) publish; they only publish MD5.
+/**
+ * The one table of dataset URLs. The checksums are the ones the data sets' authors (or, for
+ * MNIST, torchvision's mirror) publish; they only publish MD5.
+ */
 export const datasetSources = {
   mnist: {
     // yann.lecun.com often refuses automated downloads; this is the mirror torchvision uses.

@@ -108,6 +108,7 @@ export class DataLoader implements Iterable<Batch> {
     return Int32Array.from({ length: this.sampleCount }, (_, i) => whole[(rank + i * world) % n]!);
   }
 
+  /** Yields the batches of one epoch in `order()`, the last one smaller unless dropLast. */
   *[Symbol.iterator](): Iterator<Batch> {
     const order = this.order();
     const positions = tensor(BigInt64Array.from(order, (i) => BigInt(i)));

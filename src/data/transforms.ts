@@ -11,6 +11,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { pad } from '../nn/functional.js';
 
+/** A function from a batch (first dimension the sample) to a new batch, as torchvision's transforms; chain them with compose(). */
 export type Transform = (batch: Tensor) => Tensor;
 
 

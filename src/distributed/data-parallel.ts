@@ -30,6 +30,7 @@ interface BackwardDone {
   stopRequested: boolean;
 }
 
+/** Bucket size and buffer broadcasting of DistributedDataParallel (as PyTorch's bucket_cap_mb and broadcast_buffers). */
 export interface DataParallelOptions {
   /** Largest bucket of flattened gradients, in bytes (25 MiB by default, as DDP's bucket_cap_mb). */
   bucketBytes?: number;

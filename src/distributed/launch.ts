@@ -16,12 +16,14 @@ export interface DistributedSettings {
   timeoutMs: number;
 }
 
+/** What this process is in a run: a single process, a launcher of local workers (--nproc), or a worker of a group. */
 export type DistributedRole =
   | { kind: 'single' }
   /** Start `nproc` local workers (this process only waits for them). */
   | { kind: 'launch'; nproc: number; timeoutMs: number }
   | { kind: 'worker'; settings: DistributedSettings };
 
+/** The command-line flags of data-parallel training as given (--nproc, --world, --rank, --master, --dist-timeout), unchecked. */
 export interface DistributedFlags {
   nproc?: unknown;
   world?: unknown;
@@ -112,11 +114,13 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** How launchWorkers starts local workers: their command line and how long the others may take to stop after a failure. */
 export interface LaunchOptions {
   /** The command line each worker runs (this program's arguments without --nproc). */
   args: string[];
   /** How long the others may take to stop after one worker failed, before they are killed. */
   timeoutMs: number;
+  /** Receives the launcher's lines (workers started, a worker's failure); default: standard error. */
   log?: (line: string) => void;
 }
 

@@ -26,6 +26,7 @@ export interface ProcessGroupOptions {
 /** A collective failed: a rank died, never came, or the master could not be reached in time. */
 export class DistributedError extends LatentlabError {}
 
+/** The reductions of allReduce: sum, max, min, product (as torch.distributed.ReduceOp). */
 export type ReduceOp = 'sum' | 'max' | 'min' | 'product';
 
 /** The processes of one data-parallel job, joined through c10d's TCP store and Gloo. */

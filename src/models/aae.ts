@@ -21,9 +21,12 @@ import { discriminatorLoss, generatorLoss } from './gan-losses.js';
 import { mlpLayers } from './mlp-layers.js';
 import { reconstructionLoss, type ReconstructionLoss } from './reconstruction.js';
 
+/** The priors an adversarial autoencoder can match its codes to: a standard Gaussian or a ring of Gaussians (mixture). */
 export const aaePriors = ['gaussian', 'mixture'] as const;
+/** One of aaePriors. */
 export type AaePrior = (typeof aaePriors)[number];
 
+/** Options of the adversarial autoencoder: sample shape, code size, hidden widths, prior, classes and reconstruction loss. */
 export interface AdversarialAutoencoderOptions {
   /** Shape of one sample, e.g. [1, 28, 28]; flattened inside. */
   inputShape: readonly number[];
@@ -37,6 +40,7 @@ export interface AdversarialAutoencoderOptions {
   reconstruction?: ReconstructionLoss;
 }
 
+/** Defaults of AdversarialAutoencoderOptions: hidden widths [512, 256], a Gaussian prior, bce reconstruction. */
 export const aaeDefaults = { hidden: [512, 256], prior: 'gaussian', reconstruction: 'bce' } as const;
 /** D on codes: latent (+ classes) → 256 → 256 → 1, LeakyReLU(0.2). */
 const discriminatorWidths = [256, 256];

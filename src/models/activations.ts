@@ -3,9 +3,12 @@
 import * as nn from '../nn/index.js';
 import { ArgumentError } from '../tensor/errors.js';
 
+/** The activation names the models accept in their options (`--activation`). */
 export const activationNames = ['relu', 'leaky-relu', 'elu', 'gelu', 'prelu', 'sigmoid', 'tanh', 'identity', 'negative'] as const;
+/** One of activationNames. */
 export type ActivationName = (typeof activationNames)[number];
 
+/** A new nn module for an activation name ('negative' is x ↦ −x, 'identity' passes through). */
 export function createActivation(name: ActivationName): nn.Module {
   switch (name) {
     case 'relu':

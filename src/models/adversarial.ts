@@ -32,10 +32,12 @@ export interface AdversarialModel extends Module {
   fixedSamples?(): Tensor;
 }
 
+/** Whether a model trains adversarially (a GAN or an adversarial autoencoder: generator and discriminator with their own optimizers). */
 export function isAdversarial(model: object): model is AdversarialModel {
   return (model as Partial<AdversarialModel>).adversarial === true;
 }
 
+/** Options shared by the GANs: noise size, classes (conditional GAN), loss, label smoothing and instance noise. */
 export interface GanOptions {
   /** Size of the noise vector z (100 in the classic GANs). */
   latent: number;
@@ -48,6 +50,7 @@ export interface GanOptions {
   instanceNoise?: number;
 }
 
+/** Defaults of GanOptions: z of size 100, the non-saturating loss, no label smoothing or instance noise. */
 export const ganDefaults = { latent: 100, ganLoss: 'ns', labelSmoothing: 0, instanceNoise: 0 } as const satisfies Partial<GanOptions>;
 
 /** Samples in the fixed noise batch whose images are saved every epoch (an 8×8 grid). */

@@ -34,6 +34,7 @@ export interface Autoencoder extends Module {
 /** An autoencoder with a prior to sample from (VAEs): sample() decodes n draws of the prior. */
 export interface GenerativeAutoencoder extends Autoencoder, GenerativeModel {}
 
+/** Whether an autoencoder can also generate: it samples its prior and decodes (a GenerativeAutoencoder). */
 export function isGenerative(model: Autoencoder): model is GenerativeAutoencoder {
   return isGenerativeModel(model);
 }

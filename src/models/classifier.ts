@@ -9,6 +9,7 @@ import { convBottleneckLayers, convFeatureLayers, convFeatureSize } from './conv
 import { convAutoencoderDefaults } from './conv-ae.js';
 import { mlpLayers } from './mlp-layers.js';
 
+/** Options of the MLP classifier: input shape, number of classes, hidden widths, activation and dropout. */
 export interface MlpClassifierOptions {
   /** Shape of one sample: [D] for features, [1, 28, 28] for images (flattened inside). */
   inputShape: readonly number[];
@@ -20,6 +21,7 @@ export interface MlpClassifierOptions {
   dropout?: number;
 }
 
+/** Defaults of MlpClassifierOptions: one hidden layer of 100, relu, no dropout (as scikit-learn's MLPClassifier). */
 export const mlpClassifierDefaults = { hidden: [100], activation: 'relu', dropout: 0 } as const satisfies Partial<MlpClassifierOptions>;
 
 export class MlpClassifier extends nn.Module {
@@ -60,6 +62,7 @@ export function createConvEncoder(latent: number, dropout: number = convAutoenco
 /** 'frozen': only the head learns, the encoder stays in eval mode; 'fine-tune': both learn. */
 export type EncoderMode = 'frozen' | 'fine-tune';
 
+/** Options of an MLP head on a pretrained encoder: the encoder, its output width, and whether it is frozen or fine-tuned. */
 export interface EncoderClassifierOptions extends Omit<MlpClassifierOptions, 'inputShape'> {
   /** Maps a batch to [N, features]; the classifier owns it from now on (dispose() frees it). */
   encoder: nn.Module;

@@ -14,6 +14,7 @@ import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
 import { DeterministicAutoencoder, type ObjectiveOptions } from './deterministic-ae.js';
 import { mlpLayers } from './mlp-layers.js';
 
+/** Options of the contractive autoencoder: input shape, code size, hidden widths and activation, and the Jacobian penalty. */
 export interface ContractiveAutoencoderOptions extends Pick<ObjectiveOptions, 'reconstruction'> {
   inputShape: readonly number[];
   latent: number;

@@ -9,6 +9,7 @@ import { DeterministicAutoencoder, type ObjectiveOptions } from './deterministic
 
 export type { UpsampleMode } from './conv-layers.js';
 
+/** Options of the convolutional autoencoder for 28×28 images: code size, upsampling, dropout and the objective. */
 export interface ConvAutoencoderOptions extends ObjectiveOptions {
   latent: number;
   /** 'deconv': transposed convolutions; 'nearest' | 'bilinear': resize-conv. */
@@ -17,6 +18,7 @@ export interface ConvAutoencoderOptions extends ObjectiveOptions {
   dropout?: number;
 }
 
+/** Defaults of ConvAutoencoderOptions: transposed-convolution upsampling, 0.2 bottleneck dropout, mse reconstruction. */
 export const convAutoencoderDefaults = {
   upsample: 'deconv',
   dropout: 0.2,

@@ -3,6 +3,7 @@
 // seed draws the same initial weights as the reference model.
 import * as nn from '../nn/index.js';
 
+/** How the conv decoders upsample: transposed convolutions ('deconv') or a resize ('nearest', 'bilinear') followed by a convolution. */
 export type UpsampleMode = 'deconv' | 'nearest' | 'bilinear';
 
 /** The per-sample input shape of the conv models. */

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { convBottleneckLayers, convDecoderLayers, convFeatureLayers, convFeatureSize, imageShape, type UpsampleMode } from './conv-layers.js';
 import { VariationalAutoencoder, type VariationalOptions } from './vae.js';
 
+/** Options of the convolutional VAE for 28×28 images: upsampling and bottleneck dropout on top of VariationalOptions. */
 export interface ConvVariationalAutoencoderOptions extends VariationalOptions {
   /** 'deconv': transposed convolutions; 'nearest' | 'bilinear': resize-conv. */
   upsample?: UpsampleMode;
@@ -16,6 +17,7 @@ export interface ConvVariationalAutoencoderOptions extends VariationalOptions {
   dropout?: number;
 }
 
+/** Defaults of ConvVariationalAutoencoderOptions: transposed-convolution upsampling and 0.2 dropout. */
 export const convVariationalDefaults = { upsample: 'deconv', dropout: 0.2 } as const satisfies Partial<ConvVariationalAutoencoderOptions>;
 
 export class ConvVariationalAutoencoder extends VariationalAutoencoder {

@@ -19,6 +19,7 @@ import { MlpClassifier } from './classifier.js';
 import { RestrictedBoltzmannMachine } from './rbm.js';
 import { checkPositiveInteger } from './checks.js';
 
+/** Layer widths, epochs, batch size, learning rate, momentum and weight cost of a deep belief net's greedy layer-by-layer RBM pretraining. */
 export interface PretrainOptions {
   /** Hidden widths, bottom to top, e.g. [1000, 500, 250, 30]. */
   layers: readonly number[];

@@ -15,10 +15,12 @@ import { GenerativeAdversarialNetwork, type GanOptions } from './adversarial.js'
 import { checkBatch } from './checks.js';
 import { imageShape, type UpsampleMode } from './conv-layers.js';
 
+/** Options of the DCGAN for 28×28 images: how the generator upsamples. */
 export interface DcganOptions extends GanOptions {
   upsample?: UpsampleMode;
 }
 
+/** Defaults of DcganOptions: transposed-convolution upsampling in the generator. */
 export const dcganDefaults = { upsample: 'deconv' } as const;
 const features = 128 * 7 * 7;
 

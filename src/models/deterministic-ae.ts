@@ -9,6 +9,7 @@ import type { Autoencoder, LossTerms } from './autoencoder.js';
 import { parseReconstruction, reconstructionLoss, type ReconstructionLoss } from './reconstruction.js';
 import { corrupt, parseDenoise, parseSparse, sparsityPenalty, type Denoise, type Sparsity } from './regularizers.js';
 
+/** The training objective shared by the deterministic autoencoders: reconstruction loss, input corruption (denoising) and code sparsity. */
 export interface ObjectiveOptions {
   /** Reconstruction loss; each model documents its default. */
   reconstruction?: ReconstructionLoss;

@@ -11,8 +11,11 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkPositiveInteger } from './checks.js';
 
+/** The posterior flows: planar (Rezende & Mohamed 2015) and RealNVP affine couplings (Dinh et al. 2017). */
 export const flowKinds = ['planar', 'realnvp'] as const;
+/** One of flowKinds. */
 export type FlowKind = (typeof flowKinds)[number];
+/** A parsed flow spec ('planar:<layers>', 'realnvp:<layers>'): kind and number of layers. */
 export interface FlowSpec {
   kind: FlowKind;
   layers: number;
@@ -33,6 +36,7 @@ export function parseFlow(text: string): FlowSpec {
 
 /** One invertible layer: z [..., L] → its image and log|det J| per sample [...]. */
 export interface FlowLayer extends nn.Module {
+  /** Maps z [..., L] to f(z) and log|det ∂f/∂z| per sample [...]. */
   transform(z: Tensor): { z: Tensor; logDet: Tensor };
 }
 
@@ -54,6 +58,7 @@ export class PlanarFlow extends nn.Module implements FlowLayer {
     this.b = this.registerParameter('b', tensor([0]));
   }
 
+  /** Maps z [..., L] through the planar layer; returns f(z) and log|det J| [...]. */
   transform(z: Tensor): { z: Tensor; logDet: Tensor } {
     return tidy(() => {
       const wu = this.w.dot(this.u);
@@ -92,6 +97,7 @@ export class AffineCoupling extends nn.Module implements FlowLayer {
     });
   }
 
+  /** Maps z [..., L] through the affine coupling (masked units kept, the others scaled and shifted); returns f(z) and log|det J| [...]. */
   transform(z: Tensor): { z: Tensor; logDet: Tensor } {
     return tidy(() => {
       const kept = z.mul(this.mask); // (..., L)

@@ -9,7 +9,9 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from '../nn/functional.js';
 
+/** The GAN objectives: minimax, non-saturating (ns), least squares (ls), hinge and WGAN with gradient penalty. */
 export const ganLosses = ['minimax', 'ns', 'ls', 'hinge', 'wgan-gp'] as const;
+/** One of ganLosses. */
 export type GanLoss = (typeof ganLosses)[number];
 
 /** The gradient penalty's weight λ of WGAN-GP, as in the paper. */

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { GenerativeAdversarialNetwork, type GanOptions } from './adversarial.js';
 import { checkBatch, sampleSize } from './checks.js';
 
+/** Options of the fully connected GAN: sample shape and the discriminator's dropout. */
 export interface MlpGanOptions extends GanOptions {
   /** Shape of one sample, e.g. [1, 28, 28]; flattened inside. */
   inputShape: readonly number[];
@@ -16,6 +17,7 @@ export interface MlpGanOptions extends GanOptions {
   dropout?: number;
 }
 
+/** Defaults of MlpGanOptions: 0.3 dropout in the discriminator. */
 export const mlpGanDefaults = { dropout: 0.3 } as const;
 const generatorWidths = [256, 512, 1024];
 const discriminatorWidths = [1024, 512, 256];

@@ -22,6 +22,7 @@ export interface GenerativeModel extends Module {
   sample(n: number, labels?: Tensor): Tensor;
 }
 
+/** Whether a model can generate: it has sample(), a conditional flag and an input shape (a GenerativeModel). */
 export function isGenerativeModel(model: object): model is GenerativeModel {
   const candidate = model as Partial<GenerativeModel>;
   return typeof candidate.sample === 'function' && typeof candidate.conditional === 'boolean' && Array.isArray(candidate.inputShape);

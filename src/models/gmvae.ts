@@ -14,6 +14,7 @@ import { ImportanceWeightedAutoencoder, type ImportanceWeightedOptions } from '.
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** Options of the VAE with a learnt Gaussian-mixture prior: the number of components K. */
 export interface MixturePriorOptions extends Omit<ImportanceWeightedOptions, 'flow'> {
   /** Mixture components K ≥ 2 (one component is the plain VAE's prior, learnt). */
   components?: number;

@@ -15,6 +15,7 @@ import { MlpVariationalAutoencoder, type MlpVariationalAutoencoderOptions } from
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** Options of the importance-weighted autoencoder: importance samples k and an optional posterior flow, besides the MLP VAE's. */
 export interface ImportanceWeightedOptions extends Omit<MlpVariationalAutoencoderOptions, 'numClasses'> {
   /** Importance samples k of the training bound; 1 trains on the ELBO. */
   samples?: number;

@@ -4,6 +4,7 @@ import * as nn from '../nn/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBatch, checkPositiveInteger } from './checks.js';
 
+/** Options of the LeNet-style convolutional classifier for 28×28 images: classes, channels, batch norm and dropout. */
 export interface LeNetOptions {
   numClasses: number;
   /** Channels of the two 5×5 convolutions (LeNet-5 had 6 and 16; wider reaches Fashion-MNIST's 91%). */
@@ -14,6 +15,7 @@ export interface LeNetOptions {
   dropout?: number;
 }
 
+/** Defaults of LeNetOptions: 32 and 64 channels, batch norm, 0.25 dropout. */
 export const leNetDefaults = { channels: [32, 64], batchNorm: true, dropout: 0.25 } as const;
 
 /** Width of the penultimate layer: the features the sample metrics read. */

@@ -8,6 +8,7 @@ import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
 import { DeterministicAutoencoder, type ObjectiveOptions } from './deterministic-ae.js';
 import { mlpLayers } from './mlp-layers.js';
 
+/** Options of the fully connected autoencoder: input shape, code size, hidden widths, activations, batch norm, dropout and objective. */
 export interface MlpAutoencoderOptions extends ObjectiveOptions {
   /** Shape of one sample, e.g. [1, 28, 28]; flattened inside the model. */
   inputShape: readonly number[];
@@ -24,6 +25,7 @@ export interface MlpAutoencoderOptions extends ObjectiveOptions {
   tied?: boolean;
 }
 
+/** Defaults of MlpAutoencoderOptions: one hidden layer of 256, relu, sigmoid output, no batch norm or dropout. */
 export const mlpAutoencoderDefaults = {
   hidden: [256],
   activation: 'relu',

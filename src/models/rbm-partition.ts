@@ -47,6 +47,7 @@ export function exactLogPartition(rbm: RestrictedBoltzmannMachine): number {
   return top + Math.log(parts.reduce((sum, part) => sum + Math.exp(part - top), 0));
 }
 
+/** Runs, intermediate distributions and base-rate model of annealed importance sampling (AIS) for an RBM's log Z. */
 export interface AnnealingOptions {
   /** Independent annealing runs (their weights are averaged). */
   runs?: number;
@@ -60,6 +61,7 @@ export interface AnnealingOptions {
   baseVisibleBias?: Tensor;
 }
 
+/** An AIS estimate of an RBM's log partition function, with a rough ±3 standard error interval. */
 export interface AnnealingEstimate {
   /** The estimate of log Z. */
   logZ: number;

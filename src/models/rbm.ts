@@ -26,9 +26,12 @@ import type { Autoencoder, LossTerms } from './autoencoder.js';
 import type { GenerativeModel } from './generative.js';
 import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
 
+/** The visible units an RBM can have: Bernoulli (data in [0, 1]) or Gaussian (standardised real values). */
 export const visibleUnits = ['bernoulli', 'gaussian'] as const;
+/** One of visibleUnits. */
 export type VisibleUnits = (typeof visibleUnits)[number];
 
+/** Options of the restricted Boltzmann machine: sample shape, hidden units, visible units and contrastive-divergence training. */
 export interface RbmOptions {
   /** Shape of one sample, e.g. [1, 28, 28]; flattened inside. */
   inputShape: readonly number[];
@@ -48,6 +51,7 @@ export interface RbmOptions {
   hiddenUnits?: 'bernoulli' | 'gaussian';
 }
 
+/** Defaults of RbmOptions: Bernoulli visible units, CD-1, not persistent, 100 chains, no weight decay. */
 export const rbmDefaults = { visible: 'bernoulli', cd: 1, persistent: false, chains: 100, weightCost: 0 } as const satisfies Partial<RbmOptions>;
 
 /** Gibbs steps of `sample()` when none are given: enough for a trained MNIST RBM's chains to leave their random start. */

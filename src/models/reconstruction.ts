@@ -19,6 +19,7 @@ export const reconstructionLosses = ['mse', 'bce', 'half-sse', 'l1', 'huber:<δ>
 /** One of reconstructionLosses, the scale written out: 'mse', 'huber:0.5', 'logcosh:10'. */
 export type ReconstructionLoss = string;
 
+/** A reconstruction loss name split into its kind and scale. */
 export interface ParsedReconstruction {
   kind: 'mse' | 'bce' | 'half-sse' | 'l1' | 'huber' | 'logcosh';
   /** δ of huber, a of logcosh; 1 otherwise. */
@@ -43,6 +44,7 @@ export function parseReconstruction(text: string): ParsedReconstruction {
   return { kind, scale };
 }
 
+/** The reconstruction loss of `output` against `target` by configuration name (see reconstructionLosses), a scalar. */
 export function reconstructionLoss(output: Tensor, target: Tensor, loss: ReconstructionLoss): Tensor {
   const { kind, scale } = parseReconstruction(loss);
   switch (kind) {

@@ -7,7 +7,9 @@ import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** Input corruption of a denoising autoencoder: Gaussian noise of std `std`, or masking a `fraction` of the inputs to 0. */
 export type Denoise = { kind: 'gaussian'; std: number } | { kind: 'mask'; fraction: number };
+/** Code sparsity penalty: L1 on the code times `weight`, or KL between a target mean activation and the units' mean activations. */
 export type Sparsity = { kind: 'l1'; weight: number } | { kind: 'kl'; target: number; weight: number };
 
 /**
@@ -25,6 +27,7 @@ function splitSpec(text: string): { kind: string; values: number[] } | null {
   return values.length > 0 && values.every(Number.isFinite) ? { kind, values } : null;
 }
 
+/** Parses a denoising spec, 'gaussian:<std>' or 'mask:<fraction>', or throws an ArgumentError naming the forms. */
 export function parseDenoise(text: string): Denoise {
   const spec = splitSpec(text);
   if (spec?.values.length === 1) {
@@ -35,6 +38,7 @@ export function parseDenoise(text: string): Denoise {
   throw new ArgumentError(`--denoise expects gaussian:<std> (std > 0) or mask:<fraction> (0 < fraction < 1), got '${text}'`);
 }
 
+/** Parses a sparsity spec, 'l1:<weight>' or 'kl:<target>[:<weight>]', or throws an ArgumentError naming the forms. */
 export function parseSparse(text: string): Sparsity {
   const spec = splitSpec(text);
   if (spec?.kind === 'l1' && spec.values.length === 1 && spec.values[0]! > 0) return { kind: 'l1', weight: spec.values[0]! };

@@ -8,6 +8,7 @@ import { createActivation, type ActivationName } from './activations.js';
 import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
 import { DeterministicAutoencoder, type ObjectiveOptions } from './deterministic-ae.js';
 
+/** Options of the one-hidden-layer autoencoder of the classic studies: input shape, code size, activation and objective. */
 export interface ShallowAutoencoderOptions extends ObjectiveOptions {
   /** Shape of one sample, e.g. [1, 28, 28]; flattened inside the model. */
   inputShape: readonly number[];

@@ -18,6 +18,7 @@ import { convBottleneckLayers, convDecoderLayers, convFeatureLayers, convFeature
 import { mlpLayers } from './mlp-layers.js';
 import { gaussianDecoderDefaults, variationalDefaults, type DecoderLikelihood } from './vae.js';
 
+/** Options shared by the hyperspherical (von Mises–Fisher) VAEs: code dimension, decoder likelihood, output activation and β. */
 export interface HypersphericalOptions {
   /** d: the code lies on S^(d−1) ⊂ R^d, so d ≥ 2 (a circle at 2, the sphere S² at 3). */
   latent: number;
@@ -166,6 +167,7 @@ export abstract class HypersphericalVariationalAutoencoder extends nn.Module imp
   }
 }
 
+/** Options of the fully connected hyperspherical VAE: input shape, hidden widths, activation, batch norm and dropout. */
 export interface MlpHypersphericalOptions extends HypersphericalOptions {
   inputShape: readonly number[];
   hidden?: readonly number[];
@@ -202,11 +204,13 @@ export class MlpHypersphericalVae extends HypersphericalVariationalAutoencoder {
   }
 }
 
+/** Options of the convolutional hyperspherical VAE for 28×28 images: upsampling and dropout. */
 export interface ConvHypersphericalOptions extends HypersphericalOptions {
   upsample?: UpsampleMode;
   dropout?: number;
 }
 
+/** Defaults of ConvHypersphericalOptions: transposed-convolution upsampling and 0.2 dropout. */
 export const convHypersphericalDefaults = { upsample: 'deconv', dropout: 0.2 } as const satisfies Partial<ConvHypersphericalOptions>;
 
 /** The design notes' conv autoencoder with a vMF code: 28×28 single-channel images. */

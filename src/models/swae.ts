@@ -12,9 +12,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { checkPositiveInteger } from './checks.js';
 import { PriorMatchingAutoencoder, type PriorPenaltyOptions } from './wae.js';
 
+/** The priors a sliced-Wasserstein autoencoder can match: Gaussian, uniform in the unit ball, uniform on the unit sphere, or a ring of Gaussians. */
 export const slicedPriors = ['gaussian', 'ball', 'sphere', 'mixture'] as const;
+/** One of slicedPriors. */
 export type SlicedPrior = (typeof slicedPriors)[number];
 
+/** Options of the sliced-Wasserstein autoencoder: number of random projections and the prior, besides λ. */
 export interface SlicedWassersteinOptions extends PriorPenaltyOptions {
   /** Random directions per batch. */
   projections?: number;

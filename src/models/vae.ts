@@ -19,8 +19,10 @@ import { mlpLayers } from './mlp-layers.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** The decoder's likelihood p(x|z): Bernoulli (logits, data in [0, 1]) or Gaussian with a fixed σ. */
 export type DecoderLikelihood = 'bernoulli' | 'gaussian';
 
+/** Options shared by the variational autoencoders: code size, decoder likelihood (and its σ), output activation, β and classes (CVAE). */
 export interface VariationalOptions {
   latent: number;
   /**
@@ -38,6 +40,7 @@ export interface VariationalOptions {
   numClasses?: number;
 }
 
+/** Defaults of VariationalOptions: a Bernoulli decoder and β = 1 (the plain ELBO). */
 export const variationalDefaults = { decoder: 'bernoulli', beta: 1 } as const satisfies Partial<VariationalOptions>;
 /**
  * σ = 0.1 is about the residual spread of a good fit to images in [0, 1]; σ = 1 ("unit
@@ -199,6 +202,7 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
   }
 }
 
+/** Options of the fully connected VAE: input shape, hidden widths, activation, batch norm and dropout on top of VariationalOptions. */
 export interface MlpVariationalAutoencoderOptions extends VariationalOptions {
   /** Shape of one sample, e.g. [1, 28, 28]; flattened inside the model. */
   inputShape: readonly number[];

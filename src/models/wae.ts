@@ -13,11 +13,13 @@ import { checkPositiveInteger } from './checks.js';
 import { MlpAutoencoder, type MlpAutoencoderOptions } from './mlp-ae.js';
 import { reconstructionLoss } from './reconstruction.js';
 
+/** Options of the autoencoders with a prior-matching penalty (WAE, SWAE): the MLP autoencoder's and the penalty's weight λ. */
 export interface PriorPenaltyOptions extends Omit<MlpAutoencoderOptions, 'tied' | 'denoise' | 'sparse'> {
   /** λ, the weight of the penalty beside the reconstruction loss. */
   beta?: number;
 }
 
+/** Options of the Wasserstein autoencoder (WAE-MMD): the MLP autoencoder's, λ and the MMD kernel. */
 export interface WassersteinOptions extends PriorPenaltyOptions {
   kernel?: MMDKernel;
 }

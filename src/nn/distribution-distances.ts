@@ -6,6 +6,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Reduction } from './functional.js';
 
+/** Dimension and reduction of hellinger, the Hellinger distance between probability vectors. */
 export interface HellingerOptions {
   /** The dimension holding each distribution (default −1). */
   dim?: number;

@@ -83,6 +83,7 @@ export function klToStandardNormal(mu: Tensor, logvar: Tensor, reduction: Reduct
 /** The kernels of the MMD: Gaussian (rbf) or inverse multiquadratic (imq). */
 export type MMDKernel = 'rbf' | 'imq';
 
+/** Kernel and scales of mmd (the maximum mean discrepancy). */
 export interface MMDOptions {
   /** 'rbf': exp(−‖a−b‖²/(2σ²)); 'imq' (inverse multiquadric): C/(C + ‖a−b‖²). */
   kernel?: MMDKernel;
@@ -136,6 +137,7 @@ export function mmd(x: Tensor, y: Tensor, options: MMDOptions = {}): Tensor {
   });
 }
 
+/** Number and seed of the random directions of slicedWasserstein. */
 export interface SlicedWassersteinOptions {
   /** Number of random unit directions (default 50). */
   projections?: number;
@@ -175,6 +177,7 @@ export function slicedWasserstein(x: Tensor, y: Tensor, options: SlicedWasserste
 
 
 // ---- divergences between probability vectors ----------------------------------------------
+/** Dimension, input form (probabilities or log-probabilities) and reduction of jensenShannon. */
 export interface JensenShannonOptions {
   /** The dimension holding each distribution (default −1). */
   dim?: number;

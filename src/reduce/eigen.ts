@@ -4,6 +4,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { linalg, tensor, tidy, type Tensor } from '../tensor/index.js';
 import { seededGaussians } from '../tensor/random.js';
 
+/** Which end of the spectrum, solver (dense or randomized), oversampling, iterations and seed of symmetricEigen. */
 export interface SymmetricEigenOptions {
   /** The end of the spectrum: 'largest' (default) or 'smallest' eigenvalues, algebraically (not by magnitude). */
   which?: 'largest' | 'smallest';
@@ -24,6 +25,7 @@ export interface SymmetricEigenOptions {
   seed?: number;
 }
 
+/** k eigenpairs of a symmetric matrix, as symmetricEigen returns them. */
 export interface Eigenpairs {
   /** The k eigenvalues, the most extreme first: descending for 'largest', ascending for 'smallest', [k]. */
   eigenvalues: Tensor;

@@ -10,11 +10,16 @@ import type { Reducer } from './reducer.js';
 import { rightSvd } from './svd.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
+/** How FastICA extracts the sources: all at once with symmetric decorrelation ('parallel') or one by one ('deflation'). */
 export type IcaAlgorithm = 'parallel' | 'deflation';
+/** FastICA's contrast, named by G as scikit-learn's fun: log cosh (g = tanh), −exp(−u²/2) (g = u·exp(−u²/2)) or cube (g = u³). */
 export type IcaFunction = 'logcosh' | 'exp' | 'cube';
+/** Whitening of FastICA: sources of unit variance, or of arbitrary variance (scikit-learn's whiten). */
 export type IcaWhitening = 'unit-variance' | 'arbitrary-variance';
+/** How FastICA whitens: by SVD of the data or by eigendecomposition of its covariance (scikit-learn's whiten_solver). */
 export type IcaWhitenSolver = 'svd' | 'eigh';
 
+/** Options of FastICA, as scikit-learn's: sources, algorithm, contrast function, whitening, iterations, tolerance and seed. */
 export interface FastICAOptions {
   /** Sources to extract, at most min(N, D). Default min(N, D). */
   nComponents?: number;
@@ -192,6 +197,7 @@ export class FastICA implements Reducer {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using ica = new FastICA()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -10,6 +10,7 @@ import type { Reducer } from './reducer.js';
 import { checkMatrix, outputDType } from './checks.js';
 import { connectedComponents, type SparseRows } from './graph.js';
 
+/** Options of Isomap, as scikit-learn's: neighbours, components, eigensolver and whether to connect a disconnected graph. */
 export interface IsomapOptions {
   /** Neighbours of each point in the graph (default 5). */
   nNeighbors?: number;
@@ -182,6 +183,7 @@ export class Isomap implements Reducer {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using isomap = new Isomap()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

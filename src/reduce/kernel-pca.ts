@@ -9,9 +9,12 @@ import { kernelNames, pairwiseKernels, type KernelName, type KernelOptions } fro
 import type { Reducer } from './reducer.js';
 import { checkFeatures, outputDType } from './checks.js';
 
+/** The kernel of KernelPCA: a named one or 'precomputed' (fit takes the N×N kernel matrix). */
 export type KernelPCAKernel = KernelName | 'precomputed';
+/** How KernelPCA decomposes the centred kernel: dense, randomized, or chosen by size (scikit-learn's eigen_solver). */
 export type KernelPCAEigenSolver = 'auto' | 'dense' | 'randomized';
 
+/** Options of kernel PCA, as scikit-learn's KernelPCA: components, kernel and its parameters, eigensolver, inverse transform. */
 export interface KernelPCAOptions extends KernelOptions {
   /**
    * Components to keep, an integer in [1, N]. Default: all N, less those whose eigenvalue is 0
@@ -183,6 +186,7 @@ export class KernelPCA implements Reducer {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using kpca = new KernelPCA()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -3,9 +3,12 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { empty, tidy, type Tensor } from '../tensor/index.js';
 
+/** One of kernelNames: linear, RBF, polynomial, sigmoid or cosine. */
 export type KernelName = 'linear' | 'rbf' | 'poly' | 'sigmoid' | 'cosine';
+/** The kernels pairwiseKernels computes (scikit-learn's pairwise_kernels names). */
 export const kernelNames: readonly KernelName[] = ['linear', 'rbf', 'poly', 'sigmoid', 'cosine'];
 
+/** Parameters of the kernels: γ, degree and coef0, as scikit-learn's. */
 export interface KernelOptions {
   /** rbf, poly, sigmoid: the scale of the inputs' products or squared distances; default 1/D. */
   gamma?: number;

@@ -8,6 +8,7 @@ import type { Reducer } from './reducer.js';
 import { rightSvd } from './svd.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
+/** Options of linear discriminant analysis, as scikit-learn's LinearDiscriminantAnalysis (svd solver): components, rank tolerance and class priors. */
 export interface LDAOptions {
   /** Dimensions kept by transform, at most min(classes − 1, D). Default min(classes − 1, D). */
   nComponents?: number;
@@ -177,6 +178,7 @@ export class LinearDiscriminantAnalysis implements Reducer {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using lda = new LinearDiscriminantAnalysis()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

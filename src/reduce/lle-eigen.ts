@@ -5,6 +5,7 @@ import { LatentlabError, TorchError } from '../tensor/errors.js';
 import { keep, linalg, tensor, tidy, type Tensor } from '../tensor/index.js';
 import { seededGaussians } from '../tensor/random.js';
 
+/** Tolerance, iterations, block size, operator and seed of smallestEigenpairs (block shift-invert iteration with ARPACK's convergence test). */
 export interface SmallestEigenOptions {
   /**
    * Stop when every wanted Ritz vector v has ‖(I − V·Vᵀ)·A·v‖ ≤ tol·ν for A = (M + σI)⁻¹,
@@ -31,6 +32,7 @@ export interface SmallestEigenOptions {
   seed?: number;
 }
 
+/** What smallestEigenpairs returns: the smallest eigenvalues, their eigenvectors and the iterations run. */
 export interface SmallestEigenpairs {
   /** The `count` smallest eigenvalues, ascending, [count]. */
   eigenvalues: Tensor;

@@ -10,9 +10,12 @@ import type { Reducer } from './reducer.js';
 import { FittedState } from './fitted.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
+/** The LLE variant: standard (Roweis & Saul 2000) or modified, with several weight vectors per point (Zhang & Wang 2007). */
 export type LLEMethod = 'standard' | 'modified';
+/** How LLE finds the bottom eigenvectors: a dense decomposition, shift-invert iteration, or chosen by size. */
 export type LLEEigenSolver = 'auto' | 'dense' | 'iterative';
 
+/** Options of locally linear embedding, as scikit-learn's LocallyLinearEmbedding: neighbours, components, method, regularisation and eigensolver. */
 export interface LLEOptions {
   /** Neighbours each point is rebuilt from (default 5). */
   nNeighbors?: number;
@@ -166,6 +169,7 @@ export class LocallyLinearEmbedding implements Reducer {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using lle = new LocallyLinearEmbedding()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

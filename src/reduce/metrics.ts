@@ -58,13 +58,14 @@ function rankExcess(space: Tensor, neighbors: Tensor, k: number): number {
   return total;
 }
 
+/** Number of voting neighbours of knnAccuracy. */
 export interface KnnAccuracyOptions {
   /** Neighbours that vote (default 5). */
   k?: number;
 }
 
 /**
- * Leave-one-out k-nearest-neighbour classification accuracy in `embedding` [N, d]: each point
+ * Leave-one-out k-nearest-neighbour classification accuracy in `embedding` (`[N, d]`): each point
  * is labelled by the majority of its k nearest other points, ties going to the smallest label
  * (as scikit-learn's KNeighborsClassifier), and the fraction labelled correctly is returned.
  * `labels` are integer class indices [N].

@@ -3,6 +3,7 @@
 import { ArgumentError } from '../tensor/errors.js';
 import { arange, cat, keep, tidy, type Tensor } from '../tensor/index.js';
 
+/** The k nearest neighbours of each query point: indices and Euclidean distances, nearest first. */
 export interface Neighbors {
   /** Indices of each query point's neighbours, nearest first, [M, k] int64. */
   indices: Tensor;
@@ -10,6 +11,7 @@ export interface Neighbors {
   distances: Tensor;
 }
 
+/** Block size of the brute-force neighbour search (bounds memory). */
 export interface NeighborOptions {
   /** Query rows per block: bounds the [block, N] distance matrix held at once (default 1024). */
   blockSize?: number;

@@ -7,8 +7,10 @@ import { FittedState } from './fitted.js';
 import { randomizedSvd, svdFlip, type Svd } from './svd.js';
 import { checkMatrix, checkFeatures, outputDType } from './checks.js';
 
+/** How PCA decomposes the data, as scikit-learn's svd_solver: full SVD, randomized SVD, eigendecomposition of the covariance, or chosen by shape. */
 export type SvdSolver = 'full' | 'randomized' | 'covariance_eigh' | 'auto';
 
+/** Options of PCA, as scikit-learn's: components (a count or a variance fraction), whitening, SVD solver and seed. */
 export interface PCAOptions {
   /**
    * Components to keep: an integer in [1, min(N, D)], or a fraction in (0, 1) to keep the fewest
@@ -172,6 +174,7 @@ export class PCA {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using pca = new PCA()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

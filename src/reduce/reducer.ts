@@ -3,6 +3,7 @@
 // where the method has an inverse.
 import type { Tensor } from '../tensor/index.js';
 
+/** What every dimensionality reducer offers (fit, fitTransform, transform where the method allows, dispose), as scikit-learn's estimators. */
 export interface Reducer {
   /** Fits to x [N, D]; supervised methods (LDA) need integer labels [N]. Replaces any earlier fit. */
   fit(x: Tensor, labels?: Tensor): this;

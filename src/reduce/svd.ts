@@ -3,6 +3,7 @@
 import { linalg, tensor, tidy, type Tensor } from '../tensor/index.js';
 import { seededGaussians } from '../tensor/random.js';
 
+/** A (possibly truncated) singular value decomposition x ≈ U·diag(S)·Vh (torch.linalg.svd). */
 export interface Svd {
   /** Left singular vectors in columns, [m, k]. */
   U: Tensor;
@@ -40,6 +41,7 @@ export function rightSvd(a: Tensor): { S: Tensor; Vh: Tensor } {
   });
 }
 
+/** Oversampling, power iterations and seed of randomizedSvd (Halko, Martinsson & Tropp; scikit-learn's randomized_svd). */
 export interface RandomizedSvdOptions {
   /** Extra random directions beyond the rank, for a better-conditioned range estimate. */
   nOversamples?: number;

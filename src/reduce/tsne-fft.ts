@@ -41,6 +41,7 @@ const MAX_INTERVALS = 256;
 /** Degree of the polynomial core of the split kernel. */
 const CORE_DEGREE = 4;
 
+/** Interpolation nodes and interval sizes of FftRepulsion, the FIt-SNE approximation of t-SNE's repulsive forces. */
 export interface FftRepulsionOptions {
   /** Lagrange nodes per interval and axis (FIt-SNE's n_interpolation_points), default 5. */
   nodesPerInterval?: number;

@@ -14,8 +14,10 @@ import { jointProbabilities, jointProbabilitiesNN } from './tsne-affinities.js';
 import { FftRepulsion, type FftRepulsionOptions } from './tsne-fft.js';
 import { ExactObjective, FftObjective, type Objective } from './tsne-gradient.js';
 
+/** How t-SNE computes its gradient: exactly (O(N²)), by FFT-accelerated interpolation (FIt-SNE, 2-D only), or chosen by N and dimensions. */
 export type TSNEMethod = 'exact' | 'fft' | 'auto';
 
+/** Options of t-SNE, as scikit-learn's TSNE: components, perplexity, early exaggeration, learning rate, iterations, init, method and seed. */
 export interface TSNEOptions {
   /** Dimensions of the embedding (default 2). The 'fft' method embeds in 2 only. */
   nComponents?: number;
@@ -171,6 +173,7 @@ export class TSNE implements Reducer {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using tsne = new TSNE()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }
@@ -214,6 +217,7 @@ export class TSNE implements Reducer {
   }
 }
 
+/** The iteration range, momentum, learning rate, exaggeration and stopping tests of one phase of gradientDescent (scikit-learn's _gradient_descent). */
 export interface DescentOptions {
   /** Index of the first iteration (they are counted across calls, as sklearn's `it`). */
   start: number;

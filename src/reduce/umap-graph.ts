@@ -12,6 +12,7 @@ const SMOOTH_K_TOLERANCE = 1e-5;
 /** σ never falls below this fraction of the mean distance (umap-learn's MIN_K_DIST_SCALE). */
 const MIN_K_DIST_SCALE = 1e-3;
 
+/** Local connectivity, bandwidth and search steps of smoothKnnDistances. */
 export interface SmoothKnnOptions {
   /** Neighbours each point is assumed to be fully connected to, interpolated when fractional (default 1). */
   localConnectivity?: number;
@@ -21,6 +22,7 @@ export interface SmoothKnnOptions {
   nIter?: number;
 }
 
+/** Each point's σ and ρ found by smoothKnnDistances (umap-learn's smooth_knn_dist). */
 export interface SmoothKnn {
   /** Each point's normalising distance σ, [N] float64. */
   sigmas: Tensor;
@@ -131,6 +133,7 @@ export function membershipStrengths(indices: Tensor, distances: Tensor, smooth: 
   });
 }
 
+/** Local connectivity and union/intersection mix of fuzzySimplicialSet (umap-learn's set_op_mix_ratio). */
 export interface FuzzySimplicialSetOptions {
   /** As smoothKnnDistances (default 1). */
   localConnectivity?: number;

@@ -12,6 +12,7 @@ import { connectedComponents } from './graph.js';
 /** Components up to this size are solved by a dense eigendecomposition (exact, and fast there). */
 const DENSE_SIZE = 600;
 
+/** Solver (dense or LOBPCG), tolerance, iterations and extra vectors of laplacianEigenvectors. */
 export interface LaplacianEigenOptions {
   /** 'auto' (default): dense for components of at most 600 vertices, else LOBPCG. */
   solver?: 'auto' | 'dense' | 'lobpcg';
@@ -23,6 +24,7 @@ export interface LaplacianEigenOptions {
   extra?: number;
 }
 
+/** The smallest eigenpairs of a graph's normalised Laplacian, as laplacianEigenvectors returns them. */
 export interface LaplacianEigenpairs {
   /** Ascending, [k] float64. */
   eigenvalues: Tensor;

@@ -12,9 +12,11 @@ import { findAbParams, fuzzySimplicialSet, membershipStrengths, nonZeroPositions
 import { optimizeLayout, type LayoutEdges } from './umap-layout.js';
 import { spectralLayout } from './umap-spectral.js';
 
+/** UMAP's initial embedding: the spectral layout of its graph, the first principal components, or uniform random. */
 export type UMAPInit = 'spectral' | 'pca' | 'random';
 const inits: readonly UMAPInit[] = ['spectral', 'pca', 'random'];
 
+/** Options of UMAP, as umap-learn's: components, neighbours, min_dist and spread, epochs, learning rate, negative samples, init and seed. */
 export interface UMAPOptions {
   /** Dimension of the embedding (default 2). */
   nComponents?: number;
@@ -209,6 +211,7 @@ export class UMAP implements Reducer {
   dispose(): void {
     this.#fitted.dispose();
   }
+  /** Frees the fitted tensors (`using umap = new UMAP()`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -8,6 +8,7 @@ import type { TestFunction } from '../bo/test-functions.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { bandChart, type BandPanel } from './tune-charts.js';
 
+/** Evaluations per panel, seed and grid resolution of illustrationPanels (the GP-after-n-evaluations figure). */
 export interface IllustrationOptions {
   /** Panels: the GP after this many evaluations each (increasing). Default 3, 6, 10. */
   evaluations?: readonly number[];

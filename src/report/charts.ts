@@ -10,17 +10,20 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ArgumentError } from '../tensor/errors.js';
 import { chartConfig, chartSizes, colours, categoryColours, divergingScheme, manyCategoriesScheme } from './theme.js';
 
+/** A point of a line chart, in data units. */
 export interface Point {
   x: number;
   y: number;
 }
 
+/** A named line of a line chart. */
 export interface Series {
   /** Shown in the legend; unique within a chart. */
   name: string;
   points: readonly Point[];
 }
 
+/** What lineChart draws: the series, axis titles, an optional title and a logarithmic y axis. */
 export interface LineChartOptions {
   series: readonly Series[];
   xTitle: string;
@@ -30,10 +33,12 @@ export interface LineChartOptions {
   logScale?: boolean;
 }
 
+/** A point of a scatter chart with its category (coloured by it). */
 export interface LabelledPoint extends Point {
   label: string;
 }
 
+/** What scatterChart draws: labelled points, an optional title and axis titles. */
 export interface ScatterChartOptions {
   points: readonly LabelledPoint[];
   title?: string;
@@ -41,6 +46,7 @@ export interface ScatterChartOptions {
   yTitle?: string;
 }
 
+/** What heatmap draws: a matrix of values with its row and column labels and an optional title. */
 export interface HeatmapOptions {
   /** Rows of equal length; cell [i][j] is drawn in row i, column j. */
   matrix: readonly (readonly number[])[];
@@ -51,11 +57,13 @@ export interface HeatmapOptions {
   domain?: readonly [number, number];
 }
 
+/** One bar of a bar chart: its label and value. */
 export interface Bar {
   label: string;
   value: number;
 }
 
+/** What barChart draws: bars in the order given, an optional title and axis titles. */
 export interface BarChartOptions {
   /** Drawn in the order given. */
   bars: readonly Bar[];

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../util/files.js';
 import { formatNumber } from '../train/progress.js';
 import { pageStyle } from './page-style.js';
 
+/** A chart (SVG from charts.ts) with an optional caption. */
 export interface ChartBlock {
   kind: 'chart';
   /** SVG markup from charts.ts, inserted as is: never pass SVG from an untrusted source. */
@@ -14,6 +15,7 @@ export interface ChartBlock {
   caption?: string;
 }
 
+/** A PNG image with its size and an optional caption. */
 export interface ImageBlock {
   kind: 'image';
   png: Buffer;
@@ -26,8 +28,10 @@ export interface ImageBlock {
   scale?: number;
 }
 
+/** A table cell: text, a number (4 significant digits) or empty (null). */
 export type Cell = string | number | null;
 
+/** A table: column titles, rows of cells and an optional caption. */
 export interface TableBlock {
   kind: 'table';
   columns: string[];
@@ -36,32 +40,38 @@ export interface TableBlock {
   caption?: string;
 }
 
+/** Plain text in paragraphs. */
 export interface TextBlock {
   kind: 'text';
   /** Plain text; blank lines separate paragraphs. */
   text: string;
 }
 
+/** Preformatted text in a monospace font (a model summary). */
 export interface CodeBlock {
   kind: 'code';
   /** Preformatted text (a model summary), shown in a monospace font. */
   text: string;
 }
 
+/** Blocks shown side by side where the window is wide enough. */
 export interface GridBlock {
   kind: 'grid';
   /** Shown side by side where the window is wide enough, stacked where not. */
   blocks: Block[];
 }
 
+/** A piece of a report section: a chart, an image, a table, text, code, or a grid of blocks. */
 export type Block = ChartBlock | ImageBlock | TableBlock | TextBlock | CodeBlock | GridBlock;
 
+/** A titled section of a report page, with an optional description and its blocks. */
 export interface Section {
   title: string;
   description?: string;
   blocks: Block[];
 }
 
+/** A report page: title, optional subtitle and date, and its sections (writeReport renders it as one self-contained HTML file). */
 export interface Page {
   title: string;
   subtitle?: string;
@@ -108,6 +118,7 @@ export function writeReport(dir: string, page: Page): string {
   return path;
 }
 
+/** Escapes &, <, >, " and ' as character references, for text placed in HTML. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -9,6 +9,7 @@ import { tidy } from '../tensor/scope.js';
 import { writeFileAtomic } from '../util/files.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** Padding, upscaling and background of an image grid. */
 export interface GridStyle {
   /** Pixels between images and around the grid (default 2). */
   padding?: number;
@@ -18,16 +19,19 @@ export interface GridStyle {
   background?: number | readonly [number, number, number];
 }
 
+/** Options of imageGrid: the images per row, besides the style. */
 export interface ImageGridOptions extends GridStyle {
   /** Images per row (default: ⌈√N⌉, a near-square grid). */
   columns?: number;
 }
 
+/** Options of imageRows: the images per row, besides the style. */
 export interface ImageRowsOptions extends GridStyle {
   /** Images per row (default: the longest batch); a longer batch wraps, see imageRows. */
   columns?: number;
 }
 
+/** An encoded PNG and its size in pixels. */
 export interface PngImage {
   png: Buffer;
   width: number;

@@ -6,6 +6,7 @@ import { ArgumentError } from '../tensor/errors.js';
 import { renderSvg, type Point } from './charts.js';
 import { categoryColours, chartSizes, colours } from './theme.js';
 
+/** A point of an uncertainty band: the mean and the band's ends at x. */
 export interface BandPoint {
   x: number;
   mean: number;
@@ -14,6 +15,7 @@ export interface BandPoint {
   upper: number;
 }
 
+/** One panel of bandChart: the band, the evaluated points, the true function where known, and the acquisition. */
 export interface BandPanel {
   title?: string;
   band: readonly BandPoint[];
@@ -26,6 +28,7 @@ export interface BandPanel {
   acquisitionTitle?: string;
 }
 
+/** What bandChart draws: its panels (stacked or side by side), the axis titles, a title and a logarithmic x axis. */
 export interface BandChartOptions {
   panels: readonly BandPanel[];
   xTitle: string;
@@ -83,6 +86,7 @@ export async function bandChart(options: BandChartOptions): Promise<string> {
   return renderSvg({ ...(options.title ? { title: options.title } : {}), ...layout, resolve: { scale: { y: 'independent' } } } as never);
 }
 
+/** What trialsChart draws: the objective per trial with the best so far, a title and a log scale. */
 export interface TrialsChartOptions {
   /** Objective values in trial order (pruned or failed ones as NaN are left out). */
   values: readonly number[];
@@ -109,6 +113,7 @@ export async function trialsChart(options: TrialsChartOptions): Promise<string> 
   } as never);
 }
 
+/** One axis of parallelCoordinatesChart: a parameter, how its values map onto [0, 1] and the labels of its ends. */
 export interface ParallelAxis {
   name: string;
   /** Maps a trial's value onto [0, 1] along the axis (log-scaled, categorical...), and the label of the ends. */
@@ -117,6 +122,7 @@ export interface ParallelAxis {
   high: string;
 }
 
+/** What parallelCoordinatesChart draws: the axes and each trial's values and objective. */
 export interface ParallelCoordinatesOptions {
   axes: readonly ParallelAxis[];
   trials: readonly { values: Record<string, number | string | boolean>; objective: number }[];

@@ -2,6 +2,7 @@
 import type { RunRecord, RunStore } from '../track/store.js';
 import { ArgumentError } from '../tensor/errors.js';
 
+/** Runs side by side: the configuration keys whose values differ and the final metrics of each. */
 export interface RunComparison {
   runs: RunRecord[];
   /** Configuration keys whose values are not the same in every run; undefined where a run lacks the key. */
@@ -10,6 +11,7 @@ export interface RunComparison {
   metrics: { key: string; values: (number | undefined)[] }[];
 }
 
+/** Compares two or more runs of the store: the configuration keys that differ and every final metric, side by side. */
 export function compareRuns(store: RunStore, ids: readonly string[]): RunComparison {
   if (ids.length < 2) throw new ArgumentError('compare needs at least two runs');
   const runs = ids.map((id) => store.getRun(id));

@@ -106,6 +106,7 @@ async function fitWorker(trainer: Trainer): Promise<WorkerOutcome> {
   return { epochs: result.epochs, steps: result.steps, status: result.reason === 'interrupted' ? 'interrupted' : 'finished' };
 }
 
+/** What a data-parallel worker (rank 1…) reports when its training ends: epochs, steps and status. */
 export interface WorkerOutcome {
   epochs: number;
   steps: number;

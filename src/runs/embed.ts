@@ -11,6 +11,7 @@ import { keep, tidy, type Tensor } from '../tensor/index.js';
 import type { RunStore } from '../track/store.js';
 import { loadRun } from './load.js';
 
+/** What embedDataset reduces: the method (a reducer, or an autoencoder run's encoder), data set, split, size, components, seed and method options. */
 export interface EmbedOptions {
   /** A reduction method (pca, kpca, lda, ica, lle, isomap, tsne, umap) or 'ae:<run id>'. */
   method: string;
@@ -31,6 +32,7 @@ export interface EmbedOptions {
   store?: RunStore;
 }
 
+/** An embedding of a data set (points [N, k]) with its labels, title, timing and neighbourhood metrics; dispose() frees its tensors. */
 export interface Embedding {
   /** 'pca', ..., or 'ae:<run id>'. */
   method: string;

@@ -17,6 +17,7 @@ import { referenceClassifierModel } from './reference-classifier.js';
 import { translatorModel } from './translate-run.js';
 import { loadStateFile } from './weights.js';
 
+/** A run loaded back: its record and configuration, the model with its trained weights (in eval mode), and its test split. */
 export interface LoadedRun<M extends LabModel = Autoencoder> {
   run: RunRecord;
   config: RunConfig;
@@ -25,6 +26,7 @@ export interface LoadedRun<M extends LabModel = Autoencoder> {
   /** Where the weights came from. */
   weights: string;
   test: LoadedDataset;
+  /** Frees the model's parameters and the test split's tensors. */
   dispose(): void;
 }
 

@@ -27,6 +27,7 @@ export const referenceClassifierModel = 'reference-classifier';
 export const referenceClassifierDatasets = ['mnist', 'mnist-10k', 'fashion-mnist'] as const;
 export type ReferenceClassifierDataset = (typeof referenceClassifierDatasets)[number];
 
+/** How a reference classifier is trained: data set, seed, data limits, epochs, batch size, learning rate, the noise class and abort signal. */
 export interface ReferenceClassifierOptions {
   dataset: string;
   seed?: number;
@@ -40,6 +41,7 @@ export interface ReferenceClassifierOptions {
   epochs?: number;
   batch?: number;
   lr?: number;
+  /** Receives the training's progress lines (a continued training, the run's epochs); silent by default. */
   log?: (line: string) => void;
   /**
    * The classifier with one class more, "noise", learnt from uniform random images (the
@@ -53,12 +55,14 @@ export interface ReferenceClassifierOptions {
 
 export const referenceClassifierDefaults = { seed: 0, epochs: 12, batch: 128, lr: 1e-3 } as const;
 
+/** A reference classifier (LeNet) of a data set, its run and test accuracy, and whether it came from the store. */
 export interface ReferenceClassifier {
   run: RunRecord;
   model: LeNet;
   testAccuracy: number;
   /** False where the call trained it now. */
   cached: boolean;
+  /** Frees the classifier's parameters. */
   dispose(): void;
 }
 

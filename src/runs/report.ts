@@ -23,6 +23,7 @@ import { compareRuns } from './compare.js';
 import { loadRun, type LoadedRun } from './load.js';
 import { differentClassPair, interpolationStrip, latentMap, priorSamples, reconstructions, testCodes } from '../analysis/visuals.js';
 
+/** Loss-curve scale and latent-map size of buildRunReport. */
 export interface RunReportOptions {
   /** Loss curves on a log scale. */
   logScale?: boolean;
@@ -38,6 +39,7 @@ export async function writeRunReport(store: RunStore, ids: readonly string[], di
   return writeReport(dir, await buildRunReport(store, ids, options));
 }
 
+/** The HTML report page of one or more runs: loss curves, an overview, then each run's reconstructions, samples and latent maps. */
 export async function buildRunReport(store: RunStore, ids: readonly string[], options: RunReportOptions = {}): Promise<Page> {
   const runs = ids.map((id) => store.getRun(id));
   const sections: Section[] = [await lossSection(store, runs.map((run) => run.id), options.logScale ?? false), overviewSection(store, runs.map((run) => run.id))];

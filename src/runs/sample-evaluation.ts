@@ -9,6 +9,7 @@ import type { RunStore } from '../track/store.js';
 import type { LoadedRun } from './load.js';
 import { findReferenceClassifiers, loadClassifierRun, loadReferenceClassifier, referenceClassifierProblem, trainReferenceClassifier, type ReferenceClassifier } from './reference-classifier.js';
 
+/** How a run's samples are scored: how many, which reference classifier (or train one), seed and batch size. */
 export interface RunSampleOptions {
   samples: number;
   /** A reference classifier run to score with (its data set must be the run's); the data set's recorded one otherwise. */
@@ -17,9 +18,11 @@ export interface RunSampleOptions {
   trainClassifier?: boolean;
   seed?: number;
   batchSize?: number;
+  /** Receives warnings about the classifier's data and a line when the reference classifier is trained. */
   log?: (line: string) => void;
 }
 
+/** A run's sample metrics and the reference classifier that scored them. */
 export interface RunSampleEvaluation {
   classifier: { runId: string; testAccuracy: number };
   metrics: SampleMetrics;

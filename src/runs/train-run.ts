@@ -28,6 +28,7 @@ import type { DistributedSettings } from '../distributed/launch.js';
 import { checkDataParallel, joinJob, type DataParallelJob } from './data-parallel-run.js';
 import { headMetrics } from './labels.js';
 
+/** How trainRun and resumeRun run: progress display, abort signal, logger, study id, takeover, extra trainer callbacks and data-parallel settings. */
 export interface RunOptions {
   /** 'auto' by default: a bar on a terminal, lines otherwise. */
   progress?: ProgressMode;
@@ -49,6 +50,7 @@ export interface RunOptions {
   distributed?: DistributedSettings;
 }
 
+/** What trainRun returns: the run's id and status, epochs and steps done, and its final metrics. */
 export interface RunOutcome {
   runId: string;
   status: 'finished' | 'interrupted';

@@ -7,7 +7,9 @@ import type { Callback } from '../train/callbacks.js';
 import type { EpochMetrics } from '../train/metrics.js';
 import type { RunRecord, RunStore } from '../track/store.js';
 
+/** One of pruneRules. */
 export type PruneRule = 'none' | 'median';
+/** The pruning rules of a search: none, or median (stop a trial worse than the median of the other trials at the same epoch). */
 export const pruneRules: readonly PruneRule[] = ['none', 'median'];
 
 /** The metric recorded on a pruned run; its value is the epoch after which it stopped. */

@@ -19,8 +19,10 @@ import { runVersions } from './versions.js';
 import { medianPruner, isPrunedRun, pruneRules, type PruneRule } from './tune-prune.js';
 
 export { isPrunedRun, pruneRules, type PruneRule };
+/** The samplers a search can use (the bo Optimizer's: gp, random, tpe). */
 export const samplers: readonly Sampler[] = samplerNames;
 
+/** Options of tuneRuns: trials, objective, sampler, seed, initial random trials, pruning, worker, progress and abort signal. */
 export interface TuneOptions {
   /** Trials in all, those of an earlier session of the same search included (pruned ones count). */
   trials: number;
@@ -37,16 +39,19 @@ export interface TuneOptions {
   /** Which worker process this is (0 for a search in one process): varies its random stream. */
   worker?: number;
   progress?: RunOptions['progress'];
+  /** Receives the search's progress lines (trials started, pruned, ended); default: standard error. */
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
 
+/** A finished trial: its run, the point it tried and the objective's value. */
 export interface TuneTrial {
   runId: string;
   point: Point;
   value: number;
 }
 
+/** A pruned trial: its run, the point it tried and the epoch after which it stopped. */
 export interface PrunedTrial {
   runId: string;
   point: Point;
@@ -54,6 +59,7 @@ export interface PrunedTrial {
   epoch: number;
 }
 
+/** What tuneRuns returns: the search id, finished and pruned trials, the best, how many trials were resumed, and whether it finished, was interrupted or left trials to other workers. */
 export interface TuneOutcome {
   /** The search's id: the study id of its runs. */
   search: string;

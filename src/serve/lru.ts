@@ -1,6 +1,6 @@
-// A small least-recently-used cache whose evicted values are handed to a dispose callback: the
-// explorer keeps a few runs' models (native tensors) loaded and must free the ones it drops.
+// The explorer keeps a few runs' models (native tensors) loaded and must free the ones it drops.
 
+/** A small least-recently-used cache whose evicted (or replaced) values are handed to a dispose callback. */
 export class DisposingLru<K, V> {
   readonly capacity: number;
   readonly #entries = new Map<K, V>();
@@ -16,10 +16,12 @@ export class DisposingLru<K, V> {
     return this.#entries.size;
   }
 
+  /** Whether `key` is cached (does not change its recency). */
   has(key: K): boolean {
     return this.#entries.has(key);
   }
 
+  /** The cached keys, least recently used first. */
   keys(): K[] {
     return [...this.#entries.keys()];
   }
@@ -43,6 +45,7 @@ export class DisposingLru<K, V> {
     return value;
   }
 
+  /** Caches `value` under `key` as the most recently used, disposing the value it replaces and the least recently used beyond capacity. */
   set(key: K, value: V): void {
     const old = this.#entries.get(key);
     this.#entries.delete(key);

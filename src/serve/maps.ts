@@ -21,10 +21,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { LoadedRun } from '../runs/load.js';
 import { writeFileAtomic } from '../util/files.js';
 
+/** The explorer's map methods: the code itself ('latent', for 2-D codes) or one of the reductions. */
 export const mapMethods = ['latent', ...reductionMethods] as const;
+/** One of mapMethods. */
 export type MapMethod = 'latent' | ReductionMethod;
 /** What a map reduces: the run's codes, or the pixels of its test split (a map of the data set itself). */
 export const mapSources = ['codes', 'pixels'] as const;
+/** One of mapSources. */
 export type MapSource = (typeof mapSources)[number];
 
 /** A run of any family the explorer shows: an autoencoder, or a GAN (decoded from noise, no encoder). */
@@ -65,6 +68,7 @@ export interface RunMap extends RunCodes {
   cached: boolean;
 }
 
+/** The code under a place of a map, how it was found (exact, PCA inverse, or the nearest sample's code), and the distance to that sample. */
 export interface PlaceCode {
   code: number[];
   inverse: InverseKind;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { LatentlabError } from '../tensor/errors.js';
 import type { Reduced, ReductionInput } from './maps.js';
 
+/** What the map route reports of a reduction still computing: its state, waiting and running times, place in the queue and progress. */
 export interface JobState {
   key: string;
   /** e.g. "t-SNE of 10000 codes (32-D)". */
@@ -40,6 +41,7 @@ export class MapPendingError extends LatentlabError {}
 /** Computes a reduction somewhere (a child process by default; a test may pass its own). */
 export type ReductionRunner = (input: ReductionInput) => Promise<Reduced>;
 
+/** The queue of map reductions, each computed in a child process one at a time, off the request path. */
 export class ReductionJobs {
   readonly #jobs = new Map<string, Job>();
   readonly #queue: Job[] = [];

@@ -7,6 +7,7 @@ import { RunNotFoundError } from '../track/errors.js';
 import type { RunStore } from '../track/store.js';
 import { loadExplorerAssets } from './assets.js';
 
+/** What startExplorer serves: the store, which runs, the host and port, and how many runs stay loaded. */
 export interface StartExplorerOptions {
   store: RunStore;
   /** Run ids, unique prefixes or run names (the newest run of that name) to offer; every run of the store when empty. */
@@ -19,18 +20,23 @@ export interface StartExplorerOptions {
   loadedRuns?: number;
 }
 
+/** A running explorer: its URL, host, port, whether it is reachable from other machines, and close(). */
 export interface RunningExplorer {
   url: string;
   host: string;
   port: number;
   /** Whether the address is reachable from other machines (not a loopback address). */
   exposed: boolean;
+  /** Stops the server and its reduction workers and frees the loaded runs. */
   close(): Promise<void>;
 }
 
+/** The explorer's default address: this machine only (loopback). */
 export const defaultExplorerHost = '127.0.0.1';
+/** The explorer's default port. */
 export const defaultExplorerPort = 7860;
 
+/** Starts the latent-space explorer's HTTP server on a store's runs and resolves once it listens. */
 export async function startExplorer(options: StartExplorerOptions): Promise<RunningExplorer> {
   const { store } = options;
   const host = options.host ?? defaultExplorerHost;

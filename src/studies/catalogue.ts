@@ -4,13 +4,16 @@
 import { ArgumentError } from '../tensor/errors.js';
 import type { Study } from './study.js';
 
+/** A study in the catalogue: its name, title and a loader. */
 export interface StudyEntry {
   /** The name on the command line, e.g. 'activation-table'. */
   name: string;
   title: string;
+  /** Imports the study's module and returns the study. */
   load(): Promise<Study>;
 }
 
+/** Every study, by name and title, each loaded only when asked for (its module imported on demand). */
 export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'latent-sweep', title: 'Latent size sweep of an MLP autoencoder on MNIST', load: async () => (await import('./latent-sweep.js')).latentSweep },
   { name: 'depth-sweep', title: 'Depth sweep of an MLP autoencoder on MNIST', load: async () => (await import('./depth-sweep.js')).depthSweep },
@@ -27,6 +30,7 @@ export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'likelihood', title: 'Test log-likelihood on dynamically binarized MNIST: VAE, IWAE, flow posterior', load: async () => (await import('./likelihood.js')).likelihood },
 ];
 
+/** The names of the studies, in catalogue order (`latentlab study list`). */
 export const studyNames: readonly string[] = studyCatalogue.map((entry) => entry.name);
 
 /** The study of this name, loaded; an unknown name is an error that lists the studies. */

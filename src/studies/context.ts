@@ -11,11 +11,13 @@ import { isRunProcessAlive } from '../runs/liveness.js';
 import type { ProgressMode } from '../train/progress.js';
 import type { StudyContext, StudyProfile, TaskRun } from './study.js';
 
+/** Store, profile, study id, logger, progress display and abort signal of createStudyContext. */
 export interface StudyContextOptions {
   store: RunStore;
   profile: StudyProfile;
   /** e.g. 'latent-sweep:quick' (see studyIdOf). */
   studyId: string;
+  /** Receives the study's progress lines (default: standard error). */
   log?: (line: string) => void;
   /** Progress of each training run; 'none' by default (the study logs one line per run). */
   progress?: ProgressMode;
@@ -28,6 +30,7 @@ export function studyIdOf(name: string, profile: StudyProfile): string {
   return profile === 'full' ? name : `${name}:${profile}`;
 }
 
+/** Builds the StudyContext a study runs in: training runs tagged with the study id, reusing those already finished. */
 export function createStudyContext(options: StudyContextOptions): StudyContext {
   const { store, profile, studyId } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));

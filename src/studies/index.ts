@@ -13,12 +13,15 @@ export { createStudyContext, studyIdOf, type StudyContextOptions } from './conte
 
 export { loadStudies, loadStudy, studyCatalogue, studyNames, type StudyEntry } from './catalogue.js';
 
+/** How runStudy runs a study: the settings profile, a line logger and an abort signal. */
 export interface StudyRunOptions {
   profile: StudyProfile;
+  /** Receives the study's progress lines (default: standard error). */
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
 
+/** What runStudy returns: the study, its id in the run store, the profile used, its result and the wall time in seconds. */
 export interface StudyOutcome {
   study: Study;
   studyId: string;
@@ -43,6 +46,7 @@ export function defaultStudyReportDir(store: RunStore, studyId: string): string 
   return join(store.dir, 'studies', studyId.replace(/:/g, '-'));
 }
 
+/** The HTML report page of a finished study: its result tables and sections, then an overview of the study and its runs. */
 export function studyPage(store: RunStore, outcome: StudyOutcome): Page {
   const { study, studyId, result } = outcome;
   const runs = store.listRuns({ studyId }).reverse();
@@ -62,6 +66,7 @@ export function studyPage(store: RunStore, outcome: StudyOutcome): Page {
   return { title: study.title, subtitle: `latentlab study ${study.name} (${outcome.profile} profile)`, generated: new Date(), sections: [...tables, ...result.sections, overview] };
 }
 
+/** Writes a finished study's report (studyPage) as HTML into `dir` (default: studies/<id> under the run store) and returns the path of its index.html. */
 export function writeStudyReport(store: RunStore, outcome: StudyOutcome, dir = defaultStudyReportDir(store, outcome.studyId)): string {
   return writeReport(dir, studyPage(store, outcome));
 }

@@ -28,6 +28,7 @@ export interface TaskRun {
   log(rows: { key: string; value: number; step?: number; epoch?: number }[]): void;
 }
 
+/** What a study runs in: the store, the profile, its id, a logger, an abort signal and helpers that train or reuse runs. */
 export interface StudyContext {
   readonly store: RunStore;
   readonly profile: StudyProfile;
@@ -35,6 +36,7 @@ export interface StudyContext {
   readonly studyId: string;
   /** Aborted on Ctrl-C: runs a study makes outside train() (translations) stop on it too. */
   readonly signal?: AbortSignal;
+  /** Writes a progress line (to StudyContextOptions.log; standard error by default). */
   log(line: string): void;
   /**
    * Trains an autoencoder run from a flat run configuration (as `latentlab train --config` takes;
@@ -52,18 +54,21 @@ export interface StudyContext {
   load(run: RunRecord): LoadedRun;
 }
 
+/** What a study returns: its tables and the report's other sections. */
 export interface StudyResult {
   tables: StudyTable[];
   /** The report's sections beyond the tables (figures, image grids, notes). */
   sections: Section[];
 }
 
+/** A study: a named experiment that trains runs, compares them and returns tables and report sections. */
 export interface Study {
   /** The name on the command line, e.g. 'activation-table'. */
   name: string;
   title: string;
   /** One paragraph: what is compared, and what a reader should look for. */
   description: string;
+  /** Runs the study in `context` (its store, profile and helpers) and returns its tables and sections. */
   run(context: StudyContext): Promise<StudyResult>;
 }
 

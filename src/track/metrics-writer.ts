@@ -5,6 +5,7 @@ import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { storedMetricRow, type MetricRow } from './metrics.js';
 import type { RunStore } from './store.js';
 
+/** How many rows, or how long, MetricsWriter lets rows wait before writing them. */
 export interface MetricsWriterOptions {
   /** Write once this many rows wait (default 500). */
   maxRows?: number;
@@ -12,6 +13,7 @@ export interface MetricsWriterOptions {
   maxDelayMs?: number;
 }
 
+/** Batches a run's metric rows and writes them to the store in one transaction per batch (every maxRows rows or maxDelayMs, and on flush() and close()). */
 export class MetricsWriter {
   readonly #store: RunStore;
   readonly #runId: string;

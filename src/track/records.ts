@@ -2,9 +2,12 @@
 import { posix } from 'node:path';
 import { runFolder } from './artifacts.js';
 
+/** The states of a run: running, finished, failed, or interrupted (stopped before its end, e.g. by Ctrl-C). */
 export const runStatuses = ['running', 'finished', 'failed', 'interrupted'] as const;
+/** One of runStatuses. */
 export type RunStatus = (typeof runStatuses)[number];
 
+/** A run as the store records it: id, name, model, data set, configuration, seed, status, times, host and process, versions, study, error and lock. */
 export interface RunRecord {
   /** e.g. '20261123-142501-a3f9' (see ids.ts). */
   id: string;
@@ -35,6 +38,7 @@ export interface RunRecord {
   lock: RunLock | null;
 }
 
+/** Who holds a run's lock: a random token, the holder's process start time, and when it was claimed. */
 export interface RunLock {
   /** Random, new for every claim. */
   token: string;
@@ -44,6 +48,7 @@ export interface RunLock {
   since: string;
 }
 
+/** A file recorded for a run: its kind, its path inside the run's folder, its SHA-256, size and when it was added. */
 export interface ArtifactRecord {
   runId: string;
   /** What the file is: 'model', 'image', 'report', ... */

@@ -26,6 +26,7 @@ const newRunSchema = z.strictObject({
   /** This process by default. */
   pid: z.int().positive().nullable().optional(),
 });
+/** The fields of a new run as createRun takes them (checked before they reach the database). */
 export type NewRun = z.input<typeof newRunSchema>;
 
 const runUpdateSchema = z.strictObject({
@@ -40,6 +41,7 @@ const runUpdateSchema = z.strictObject({
   checkpointDir: text.nullable().optional(),
   studyId: text.nullable().optional(),
 });
+/** The fields of a run that updateRun may change: name, configuration, status and error, process, host, checkpoint folder, study. */
 export type RunUpdate = z.input<typeof runUpdateSchema>;
 
 const runFilterSchema = z.strictObject({
@@ -49,6 +51,7 @@ const runFilterSchema = z.strictObject({
   /** Newest first, at most this many. */
   limit: z.int().positive().optional(),
 });
+/** Which runs listRuns returns: by status, model or study, up to a limit. */
 export type RunFilter = z.input<typeof runFilterSchema>;
 
 /** Column values of a new run, less its id. */

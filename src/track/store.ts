@@ -21,6 +21,7 @@ export { runStatuses, RunLockedError };
 /** The store's folder when neither a path nor LATENTLAB_STORE is given, relative to the working directory. */
 export const defaultStoreDir = 'latentlab-runs';
 
+/** How RunStore.open opens a store: for writing (created and migrated as needed) or read-only. */
 export interface OpenOptions {
   /**
    * 'write' (default) creates and migrates the store as needed; 'read' opens an existing store
@@ -39,6 +40,7 @@ export interface RunHolder {
   processStart: string | null;
 }
 
+/** The run store: runs, their metrics and artifacts in one folder (a SQLite database and the artifact files); open it with RunStore.open. */
 export class RunStore {
   /** The store's folder, absolute. */
   readonly dir: string;
@@ -62,6 +64,7 @@ export class RunStore {
     return existsSync(join(RunStore.resolveDir(dir), 'runs.db'));
   }
 
+  /** Opens (by default creating and migrating) the store in `dir`, else $LATENTLAB_STORE, else ./latentlab-runs. */
   static open(dir?: string, options: OpenOptions = {}): RunStore {
     if (dir !== undefined && (typeof dir !== 'string' || dir.length === 0)) throw new ArgumentError('a run store path must be a non-empty string');
     const folder = RunStore.resolveDir(dir);

@@ -7,6 +7,7 @@ import type { Module } from '../nn/module.js';
 import type { Batch } from '../data/loader.js';
 import type { LossOutput } from './loss.js';
 
+/** What a custom training step receives: update(name, loss) to backpropagate and step one named optimizer, and the current epoch and step. */
 export interface StepContext {
   /**
    * Zeroes the gradients of optimizer `name`'s parameters, backpropagates `loss` (a scalar),

@@ -30,6 +30,7 @@ import { parseTrainerState, type TrainerState } from './state.js';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
 
+/** What a Trainer trains and how: model, optimizer(s) and loss or custom step, data loaders, limits, stopping criteria, schedule, checkpoints, seed, callbacks and progress. */
 export interface TrainerOptions {
   model: Module;
   /** The single optimizer, stepped on `loss`; or give `optimizers` and `step`. */
@@ -89,6 +90,7 @@ export interface BackwardDone {
   stopRequested: boolean;
 }
 
+/** A hook run after each step's backward pass (e.g. data-parallel gradient averaging); what it resolves to replaces the step's values and sample count. */
 export type AfterBackward = (step: BackwardDone) => Promise<{ values: LossValues; samples: number; stop?: boolean } | void>;
 
 type StepValues = LossValues & { samples: number; gradientNorm: number };
@@ -96,6 +98,7 @@ type StepValues = LossValues & { samples: number; gradientNorm: number };
 // How often fit() lets the event loop run (signals, timers, a progress bar's redraws).
 const yieldEveryMs = 100;
 
+/** Runs the training loop of a model with one or several optimizers: epochs of steps, validation, learning-rate schedules, stopping criteria, checkpoints and callbacks. */
 export class Trainer {
   readonly model: Module;
   /** The single optimizer, or the first of the named ones (its learning rate is the one recorded). */
