@@ -13,6 +13,7 @@ import type { ActivationName } from './activations.js';
 import { MlpVariationalAutoencoder } from './vae.js';
 import { SemiSupervisedVae } from './m2.js';
 
+/** Sizes of M1+M2: M1's VAE and the M2 trained on its codes. */
 export interface M1M2Options {
   inputShape: readonly number[];
   /** M1's latent size (the paper's 50); M2's own latent is 50 as well. */
@@ -25,8 +26,10 @@ export interface M1M2Options {
   classWeight?: number;
 }
 
+/** M1+M2's defaults: M1 with two hidden layers of 600, M2 with latent 50 and one hidden layer of 500. */
 export const m1m2Defaults = { hidden: [600, 600], activation: 'relu', m2Latent: 50, m2Hidden: [500] } as const;
 
+/** M1+M2 (Kingma et al. 2014): M2 trained on the codes of an M1 VAE, gradients stopped at the codes. */
 export class StackedSemiSupervisedVae extends nn.Module implements GenerativeAutoencoder {
   readonly conditional = false;
   readonly semiSupervised = true;

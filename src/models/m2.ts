@@ -15,6 +15,7 @@ import type { ActivationName } from './activations.js';
 import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
 import { mlpLayers } from './mlp-layers.js';
 
+/** Sizes and classification weight α of the M2 model (Kingma et al. 2014). */
 export interface M2Options {
   /** Shape of one sample, e.g. [1, 28, 28]: values in [0, 1] (a Bernoulli decoder). */
   inputShape: readonly number[];
@@ -29,8 +30,10 @@ export interface M2Options {
   likelihood?: 'bernoulli' | 'gaussian';
 }
 
+/** M2's defaults: one hidden layer of 500 ReLU units, α = 50. */
 export const m2Defaults = { hidden: [500], activation: 'relu', classWeight: 50 } as const;
 
+/** M2 (Kingma et al. 2014): a VAE whose label is a latent variable, summed out under q(y|x) where it is missing. */
 export class SemiSupervisedVae extends nn.Module implements GenerativeAutoencoder {
   readonly conditional = false;
   readonly semiSupervised = true;

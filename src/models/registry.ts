@@ -115,6 +115,7 @@ export const modelConfigSchema = z.strictObject({
   /** α of semi-ae's E_R + α·E_C, and of M2's classification term. */
   classWeight: z.number().min(0).max(1e6).optional(),
 });
+/** A validated model configuration: the family, its code size and the options that apply to it. */
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 type OptionName = Exclude<keyof ModelConfig, 'model' | 'latent'>;
 

@@ -16,6 +16,7 @@ import { reconstructionLoss } from './reconstruction.js';
 /** The target of a training sample whose label is withheld (semi-supervised runs). */
 export const unlabelledTarget = -1;
 
+/** Sizes and loss weights of the supervised and semi-supervised autoencoders (an MLP autoencoder with a softmax head on its code). */
 export interface LabelledAutoencoderOptions extends Omit<MlpAutoencoderOptions, 'denoise' | 'sparse' | 'tied'> {
   numClasses: number;
   /** λ: weight of the reconstruction loss (supervised-ae: L_p + λ·L_r). */
@@ -26,6 +27,7 @@ export interface LabelledAutoencoderOptions extends Omit<MlpAutoencoderOptions, 
   semiSupervised?: boolean;
 }
 
+/** mlp-ae's defaults with both loss weights at 1. */
 export const labelledAutoencoderDefaults = { ...mlpAutoencoderDefaults, reconWeight: 1, classWeight: 1 } as const;
 
 /** An MLP autoencoder whose code also feeds a linear softmax head (the code is the head's only input). */

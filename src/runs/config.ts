@@ -56,10 +56,13 @@ export const trainingConfigSchema = z.strictObject({
     .optional()
     .describe('printable text of 1 to 200 characters (no newlines or escape codes)'),
 });
+/** A validated training configuration: data, budget, optimizer, seed and the options of the run. */
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
 
+/** The training settings a run configuration starts from (Fashion-MNIST, 10 epochs, batch 128, Adam 1e-3, seed 0). */
 export const trainingDefaults = { dataset: 'fashion-mnist', epochs: 10, batch: 128, lr: 1e-3, optimizer: 'adam', seed: 0 } as const satisfies Partial<TrainingConfig>;
 
+/** A run's whole configuration: the model part and the training part. */
 export interface RunConfig {
   model: ModelConfig;
   training: TrainingConfig;

@@ -16,15 +16,18 @@ import { adversarialModelNames } from '../models/registry.js';
 import type { TensorDataset } from '../data/loader.js';
 import { labelledTraining } from './labels.js';
 
+/** The train and test splits a run reads, with the sample shape and class count. */
 export interface RunData {
   train: LoadedDataset;
   test: LoadedDataset;
   /** Shape of one sample, e.g. [1, 28, 28]. */
   inputShape: number[];
   numClasses?: number;
+  /** Frees the splits' tensors. */
   dispose(): void;
 }
 
+/** Everything a run trains with, built from its configuration: data, model, optimizers and loaders. */
 export interface PreparedRun {
   config: RunConfig;
   data: RunData;
@@ -37,6 +40,7 @@ export interface PreparedRun {
   testLoader: DataLoader;
   /** The labelled training samples of a --labels run (the head on the code trains on them); null otherwise. */
   labelled: TensorDataset | null;
+  /** Frees the model, the optimizers' state and the data. */
   dispose(): void;
 }
 

@@ -14,15 +14,6 @@ import { Application, Logger, LogLevel, TSConfigReader, TypeDocReader, type Proj
 // dist/test/docs/ → the repository root, where typedoc.json lives.
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
-// Files whose undocumented exports are tolerated for now: another branch is editing them, and
-// their summaries land with it. Once merged, empty this list (the test then covers them too).
-const allowUndocumented = [
-  'src/models/registry.ts',
-  'src/models/index.ts',
-  'src/runs/setup.ts',
-  'src/runs/config.ts',
-];
-
 /** Keeps every message typedoc logs, so the test can read its warnings. */
 class RecordingLogger extends Logger {
   readonly messages: { level: LogLevel; text: string }[] = [];
@@ -53,17 +44,10 @@ after(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-/** "X (Kind), defined in latentlab/src/a/b.ts, does not have any documentation" → "src/a/b.ts", or ''. */
-function definedIn(text: string): string {
-  const match = /defined in (?:\S*?\/)?(src\/\S+?\.ts)/.exec(text);
-  return match?.[1] ?? '';
-}
-
 test('every export of the public modules has a TSDoc summary (no "not documented" warnings)', () => {
   assert.ok(project, 'typedoc could not convert the project: ' + logger.messages.map((m) => m.text).join('\n'));
   const undocumented = logger.messages
-    .filter((m) => m.text.includes('does not have any documentation'))
-    .filter((m) => !allowUndocumented.includes(definedIn(m.text)));
+    .filter((m) => m.text.includes('does not have any documentation'));
   assert.deepEqual(undocumented.map((m) => m.text), [],
     `${undocumented.length} exported symbol(s) lack a /** one-line summary */ above their declaration`);
   // Broken {@link}s and other validation warnings make the reference wrong just as surely.
