@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import { printable } from './table.js';
 import { packageVersion } from '../util/package-version.js';
+import { readEnvironment } from '../tensor/environment.js';
 
 /** A command of the program: its name, the line `latentlab --help` shows, and how to build it. */
 interface CommandEntry {
@@ -91,6 +92,8 @@ function commandNamed(argv: readonly string[]): string | undefined {
 
 export async function main(argv: string[]): Promise<void> {
   try {
+    // Every command names a bad LATENTLAB_* setting, not only those that load the engine (which reads them).
+    readEnvironment();
     const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
