@@ -3,9 +3,9 @@
 // it, then tensors are reduced, broadcast and synchronised across the ranks (libtorch's c10d,
 // native/distributed.cc). The waits run off the JavaScript thread: signals and progress output
 // stay alive, and a rank that never comes or dies makes the pending call fail within the timeout.
-import { native, type ProcessGroupHandle } from '../tensor/native.js';
+import { allreduceTensors, broadcastFromRank, groupBarrier, joinGroup, leaveGroup, type ProcessGroupHandle, type ReduceOp } from '../tensor/collectives.js';
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
-import { checkTensor, type Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { tensor, zeros } from '../tensor/creation.js';
 
 /** Where and how a process joins its group: as torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT. */
@@ -26,8 +26,7 @@ export interface ProcessGroupOptions {
 /** A collective failed: a rank died, never came, or the master could not be reached in time. */
 export class DistributedError extends LatentlabError {}
 
-/** The reductions of allReduce: sum, max, min, product (as torch.distributed.ReduceOp). */
-export type ReduceOp = 'sum' | 'max' | 'min' | 'product';
+export type { ReduceOp } from '../tensor/collectives.js';
 
 /** The processes of one data-parallel job, joined through c10d's TCP store and Gloo. */
 export class ProcessGroup {
@@ -51,7 +50,7 @@ export class ProcessGroup {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new ArgumentError(`the timeout must be a positive number of milliseconds, got ${timeoutMs}`);
     const interfaceHost = options.interfaceHost ?? (isLoopback(masterAddr) ? '127.0.0.1' : '');
     try {
-      const handle = await native.distInit(masterAddr, masterPort, rank, world, timeoutMs, interfaceHost);
+      const handle = await joinGroup(masterAddr, masterPort, rank, world, timeoutMs, interfaceHost);
       return new ProcessGroup(handle, rank, world);
     } catch (error) {
       throw new DistributedError(`rank ${rank} of ${world} could not join the group at ${masterAddr}:${masterPort} within ${timeoutMs / 1000} s: ${reason(error)}`);
@@ -60,13 +59,13 @@ export class ProcessGroup {
 
   /** Replaces each tensor, on every rank, by its reduction over the ranks (in place). */
   async allreduce(tensors: readonly Tensor[], op: ReduceOp = 'sum'): Promise<void> {
-    await this.#collective('allreduce', () => native.distAllreduce(this.#live(), handles(tensors, 'allreduce'), op));
+    await this.#collective('allreduce', () => allreduceTensors(this.#live(), tensors, op));
   }
 
   /** Gives every rank's tensors the values they have on rank `root` (in place). */
   async broadcast(tensors: readonly Tensor[], root = 0): Promise<void> {
     if (!Number.isInteger(root) || root < 0 || root >= this.world) throw new ArgumentError(`broadcast: the root must be a rank from 0 to ${this.world - 1}, got ${root}`);
-    await this.#collective('broadcast', () => native.distBroadcast(this.#live(), handles(tensors, 'broadcast'), root));
+    await this.#collective('broadcast', () => broadcastFromRank(this.#live(), tensors, root));
   }
 
   /**
@@ -95,12 +94,12 @@ export class ProcessGroup {
 
   /** Resolves when every rank has reached it. */
   async barrier(): Promise<void> {
-    await this.#collective('barrier', () => native.distBarrier(this.#live()));
+    await this.#collective('barrier', () => groupBarrier(this.#live()));
   }
 
   /** Leaves the group and closes its connections (rank 0's also stop the store). */
   destroy(): void {
-    if (this.#handle) native.distDestroy(this.#handle);
+    if (this.#handle) leaveGroup(this.#handle);
     this.#handle = null;
   }
 
@@ -119,14 +118,6 @@ export class ProcessGroup {
       throw new DistributedError(`${name} on rank ${this.rank} of ${this.world} failed (${peer} stopped, or the network failed): ${reason(error)}`);
     }
   }
-}
-
-function handles(tensors: readonly Tensor[], what: string) {
-  if (!Array.isArray(tensors)) throw new ArgumentError(`${what} expects an array of tensors`);
-  return tensors.map((tensor, i) => {
-    checkTensor(tensor, `${what}: tensor ${i}`);
-    return tensor.handle;
-  });
 }
 
 function isLoopback(host: string): boolean {
