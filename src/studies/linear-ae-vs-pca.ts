@@ -9,7 +9,7 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { RunStore } from '../track/store.js';
 import { discardedVariance, loadPcaStudyData, type PcaStudyData } from './pca-data.js';
-import { autoencoderError, meanSquaredError, orthonormalityPenalty, trainLinearAutoencoder } from './pca-linear-autoencoder.js';
+import { autoencoderError, meanSquaredError, orthonormalityPenalty, trainLinearAutoencoder, type LinearAutoencoder } from './pca-linear-autoencoder.js';
 import { curvesBlock, epochSeries, imageBlock } from './sweep-blocks.js';
 import type { Study, StudyContext, StudyProfile, StudyResult, StudyTable } from './study.js';
 
@@ -139,19 +139,24 @@ async function autoencoderTask(context: StudyContext, data: PcaStudyData, settin
       task.log(angles.map((angle, i) => ({ key: 'principal_angle_deg', value: angle, step: i + 1 })));
       // The decoder is kept for the report's picture of its columns.
       task.store.addArtifact(task.run.id, 'weights', 'decoder.safetensors', encodeSafetensors({ decoder }));
-      return {
-        train_error: autoencoderError(model, data.trainCentred),
-        test_error: autoencoderError(model, data.testCentred),
-        max_principal_angle_deg: Math.max(...angles),
-        mean_principal_angle_deg: angles.reduce((sum, angle) => sum + angle, 0) / angles.length,
-        decoder_orthonormality: tidy(() => orthonormalityPenalty(decoder).sqrt().item()),
-      };
+      return subspaceMetrics(model, data, angles);
     } finally {
       model.dispose();
     }
   });
   // NaN for a metric a run lacks, so that a gap shows in the table instead of failing the study.
   return { runId: run.id, metrics: Object.fromEntries(autoencoderMetricKeys.map((key) => [key, metrics[key] ?? NaN])) as AutoencoderMetrics };
+}
+
+/** A trained linear autoencoder's errors and how far its decoder's span is from the top-k principal axes. */
+function subspaceMetrics(model: LinearAutoencoder, data: PcaStudyData, angles: number[]): Record<string, number> {
+  return {
+    train_error: autoencoderError(model, data.trainCentred),
+    test_error: autoencoderError(model, data.testCentred),
+    max_principal_angle_deg: Math.max(...angles),
+    mean_principal_angle_deg: angles.reduce((sum, angle) => sum + angle, 0) / angles.length,
+    decoder_orthonormality: tidy(() => orthonormalityPenalty(model.decoder.weight).sqrt().item()),
+  };
 }
 
 interface SweepRow {
@@ -168,13 +173,7 @@ async function batchSweepTask(context: StudyContext, data: PcaStudyData, setting
     try {
       const decoder = model.decoder.weight; // [784, k]
       const angles = tidy(() => principalAngles(decoder, data.axes.narrow(1, 0, k)));
-      return {
-        train_error: autoencoderError(model, data.trainCentred),
-        test_error: autoencoderError(model, data.testCentred),
-        max_principal_angle_deg: Math.max(...angles),
-        mean_principal_angle_deg: angles.reduce((sum, angle) => sum + angle, 0) / angles.length,
-        decoder_orthonormality: tidy(() => orthonormalityPenalty(decoder).sqrt().item()),
-      };
+      return subspaceMetrics(model, data, angles);
     } finally {
       model.dispose();
     }
