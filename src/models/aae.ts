@@ -18,7 +18,7 @@ import { fixedNoiseSize, type AdversarialModel, type AdversarialSchedule } from 
 import type { GenerativeAutoencoder, LossTerms } from './autoencoder.js';
 import { checkBatch, checkLabels, checkPositiveInteger, sampleSize } from './checks.js';
 import { discriminatorLoss, generatorLoss } from './gan-losses.js';
-import { mlpLayers } from './mlp-layers.js';
+import { mirroredMlpLayers } from './mlp-layers.js';
 import { reconstructionLoss, type ReconstructionLoss } from './reconstruction.js';
 
 /** The priors an adversarial autoencoder can match its codes to: a standard Gaussian or a ring of Gaussians (mixture). */
@@ -82,8 +82,9 @@ export class AdversarialAutoencoder extends nn.Module implements GenerativeAutoe
     this.reconstructionKind = reconstruction;
     const size = sampleSize(this.inputShape);
     const layers = { activation: 'relu', batchNorm: false, dropout: 0 } as const;
-    this.encoder = this.registerModule('encoder', new nn.Sequential(...mlpLayers([size, ...hidden, latent], layers)));
-    this.decoder = this.registerModule('decoder', new nn.Sequential(...mlpLayers([latent + this.#decoderClasses(), ...[...hidden].reverse(), size], layers), new nn.Sigmoid()));
+    const mirrored = mirroredMlpLayers(size, hidden, { encoderOut: latent, decoderIn: latent + this.#decoderClasses() }, layers);
+    this.encoder = this.registerModule('encoder', new nn.Sequential(...mirrored.encoder));
+    this.decoder = this.registerModule('decoder', new nn.Sequential(...mirrored.decoder, new nn.Sigmoid()));
     const d: nn.Module[] = [];
     let width = latent + this.#discriminatorClasses();
     for (const next of discriminatorWidths) (d.push(new nn.Linear(width, next), new nn.LeakyReLU(0.2)), (width = next));

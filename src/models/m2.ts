@@ -13,7 +13,7 @@ import type { Batch } from '../data/loader.js';
 import type { GenerativeAutoencoder, LossTerms } from './autoencoder.js';
 import type { ActivationName } from './activations.js';
 import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
-import { mlpLayers } from './mlp-layers.js';
+import { mirroredMlpLayers, mlpLayers } from './mlp-layers.js';
 
 /** Sizes and classification weight α of the M2 model (Kingma et al. 2014). */
 export interface M2Options {
@@ -60,8 +60,9 @@ export class SemiSupervisedVae extends nn.Module implements GenerativeAutoencode
     const size = sampleSize(this.inputShape);
     const layers = { activation, batchNorm: false, dropout: 0 };
     this.classifier = this.registerModule('classifier', new nn.Sequential(...mlpLayers([size, ...hidden, numClasses], layers)));
-    this.encoder = this.registerModule('encoder', new nn.Sequential(...mlpLayers([size + numClasses, ...hidden, 2 * latent], layers)));
-    this.decoder = this.registerModule('decoder', new nn.Sequential(...mlpLayers([latent + numClasses, ...[...hidden].reverse(), size], layers)));
+    const mirrored = mirroredMlpLayers(size, hidden, { encoderExtra: numClasses, encoderOut: 2 * latent, decoderIn: latent + numClasses }, layers);
+    this.encoder = this.registerModule('encoder', new nn.Sequential(...mirrored.encoder));
+    this.decoder = this.registerModule('decoder', new nn.Sequential(...mirrored.decoder));
   }
 
   /** Logits of q(y|x), [N, numClasses]. */

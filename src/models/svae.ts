@@ -12,10 +12,9 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Batch } from '../data/loader.js';
 import type { GenerativeAutoencoder, LossTerms } from './autoencoder.js';
-import type { ActivationName } from './activations.js';
 import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
 import { convBottleneckLayers, convDecoderLayers, convFeatureLayers, convFeatureSize, imageShape, type UpsampleMode } from './conv-layers.js';
-import { mlpLayers } from './mlp-layers.js';
+import { mirroredMlp, type MlpShapeOptions } from './mlp-layers.js';
 import { gaussianDecoderDefaults, variationalDefaults, type DecoderLikelihood } from './vae.js';
 
 /** Options shared by the hyperspherical (von Mises–Fisher) VAEs: code dimension, decoder likelihood, output activation and β. */
@@ -168,13 +167,7 @@ export abstract class HypersphericalVariationalAutoencoder extends nn.Module imp
 }
 
 /** Options of the fully connected hyperspherical VAE: input shape, hidden widths, activation, batch norm and dropout. */
-export interface MlpHypersphericalOptions extends HypersphericalOptions {
-  inputShape: readonly number[];
-  hidden?: readonly number[];
-  activation?: ActivationName;
-  batchNorm?: boolean;
-  dropout?: number;
-}
+export interface MlpHypersphericalOptions extends HypersphericalOptions, MlpShapeOptions {}
 
 /** As the Gaussian VAE's MLP: one hidden layer of 400. */
 export const mlpHypersphericalDefaults = { hidden: [400], activation: 'relu', batchNorm: false, dropout: 0 } as const satisfies Partial<MlpHypersphericalOptions>;
@@ -186,13 +179,11 @@ export class MlpHypersphericalVae extends HypersphericalVariationalAutoencoder {
 
   constructor(options: MlpHypersphericalOptions) {
     super(options);
-    const d = mlpHypersphericalDefaults;
-    const { hidden = d.hidden, activation = d.activation, batchNorm = d.batchNorm, dropout = d.dropout } = options;
     this.inputShape = [...options.inputShape];
-    const size = sampleSize(this.inputShape);
-    const layerOptions = { activation, batchNorm, dropout };
-    this.encoder = this.registerModule('encoder', new nn.Sequential(...mlpLayers([size, ...hidden, this.latent + 1], layerOptions)));
-    this.decoder = this.registerModule('decoder', new nn.Sequential(...mlpLayers([this.latent, ...[...hidden].reverse(), size], layerOptions)));
+    // The encoder emits the mean direction (L numbers, normalised later) and the concentration κ.
+    const networks = mirroredMlp(options, mlpHypersphericalDefaults, { encoderOut: this.latent + 1, decoderIn: this.latent });
+    this.encoder = this.registerModule('encoder', networks.encoder);
+    this.decoder = this.registerModule('decoder', networks.decoder);
   }
 
   protected encoderNetwork(x: Tensor): Tensor {

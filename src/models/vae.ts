@@ -13,9 +13,8 @@ import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Batch } from '../data/loader.js';
 import type { GenerativeAutoencoder, LossTerms } from './autoencoder.js';
-import type { ActivationName } from './activations.js';
 import { checkBatch, checkLabels, checkPositiveInteger, sampleSize } from './checks.js';
-import { mlpLayers } from './mlp-layers.js';
+import { mirroredMlp, type MlpShapeOptions } from './mlp-layers.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -203,15 +202,7 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
 }
 
 /** Options of the fully connected VAE: input shape, hidden widths, activation, batch norm and dropout on top of VariationalOptions. */
-export interface MlpVariationalAutoencoderOptions extends VariationalOptions {
-  /** Shape of one sample, e.g. [1, 28, 28]; flattened inside the model. */
-  inputShape: readonly number[];
-  /** Encoder hidden widths; the decoder mirrors them. */
-  hidden?: readonly number[];
-  activation?: ActivationName;
-  batchNorm?: boolean;
-  dropout?: number;
-}
+export interface MlpVariationalAutoencoderOptions extends VariationalOptions, MlpShapeOptions {}
 
 /** One hidden layer of 400, as pytorch/examples' VAE. */
 export const mlpVariationalDefaults = { hidden: [400], activation: 'relu', batchNorm: false, dropout: 0 } as const satisfies Partial<MlpVariationalAutoencoderOptions>;
@@ -223,13 +214,10 @@ export class MlpVariationalAutoencoder extends VariationalAutoencoder {
 
   constructor(options: MlpVariationalAutoencoderOptions) {
     super(options);
-    const d = mlpVariationalDefaults;
-    const { hidden = d.hidden, activation = d.activation, batchNorm = d.batchNorm, dropout = d.dropout } = options;
     this.inputShape = [...options.inputShape];
-    const size = sampleSize(this.inputShape);
-    const layerOptions = { activation, batchNorm, dropout };
-    this.encoder = this.registerModule('encoder', new nn.Sequential(...mlpLayers([size + this.numClasses, ...hidden, 2 * this.latent], layerOptions)));
-    this.decoder = this.registerModule('decoder', new nn.Sequential(...mlpLayers([this.latent + this.numClasses, ...[...hidden].reverse(), size], layerOptions)));
+    const networks = mirroredMlp(options, mlpVariationalDefaults, { encoderExtra: this.numClasses, encoderOut: 2 * this.latent, decoderIn: this.latent + this.numClasses });
+    this.encoder = this.registerModule('encoder', networks.encoder);
+    this.decoder = this.registerModule('decoder', networks.decoder);
   }
 
   protected encoderNetwork(x: Tensor, condition: Tensor | null): Tensor {

@@ -9,7 +9,7 @@ import { activationTable, activationTableSettings, createActivationTableStudy, l
 import { linearOptimumTestLosses } from '../../src/studies/activation-optimum.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { linalg, tidy } from '../../src/tensor/index.js';
-import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
+import { assertSecondRunReuses, charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
 const settings = activationTableSettings.smoke;
 
@@ -69,14 +69,7 @@ describe('activation-table study (smoke profile)', () => {
     for (const grid of grids) assert.deepEqual(pngSize(grid.png), { width: 302, height: 30 * 2 + 2 });
   });
 
-  test('a second run reuses every finished run and gives the same table', async () => {
-    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
-    const second = await harness.run();
-    assert.deepEqual(first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort(), ids);
-    assert.deepEqual(second.log, []);
-    assert.deepEqual(second.result.tables, first().result.tables);
-    assert.deepEqual([first().leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
-  });
+  test('a second run reuses every finished run and gives the same table', () => assertSecondRunReuses(first, harness, { silent: true }));
 });
 
 // The linear optimum against an independent route: the best rank-k bias-free reconstruction of the

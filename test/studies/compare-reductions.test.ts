@@ -6,13 +6,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readNpy } from '../../src/data/npy.js';
-import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { compareReductions, compareReductionsSettings, createCompareReductionsStudy, type CompareReductionsSettings } from '../../src/studies/compare-reductions.js';
 import { loadDataset } from '../../src/data/datasets.js';
 import { knnAccuracy, trustworthiness } from '../../src/reduce/metrics.js';
 import { tensor, tidy } from '../../src/tensor/index.js';
 import { seededGaussians } from '../../src/tensor/random.js';
-import { charts, meanImageError, smokeRunBefore } from './study-harness.js';
+import { assertSecondRunReuses, charts, meanImageError, smokeRunBefore } from './study-harness.js';
 
 const settings = compareReductionsSettings.smoke;
 const titles = ['PCA', 'kernel PCA', 'LDA', 'FastICA', 'LLE', 't-SNE', 'UMAP', 'autoencoder (2-D latent)', 'VAE (2-D latent, posterior means)'];
@@ -67,15 +66,7 @@ describe('compare-reductions study (smoke profile)', () => {
     assert.equal(charts(sections).length, titles.length + 3);
   });
 
-  test('a second run reuses every task and gives the same tables', async () => {
-    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
-    const live = liveTensorCount();
-    const second = await harness.run();
-    assert.equal(liveTensorCount(), live, 'the study freed every tensor it made');
-    assert.deepEqual(second.store.listRuns({ studyId: second.studyId }).map((run) => run.id).sort(), ids);
-    assert.deepEqual(second.log, [], 'nothing fitted, so nothing logged');
-    assert.deepEqual(second.result.tables, first().result.tables);
-  });
+  test('a second run reuses every task and gives the same tables', () => assertSecondRunReuses(first, harness, { silent: true }));
 });
 
 // The finding, on settings where it is robust (injected as the smoke profile): 1,000 digits, t-SNE

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDepthSweepStudy, depthSweep, depthSweepSettings, depthVariants, type DepthSweepSettings } from '../../src/studies/depth-sweep.js';
 import { mlpAutoencoderParameters } from '../../src/studies/sweep-widths.js';
-import { charts, meanImageError, smokeRunBefore } from './study-harness.js';
+import { assertSecondRunReuses, charts, meanImageError, smokeRunBefore } from './study-harness.js';
 
 const settings = depthSweepSettings.smoke;
 
@@ -60,14 +60,7 @@ describe('depth-sweep study (smoke profile)', () => {
     assert.ok(svgs.every((svg) => svg.startsWith('<svg')));
   });
 
-  test('a second run reuses every finished run and gives the same table', async () => {
-    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
-    const second = await harness.run();
-    assert.deepEqual(first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort(), ids);
-    assert.deepEqual(second.log, []);
-    assert.deepEqual(second.result.tables, first().result.tables);
-    assert.deepEqual([first().leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
-  });
+  test('a second run reuses every finished run and gives the same table', () => assertSecondRunReuses(first, harness, { silent: true }));
 });
 
 // The finding, on settings where it is robust (injected as the smoke profile): depths 1 and 2 at

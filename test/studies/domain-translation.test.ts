@@ -9,14 +9,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset } from '../../src/data/datasets.js';
 import { manualSeed } from '../../src/tensor/runtime.js';
-import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { Translator, pixelStatistics } from '../../src/models/translator.js';
 import { translationMetrics } from '../../src/analysis/translation-metrics.js';
 import { translate } from '../../src/runs/translate-run.js';
 import { findReferenceClassifiers, loadClassifierRun } from '../../src/runs/reference-classifier.js';
 import { createDomainTranslationStudy, domainTranslation, domainTranslationSettings, meanNearestDistance, medianPairwiseDistance, type DomainTranslationSettings } from '../../src/studies/domain-translation.js';
 import { tensor } from '../../src/tensor/creation.js';
-import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
+import { assertSecondRunReuses, charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
 const settings = domainTranslationSettings.smoke;
 const gridSize = (rows: number, columns: number) => ({ width: 30 * columns + 2, height: 30 * rows + 2 });
@@ -77,14 +76,7 @@ describe('domain-translation study (smoke profile)', () => {
     assert.equal(losses.kind === 'table' && losses.rows.length, 11, 'ten classes and their mean');
   });
 
-  test('a second run reuses every finished run and gives the same tables', async () => {
-    const ids = first().store.listRuns().map((run) => run.id).sort();
-    const live = liveTensorCount();
-    const second = await harness.run();
-    assert.equal(liveTensorCount(), live, 'the study freed every tensor it made');
-    assert.deepEqual(second.store.listRuns().map((run) => run.id).sort(), ids, 'no run trained again (classifier, translators, autoencoder)');
-    assert.deepEqual(second.result.tables, first().result.tables);
-  });
+  test('a second run reuses every finished run and gives the same tables', () => assertSecondRunReuses(first, harness, { wholeStore: true }));
 });
 
 // Small settings (1,000 digits, 4 epochs in batches of 16: 250 steps per translator; 300 test

@@ -8,13 +8,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset } from '../../src/data/datasets.js';
-import { liveTensorCount, manualSeed } from '../../src/tensor/runtime.js';
+import { manualSeed } from '../../src/tensor/runtime.js';
 import { sampleMetrics } from '../../src/analysis/sample-metrics.js';
 import { MlpGan } from '../../src/models/gan.js';
 import { findReferenceClassifiers, loadClassifierRun } from '../../src/runs/reference-classifier.js';
 import { createGanVsVaeStudy, ganVsVae, ganVsVaeModels, ganVsVaeSettings, learningRateVariants, type GanVsVaeSettings } from '../../src/studies/gan-vs-vae.js';
 import type { RunStore } from '../../src/track/store.js';
-import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
+import { assertSecondRunReuses, charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
 const settings = ganVsVaeSettings.smoke;
 
@@ -62,15 +62,7 @@ describe('gan-vs-vae study (smoke profile)', () => {
     assert.equal(charts(sections).length, 2 + 2);
   });
 
-  test('a second run reuses every finished run and gives the same tables', async () => {
-    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
-    const live = liveTensorCount();
-    const second = await harness.run();
-    assert.equal(liveTensorCount(), live, 'the study freed every tensor it made');
-    assert.deepEqual(second.store.listRuns({ studyId: second.studyId }).map((run) => run.id).sort(), ids);
-    assert.ok(second.log.every((line) => !/finished/.test(line)), `nothing trained again: ${second.log.join(' | ')}`);
-    assert.deepEqual(second.result.tables, first().result.tables);
-  });
+  test('a second run reuses every finished run and gives the same tables', () => assertSecondRunReuses(first, harness));
 });
 
 // MNIST, 3,000 digits, 8 epochs in batches of 32 (750 steps of each player), 500 samples against

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLatentSweepStudy, latentSweep, latentSweepSettings, shownTestIndices, type LatentSweepSettings } from '../../src/studies/latent-sweep.js';
-import { charts, images, meanImageError, pngSize, smokeRunBefore } from './study-harness.js';
+import { assertSecondRunReuses, charts, images, meanImageError, pngSize, smokeRunBefore } from './study-harness.js';
 
 const settings = latentSweepSettings.smoke;
 const latents = [...new Set([...settings.sweep, ...settings.strips.map((strip) => strip.d)])].sort((a, b) => a - b);
@@ -80,14 +80,7 @@ describe('latent-sweep study (smoke profile)', () => {
     assert.deepEqual(strips.map((p) => pngSize(p.png)), [gridSize(1, 10), gridSize(2, 10)], 'a strip has one row per digit pair');
   });
 
-  test('a second run reuses every finished run and gives the same tables', async () => {
-    const before = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
-    const second = await harness.run();
-    assert.deepEqual(first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort(), before);
-    assert.deepEqual(second.log, [], 'nothing trained, so nothing logged');
-    assert.deepEqual(second.result.tables, first().result.tables);
-    assert.deepEqual([first().leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
-  });
+  test('a second run reuses every finished run and gives the same tables', () => assertSecondRunReuses(first, harness, { silent: true }));
 });
 
 // The finding, on settings where it is robust (not a profile: injected as the smoke one): latent

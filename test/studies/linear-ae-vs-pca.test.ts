@@ -3,14 +3,13 @@
 // Run: npx tsc -p . && node --test dist/test/studies/linear-ae-vs-pca.test.js
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { linalg, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { seededGaussians } from '../../src/tensor/random.js';
 import { principalAngles } from '../../src/analysis/subspace.js';
 import { createLinearAeVsPcaStudy, linearAeVsPca, linearAeVsPcaSettings, type LinearAeVsPcaSettings } from '../../src/studies/linear-ae-vs-pca.js';
 import { autoencoderError, orthonormalityPenalty, trainLinearAutoencoder } from '../../src/studies/pca-linear-autoencoder.js';
 import { discardedVariance } from '../../src/studies/pca-data.js';
-import { charts, images, pngSize, smokeRunBefore } from './study-harness.js';
+import { assertSecondRunReuses, charts, images, pngSize, smokeRunBefore } from './study-harness.js';
 
 // Centred Gaussian samples [n, d] with covariance Q diag(variances) Qᵀ for a random rotation Q;
 // returns them with Q's first k columns, the population's top-k principal axes.
@@ -124,15 +123,7 @@ describe('linear-ae-vs-pca study (smoke profile)', () => {
     assert.deepEqual(pngSize(picture!.png), { width: 30 * settings.shownLatent + 2, height: 30 * 3 + 2 });
   });
 
-  test('a second run reuses every finished run and gives the same tables', async () => {
-    const ids = first().store.listRuns({ studyId: first().studyId }).map((run) => run.id).sort();
-    const live = liveTensorCount();
-    const second = await harness.run();
-    assert.equal(liveTensorCount(), live, 'the study freed every tensor it made');
-    assert.deepEqual(second.store.listRuns({ studyId: second.studyId }).map((run) => run.id).sort(), ids);
-    assert.deepEqual(second.log, [], 'nothing ran, so nothing logged');
-    assert.deepEqual(second.result.tables, first().result.tables);
-  });
+  test('a second run reuses every finished run and gives the same tables', () => assertSecondRunReuses(first, harness, { silent: true }));
 });
 
 // The batch-size finding, on settings where it is robust (injected as the smoke profile): k = 5 on

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { tidy } from '../../src/tensor/scope.js';
@@ -63,6 +64,26 @@ export function smokeRunBefore(study: Study): { first: () => SmokeRun; harness: 
     },
     harness,
   };
+}
+
+/**
+ * The check every study test makes of its smoke run: a second run over the same store trains
+ * nothing again (the same runs; nothing logged at all where `silent`), gives the same tables, and
+ * neither run leaves a native tensor alive. `wholeStore` counts runs outside the study too (a
+ * reference classifier, a shared autoencoder).
+ */
+export async function assertSecondRunReuses(
+  first: () => SmokeRun,
+  harness: SmokeHarness,
+  options: { silent?: boolean; wholeStore?: boolean } = {},
+): Promise<void> {
+  const runIds = (run: SmokeRun) => run.store.listRuns(options.wholeStore ? {} : { studyId: run.studyId }).map((record) => record.id).sort();
+  const before = runIds(first());
+  const second = await harness.run();
+  assert.deepEqual(runIds(second), before, 'no run trained again');
+  if (options.silent) assert.deepEqual(second.log, [], 'nothing trained, so nothing logged');
+  assert.deepEqual(second.result.tables, first().result.tables);
+  assert.deepEqual([first().leakedTensors, second.leakedTensors], [0, 0], 'native tensors left alive by the study');
 }
 
 // Training leaves some unreferenced tensors to their finalizers: collect them (finalizers run on
