@@ -51,12 +51,25 @@ describe('trainRun and resumeRun', () => {
 
   test('a run whose checkpoints are gone is not silently restarted from epoch 1', async () => {
     const store = RunStore.open(join(temporaryDir(), 'store'));
-    // A run killed after its first epoch: the epoch is recorded and checkpointed.
-    const outcome = await trainRun(store, config(1), quiet);
+    // A run killed after its second epoch: both epochs are recorded and checkpointed.
+    const outcome = await trainRun(store, config(2), quiet);
     store.setStatus(outcome.runId, 'failed', { error: 'killed' });
     rmSync(checkpointDir(store, outcome.runId), { recursive: true });
-    await assert.rejects(resumeRun(store, outcome.runId, quiet), new RegExp(`run ${outcome.runId} recorded 1 epoch but has no checkpoint to continue from`));
+    await assert.rejects(resumeRun(store, outcome.runId, quiet), new RegExp(`run ${outcome.runId} recorded 2 epochs but has no checkpoint to continue from`));
     assert.equal(store.getRun(outcome.runId).status, 'failed', 'nothing changed');
+    store.close();
+  });
+
+  test('a run killed between recording its first epoch and checkpointing it starts again and records the same epoch', async () => {
+    const store = RunStore.open(join(temporaryDir(), 'store'));
+    const outcome = await trainRun(store, config(1), quiet);
+    const recorded = store.metrics(outcome.runId, 'train_loss');
+    // What the kill leaves: the first epoch's losses committed, no checkpoint written yet.
+    store.setStatus(outcome.runId, 'failed', { error: 'killed' });
+    rmSync(checkpointDir(store, outcome.runId), { recursive: true });
+    assert.equal((await resumeRun(store, outcome.runId, quiet)).status, 'finished');
+    const again = store.metrics(outcome.runId, 'train_loss');
+    assert.deepEqual(again.map((row) => [row.step, row.value]), recorded.map((row) => [row.step, row.value]), 'the redone epoch records the same losses at the same steps, once');
     store.close();
   });
 
