@@ -44,7 +44,8 @@ function planningContext(options: PlanOptions, planned: QueuedRun[]): StudyConte
     ...(options.signal ? { signal: options.signal } : {}),
     log: () => {},
     async train(key, config) {
-      if (options.signal?.aborted) throw new PlanEnd();
+      // A configuration that names a stand-in (a run to start from) needs that run trained first.
+      if (options.signal?.aborted || JSON.stringify(config).includes(standInPrefix)) throw new PlanEnd();
       const run = queuedRun(key, config);
       const same = store.listRuns({ studyId }).filter((r) => r.name === key && sameConfig(r.config, run.config));
       const finished = same.find((r) => r.status === 'finished');
@@ -77,10 +78,12 @@ function readOnly(store: RunStore): RunStore {
   });
 }
 
+const standInPrefix = 'planned-run-';
+
 // A record for a run not trained yet: its id is no run's, so that whatever reads its results ends the plan.
 function standIn(run: QueuedRun, studyId: string, n: number): RunRecord {
   return {
-    id: `planned-${n}`, name: run.key, model: String(run.config.model), dataset: String(run.config.dataset), config: run.config,
+    id: `${standInPrefix}${n}`, name: run.key, model: String(run.config.model), dataset: String(run.config.dataset), config: run.config,
     seed: typeof run.config.seed === 'number' ? run.config.seed : null, status: 'running', createdAt: new Date().toISOString(), startedAt: null, endedAt: null,
     gitCommit: null, host: hostname(), pid: null, versions: {}, studyId, error: null, checkpointDir: null, lock: null,
   };
