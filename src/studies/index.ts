@@ -11,6 +11,8 @@ import { trainStudyRunsWithWorkers } from './workers.js';
 export type { Study, StudyContext, StudyProfile, StudyResult, StudyTable, TaskRun } from './study.js';
 export { tablesAsJson } from './study.js';
 export { createStudyContext, studyIdOf, type StudyContextOptions } from './context.js';
+export { planStudyRuns, type PlanOptions } from './plan.js';
+export { trainStudyRunsWithWorkers, type StudyWorkerOptions } from './workers.js';
 
 export { loadStudies, loadStudy, studyCatalogue, studyNames, type StudyEntry } from './catalogue.js';
 

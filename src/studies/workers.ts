@@ -24,7 +24,8 @@ export async function trainStudyRunsWithWorkers(study: Study, options: StudyWork
     const queue = await planStudyRuns(study, options);
     if (queue.length === 0 || signal?.aborted) return;
     const started = Math.min(workers, queue.length);
-    log(`${studyId}: ${queue.length} run${queue.length === 1 ? '' : 's'} on ${started} worker process${started === 1 ? '' : 'es'}, ${workerThreads(started).split(',')[0]} thread${workerThreads(started).startsWith('1,') ? '' : 's'} each`);
+    const threads = Number(workerThreads(started).split(',')[0]);
+    log(`${studyId}: ${queue.length} run${queue.length === 1 ? '' : 's'} on ${started} worker process${started === 1 ? '' : 'es'}, ${threads} thread${threads === 1 ? '' : 's'} each`);
     const outcome = await trainQueueWithWorkers(store, studyId, queue, { workers, log, signal });
     if (outcome.status === 'interrupted') throw new LatentlabError(`study ${studyId} was interrupted: run the study again to continue it`);
     const finished = queue.filter((run) => sameRuns(store, studyId, run.key, run.config).some((r) => r.status === 'finished'));
