@@ -13,7 +13,9 @@ import { checkWorkers, describeEnd, runWorkerProcesses } from './worker-processe
 
 /** A run to train: its key (the run's name) and its flat configuration as the store records it. */
 export interface QueuedRun {
+  /** The run's name in the study: what the study calls it (e.g. 'd=5'). */
   key: string;
+  /** Its flat configuration, as parsed and stored. */
   config: Record<string, unknown>;
 }
 
@@ -45,7 +47,9 @@ function canonical(value: unknown): string {
 
 /** Options of trainQueuedRuns: the log of runs started and finished, and the signal that stops the run in progress. */
 export interface QueueOptions {
+  /** Receives a line as each run starts and ends; standard error by default. */
   log?: (line: string) => void;
+  /** Aborting stops the run in progress after its current batch (it is left interrupted, to resume). */
   signal?: AbortSignal;
 }
 
@@ -90,9 +94,13 @@ function claimNext(store: RunStore, studyId: string, queue: readonly QueuedRun[]
 
 /** What a run-queue worker process is given (JSON). */
 export interface QueueWorkerSpec {
+  /** The run store's folder. */
   store: string;
+  /** The study id the runs carry. */
   studyId: string;
+  /** The runs to train. */
   queue: QueuedRun[];
+  /** Which worker this is, from 0 (its log lines say worker + 1). */
   worker: number;
 }
 

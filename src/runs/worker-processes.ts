@@ -12,8 +12,11 @@ export type WorkerReport<T> = { outcome: T } | { error: string; name: string };
 
 /** How one worker process ended: its report (none when it was killed or crashed), exit code and signal. */
 export interface WorkerEnd<T> {
+  /** What it reported; none when it was killed or crashed before reporting. */
   report?: WorkerReport<T>;
+  /** Its exit code (null when a signal ended it). */
   code: number | null;
+  /** The signal that ended it, if one did. */
   signal: NodeJS.Signals | null;
 }
 

@@ -11,9 +11,13 @@ import type { Study, StudyContext, StudyProfile } from './study.js';
 
 /** What planStudyRuns needs: the store, the profile and the study's id in the store. */
 export interface PlanOptions {
+  /** The run store, only read. */
   store: RunStore;
+  /** The profile the study will run with. */
   profile: StudyProfile;
+  /** The study's id in the store (see studyIdOf). */
   studyId: string;
+  /** Once aborted, nothing more is planned. */
   signal?: AbortSignal;
 }
 

@@ -12,7 +12,9 @@ import type { Study } from './study.js';
 
 /** Options of trainStudyRunsWithWorkers: the planning's, the number of workers and the log. */
 export interface StudyWorkerOptions extends PlanOptions {
+  /** Worker processes at most (no more are started than there are runs to train). */
   workers: number;
+  /** Receives the rounds' lines and the workers' lines (prefixed "worker N: "). */
   log: (line: string) => void;
 }
 
