@@ -12,7 +12,7 @@
 // the faster of C's and E's compute plus ring allreduce traffic (bytes × 2(n−1)/n each way) at a given link speed.
 // Not a test: it measures whatever else runs on the machine meanwhile (say how loaded it was).
 // Configurations alternate within each round, so a change in the machine's load hits all of them.
-// Run: npx tsc -p . && node scripts/scaling-benchmark.mjs [--steps 40] [--warmup 5] [--rounds 2] [--gbps 1] [--json]
+// Run: npx tsc -p . && node scripts/scaling-benchmark.mjs [--steps 40] [--warmup 5] [--rounds 2] [--gbps 1,10] [--json]
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
@@ -24,7 +24,7 @@ const { values: options } = parseArgs({
     steps: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
-    gbps: { type: 'string', default: '1' },
+    gbps: { type: 'string', default: '1,10' },
     json: { type: 'boolean', default: false },
     worker: { type: 'string' }, // internal: "rank,world,port,batch" of one measured process
   },
@@ -91,7 +91,8 @@ async function measure({ rank, world, port, batch }) {
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function freePort() {
@@ -122,7 +123,7 @@ async function run(name) {
 
 async function compare() {
   const rounds = Number(options.rounds);
-  const gbps = Number(options.gbps);
+  const links = options.gbps.split(',').map(Number);
   const load = [loadavg()[0]];
   const names = ['A', 'B', 'C', 'D', 'E'];
   const results = Object.fromEntries(names.map((name) => [name, []]));
@@ -130,7 +131,8 @@ async function compare() {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       const ranks = await run(name);
       results[name].push(ranks);
-      console.error(`round ${round + 1}/${rounds} ${name}: ${ranks[0].samplesPerSecond.toFixed(0)} samples/s`);
+      const wait = ranks.length > 1 ? `, allreduce wait ${ranks.map((r) => (1000 * r.allreduceWaitPerStep).toFixed(1)).join(' / ')} ms per step, alone ${(1000 * ranks[0].allreduceAlone).toFixed(1)} ms` : '';
+      console.error(`round ${round + 1}/${rounds} ${name}: ${ranks[0].samplesPerSecond.toFixed(0)} samples/s${wait}`);
     }
   }
   load.push(loadavg()[0]);
@@ -141,12 +143,15 @@ async function compare() {
   const n = 2;
   // Ring allreduce: each rank sends (and receives) 2(n−1)/n of the buffer.
   const ringBytes = (bytes * 2 * (n - 1)) / n;
-  const linkSeconds = (ringBytes * 8) / (gbps * 1e9);
   // One machine's best way to compute its half of the batch.
   const half = stepSeconds('C') <= stepSeconds('E') ? 'C' : 'E';
   const compute = stepSeconds(half);
-  const predicted = globalBatch / (compute + linkSeconds);
   const best = Math.max(rate('A'), rate('D'));
+  const twoMachines = links.map((gbps) => {
+    const linkSeconds = (ringBytes * 8) / (gbps * 1e9);
+    const predicted = globalBatch / (compute + linkSeconds);
+    return { gbps, ringBytesPerRank: ringBytes, linkSecondsPerStep: linkSeconds, computeSecondsPerStep: compute, computeFrom: half, predictedSamplesPerSecond: predicted, speedupOverOneMachine: predicted / best };
+  });
   const summary = {
     cores: availableParallelism(),
     loadAverage: load,
@@ -159,7 +164,7 @@ async function compare() {
     allreduceAlone: median(b.map((r) => r.allreduceAlone)),
     broadcastPerStep: median(b.map((r) => r.broadcastPerStep)),
     gradientBytes: bytes,
-    twoMachines: { gbps, ringBytesPerRank: ringBytes, linkSecondsPerStep: linkSeconds, computeSecondsPerStep: compute, computeFrom: half, predictedSamplesPerSecond: predicted, speedupOverOneMachine: predicted / best },
+    twoMachines,
   };
   if (options.json) {
     console.log(JSON.stringify(summary, null, 2));
@@ -174,5 +179,7 @@ async function compare() {
   console.log(`E  1 process  × 1 thread, batch 64     ${rate('E').toFixed(0).padStart(6)} samples/s   ${ms(stepSeconds('E'))} per step`);
   console.log(`B's wait for the gradients' allreduce: ${ms(summary.allreduceWaitPerStep)} per step on rank 0, ${ms(summary.allreduceWaitPerStepRank1)} on rank 1 (transfer + the slower rank's lag); buffers' broadcast ${ms(summary.broadcastPerStep)}`);
   console.log(`the same allreduce alone (${(bytes / 1e6).toFixed(2)} MB of float32 gradients, loopback): ${ms(summary.allreduceAlone)}`);
-  console.log(`2 machines like this one at ${gbps} Gb/s: ring allreduce moves ${(ringBytes / 1e6).toFixed(2)} MB each way per rank per step = ${ms(linkSeconds)} on the link, beside ${ms(compute)} of compute (${half}): about ${predicted.toFixed(0)} samples/s, ${summary.twoMachines.speedupOverOneMachine.toFixed(2)}× one machine at its best (${rate('A') >= rate('D') ? 'A' : 'D'}; no overlap of allreduce and backward; latency ignored)`);
+  for (const m of twoMachines) {
+    console.log(`2 machines like this one at ${m.gbps} Gb/s: ring allreduce moves ${(ringBytes / 1e6).toFixed(2)} MB each way per rank per step = ${ms(m.linkSecondsPerStep)} on the link, beside ${ms(compute)} of compute (${half}): about ${m.predictedSamplesPerSecond.toFixed(0)} samples/s, ${m.speedupOverOneMachine.toFixed(2)}× one machine at its best (${rate('A') >= rate('D') ? 'A' : 'D'}; no overlap of allreduce and backward; latency ignored)`);
+  }
 }
