@@ -57,7 +57,7 @@ export class ProcessGroup {
     } catch (error) {
       // Across machines, a wrong interface is the usual cause of a rendezvous that never completes.
       const bound = isLoopback(masterAddr) ? '' : ` (this rank's connections bound ${interfaceHost || "its host name's address"}; GLOO_SOCKET_IFNAME=<interface> picks another)`;
-      throw new DistributedError(`rank ${rank} of ${world} could not join the group at ${masterAddr}:${masterPort} within ${timeoutMs / 1000} s: ${reason(error)}${bound}`);
+      throw new DistributedError(`rank ${rank} of ${world} could not join the group at ${masterAddr}:${masterPort} within ${timeoutMs / 1000} s: ${bound ? reason(error).replace(/\.$/, '') : reason(error)}${bound}`);
     }
   }
 

@@ -118,6 +118,18 @@ describe('one rank in each of two network namespaces (two hosts of a subnet)', {
     assert.equal(JSON.parse(unreachable.stdout), '');
   });
 
+  test('a rank whose master does not answer fails within the timeout, naming the address it bound', async () => {
+    const tiny = ['--model', 'mlp-ae', '--dataset', 'mnist', '--latent', '4', '--hidden', '32', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--epochs', '1'];
+    const { dir, cleanup } = temporaryDir();
+    try {
+      const result = await nodeIn(1, [bin, 'train', ...tiny, '--world', '2', '--rank', '1', '--master', `${master}:29502`, '--dist-timeout', '1'], { LATENTLAB_STORE: dir });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^latentlab: rank 1 of 2 could not join the group at 10\.77\.0\.1:29502 within 1 s: .*\(this rank's connections bound 10\.77\.0\.2; GLOO_SOCKET_IFNAME=<interface> picks another\)\n$/);
+    } finally {
+      cleanup();
+    }
+  });
+
   test('2 ranks on 2 hosts with global batch 128 follow 1 process with batch 128 within 1e-5 relative over 200 steps (dense AE)', async () => {
     const steps = 200;
     const run = { world: 2, masterAddr: master, port: 29500, steps };
