@@ -9,9 +9,10 @@ say() { echo "setup: $*" >&2; }
 # 1. System packages: libtorch (with its headers), OpenBLAS (libtorch falls back to a slow
 #    reference BLAS without it) in its OpenMP build too (the addon links that one: it shares
 #    libtorch's thread pool), Fashion-MNIST, and the compiler toolchain for the addon (and for
-#    better-sqlite3, built from source). `--tests` adds Chromium, which the report tests drive.
+#    better-sqlite3, built from source). `--tests` adds Chromium, which the report tests drive, and
+#    iproute2, whose `ip netns` the distributed tests use to simulate two machines.
 packages=(libtorch-dev libgloo-dev libopenblas-dev libopenblas0-openmp dataset-fashion-mnist g++ make python3)
-if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
+if [ "${1:-}" = "--tests" ]; then packages+=(chromium iproute2); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

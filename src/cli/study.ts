@@ -7,7 +7,7 @@ import type { StudyOutcome, StudyProfile } from '../studies/index.js';
 import { tablesAsJson } from '../studies/study.js';
 import { formatNumber } from '../train/progress.js';
 import { ensureDirectory } from '../util/files.js';
-import { examples, storeOption, withStore } from './options.js';
+import { examples, positiveInteger, storeOption, withStore } from './options.js';
 import { formatTable } from './table.js';
 
 interface ProfileFlags {
@@ -35,8 +35,9 @@ function runCommand(): Command {
     .argument('<name>', `study: ${studyNames.join(', ')}`)
     .option('--out <dir>', 'folder for the report (default: inside the store, under studies/)')
     .option('--json', 'print {study, profile, seconds, tables} with each table as a list of row objects')
+    .option('--workers <n>', "worker processes that train the study's independent runs first (same machine, same store), each with its share of the cores", positiveInteger, 1)
     .addOption(storeOption())
-    .action(async (name: string, flags: ProfileFlags & { out?: string; json?: boolean; store?: string }) => {
+    .action(async (name: string, flags: ProfileFlags & { out?: string; json?: boolean; store?: string; workers: number }) => {
       // Before the study's runs, not after them: a report folder that cannot be made fails now.
       if (flags.out) ensureDirectory(flags.out, 'the report folder');
       const { defaultStudyReportDir, runStudy, writeStudyReport } = await import('../studies/index.js');
@@ -50,7 +51,7 @@ function runCommand(): Command {
         process.on('SIGINT', stop);
         let outcome: StudyOutcome;
         try {
-          outcome = await runStudy(store, name, { profile: profileOf(flags), signal: controller.signal });
+          outcome = await runStudy(store, name, { profile: profileOf(flags), signal: controller.signal, ...(flags.workers > 1 ? { workers: flags.workers } : {}) });
         } finally {
           process.removeListener('SIGINT', stop);
         }
@@ -58,7 +59,7 @@ function runCommand(): Command {
         console.error(`report: ${writeStudyReport(store, outcome, flags.out ?? defaultStudyReportDir(store, outcome.studyId))}`);
       });
     });
-  return examples(command, ['latentlab study run activation-table --quick', 'latentlab study run optimizer-table --json > optimizers.json']);
+  return examples(command, ['latentlab study run activation-table --quick', 'latentlab study run latent-sweep --quick --workers 2', 'latentlab study run optimizer-table --json > optimizers.json']);
 }
 
 function reportCommand(): Command {

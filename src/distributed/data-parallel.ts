@@ -50,12 +50,25 @@ interface Bucket {
   offsets: number[];
 }
 
+/** Where a rank's time in data-parallel training went beyond its own arithmetic (read by scripts/scaling-benchmark.mjs). */
+export interface DataParallelStats {
+  /** Steps whose gradients were averaged. */
+  steps: number;
+  /** Seconds waited for the gradients' allreduce, summed over the steps: the transfer, and the wait for a slower rank to finish its backward. */
+  allreduceSeconds: number;
+  /** Seconds spent giving every rank rank 0's buffers after the steps, summed. */
+  broadcastSeconds: number;
+  /** Bytes of gradients this rank puts into the allreduce each step (every bucket). */
+  gradientBytes: number;
+}
+
 const bytesPerElement: Partial<Record<DType, number>> = { float32: 4, float64: 8 };
 
 /** Averages a model's gradients over a process group after each backward (see the file comment). */
 export class DistributedDataParallel {
   readonly #buckets: Bucket[];
   readonly #broadcastBuffers: boolean;
+  readonly #stats: DataParallelStats;
 
   private constructor(
     readonly group: ProcessGroup,
@@ -65,6 +78,8 @@ export class DistributedDataParallel {
   ) {
     this.#buckets = buckets;
     this.#broadcastBuffers = broadcastBuffers;
+    const gradientBytes = buckets.reduce((sum, b) => sum + b.flat.numel * bytesPerElement[b.flat.dtype]!, 0);
+    this.#stats = { steps: 0, allreduceSeconds: 0, broadcastSeconds: 0, gradientBytes };
   }
 
   /** Gives every rank rank 0's parameters and buffers, then returns the wrapper (all ranks must call it). */
@@ -82,6 +97,11 @@ export class DistributedDataParallel {
   /** The buckets' sizes in elements, in the order they are reduced (the last parameters first, as DDP). */
   get bucketSizes(): number[] {
     return this.#buckets.map((b) => b.flat.numel);
+  }
+
+  /** Time spent in the collectives since create(), and the bytes reduced per step (a copy). */
+  get stats(): DataParallelStats {
+    return { ...this.#stats };
   }
 
   /**
@@ -107,7 +127,11 @@ export class DistributedDataParallel {
           });
         }
       });
+      const started = performance.now();
       await this.group.allreduce([...this.#buckets.map((b) => b.flat), scalars]);
+      const reduced = performance.now();
+      this.#stats.allreduceSeconds += (reduced - started) / 1000;
+      this.#stats.steps++;
       tidy(() => {
         for (const bucket of this.#buckets) {
           bucket.flat.div_(this.group.world);
@@ -119,7 +143,10 @@ export class DistributedDataParallel {
           });
         }
       });
-      if (this.#broadcastBuffers) await broadcastFromRankZero(this.group, this.model.buffers());
+      if (this.#broadcastBuffers) {
+        await broadcastFromRankZero(this.group, this.model.buffers());
+        this.#stats.broadcastSeconds += (performance.now() - reduced) / 1000;
+      }
       const sums = scalars.toArray() as number[];
       const samples = sums.at(-2)!;
       return {

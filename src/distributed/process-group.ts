@@ -7,6 +7,7 @@ import { allreduceTensors, broadcastFromRank, groupBarrier, joinGroup, leaveGrou
 import { ArgumentError, LatentlabError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor, zeros } from '../tensor/creation.js';
+import { glooBindAddress, isLoopback } from './interface.js';
 
 /** Where and how a process joins its group: as torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT. */
 export interface ProcessGroupOptions {
@@ -17,8 +18,9 @@ export interface ProcessGroupOptions {
   /** How long rendezvous and each collective may wait for the other ranks (30 s by default). */
   timeoutMs?: number;
   /**
-   * The address this rank's Gloo connections bind: by default the loopback address when the
-   * master is on this machine's loopback, else the address this machine's host name resolves to.
+   * The address this rank's Gloo connections bind: by default GLOO_SOCKET_IFNAME's address when
+   * set, the loopback when the master is on it, else the local address of the route to the master
+   * (distributed/interface.ts).
    */
   interfaceHost?: string;
 }
@@ -48,12 +50,14 @@ export class ProcessGroup {
     if (typeof masterAddr !== 'string' || masterAddr === '') throw new ArgumentError('the master address must be a host name or IP address');
     if (!Number.isInteger(masterPort) || masterPort < 1 || masterPort > 65535) throw new ArgumentError(`the master port must be an integer from 1 to 65535, got ${masterPort}`);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new ArgumentError(`the timeout must be a positive number of milliseconds, got ${timeoutMs}`);
-    const interfaceHost = options.interfaceHost ?? (isLoopback(masterAddr) ? '127.0.0.1' : '');
+    const interfaceHost = options.interfaceHost ?? (await glooBindAddress(masterAddr, masterPort));
     try {
       const handle = await joinGroup(masterAddr, masterPort, rank, world, timeoutMs, interfaceHost);
       return new ProcessGroup(handle, rank, world);
     } catch (error) {
-      throw new DistributedError(`rank ${rank} of ${world} could not join the group at ${masterAddr}:${masterPort} within ${timeoutMs / 1000} s: ${reason(error)}`);
+      // Across machines, a wrong interface is the usual cause of a rendezvous that never completes.
+      const bound = isLoopback(masterAddr) ? '' : ` (this rank's connections bound ${interfaceHost || "its host name's address"}; GLOO_SOCKET_IFNAME=<interface> picks another)`;
+      throw new DistributedError(`rank ${rank} of ${world} could not join the group at ${masterAddr}:${masterPort} within ${timeoutMs / 1000} s: ${bound ? reason(error).replace(/\.$/, '') : reason(error)}${bound}`);
     }
   }
 
@@ -118,10 +122,6 @@ export class ProcessGroup {
       throw new DistributedError(`${name} on rank ${this.rank} of ${this.world} failed (${peer} stopped, or the network failed): ${reason(error)}`);
     }
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function reason(error: unknown): string {

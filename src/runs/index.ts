@@ -18,4 +18,5 @@ export {
 export { evaluateRunSamples, sampleMetricsProblem, type RunSampleOptions, type RunSampleEvaluation } from './sample-evaluation.js';
 export { tuneRuns, searchId, searchOutcome, checkTuneOptions, samplers, pruneRules, type TuneOptions, type TuneOutcome, type TuneTrial, type PrunedTrial, type PruneRule } from './tune.js';
 export { tuneWithWorkers, workerThreads } from './tune-workers.js';
+export { queuedRun, trainQueuedRuns, trainQueueWithWorkers, type QueuedRun, type QueueOptions, type QueueWorkersOutcome } from './run-queue.js';
 export { tuneReportPage, writeTuneReport, tuneReportDir } from './tune-report.js';

@@ -67,20 +67,25 @@ export async function trainRun(store: RunStore, config: RunConfig, options: RunO
   // Joined before the run is recorded: a job that never gathers leaves no run behind.
   const job = options.distributed ? await joinJob(prepared, options.distributed) : undefined;
   try {
-    const run = store.createRun({
-      name: config.training.name ?? null,
-      model: config.model.model,
-      dataset: config.training.dataset,
-      config: flattenRunConfig(config),
-      seed: config.training.seed,
-      versions: runVersions(trainingStamps(config)),
-      studyId: options.studyId ?? null,
-    });
+    const run = recordRun(store, config, options.studyId);
     return await execute(store, run, prepared, options, false, job);
   } finally {
     job?.dispose();
     prepared.dispose();
   }
+}
+
+/** Records `config` as a new run (of study `studyId`), not yet trained: trainRun's record, which resumeRun can train from its start. */
+export function recordRun(store: RunStore, config: RunConfig, studyId?: string): RunRecord {
+  return store.createRun({
+    name: config.training.name ?? null,
+    model: config.model.model,
+    dataset: config.training.dataset,
+    config: flattenRunConfig(config),
+    seed: config.training.seed,
+    versions: runVersions(trainingStamps(config)),
+    studyId: studyId ?? null,
+  });
 }
 
 /** Continues an interrupted, killed or failed run from its last checkpoint, to its configured end. */

@@ -8,6 +8,7 @@ import { resumeRun, trainRun } from '../runs/train-run.js';
 import { loadRun } from '../runs/load.js';
 import { runVersions } from '../runs/versions.js';
 import { isRunProcessAlive } from '../runs/liveness.js';
+import { sameConfig, sameRuns } from '../runs/run-queue.js';
 import type { ProgressMode } from '../train/progress.js';
 import type { StudyContext, StudyProfile, TaskRun } from './study.js';
 
@@ -47,7 +48,7 @@ export function createStudyContext(options: StudyContextOptions): StudyContext {
     async train(key, config) {
       const parsed = parseRunConfig({ ...config, name: key }); // parsed once: trainRun takes it as it is
       const flat = flattenRunConfig(parsed);
-      const same = runsOfKey(key).filter((run) => sameConfig(run.config, flat));
+      const same = sameRuns(store, studyId, key, flat);
       const finished = same.find((run) => run.status === 'finished');
       if (finished) return finished;
       const unfinished = same.find((run) => run.status !== 'running' || !isRunProcessAlive(run));
@@ -103,20 +104,4 @@ function finishedOrThrow(store: RunStore, id: string, key: string): RunRecord {
     throw new LatentlabError(`the study's run ${key} (${run.id}) was ${run.status}: run the study again to continue it`);
   }
   return run;
-}
-
-/** Configurations compared as JSON with sorted keys: order of keys does not matter. */
-function sameConfig(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -6,10 +6,13 @@ import { writeReport, type Page, type Section } from '../report/html.js';
 import { loadStudy } from './catalogue.js';
 import { createStudyContext, studyIdOf } from './context.js';
 import type { Study, StudyProfile, StudyResult } from './study.js';
+import { trainStudyRunsWithWorkers } from './workers.js';
 
 export type { Study, StudyContext, StudyProfile, StudyResult, StudyTable, TaskRun } from './study.js';
 export { tablesAsJson } from './study.js';
 export { createStudyContext, studyIdOf, type StudyContextOptions } from './context.js';
+export { planStudyRuns, type PlanOptions } from './plan.js';
+export { trainStudyRunsWithWorkers, type StudyWorkerOptions } from './workers.js';
 
 export { loadStudies, loadStudy, studyCatalogue, studyNames, type StudyEntry } from './catalogue.js';
 
@@ -19,6 +22,8 @@ export interface StudyRunOptions {
   /** Receives the study's progress lines (default: standard error). */
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** Worker processes that train the study's independent runs first (see workers.ts); none by default: the study trains them itself. */
+  workers?: number;
 }
 
 /** What runStudy returns: the study, its id in the run store, the profile used, its result and the wall time in seconds. */
@@ -35,6 +40,10 @@ export async function runStudy(store: RunStore, name: string, options: StudyRunO
   const study = await loadStudy(name);
   const studyId = studyIdOf(study.name, options.profile);
   const started = performance.now();
+  if (options.workers !== undefined) {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    await trainStudyRunsWithWorkers(study, { store, profile: options.profile, studyId, workers: options.workers, log, ...(options.signal ? { signal: options.signal } : {}) });
+  }
   const context = createStudyContext({ store, profile: options.profile, studyId, log: options.log, signal: options.signal });
   const result = await study.run(context);
   return { study, studyId, profile: options.profile, result, seconds: (performance.now() - started) / 1000 };

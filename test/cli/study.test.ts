@@ -153,3 +153,18 @@ describe('latentlab study', () => {
     assert.match(result.stderr.trim(), /^latentlab: unknown study 'no-such-study': choose one of latent-sweep, .*upsampling/);
   });
 });
+
+// Outside the suite above (which runs every study): --workers reaches the study.
+test('study run --workers 2 trains the runs in worker processes and prints the tables of one process', () => {
+  const { dir, cleanup } = temporaryDir('latentlab-study-workers-cli-');
+  try {
+    const one = cli(join(dir, 'one'), ['study', 'run', 'latent-sweep', '--smoke', '--json']);
+    const two = cli(join(dir, 'two'), ['study', 'run', 'latent-sweep', '--smoke', '--json', '--workers', '2']);
+    assert.equal(two.status, 0, two.stderr);
+    assert.match(two.stderr, /^latent-sweep:smoke: 3 runs on 2 worker processes/m);
+    assert.match(two.stderr, /^worker 2: /m);
+    assert.deepEqual((JSON.parse(two.stdout) as { tables: JsonTables }).tables, (JSON.parse(one.stdout) as { tables: JsonTables }).tables);
+  } finally {
+    cleanup();
+  }
+});

@@ -1,7 +1,7 @@
 // torchrun-style starting of data-parallel jobs: the flags and environment variables and their
 // errors; `train --nproc 2` against one process; a worker killed mid-epoch.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -138,6 +138,18 @@ describe('train --nproc', () => {
       assert.equal(cliJson<unknown[]>(dir, ['runs']).length, 0, 'no run recorded');
     } finally {
       held.close();
+      cleanup();
+    }
+  });
+
+  test('GLOO_SOCKET_IFNAME naming an interface this machine lacks: one line, before any connection', () => {
+    const { dir, cleanup } = temporaryDir();
+    try {
+      const args = [bin, 'train', ...tiny, '--epochs', '1', '--world', '2', '--rank', '1', '--master', '10.0.0.1:29500', '--dist-timeout', '1'];
+      const result = spawnSync(process.execPath, args, { env: { ...process.env, LATENTLAB_STORE: dir, LATENTLAB_THREADS: '1,1', GLOO_SOCKET_IFNAME: 'no-such-if0' }, encoding: 'utf8' });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^latentlab: GLOO_SOCKET_IFNAME names the interface 'no-such-if0', which this machine does not have: it has lo\b[^\n]*\n$/);
+    } finally {
       cleanup();
     }
   });

@@ -394,6 +394,7 @@ const cases: CliCase[] = [
   // ---- study
   { name: 'study run of an unknown study is refused, naming it', args: ['study', 'run', 'bogus'], stderr: /bogus/ },
   { name: 'study run without a name is refused, naming the argument', args: ['study', 'run'], stderr: /name/ },
+  ...badValues('study run', (v) => ['study', 'run', 'latent-sweep', '--smoke', '--workers', v], '--workers', ['0', '-1', 'abc', '1.5', '']),
   { name: 'study report of an unknown study is refused, naming it', args: ['study', 'report', 'bogus', '--out', 'r'], stderr: /bogus/ },
   { name: 'study report without --out is refused, naming --out', args: ['study', 'report', 'latent-sweep'], stderr: /--out/ },
 
