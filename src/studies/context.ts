@@ -105,7 +105,11 @@ function finishedOrThrow(store: RunStore, id: string, key: string): RunRecord {
   return run;
 }
 
-/** Configurations compared as JSON with sorted keys: order of keys does not matter. */
+/**
+ * Configurations compared as JSON with sorted keys: order of keys does not matter, nor does a key
+ * whose value is undefined (the store keeps JSON, which drops it: supervised-ae's parsed
+ * configuration carries classWeight: undefined, its stored one no classWeight).
+ */
 function sameConfig(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return canonical(a) === canonical(b);
 }
@@ -114,6 +118,7 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.keys(value)
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
       .sort()
       .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
       .join(',')}}`;
