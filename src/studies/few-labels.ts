@@ -53,6 +53,7 @@ export interface FewLabelsSettings {
 // Full: all of MNIST, the four label counts of Kingma et al. (2014) and three seeds. The paper
 // trained M1+M2 for thousands of epochs; these budgets are what 2 CPU cores give in hours.
 // Quick: 10,000 training and 2,000 test digits, 100 and 1,000 labels, two seeds.
+/** The settings of each profile: full (all of MNIST, four label counts, three seeds), quick, smoke. */
 export const fewLabelsSettings: Record<StudyProfile, FewLabelsSettings> = {
   full: {
     labels: [100, 600, 1000, 3000],
@@ -129,6 +130,7 @@ export function createFewLabelsStudy(profiles: Record<StudyProfile, FewLabelsSet
   };
 }
 
+/** The study `few-labels` with its published, quick and smoke settings. */
 export const fewLabels = createFewLabelsStudy(fewLabelsSettings);
 
 /** One line for settings that cannot run, before anything trains. */
