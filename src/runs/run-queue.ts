@@ -29,7 +29,11 @@ export function sameRuns(store: RunStore, studyId: string, key: string, config: 
   return store.listRuns({ studyId }).filter((run) => run.name === key && sameConfig(run.config, config));
 }
 
-/** Configurations compared as JSON with sorted keys: order of keys does not matter. */
+/**
+ * Configurations compared as JSON with sorted keys: order of keys does not matter, nor does a key
+ * whose value is undefined (the store keeps JSON, which drops it: supervised-ae's parsed
+ * configuration carries classWeight: undefined, its stored one no classWeight).
+ */
 export function sameConfig(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return canonical(a) === canonical(b);
 }
@@ -38,6 +42,7 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.keys(value)
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
       .sort()
       .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
       .join(',')}}`;

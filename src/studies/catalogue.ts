@@ -28,6 +28,7 @@ export const studyCatalogue: readonly StudyEntry[] = [
   { name: 'deep-autoencoder', title: 'Deep autoencoder pretrained by RBMs against PCA (Hinton & Salakhutdinov 2006)', load: async () => (await import('./deep-autoencoder.js')).deepAutoencoder },
   { name: 'domain-translation', title: 'Translating between two image domains class by class: what each target loss gives', load: async () => (await import('./domain-translation.js')).domainTranslation },
   { name: 'likelihood', title: 'Test log-likelihood on dynamically binarized MNIST: VAE, IWAE, flow posterior', load: async () => (await import('./likelihood.js')).likelihood },
+  { name: 'few-labels', title: 'Few labels on MNIST: semi-supervised autoencoders and VAEs against a classifier on the labels alone', load: async () => (await import('./few-labels.js')).fewLabels },
 ];
 
 /** The names of the studies, in catalogue order (`latentlab study list`). */

@@ -397,6 +397,7 @@ const cases: CliCase[] = [
   ...badValues('study run', (v) => ['study', 'run', 'latent-sweep', '--smoke', '--workers', v], '--workers', ['0', '-1', 'abc', '1.5', '']),
   { name: 'study report of an unknown study is refused, naming it', args: ['study', 'report', 'bogus', '--out', 'r'], stderr: /bogus/ },
   { name: 'study report without --out is refused, naming --out', args: ['study', 'report', 'latent-sweep'], stderr: /--out/ },
+  { name: 'study run few-labels --out under /proc is refused before any run, naming it', args: ['study', 'run', 'few-labels', '--smoke', '--out', '/proc/latentlab-few-labels'], stderr: /\/proc\/latentlab-few-labels/, timeout: 15_000 },
 
   // ---- reduce
   { name: 'reduce without --method is refused, naming --method', args: ['reduce'], stderr: /--method/ },

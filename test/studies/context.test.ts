@@ -36,6 +36,12 @@ describe('study context', () => {
     assert.equal(store.listRuns({ studyId: 'demo:smoke' }).length, 2);
   });
 
+  test('a label-aware run (whose parsed configuration holds undefined options) is reused too', async () => {
+    const semi = { ...tiny, model: 'semi-ae', labels: 20, epochs: 1 };
+    const first = await context().train('semi', semi);
+    assert.equal((await context().train('semi', { ...semi })).id, first.id);
+  });
+
   test('an interrupted training run stops the study, and the next attempt resumes that run', async () => {
     const controller = new AbortController();
     controller.abort();
