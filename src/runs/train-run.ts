@@ -27,6 +27,7 @@ import { ProcessGroup } from '../distributed/process-group.js';
 import type { DistributedSettings } from '../distributed/launch.js';
 import { checkDataParallel, joinJob, type DataParallelJob } from './data-parallel-run.js';
 import { headMetrics } from './labels.js';
+import { taskMetrics } from './tasks.js';
 
 /** How trainRun and resumeRun run: progress display, abort signal, logger, study id, takeover, extra trainer callbacks and data-parallel settings. */
 export interface RunOptions {
@@ -194,6 +195,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     // GANs are scored by their samples (latentlab eval), having no encoder to reconstruct with.
     const evaluation = isAutoencoder(model) ? evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 }) : {};
     if (model instanceof RestrictedBoltzmannMachine) Object.assign(evaluation, rbmTestMetrics(model, prepared.data.test.inputs));
+    if (isAutoencoder(model)) Object.assign(evaluation, taskMetrics(model, prepared.data.test));
     if (isAutoencoder(model)) Object.assign(evaluation, await headMetrics(model, prepared.labelled, prepared.data.test, { input: config.training.headInput ?? 'mean', seed: config.training.seed }));
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));
