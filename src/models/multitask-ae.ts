@@ -76,8 +76,7 @@ export class TaskHead extends nn.Module {
 
   constructor(task: TargetTask, latent: number) {
     super();
-    if (task.kind === 'class') checkPositiveInteger(task.numClasses ?? NaN, `numClasses of the class target '${task.name}'`);
-    if (task.kind === 'value' && !(task.std === undefined || task.std > 0)) throw new ArgumentError(`the std of the regression target '${task.name}' must be positive, got ${task.std}`);
+    checkTask(task);
     this.task = task;
     this.linear = this.registerModule('linear', new nn.Linear(latent, task.kind === 'class' ? task.numClasses! : 1));
     this.mean = this.registerBuffer('mean', scalar(task.kind === 'value' ? (task.mean ?? 0) : 0));
@@ -101,6 +100,13 @@ export class TaskHead extends nn.Module {
       return F.mseLoss(this.forward(code).squeeze(1), target.float().sub(this.mean).div(this.std));
     });
   }
+}
+
+// Checked before any layer is built: a refused task leaves no tensor behind.
+function checkTask(task: TargetTask): void {
+  if (task.kind !== 'class' && task.kind !== 'value') throw new ArgumentError(`a task's kind must be class or value, got ${String(task.kind)}`);
+  if (task.kind === 'class') checkPositiveInteger(task.numClasses ?? NaN, `numClasses of the class target '${task.name}'`);
+  if (task.kind === 'value' && !(task.std === undefined || task.std > 0)) throw new ArgumentError(`the std of the regression target '${task.name}' must be positive, got ${task.std}`);
 }
 
 /** The name of a task's loss term (ce_<name> or mse_<name>), letters, digits and _ only. */
@@ -140,6 +146,7 @@ export class MultiTaskAutoencoder extends nn.Module implements Autoencoder {
     for (const [name, value] of [['softWeight', softWeight], ['reconWeight', reconWeight]] as const) {
       if (!(value >= 0 && Number.isFinite(value))) throw new ArgumentError(`${name} must be a non-negative number, got ${value}`);
     }
+    tasks.forEach(checkTask);
     this.tasks = [...tasks];
     this.sharing = sharing;
     this.softWeight = softWeight;
@@ -214,7 +221,8 @@ export class MultiTaskAutoencoder extends nn.Module implements Autoencoder {
       let total = recon.mul(this.reconWeight);
       this.heads.forEach((head, t) => {
         const term = head.loss(codes[this.sharing === 'hard' ? 0 : t]!, taskTargets(targets, t, this.heads.length));
-        terms[taskTermName(head.task)] = term;
+        const name = taskTermName(head.task);
+        terms[name in terms ? `${name}_${t}` : name] = term; // two names alike once sanitised stay two terms
         total = total.add(term);
       });
       if (this.sharing === 'soft') {
