@@ -77,7 +77,7 @@ export function loadCsvDataset(path: string | undefined, options: { split: 'trai
   if (path === undefined) throw new ArgumentError('the csv data set reads one CSV file: give its path with --data-dir (dataDir in a config file)');
   if (options.target === undefined) throw new ArgumentError('the csv data set needs --target: the column(s) to predict, like price or species:class (the other columns are the inputs)');
   const targets = parseTargetSpec(options.target);
-  const table = readCsv(path, { targets: targets.map((t) => t.column) });
+  const table = readCsvTargets(path, targets);
   const rows = table.inputs.shape[0]!;
   if (rows < 2) {
     table.inputs.dispose();
@@ -103,6 +103,19 @@ export function loadCsvDataset(path: string | undefined, options: { split: 'trai
   else if (tasks.length === 1) values = tensor(Float32Array.from(kept, (i) => columns[0]![i]!));
   else values = tensor(Float32Array.from(kept.flatMap((i) => columns.map((column) => column[i]!))), { shape: [kept.length, tasks.length] });
   return { inputs, targets: values, tasks, columns: table.columns };
+}
+
+// readCsv, whose hint for a cell that is not a number names this data set's way out (--target).
+function readCsvTargets(path: string, targets: TargetColumn[]) {
+  try {
+    return readCsv(path, { targets: targets.map((t) => t.column) });
+  } catch (error) {
+    const hint = 'fix the cell, or pass the column as label or in ignore';
+    if (error instanceof FileFormatError && error.message.endsWith(hint)) {
+      throw new FileFormatError(`${error.message.slice(0, -hint.length)}every input column must hold numbers: fix the cell, or make the column a target (--target <column>:class for names)`);
+    }
+    throw error;
+  }
 }
 
 // Each target column's values (class indices or numbers, one per row) and its task.
