@@ -125,8 +125,9 @@ function checkTrainingApplies(model: ModelConfig, training: TrainingConfig, labe
   }
   checkLabelsApply(model, training, label);
   if (training.target !== undefined && training.dataset !== 'csv') throw new ArgumentError(`${label('target')} names columns of the csv data set, and ${training.dataset} has its own targets: remove it`);
-  if (training.dataset === 'csv' && training.target === undefined) throw new ArgumentError(`the csv data set needs ${label('target')}: the column(s) to predict, like price or species:class (the other columns are the inputs)`);
-  if (training.dataset === 'csv' && training.dataDir === undefined) throw new ArgumentError(`the csv data set reads one CSV file: give its path with ${label('dataDir')}`);
+  // Neither key was given, so there is no label to echo: name both spellings.
+  if (training.dataset === 'csv' && training.target === undefined) throw new ArgumentError('the csv data set needs --target (target in a config file): the column(s) to predict, like price or species:class (the other columns are the inputs)');
+  if (training.dataset === 'csv' && training.dataDir === undefined) throw new ArgumentError('the csv data set reads one CSV file: give its path with --data-dir (dataDir in a config file)');
   if (training.betas !== undefined && training.optimizer !== 'adam' && training.optimizer !== 'adamw') {
     throw new ArgumentError(`${label('betas')} applies to the optimizers adam and adamw, not ${training.optimizer}`);
   }
