@@ -75,7 +75,7 @@ export interface CsvSplit {
  */
 export function loadCsvDataset(path: string | undefined, options: { split: 'train' | 'test'; target?: string; limit?: number }): CsvSplit {
   if (path === undefined) throw new ArgumentError('the csv data set reads one CSV file: give its path with --data-dir (dataDir in a config file)');
-  if (options.target === undefined) throw new ArgumentError('the csv data set needs --target: the column(s) to predict, like price or species:class (the other columns are the inputs)');
+  if (options.target === undefined) throw new ArgumentError("the csv data set needs its target column(s), as train's --target gives them (target in a config file), like price or species:class: the other columns are the inputs");
   const targets = parseTargetSpec(options.target);
   const table = readCsvTargets(path, targets);
   const rows = table.inputs.shape[0]!;

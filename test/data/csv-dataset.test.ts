@@ -108,7 +108,7 @@ describe('loadCsvDataset', () => {
     const refused = (run: () => unknown, type: typeof ArgumentError | typeof FileFormatError, pattern: RegExp) =>
       assert.throws(run, (e: unknown) => e instanceof type && pattern.test(e.message) && !e.message.includes('\n'));
     refused(() => loadCsvDataset(undefined, { split: 'train', target: 'y' }), ArgumentError, /give its path with --data-dir/);
-    refused(() => loadCsvDataset(file, { split: 'train' }), ArgumentError, /needs --target/);
+    refused(() => loadCsvDataset(file, { split: 'train' }), ArgumentError, /needs its target column\(s\), as train's --target gives them/);
     refused(() => loadCsvDataset(join(dir, 'none.csv'), { split: 'train', target: 'y' }), FileFormatError, /CSV file not found/);
     refused(() => loadCsvDataset(file, { split: 'train', target: 'price' }), ArgumentError, /no column named 'price' for the target: its columns are 'x', 'y', 'kind', 'level'/);
     refused(() => loadCsvDataset(file, { split: 'train', target: 'kind,level' }), ArgumentError, /--target kind is a regression target and needs a finite number in every row, but .*line 2 holds 'even'.*kind:class/);
