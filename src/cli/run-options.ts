@@ -47,7 +47,7 @@ const meaning: Record<ConfigKey, [placeholder: string | null, help: string]> = {
   components: ['k', "gmvae's mixture components"],
   samples: ['k', "iwae's importance samples per input"],
   flow: ['spec', 'normalizing flow on the posterior (vae, iwae): planar:<layers> or realnvp:<layers>'],
-  reconWeight: ['λ', 'weight of the reconstruction loss: L_p + λ·L_r (supervised-ae)'],
+  reconWeight: ['λ', 'weight of the reconstruction loss: L_p + λ·L_r (supervised-ae, multitask-ae)'],
   classWeight: ['α', 'weight of the classification loss: E_R + α·E_C (semi-ae)'],
   sharing: ['mode', 'multitask-ae: one encoder for every head (hard), or a tower per task tied by an L2 penalty (soft)'],
   softWeight: ['λ', 'multitask-ae --sharing soft: weight of the penalty λ·Σ‖W_a − W_b‖² between the towers (default 0.01)'],

@@ -112,7 +112,7 @@ export const modelConfigSchema = z.strictObject({
   samples: z.number().int().min(1).max(10000).optional(),
   /** A normalizing flow on the VAE's posterior. */
   flow: shortSyntax(parseFlow).optional().describe('a string like planar:8 or realnvp:4'),
-  /** λ of supervised-ae's L_p + λ·L_r. */
+  /** λ of supervised-ae's L_p + λ·L_r (and of multitask-ae's Σ_t L_t + λ·L_r). */
   reconWeight: z.number().min(0).max(1e6).optional(),
   /** α of semi-ae's E_R + α·E_C, and of M2's classification term. */
   classWeight: z.number().min(0).max(1e6).optional(),

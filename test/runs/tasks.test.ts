@@ -63,6 +63,31 @@ describe('datasetTasks', () => {
   });
 });
 
+describe('multitask-ae runs', () => {
+  test('with --labels N it trains on the N labelled samples (as supervised-ae), its class head on their labels', () => {
+    const prepared = prepareRun(parseRunConfig({ model: 'multitask-ae', dataset: 'mnist-10k', trainLimit: 200, testLimit: 50, labels: 20, latent: 4, hidden: [16], epochs: 1, batch: 10 }));
+    try {
+      assert.equal(prepared.trainLoader.sampleCount, 20);
+      assert.ok(prepared.model instanceof MultiTaskAutoencoder);
+      assert.deepEqual(prepared.model.heads.map((h) => [h.task.name, h.task.kind, h.task.numClasses]), [['class', 'class', 10]]);
+    } finally {
+      prepared.dispose();
+    }
+  });
+
+  test('on a point set its one head regresses the position along the manifold, whose batches carry it', () => {
+    const prepared = prepareRun(parseRunConfig({ model: 'multitask-ae', dataset: 'swiss-roll', latent: 2, hidden: [8], outputActivation: 'identity', epochs: 1, batch: 100 }));
+    try {
+      assert.deepEqual((prepared.model as MultiTaskAutoencoder).heads.map((h) => h.task.kind), ['value']);
+      const batch = prepared.trainLoader[Symbol.iterator]().next().value!;
+      assert.deepEqual(batch.targets?.shape, [100]);
+      batch.dispose();
+    } finally {
+      prepared.dispose();
+    }
+  });
+});
+
 describe('a regression head on a linear target (finding)', () => {
   const settings = { model: 'multitask-ae', dataset: 'csv', dataDir: '', target: 'y', latent: 4, hidden: [32], outputActivation: 'identity', epochs: 30, batch: 32, lr: 0.01, seed: 0 };
 
