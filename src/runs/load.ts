@@ -64,7 +64,7 @@ export function loadAnyRun(store: RunStore, id: string): LoadedRun<LabModel> {
   const test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed, target: training.target });
   const disposeTest = () => [test.inputs, test.targets].forEach((t) => t.dispose());
   try {
-    const numClasses = test.targetKind === 'class' ? test.classes?.length : undefined;
+    const numClasses = test.targetKind === 'class' ? (test.classes?.length ?? test.tasks?.[0]?.numClasses) : undefined; // a csv column of integer classes has no names
     manualSeed(training.seed);
     const model = createLabModel(config.model, { inputShape: test.inputs.shape.slice(1), tasks: datasetTasks(test, numClasses), ...(numClasses !== undefined ? { numClasses } : {}) });
     let weights: string;

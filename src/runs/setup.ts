@@ -58,7 +58,8 @@ export function loadRunData(training: TrainingConfig): RunData {
     disposeDataset(train);
     throw error;
   }
-  const numClasses = train.targetKind === 'class' ? (train.classes?.length ?? maxLabel(train.targets) + 1) : undefined;
+  // a csv class column counts its classes over the whole file (the train split may lack the last)
+  const numClasses = train.targetKind === 'class' ? (train.classes?.length ?? train.tasks?.[0]?.numClasses ?? maxLabel(train.targets) + 1) : undefined;
   return {
     train,
     test,

@@ -88,6 +88,21 @@ describe('multitask-ae runs', () => {
   });
 });
 
+describe('csv runs of the other models', () => {
+  test('supervised-ae on a csv column of integer classes trains and loads back (the class count comes from the file)', async () => {
+    const store = RunStore.open(join(temporaryDir(), 'store'));
+    try {
+      const config = parseRunConfig({ model: 'supervised-ae', dataset: 'csv', dataDir: csv, target: 'size:class', latent: 2, hidden: [8], outputActivation: 'identity', epochs: 1, batch: 50 });
+      const outcome = await trainRun(store, config, quiet);
+      assert.ok(outcome.metrics.test_head_accuracy! >= 0);
+      const loaded = loadRun(store, outcome.runId);
+      loaded.dispose();
+    } finally {
+      store.close();
+    }
+  });
+});
+
 describe('a regression head on a linear target (finding)', () => {
   const settings = { model: 'multitask-ae', dataset: 'csv', dataDir: '', target: 'y', latent: 4, hidden: [32], outputActivation: 'identity', epochs: 30, batch: 32, lr: 0.01, seed: 0 };
 
