@@ -26,7 +26,7 @@ export interface RunData {
   inputShape: number[];
   numClasses?: number;
   /** The targets a model can predict (multitask-ae's heads): the classes, a value, or the csv columns. */
-  tasks: TargetTask[];
+  tasks?: TargetTask[];
   /** Frees the splits' tensors. */
   dispose(): void;
 }
