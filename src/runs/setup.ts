@@ -156,6 +156,18 @@ function checkLikelihoodRange(config: RunConfig, train: LoadedDataset): void {
   throw new ArgumentError(`${what} needs data in [0, 1], and ${config.training.dataset} spans ${range}: ${fix}`);
 }
 
+/**
+ * A warning line for a csv run whose decoder ends in a sigmoid while the file's inputs leave
+ * [0, 1]: the reconstruction cannot reach them (mlp-ae's default suits images, not one's own
+ * columns). Null otherwise.
+ */
+export function outputRangeWarning(config: RunConfig, train: LoadedDataset): string | null {
+  if (config.training.dataset !== 'csv' || config.model.outputActivation !== 'sigmoid') return null;
+  const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
+  if (low! >= 0 && high! <= 1) return null;
+  return `warning: ${config.model.model}'s sigmoid output spans (0, 1), and the csv inputs span [${formatNumber(low!)}, ${formatNumber(high!)}]: add --output-activation identity (or scale the columns to [0, 1])`;
+}
+
 function disposeDataset(set: LoadedDataset): void {
   set.inputs.dispose();
   set.targets.dispose();

@@ -11,7 +11,7 @@ import type { Callback, TrainResult } from '../train/callbacks.js';
 import type { RunStore, RunRecord } from '../track/store.js';
 import { MetricsWriter } from '../track/metrics-writer.js';
 import { checkOptimizerSettings, flattenRunConfig, parseStoredRunConfig, type RunConfig } from './config.js';
-import { prepareRun, type PreparedRun } from './setup.js';
+import { outputRangeWarning, prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { isAdversarial, type AdversarialModel } from '../models/adversarial.js';
 import { isAutoencoder, type Autoencoder } from '../models/autoencoder.js';
@@ -177,6 +177,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       log(`run ${run.id}: ${describe(prepared)}${job ? ` over ${job.world} processes (${job.train.batchSize} samples each per step)` : ''}`);
       const warning = model instanceof RestrictedBoltzmannMachine && model.visible === 'gaussian' ? gaussianInputWarning(prepared.data.train.inputs, config.training.dataset) : null;
       if (warning) log(warning);
+      const range = outputRangeWarning(config, prepared.data.train);
+      if (range) log(range);
     }
     // The other ranks resume from the same checkpoint, sent by rank 0 (none: they start afresh).
     if (job && resume) {
