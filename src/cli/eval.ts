@@ -8,6 +8,7 @@ import { evaluateRunSamples, sampleMetricsProblem, type RunSampleEvaluation } fr
 import { evaluateAutoencoder, isVariational } from '../analysis/evaluate.js';
 import { formatNumber } from '../train/progress.js';
 import { recordedHeadMetrics } from '../runs/labels.js';
+import { taskMetrics } from '../runs/tasks.js';
 import { examples, integerBetween, nonNegativeInteger, storeOption, withStore } from './options.js';
 
 interface EvalFlags {
@@ -58,6 +59,7 @@ export function evalCommand(): Command {
           // A GAN has no encoder: it is scored by its samples alone.
           const model = loaded.model;
           const metrics = !isAutoencoder(model) ? {} : evaluateAutoencoder(model, loaded.test, { batchSize: flags.batch, iwaeSamples: isVariational(model) ? flags.iwaeSamples : 0 });
+          if (isAutoencoder(model)) Object.assign(metrics, taskMetrics(model, loaded.test));
           if (isAutoencoder(model)) Object.assign(metrics, await recordedHeadMetrics(model, loaded.config.training, loaded.test));
           if (flags.json) {
             const sampleJson = samples ? { classifier_run: samples.classifier.runId, classifier_test_accuracy: samples.classifier.testAccuracy, ...snakeCase(samples.metrics) } : { skipped: skip };

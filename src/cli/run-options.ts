@@ -47,8 +47,11 @@ const meaning: Record<ConfigKey, [placeholder: string | null, help: string]> = {
   components: ['k', "gmvae's mixture components"],
   samples: ['k', "iwae's importance samples per input"],
   flow: ['spec', 'normalizing flow on the posterior (vae, iwae): planar:<layers> or realnvp:<layers>'],
-  reconWeight: ['λ', 'weight of the reconstruction loss: L_p + λ·L_r (supervised-ae)'],
+  reconWeight: ['λ', 'weight of the reconstruction loss: L_p + λ·L_r (supervised-ae, multitask-ae)'],
   classWeight: ['α', 'weight of the classification loss: E_R + α·E_C (semi-ae)'],
+  sharing: ['mode', 'multitask-ae: one encoder for every head (hard), or a tower per task tied by an L2 penalty (soft)'],
+  softWeight: ['λ', 'multitask-ae --sharing soft: weight of the penalty λ·Σ‖W_a − W_b‖² between the towers (default 0.01)'],
+  target: ['columns', 'csv data set: the target column(s) the heads predict, e.g. price or species:class,petal_width (:class for classes, else regression)'],
   labels: ['n', 'use n class-balanced labels of the training set (seeded), the rest unlabelled; trains a head on the code'],
   headInput: ['kind', 'what the head reads of a VAE code: mean (μ), sample (z ~ q(z|x)) or moments (μ, log σ²)'],
   epochs: ['n', 'training epochs'],
@@ -65,7 +68,7 @@ const meaning: Record<ConfigKey, [placeholder: string | null, help: string]> = {
   seed: ['n', 'random seed'],
   trainLimit: ['n', 'train on the first n training samples'],
   testLimit: ['n', 'test on the first n test samples'],
-  dataDir: ['dir', "folder with the data set's files"],
+  dataDir: ['dir', "folder with the data set's files (csv: the CSV file)"],
   name: ['name', 'a name for the run'],
 };
 

@@ -56,6 +56,7 @@ export function trainCommand(): Command {
     'latentlab train --model vae --dataset mnist --latent 2 --epochs 10 --json',
     'latentlab train --model mlp-ae --hidden 512,128 --latent 16 --denoise gaussian:0.3 --sparse l1:1e-3',
     'latentlab train --config run.json --epochs 20',
+    'latentlab train --model multitask-ae --dataset csv --data-dir table.csv --target species:class,price --sharing soft --output-activation identity',
     'latentlab train --model mlp-ae --epochs 5 --batch 256 --nproc 2          # 2 processes, 128 samples each per step',
     'latentlab train --model mlp-ae --world 2 --rank 0 --master 10.0.0.1:29500 # on 10.0.0.1; --rank 1 on the other machine',
   ]);

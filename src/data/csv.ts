@@ -14,6 +14,8 @@ export interface CsvOptions {
   label?: string | number;
   /** Columns to leave out, by header name or 0-based index. */
   ignore?: readonly (string | number)[];
+  /** Target columns returned as their raw cells (targetCells), out of the features, by header name or 0-based index. */
+  targets?: readonly (string | number)[];
   /** One character; ',' by default. */
   delimiter?: string;
 }
@@ -28,6 +30,12 @@ export interface CsvTable {
   columns: string[];
   /** When the labels were names rather than integers: class index → name (sorted). */
   classes?: string[];
+  /** The cells of each of options.targets (trimmed), one array per target, one cell per row. */
+  targetCells?: string[][];
+  /** The target columns' names, as `columns` names the features'. */
+  targetColumns?: string[];
+  /** 1-based line of each data row in the file, for messages about a cell. */
+  rowLines?: number[];
 }
 
 interface Row {
@@ -79,7 +87,8 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV d
   };
   const labelColumn = options.label === undefined ? -1 : columnIndex(options.label, 'label');
   const ignored = new Set((options.ignore ?? []).map((c) => columnIndex(c, 'ignored')));
-  const features = names.map((_, i) => i).filter((i) => i !== labelColumn && !ignored.has(i));
+  const targetColumns = (options.targets ?? []).map((c) => columnIndex(c, 'target'));
+  const features = names.map((_, i) => i).filter((i) => i !== labelColumn && !ignored.has(i) && !targetColumns.includes(i));
   if (features.length === 0) throw new ArgumentError(`${source}: no feature columns are left after taking out the label and ignored columns`);
 
   const values = new Float32Array(body.length * features.length);
@@ -102,6 +111,11 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV d
   });
 
   const table: CsvTable = { inputs: tensor(values, { shape: [body.length, features.length] }), columns: features.map((c) => names[c]!) };
+  if (options.targets !== undefined) {
+    table.targetCells = targetColumns.map((c) => body.map((row) => row.cells[c]!.trim()));
+    table.targetColumns = targetColumns.map((c) => names[c]!);
+    table.rowLines = body.map((row) => row.line);
+  }
   if (labelColumn >= 0) {
     const { labels, classes } = encodeLabels(labelCells);
     table.labels = tensor(labels);
@@ -110,8 +124,8 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV d
   return table;
 }
 
-// Integer labels stay as they are; anything else is a class name, numbered in sorted order.
-function encodeLabels(cells: string[]): { labels: BigInt64Array; classes?: string[] } {
+/** Class labels from cells: integers stay as they are; anything else is a class name, numbered in sorted order. */
+export function encodeLabels(cells: string[]): { labels: BigInt64Array; classes?: string[] } {
   if (cells.every((c) => /^[+-]?\d+$/.test(c))) return { labels: BigInt64Array.from(cells, (c) => BigInt(c)) };
   const classes = [...new Set(cells)].sort();
   const index = new Map(classes.map((name, i) => [name, BigInt(i)]));
@@ -121,13 +135,14 @@ function encodeLabels(cells: string[]): { labels: BigInt64Array; classes?: strin
 const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const specialNumbers: Record<string, number> = { nan: NaN, inf: Infinity, infinity: Infinity };
 
-// Stricter than Number(): '' and '0x10' are not numbers in a data file; NaN and inf (as NumPy writes them) are.
-function isNumber(cell: string): boolean {
+/** Whether a cell is a number: stricter than Number() ('' and '0x10' are not numbers in a data file; NaN and inf, as NumPy writes them, are). */
+export function isNumber(cell: string): boolean {
   const text = cell.trim();
   return numberPattern.test(text) || text.replace(/^[+-]/, '').toLowerCase() in specialNumbers;
 }
 
-function parseNumber(cell: string): number {
+/** The number a cell holds (isNumber first). */
+export function parseNumber(cell: string): number {
   const text = cell.trim();
   const special = specialNumbers[text.replace(/^[+-]/, '').toLowerCase()];
   if (special !== undefined) return text.startsWith('-') ? -special : special;

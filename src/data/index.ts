@@ -11,6 +11,7 @@ export { readImageFolder, type ImageFolder, type ImageFolderOptions } from './pn
 export {
   makeSwissRoll, makeSCurve, makeBlobs, makeMoons, makeCircles, makeEmbeddedSphere, type PointSet, type SyntheticOptions, type BlobOptions, type EmbeddedSphereOptions, type EmbeddedSphereSet,
 } from './synthetic.js';
+export { loadCsvDataset, parseTargetSpec, csvTestShare, type TargetTask, type TargetKind, type TargetColumn, type CsvSplit } from './csv-dataset.js';
 export { loadDataset, datasetNames, type DatasetName, type LoadDatasetOptions, type LoadedDataset } from './datasets.js';
 export {
   downloadDataset,

@@ -19,7 +19,7 @@ export { reconstructionLosses, reconstructionLoss, parseReconstruction, type Rec
 export {
   parseDenoise, parseSparse, corrupt, sparsityPenalty, defaultKLSparsityWeight, type Denoise, type Sparsity,
 } from './regularizers.js';
-export { modelNames, adversarialModelNames, ganModelNames, modelConfigSchema, parseModelConfig, createModel, createLabModel, type ModelName, type ModelConfig, type LabModel } from './registry.js';
+export { modelNames, adversarialModelNames, ganModelNames, modelConfigSchema, parseModelConfig, createModel, createLabModel, type ModelName, type ModelConfig, type LabModel, type ModelData } from './registry.js';
 export { MlpClassifier, mlpClassifierDefaults, EncoderClassifier, createConvEncoder, type MlpClassifierOptions, type EncoderClassifierOptions, type EncoderMode } from './classifier.js';
 export { LeNet, leNetDefaults, leNetFeatureSize, type LeNetOptions } from './lenet.js';
 export { isGenerativeModel, generateSamples, type GenerativeModel } from './generative.js';
@@ -40,3 +40,4 @@ export { Flow, PlanarFlow, AffineCoupling, parseFlow, flowKinds, type FlowKind, 
 export { LabelledAutoencoder, labelledAutoencoderDefaults, isLabelledAutoencoder, unlabelledTarget, type ClassifyingAutoencoder, type LabelledAutoencoderOptions } from './supervised-ae.js';
 export { SemiSupervisedVae, m2Defaults, type M2Options } from './m2.js';
 export { StackedSemiSupervisedVae, m1m2Defaults, type M1M2Options } from './m1m2.js';
+export { MultiTaskAutoencoder, TaskHead, multiTaskDefaults, sharingModes, softSharingPenalty, taskTargets, taskTermName, isMultiTaskAutoencoder, type MultiTaskAutoencoderOptions, type Sharing } from './multitask-ae.js';

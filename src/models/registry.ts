@@ -28,6 +28,8 @@ import { checkSphereLatent, ConvHypersphericalVae, convHypersphericalDefaults, M
 import { LabelledAutoencoder, labelledAutoencoderDefaults } from './supervised-ae.js';
 import { m2Defaults, SemiSupervisedVae } from './m2.js';
 import { m1m2Defaults, StackedSemiSupervisedVae } from './m1m2.js';
+import { MultiTaskAutoencoder, multiTaskDefaults, sharingModes } from './multitask-ae.js';
+import type { TargetTask } from '../data/csv-dataset.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 import { parseFlow } from './flows.js';
 import { MixturePriorVariationalAutoencoder, mixturePriorDefaults } from './gmvae.js';
@@ -110,10 +112,14 @@ export const modelConfigSchema = z.strictObject({
   samples: z.number().int().min(1).max(10000).optional(),
   /** A normalizing flow on the VAE's posterior. */
   flow: shortSyntax(parseFlow).optional().describe('a string like planar:8 or realnvp:4'),
-  /** λ of supervised-ae's L_p + λ·L_r. */
+  /** λ of supervised-ae's L_p + λ·L_r (and of multitask-ae's Σ_t L_t + λ·L_r). */
   reconWeight: z.number().min(0).max(1e6).optional(),
   /** α of semi-ae's E_R + α·E_C, and of M2's classification term. */
   classWeight: z.number().min(0).max(1e6).optional(),
+  /** multitask-ae: one encoder for every head (hard), or a tower per task tied by an L2 penalty (soft). */
+  sharing: z.enum(sharingModes).optional(),
+  /** multitask-ae, soft sharing: λ of the penalty λ·Σ‖W_a − W_b‖² between the towers. */
+  softWeight: z.number().min(0).max(1e6).optional(),
 });
 /** A validated model configuration: the family, its code size and the options that apply to it. */
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
@@ -136,6 +142,7 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   'semi-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'classWeight'],
   m2: ['hidden', 'activation', 'classWeight'],
   m1m2: ['hidden', 'activation', 'classWeight'],
+  'multitask-ae': ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'reconWeight', 'sharing', 'softWeight'],
   gan: ['dropout', ...adversarial],
   dcgan: ['upsample', ...adversarial],
   aae: ['hidden', 'prior', 'conditional', 'reconstruction'],
@@ -168,6 +175,8 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   m2: { latent: 50, ...m2Defaults, hidden: [...m2Defaults.hidden] },
   // M1 of the paper: latent 50, two hidden layers of 600 (M2's own sizes are fixed in m1m2.ts).
   m1m2: { latent: 50, hidden: [...m1m2Defaults.hidden], activation: m1m2Defaults.activation, classWeight: m2Defaults.classWeight },
+  // softWeight only where given: it applies to soft sharing alone (checkCombination).
+  'multitask-ae': { latent: 32, ...labelledDefaults, reconWeight: multiTaskDefaults.reconWeight, sharing: multiTaskDefaults.sharing },
   gan: { ...ganDefaults, conditional: false, ...mlpGanDefaults },
   dcgan: { ...ganDefaults, conditional: false, ...dcganDefaults },
   aae: { latent: 8, ...aaeDefaults, conditional: false, hidden: [...aaeDefaults.hidden] },
@@ -231,6 +240,9 @@ function checkCombination(config: ModelConfig): void {
   if (config.model === 'rbm' && !config.persistent && config.chains !== rbmDefaults.chains) {
     throw new ArgumentError('chains applies to persistent CD only (CD-k restarts its chains at each batch): add persistent, or drop chains');
   }
+  if (config.softWeight !== undefined && config.sharing !== 'soft') {
+    throw new ArgumentError('softWeight (--soft-weight) is the penalty between the towers of soft sharing: add sharing soft (--sharing soft), or drop it');
+  }
   if (config.flow !== undefined && config.conditional) throw new ArgumentError('a flow posterior is not implemented for the conditional VAE: drop conditional or flow');
   if (config.decoder === 'bernoulli') {
     for (const key of ['decoderStd', 'outputActivation'] as const) {
@@ -244,13 +256,23 @@ function checkCombination(config: ModelConfig): void {
  * `data.inputShape` (and `numClasses` for conditional models). The configuration is not parsed
  * again: the model constructors assert what they need.
  */
-export function createModel(c: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): Autoencoder {
+export function createModel(c: ModelConfig, data: ModelData): Autoencoder {
   if (ganModelNames.includes(c.model)) throw new ArgumentError(`${c.model} is an adversarial model, not an autoencoder: build it with createLabModel`);
   return createLabModel(c, data) as Autoencoder;
 }
 
+/** What a model is built for: the shape of a sample, the class count (conditional and labelled models) and the targets (multitask-ae's heads). */
+export interface ModelData {
+  /** Shape of one sample, e.g. [1, 28, 28]. */
+  inputShape: readonly number[];
+  /** Classes of the data set's labels. */
+  numClasses?: number;
+  /** The data set's targets, one head each (multitask-ae); a labelled set without them gets one class task. */
+  tasks?: readonly TargetTask[];
+}
+
 /** The model of any family a configuration describes: an autoencoder or an adversarial model. */
-export function createLabModel(c: ModelConfig, data: { inputShape: readonly number[]; numClasses?: number }): LabModel {
+export function createLabModel(c: ModelConfig, data: ModelData): LabModel {
   const { inputShape } = data;
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
     throw new ArgumentError(`createModel needs an input shape of positive integers (e.g. [1, 28, 28] or [784]), got ${JSON.stringify(inputShape)}`);
@@ -303,6 +325,11 @@ export function createLabModel(c: ModelConfig, data: { inputShape: readonly numb
       return new SemiSupervisedVae({ ...c, inputShape, numClasses: data.numClasses! });
     case 'm1m2':
       return new StackedSemiSupervisedVae({ ...c, inputShape, numClasses: data.numClasses! });
+    case 'multitask-ae': {
+      const tasks = data.tasks ?? (data.numClasses !== undefined ? [{ name: 'class', kind: 'class' as const, numClasses: data.numClasses }] : undefined);
+      if (!tasks) throw new ArgumentError('multitask-ae trains a head per target, and the data has none: use a labelled data set, or csv with --target');
+      return new MultiTaskAutoencoder({ ...c, inputShape, tasks });
+    }
     case 'gan':
       return new MlpGan({ ...c, inputShape, numClasses });
     case 'dcgan':

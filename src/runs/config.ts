@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ArgumentError, FileFormatError } from '../tensor/errors.js';
 import { expectedText, issueText, showValue } from '../tensor/schema.js';
 import { datasetNames } from '../data/datasets.js';
+import { parseTargetSpec } from '../data/csv-dataset.js';
 import { adversarialModelNames, parseModelConfig, type ModelConfig } from '../models/registry.js';
 import { optimizerNames } from '../optim/registry.js';
 
@@ -26,6 +27,19 @@ export const trainingConfigSchema = z.strictObject({
   testLimit: count.optional(),
   /** Labelled training samples (class-balanced, seeded); the rest count as unlabelled (src/runs/labels.ts). */
   labels: count.optional(),
+  /** csv: the target columns (price, or species:class,petal_width); the other columns are the inputs. */
+  target: z
+    .string()
+    .min(1)
+    .max(10000)
+    .superRefine((text, context) => {
+      try {
+        parseTargetSpec(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
   /** What a head on a VAE's code reads: the posterior mean, a sample z, or (μ, log σ²). */
   headInput: z.enum(['mean', 'sample', 'moments']).optional(),
   epochs: z.number().int().min(1).max(1_000_000),
@@ -110,6 +124,10 @@ function checkTrainingApplies(model: ModelConfig, training: TrainingConfig, labe
     }
   }
   checkLabelsApply(model, training, label);
+  if (training.target !== undefined && training.dataset !== 'csv') throw new ArgumentError(`${label('target')} names columns of the csv data set, and ${training.dataset} has its own targets: remove it`);
+  // Neither key was given, so there is no label to echo: name both spellings.
+  if (training.dataset === 'csv' && training.target === undefined) throw new ArgumentError('the csv data set needs --target (target in a config file): the column(s) to predict, like price or species:class (the other columns are the inputs)');
+  if (training.dataset === 'csv' && training.dataDir === undefined) throw new ArgumentError('the csv data set reads one CSV file: give its path with --data-dir (dataDir in a config file)');
   if (training.betas !== undefined && training.optimizer !== 'adam' && training.optimizer !== 'adamw') {
     throw new ArgumentError(`${label('betas')} applies to the optimizers adam and adamw, not ${training.optimizer}`);
   }

@@ -181,7 +181,7 @@ export async function headMetrics(model: Autoencoder, labelled: TensorDataset | 
 
 /** The training set of a --labels run and its labelled part; dispose() frees what was made here. */
 export interface LabelledTraining {
-  /** What the model trains on: the labelled part (supervised-ae), every sample with the labelled ones repeated (semi-ae), or null for the data set unchanged. */
+  /** What the model trains on: the labelled part (supervised-ae, multitask-ae), every sample with the labelled ones repeated (semi-ae), or null for the data set unchanged. */
   train: TensorDataset | null;
   labelled: TensorDataset;
   dispose(): void;
@@ -193,7 +193,7 @@ export function labelledTraining(model: string, train: TensorDataset, numClasses
   if (numClasses === undefined || !train.targets) throw new ArgumentError(`--labels ${labels} needs class labels, and the data set has none: choose a labelled data set (mnist, fashion-mnist, ...)`);
   const positions = labelledPositions(train.targets, labels, numClasses, seed);
   const labelled = labelledSubset(train, positions);
-  const own = model === 'semi-ae' || model === 'm2' || model === 'm1m2' ? semiSupervisedSet(train, positions) : model === 'supervised-ae' ? labelled : null;
+  const own = model === 'semi-ae' || model === 'm2' || model === 'm1m2' ? semiSupervisedSet(train, positions) : model === 'supervised-ae' || model === 'multitask-ae' ? labelled : null;
   const free = (set: TensorDataset) => [set.inputs, set.targets].forEach((t) => t?.dispose());
   return { train: own, labelled, dispose: () => (free(labelled), own && own !== labelled ? free(own) : undefined) };
 }
@@ -207,7 +207,7 @@ export async function recordedHeadMetrics(model: Autoencoder, training: Training
   if (isLabelledAutoencoder(model)) return { test_head_accuracy: headAccuracy(model, test) };
   if (training.labels === undefined || !test.targets) return {};
   // as loadRunData loads it, without the test split that the caller holds already
-  const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed });
+  const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed, target: training.target });
   try {
     const numClasses = train.classes?.length ?? tidy(() => train.targets.max().item()) + 1;
     const labelled = labelledSubset(train, labelledPositions(train.targets, training.labels, numClasses, training.seed));

@@ -16,6 +16,7 @@ import { checkpointDir } from './train-run.js';
 import { referenceClassifierModel } from './reference-classifier.js';
 import { translatorModel } from './translate-run.js';
 import { loadStateFile } from './weights.js';
+import { datasetTasks } from './tasks.js';
 
 /** A run loaded back: its record and configuration, the model with its trained weights (in eval mode), and its test split. */
 export interface LoadedRun<M extends LabModel = Autoencoder> {
@@ -60,12 +61,12 @@ export function loadAnyRun(store: RunStore, id: string): LoadedRun<LabModel> {
   if (run.model === referenceClassifierModel) throw new LatentlabError(`run ${run.id} is the reference classifier of ${run.dataset}, not an autoencoder: latentlab classifier list shows its test accuracy`);
   const config = parseStoredRunConfig(run.id, run.config);
   const { training } = config;
-  const test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed });
+  const test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed, target: training.target });
   const disposeTest = () => [test.inputs, test.targets].forEach((t) => t.dispose());
   try {
-    const numClasses = test.targetKind === 'class' ? test.classes?.length : undefined;
+    const numClasses = test.targetKind === 'class' ? (test.classes?.length ?? test.tasks?.[0]?.numClasses) : undefined; // a csv column of integer classes has no names
     manualSeed(training.seed);
-    const model = createLabModel(config.model, { inputShape: test.inputs.shape.slice(1), ...(numClasses !== undefined ? { numClasses } : {}) });
+    const model = createLabModel(config.model, { inputShape: test.inputs.shape.slice(1), tasks: datasetTasks(test, numClasses), ...(numClasses !== undefined ? { numClasses } : {}) });
     let weights: string;
     try {
       weights = loadWeights(store, run, model);

@@ -52,7 +52,7 @@ export function optimizeRunLatent(store: RunStore, id: string, target: LatentTar
     if (!Number.isInteger(target.label) || target.label < 0 || target.label >= count) {
       throw new ArgumentError(`--class ${target.label} is not a class of ${training.dataset}: its classes are 0 to ${count - 1}${classes ? ` (${classes.join(', ')})` : ''}`);
     }
-    const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed });
+    const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed, target: training.target });
     try {
       const found = classPrototype(model, train.inputs, train.targets, target.label, options);
       const code = Array.from(found.code.toTypedArray() as Float32Array);

@@ -15,6 +15,8 @@ import type { RunConfig, TrainingConfig } from './config.js';
 import { adversarialModelNames } from '../models/registry.js';
 import type { TensorDataset } from '../data/loader.js';
 import { labelledTraining } from './labels.js';
+import { datasetTasks } from './tasks.js';
+import type { TargetTask } from '../data/csv-dataset.js';
 
 /** The train and test splits a run reads, with the sample shape and class count. */
 export interface RunData {
@@ -23,6 +25,8 @@ export interface RunData {
   /** Shape of one sample, e.g. [1, 28, 28]. */
   inputShape: number[];
   numClasses?: number;
+  /** The targets a model can predict (multitask-ae's heads): the classes, a value, or the csv columns. */
+  tasks?: TargetTask[];
   /** Frees the splits' tensors. */
   dispose(): void;
 }
@@ -46,19 +50,21 @@ export interface PreparedRun {
 
 /** Loads the train and test splits of the configured data set. */
 export function loadRunData(training: TrainingConfig): RunData {
-  const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed });
+  const train = loadDataset(training.dataset, { split: 'train', dataDir: training.dataDir, limit: training.trainLimit, seed: training.seed, target: training.target });
   let test: LoadedDataset;
   try {
-    test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed });
+    test = loadDataset(training.dataset, { split: 'test', dataDir: training.dataDir, limit: training.testLimit, seed: training.seed, target: training.target });
   } catch (error) {
     disposeDataset(train);
     throw error;
   }
-  const numClasses = train.targetKind === 'class' ? (train.classes?.length ?? maxLabel(train.targets) + 1) : undefined;
+  // a csv class column counts its classes over the whole file (the train split may lack the last)
+  const numClasses = train.targetKind === 'class' ? (train.classes?.length ?? train.tasks?.[0]?.numClasses ?? maxLabel(train.targets) + 1) : undefined;
   return {
     train,
     test,
     inputShape: train.inputs.shape.slice(1),
+    tasks: datasetTasks(train, numClasses),
     ...(numClasses !== undefined ? { numClasses } : {}),
     dispose: () => [train, test].forEach(disposeDataset),
   };
@@ -80,10 +86,12 @@ export function prepareRun(config: RunConfig): PreparedRun {
     checkAdversarialRange(config, data.train);
     labels = labelledTraining(config.model.model, data.train, data.numClasses, training.labels, training.seed);
     manualSeed(training.seed); // the same seed gives the same initial weights
-    const model = createLabModel(config.model, { inputShape: data.inputShape, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
+    const model = createLabModel(config.model, { inputShape: data.inputShape, tasks: data.tasks, ...(data.numClasses !== undefined ? { numClasses: data.numClasses } : {}) });
     const optimizers = isAdversarial(model) ? playerOptimizers(model.players(), training) : null;
     const optimizer = optimizers ? Object.values(optimizers)[0]! : createOptimizer(training.optimizer, model.parameters(), { ...training, betas: training.betas as [number, number] | undefined });
-    const labelled = (set: LoadedDataset) => (set.targetKind === 'class' ? { inputs: set.inputs, targets: set.targets } : { inputs: set.inputs });
+    // multitask-ae's heads read every kind of target; the other models only class labels.
+    const withTargets = (set: LoadedDataset) => set.targetKind === 'class' || config.model.model === 'multitask-ae';
+    const labelled = (set: LoadedDataset) => (withTargets(set) ? { inputs: set.inputs, targets: set.targets } : { inputs: set.inputs });
     const trainLoader = new DataLoader(labels?.train ?? labelled(data.train), { batchSize: training.batch, shuffle: true, seed: training.seed });
     const testLoader = new DataLoader(labelled(data.test), { batchSize: Math.max(training.batch, 256) });
     return {
@@ -146,6 +154,18 @@ function checkLikelihoodRange(config: RunConfig, train: LoadedDataset): void {
   const what = model.reconstruction === 'bce' ? "reconstruction loss 'bce' (--loss bce)" : "decoder 'bernoulli' (the VAE default)";
   const fix = model.reconstruction === 'bce' ? "use --loss mse (reconstruction 'mse')" : "use --decoder gaussian (decoder 'gaussian')";
   throw new ArgumentError(`${what} needs data in [0, 1], and ${config.training.dataset} spans ${range}: ${fix}`);
+}
+
+/**
+ * A warning line for a csv run whose decoder ends in a sigmoid while the file's inputs leave
+ * [0, 1]: the reconstruction cannot reach them (mlp-ae's default suits images, not one's own
+ * columns). Null otherwise.
+ */
+export function outputRangeWarning(config: RunConfig, train: LoadedDataset): string | null {
+  if (config.training.dataset !== 'csv' || config.model.outputActivation !== 'sigmoid') return null;
+  const [low, high] = tidy(() => [train.inputs.min().item(), train.inputs.max().item()]);
+  if (low! >= 0 && high! <= 1) return null;
+  return `warning: ${config.model.model}'s sigmoid output spans (0, 1), and the csv inputs span [${formatNumber(low!)}, ${formatNumber(high!)}]: add --output-activation identity (or scale the columns to [0, 1])`;
 }
 
 function disposeDataset(set: LoadedDataset): void {

@@ -11,7 +11,7 @@ import type { Callback, TrainResult } from '../train/callbacks.js';
 import type { RunStore, RunRecord } from '../track/store.js';
 import { MetricsWriter } from '../track/metrics-writer.js';
 import { checkOptimizerSettings, flattenRunConfig, parseStoredRunConfig, type RunConfig } from './config.js';
-import { prepareRun, type PreparedRun } from './setup.js';
+import { outputRangeWarning, prepareRun, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { isAdversarial, type AdversarialModel } from '../models/adversarial.js';
 import { isAutoencoder, type Autoencoder } from '../models/autoencoder.js';
@@ -27,6 +27,7 @@ import { ProcessGroup } from '../distributed/process-group.js';
 import type { DistributedSettings } from '../distributed/launch.js';
 import { checkDataParallel, joinJob, type DataParallelJob } from './data-parallel-run.js';
 import { headMetrics } from './labels.js';
+import { taskMetrics } from './tasks.js';
 
 /** How trainRun and resumeRun run: progress display, abort signal, logger, study id, takeover, extra trainer callbacks and data-parallel settings. */
 export interface RunOptions {
@@ -181,6 +182,8 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       log(`run ${run.id}: ${describe(prepared)}${job ? ` over ${job.world} processes (${job.train.batchSize} samples each per step)` : ''}`);
       const warning = model instanceof RestrictedBoltzmannMachine && model.visible === 'gaussian' ? gaussianInputWarning(prepared.data.train.inputs, config.training.dataset) : null;
       if (warning) log(warning);
+      const range = outputRangeWarning(config, prepared.data.train);
+      if (range) log(range);
     }
     // The other ranks resume from the same checkpoint, sent by rank 0 (none: they start afresh).
     if (job && resume) {
@@ -199,6 +202,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
     // GANs are scored by their samples (latentlab eval), having no encoder to reconstruct with.
     const evaluation = isAutoencoder(model) ? evaluateAutoencoder(model, prepared.data.test, { batchSize: 500 }) : {};
     if (model instanceof RestrictedBoltzmannMachine) Object.assign(evaluation, rbmTestMetrics(model, prepared.data.test.inputs));
+    if (isAutoencoder(model)) Object.assign(evaluation, taskMetrics(model, prepared.data.test));
     if (isAutoencoder(model)) Object.assign(evaluation, await headMetrics(model, prepared.labelled, prepared.data.test, { input: config.training.headInput ?? 'mean', seed: config.training.seed }));
     store.logMetrics(run.id, Object.entries(evaluation).map(([key, value]) => ({ key, value, step: result.steps, epoch: result.epochs })));
     store.addArtifact(run.id, 'model', 'model.safetensors', encodeSafetensors(model.stateDict(), { format: 'latentlab-model', config: JSON.stringify(run.config) }));

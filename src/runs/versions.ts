@@ -51,11 +51,12 @@ const stamps = new Map<string, string | undefined>();
 /**
  * The stamp of data set `name` as it loads now (from `dataDir` where given): imagesStamp of its
  * whole train and test splits; undefined for a set of points (generated from a seed, nothing to
- * change). Loads the data once per process.
+ * change) or a csv file. Loads the data once per process.
  */
 export function datasetStamp(name: string, dataDir?: string): string | undefined {
   const key = `${name}\0${dataDir ?? ''}`;
   if (stamps.has(key)) return stamps.get(key);
+  if (name === 'csv') return undefined; // the user's own file, read with the run's --target: nothing shipped that could change under it
   const splits = (['train', 'test'] as const).map((split) => loadDataset(name, { split, ...(dataDir !== undefined ? { dataDir } : {}) }));
   try {
     const images = splits.every((set) => set.inputs.shape.length === 4 && set.targetKind === 'class');

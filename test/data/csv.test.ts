@@ -32,6 +32,15 @@ describe('parseCsv values and labels', () => {
     assert.deepEqual(values(table), { inputs: [[5.1, 1.4], [7.0, 4.7], [6.3, 6.0], [4.9, 1.5]].map((r) => r.map(Math.fround)), labels: [0, 1, 2, 0] });
   });
 
+  test('target columns come back as raw cells with their names and lines, out of the features', () => {
+    const table = parseCsv('a,y,b,kind\n1,2.5,3,x\n\n4,abc,6,y\n', { targets: ['kind', 1] });
+    assert.deepEqual(table.columns, ['a', 'b']);
+    assert.deepEqual(table.targetColumns, ['kind', 'y']);
+    assert.deepEqual(table.targetCells, [['x', 'y'], ['2.5', 'abc']]);
+    assert.deepEqual(table.rowLines, [2, 4]);
+    assert.deepEqual(values(table), { inputs: [[1, 3], [4, 6]], labels: undefined });
+  });
+
   test('no header, label by index: integer labels are kept as they are', () => {
     const table = parseCsv('1,2,7\n3,4,-1\n5,6,7\n', { header: false, label: 2 });
     assert.deepEqual(table.columns, ['column 0', 'column 1']);

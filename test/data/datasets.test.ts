@@ -130,7 +130,7 @@ describe('synthetic data sets', () => {
 describe('loadDataset arguments', () => {
   test('an unknown name lists every known name', () => {
     assert.throws(() => loadDataset('imagenet'), (e: unknown) => e instanceof ArgumentError && e.message === `unknown data set 'imagenet': choose one of ${datasetNames.join(', ')}`);
-    assert.deepEqual([...datasetNames], ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles']);
+    assert.deepEqual([...datasetNames], ['mnist', 'mnist-10k', 'fashion-mnist', 'cifar10', 'swiss-roll', 's-curve', 'blobs', 'moons', 'circles', 'csv']);
   });
   test('a bad split or limit', () => {
     assert.throws(() => loadDataset('moons', { split: 'valid' as 'test' }), /split must be 'train' or 'test'/);

@@ -6,7 +6,7 @@ import { ArgumentError, manualSeed, randint, randn, tidy, type Tensor } from '..
 import { Adam } from '../../src/optim/index.js';
 import {
   AdversarialAutoencoder, adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
-  modelConfigSchema, modelNames, parseModelConfig, RestrictedBoltzmannMachine, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, type ModelConfig,
+  modelConfigSchema, modelNames, parseModelConfig, RestrictedBoltzmannMachine, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, MultiTaskAutoencoder, type ModelConfig,
   WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
@@ -47,8 +47,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, gan, dcgan, aae, rbm'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, gan, dcgan, aae, rbm"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, gan, dcgan, aae, rbm'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, gan, dcgan, aae, rbm"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -70,7 +70,10 @@ describe('parseModelConfig', () => {
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'mlp-ae', unitNorm: true }, 'unitNorm does not apply to mlp-ae (only to shallow-ae)'],
     [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, dcgan)'],
-    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, aae)'],
+    [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, aae)'],
+    [{ model: 'mlp-ae', sharing: 'soft' }, 'sharing does not apply to mlp-ae (only to multitask-ae)'],
+    [{ model: 'multitask-ae', softWeight: 0.1 }, 'softWeight (--soft-weight) is the penalty between the towers of soft sharing: add sharing soft (--sharing soft), or drop it'],
+    [{ model: 'multitask-ae', sharing: 'both' }, "sharing must be one of hard, soft, got 'both'"],
     [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae, wae, swae, gmvae)'],
     [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan, aae)'],
     [{ model: 'vae', denoise: 'mask:0.5' }, 'denoise does not apply to vae (only to mlp-ae, shallow-ae, conv-ae)'],
@@ -86,7 +89,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'supervised-ae', 'semi-ae', 'm2', 'm1m2', 'gan', 'dcgan', 'aae', 'rbm']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'supervised-ae', 'semi-ae', 'm2', 'm1m2', 'multitask-ae', 'gan', 'dcgan', 'aae', 'rbm']);
   });
 });
 
@@ -96,7 +99,7 @@ describe('createModel', () => {
     createModel(parseModelConfig(config), data);
 
   test('builds the class of each family, with the defaults filled in', () => {
-    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder, LabelledAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, RestrictedBoltzmannMachine];
+    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder, LabelledAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, MultiTaskAutoencoder, RestrictedBoltzmannMachine];
     modelNames.filter((name) => !adversarialModelNames.includes(name)).forEach((model, i) => {
       const built = build({ model }, { ...image, numClasses: 10 }); // the label-aware families need the classes
       assert.ok(built instanceof expected[i]!, model);
@@ -123,6 +126,8 @@ describe('createModel', () => {
     fails(() => build({ model: 'vae', conditional: true }), 'a conditional vae needs class labels, and the data has none: drop conditional or use labelled data');
     fails(() => build({ model: 'vae', latent: -1 }), 'latent must be an integer from 1 to 65536, got -1');
     fails(() => build({ model: 'semi-ae' }), 'semi-ae trains a classifier head on class labels, and the data has none: use a labelled data set (mnist, fashion-mnist, ...)');
+    fails(() => build({ model: 'multitask-ae' }, { inputShape: [5] }), 'multitask-ae trains a head per target, and the data has none: use a labelled data set, or csv with --target');
+    fails(() => build({ model: 'multitask-ae', sharing: 'soft' }, { inputShape: [5], numClasses: 3 }), 'soft sharing ties one tower per task, and there is 1 task: give the data two targets or more (csv: --target a,b), or use hard sharing');
     fails(() => build({ model: 'supervised-ae', classWeight: 2 }), "classWeight does not apply to supervised-ae (only to semi-ae, m2, m1m2)");
   });
 

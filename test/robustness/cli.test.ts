@@ -146,6 +146,24 @@ const cases: CliCase[] = [
   { name: 'train --head-input sample on mlp-ae is refused: no Gaussian posterior', args: [...trainWith('--labels', '20'), '--head-input', 'sample'], stderr: /head-input.*Gaussian posterior/ },
   { name: 'train --model m2 on moons (data outside [0, 1]) is refused, naming the Bernoulli decoder', args: ['train', '--model', 'm2', '--dataset', 'moons', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--labels', '10'], stderr: /m2's Bernoulli decoder needs data in \[0, 1\]/ },
   { name: 'train --model semi-ae on swiss-roll (no classes) is refused, naming semi-ae', args: ['train', '--model', 'semi-ae', '--dataset', 'swiss-roll', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--loss', 'mse'], stderr: /semi-ae.*class labels/ },
+  // multi-task heads and the csv data set (issue 17): unknown or non-numeric target columns, options of other models
+  ...((): CliCase[] => {
+    const table = (c: CaseContext) => writeFile(c, 'table.csv', `x1,x2,kind,y\n${Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 5},${i % 2 ? 'odd' : 'even'},${i * 0.5}`).join('\n')}\n`);
+    const multitask = (...extra: string[]) => ['train', '--model', 'multitask-ae', '--dataset', 'csv', '--data-dir', 'table.csv', '--latent', '2', '--hidden', '8', '--epochs', '1', '--batch', '8', '--output-activation', 'identity', ...extra];
+    return [
+      { name: 'train --dataset csv --target of an unknown column is refused, listing the columns', setup: table, args: multitask('--target', 'price'), stderr: /no column named 'price' for the target: its columns are 'x1', 'x2', 'kind', 'y'/ },
+      { name: 'train --dataset csv --target of a column of names as a regression target is refused, saying :class', setup: table, args: multitask('--target', 'kind,y'), stderr: /--target kind is a regression target and needs a finite number in every row, but .*line 2 holds 'even'.*kind:class/ },
+      { name: 'train --dataset csv leaving a column of names as an input is refused, saying to make it a target', setup: table, args: multitask('--target', 'y'), stderr: /column 'kind' \(index 2\) holds 'even', which is not a number: every input column must hold numbers/ },
+      { name: 'train --dataset csv without --target is refused, asking for it', setup: table, args: multitask(), stderr: /the csv data set needs --target/ },
+      { name: 'train --target with a bad kind is refused, naming the kinds', setup: table, args: multitask('--target', 'y:number'), stderr: /the kind after ':' must be class or value, got 'number'/ },
+      { name: 'train --target on mnist is refused: it names csv columns', args: trainWith('--target', 'y'), stderr: /--target names columns of the csv data set, and mnist has its own targets/ },
+      { name: 'train --sharing on a model without task heads is refused, naming multitask-ae', args: trainWith('--sharing', 'soft'), stderr: /--sharing does not apply to mlp-ae \(only to multitask-ae\)/ },
+      { name: 'train --sharing with an unknown mode is refused, listing the modes', setup: table, args: multitask('--target', 'y,kind:class', '--sharing', 'both'), stderr: /--sharing.*both.*hard, soft|hard, soft.*both/ },
+      { name: 'train multitask-ae --soft-weight without --sharing soft is refused, saying so', setup: table, args: multitask('--target', 'y,kind:class', '--soft-weight', '0.1'), stderr: /--soft-weight\) is the penalty between the towers of soft sharing: add sharing soft/ },
+      { name: 'train multitask-ae --sharing soft with one target is refused: a tower per task needs two', setup: table, args: multitask('--target', 'kind:class', '--sharing', 'soft'), stderr: /soft sharing ties one tower per task, and there is 1 task/ },
+      ...badValues('train', (v) => [...multitask('--target', 'y,kind:class', '--sharing', 'soft'), '--soft-weight', v], '--soft-weight', ['-1', 'abc']).map((c) => ({ ...c, setup: table })),
+    ];
+  })(),
   {
     name: 'train --loss bce on data outside [0, 1] (swiss-roll) is refused, naming bce (issue example)',
     args: ['train', '--model', 'mlp-ae', '--dataset', 'swiss-roll', '--latent', '2', '--hidden', '8', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32', '--loss', 'bce'],

@@ -33,6 +33,10 @@ describe('parseRunConfig', () => {
     [{ model: 'mlp-ae', labels: 0 }, 'labels must be a positive integer, got 0'],
     [{ model: 'vae', conditional: true, labels: 100 }, 'labels withholds labels, and a conditional vae reads every one: drop labels or conditional'],
     [{ model: 'gan', labels: 100 }, "labels trains a head on an autoencoder's code, and gan has none: remove it"],
+    [{ model: 'multitask-ae', target: 'price' }, 'target names columns of the csv data set, and fashion-mnist has its own targets: remove it'],
+    [{ model: 'multitask-ae', dataset: 'csv', dataDir: 'table.csv' }, 'the csv data set needs --target (target in a config file): the column(s) to predict, like price or species:class (the other columns are the inputs)'],
+    [{ model: 'multitask-ae', dataset: 'csv', target: 'price' }, 'the csv data set reads one CSV file: give its path with --data-dir (dataDir in a config file)'],
+    [{ model: 'multitask-ae', dataset: 'csv', dataDir: 'table.csv', target: 'price:number' }, "--target 'price:number': the kind after ':' must be class or value, got 'number'"],
     [{ model: 'vae', headInput: 'sample' }, 'headInput applies with labels (the head trained on the labelled codes): add labels or remove it'],
     [{ model: 'mlp-ae', labels: 100, headInput: 'moments' }, 'headInput moments reads a Gaussian posterior (vae, conv-vae), which mlp-ae does not have: use mean'],
   ];
