@@ -216,6 +216,20 @@ export interface MlpVariationalAutoencoderOptions extends VariationalOptions {
 /** One hidden layer of 400, as pytorch/examples' VAE. */
 export const mlpVariationalDefaults = { hidden: [400], activation: 'relu', batchNorm: false, dropout: 0 } as const satisfies Partial<MlpVariationalAutoencoderOptions>;
 
+/**
+ * The MLP VAE's networks, not yet registered: encoder [N, D + C] → hidden… → [N, 2·latent] (mu,
+ * logvar), decoder [N, latent + C] → the hidden widths reversed → [N, D]. Shared with iwae.ts.
+ */
+export function mlpVariationalNetworks(options: MlpVariationalAutoencoderOptions, numClasses = 0): { encoder: nn.Sequential; decoder: nn.Sequential } {
+  const d = mlpVariationalDefaults;
+  const { latent, hidden = d.hidden, activation = d.activation, batchNorm = d.batchNorm, dropout = d.dropout } = options;
+  const size = sampleSize(options.inputShape);
+  const layerOptions = { activation, batchNorm, dropout };
+  const encoder = new nn.Sequential(...mlpLayers([size + numClasses, ...hidden, 2 * latent], layerOptions));
+  const decoder = new nn.Sequential(...mlpLayers([latent + numClasses, ...[...hidden].reverse(), size], layerOptions));
+  return { encoder, decoder };
+}
+
 export class MlpVariationalAutoencoder extends VariationalAutoencoder {
   readonly inputShape: readonly number[];
   readonly encoder: nn.Sequential;
@@ -223,13 +237,10 @@ export class MlpVariationalAutoencoder extends VariationalAutoencoder {
 
   constructor(options: MlpVariationalAutoencoderOptions) {
     super(options);
-    const d = mlpVariationalDefaults;
-    const { hidden = d.hidden, activation = d.activation, batchNorm = d.batchNorm, dropout = d.dropout } = options;
     this.inputShape = [...options.inputShape];
-    const size = sampleSize(this.inputShape);
-    const layerOptions = { activation, batchNorm, dropout };
-    this.encoder = this.registerModule('encoder', new nn.Sequential(...mlpLayers([size + this.numClasses, ...hidden, 2 * this.latent], layerOptions)));
-    this.decoder = this.registerModule('decoder', new nn.Sequential(...mlpLayers([this.latent + this.numClasses, ...[...hidden].reverse(), size], layerOptions)));
+    const { encoder, decoder } = mlpVariationalNetworks(options, this.numClasses);
+    this.encoder = this.registerModule('encoder', encoder);
+    this.decoder = this.registerModule('decoder', decoder);
   }
 
   protected encoderNetwork(x: Tensor, condition: Tensor | null): Tensor {
