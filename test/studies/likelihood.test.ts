@@ -160,3 +160,16 @@ describe('likelihood: an interrupted training resumes from its checkpoint', () =
     }
   });
 });
+
+describe('likelihood full profile: a fair comparison in about an hour of 2 free cores', () => {
+  test('every model, all 60,000 training digits, the same epochs (no time budget that would cut the costly models short), the first 1,000 test digits at k = 5000', () => {
+    const full = likelihoodSettings.full;
+    assert.deepEqual(full.models.map((m) => m.key), likelihoodModels.map((m) => m.key));
+    assert.equal(full.trainLimit, undefined);
+    assert.equal(full.maxSeconds, undefined);
+    assert.deepEqual([full.testLimit, full.importanceSamples], [1000, 5000]);
+    // Each published value names its source, and the S-VAE rows say theirs is another architecture.
+    for (const row of likelihoodModels.filter((m) => m.published)) assert.match(row.published!.source, /^(Burda et al\. 2016|Davidson et al\. 2018), Table 1/);
+    for (const row of likelihoodModels.filter((m) => m.requires === 'svae')) assert.match(row.published!.source, /not this one/);
+  });
+});
