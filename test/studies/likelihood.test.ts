@@ -1,7 +1,8 @@
 // likelihood's smoke profile through the real StudyContext (its table, the runs it records, a
 // second run that reuses them), and its findings on injected settings: a trained VAE's
 // importance-sampled log-likelihood far above an untrained one's (computed here, on the same
-// binarized test digits), and for every model the k-sample estimate at or above its ELBO.
+// binarized test digits), and for every model the k-sample estimate at or above its ELBO; an
+// interrupted training resumed from its checkpoint; the full profile's settings.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,12 +12,14 @@ import { loadDataset } from '../../src/data/datasets.js';
 import { RunStore } from '../../src/track/store.js';
 import { createStudyContext, studyIdOf } from '../../src/studies/context.js';
 import type { TaskRun } from '../../src/studies/study.js';
+import { Adam } from '../../src/optim/index.js';
+import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../src/train/checkpoint.js';
 import { manualSeed } from '../../src/tensor/runtime.js';
 import { tidy } from '../../src/tensor/scope.js';
 import { rand } from '../../src/tensor/creation.js';
 import {
   binarize, binarizedTestDigits, createLikelihoodStudy, importanceSampledLogLikelihood, likelihood, likelihoodModel, likelihoodModels, likelihoodSettings, LikelihoodInterruptedError,
-  trainForLikelihood, type LikelihoodSettings,
+  trainForLikelihood, type LikelihoodModel, type LikelihoodSettings,
 } from '../../src/studies/likelihood.js';
 import { smokeRunBefore } from './study-harness.js';
 
@@ -84,10 +87,26 @@ describe('likelihood finding: training raises log p(x) far above an untrained mo
   });
 });
 
-// Resuming: a training stopped after its first epoch continues from its checkpoint and ends
-// exactly where an uninterrupted one does (the checkpoint carries the generator's state), both
-// called directly and through the study, whose context throws away an unfinished task's run.
+// Resuming: a training stopped after its first epoch continues from its checkpoint (its marked
+// epoch-1 loss shows it was read, not trained again) and ends exactly where an uninterrupted one
+// does (the checkpoint carries the generator's state), both called directly and through the
+// study, whose context throws away an unfinished task's run.
 const resumeSettings: LikelihoodSettings = { epochs: 2, batch: 50, lr: 1e-3, trainLimit: 200, testLimit: 20, importanceSamples: 10, models: likelihoodModels.slice(0, 1), seed: 3 };
+
+// Rewrites a likelihood checkpoint with its epoch-1 loss set to −1; restoring it first leaves the generator in the saved state, which the rewrite records again.
+function markEpochOneLoss(path: string, row: LikelihoodModel): void {
+  const saved = readCheckpoint(path);
+  const model = likelihoodModel(row);
+  const optimizer = new Adam(model.parameters(), { lr: resumeSettings.lr, eps: 1e-4 });
+  try {
+    restoreCheckpoint(saved, { model, optimizer });
+    writeCheckpoint(path, { model, optimizer, state: { ...(saved.state as object), trainLosses: [-1] } });
+  } finally {
+    saved.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
 
 function recordingTask(losses: number[], onLog?: () => void): TaskRun {
   return { run: {} as TaskRun['run'], store: {} as TaskRun['store'], log: (rows) => { for (const row of rows) losses[row.epoch! - 1] = row.value; onLog?.(); } };
@@ -110,12 +129,16 @@ describe('likelihood: an interrupted training resumes from its checkpoint', () =
         (error: Error) => error instanceof LikelihoodInterruptedError && /stopped after epoch 1 of 2.*run the study again/.test(error.message),
       );
       assert.equal(firstLosses.length, 1);
-      assert.ok(existsSync(join(dir, 'stopped', 'last.safetensors')));
+      const last = join(dir, 'stopped', 'last.safetensors');
+      assert.ok(existsSync(last));
+      // Mark the checkpoint: its epoch-1 loss becomes −1 (model, optimizer and generator untouched),
+      // so a training that started over instead of resuming would log the real loss.
+      markEpochOneLoss(last, row);
       const lines: string[] = [];
       const resumedLosses: number[] = [];
       const resumed = await trainForLikelihood(row, resumeSettings, data, recordingTask(resumedLosses), { checkpointDir: join(dir, 'stopped'), log: (line) => lines.push(line) });
       assert.ok(lines.some((line) => line.startsWith('resuming from epoch 1')), lines.join('\n'));
-      assert.deepEqual(resumedLosses, straightLosses);
+      assert.deepEqual(resumedLosses, [-1, straightLosses[1]]);
       for (const key of ['train_loss', 'test_elbo', 'test_log_likelihood', 'epochs']) assert.equal(resumed[key], straight[key], key);
     } finally {
       [data.train.inputs, data.train.targets, data.testBinary].forEach((t) => t.dispose());
