@@ -20,6 +20,19 @@ export interface ConvVariationalAutoencoderOptions extends VariationalOptions {
 /** Defaults of ConvVariationalAutoencoderOptions: transposed-convolution upsampling and 0.2 dropout. */
 export const convVariationalDefaults = { upsample: 'deconv', dropout: 0.2 } as const satisfies Partial<ConvVariationalAutoencoderOptions>;
 
+/**
+ * The conv VAE's networks, not yet registered: features [N, 1, 28, 28] → [N, 3136], encoder
+ * [N, 3136 + C] → [N, 2·latent] (mu, logvar), decoder [N, latent + C] → [N, 1, 28, 28]. Shared with iwae.ts.
+ */
+export function convVariationalNetworks(options: ConvVariationalAutoencoderOptions, numClasses = 0): { features: nn.Sequential; encoder: nn.Sequential; decoder: nn.Sequential } {
+  const { latent, upsample = convVariationalDefaults.upsample, dropout = convVariationalDefaults.dropout } = options;
+  return {
+    features: new nn.Sequential(...convFeatureLayers()),
+    encoder: new nn.Sequential(...convBottleneckLayers(convFeatureSize + numClasses, 2 * latent, dropout)),
+    decoder: new nn.Sequential(...convDecoderLayers(latent + numClasses, upsample)),
+  };
+}
+
 export class ConvVariationalAutoencoder extends VariationalAutoencoder {
   readonly inputShape = imageShape;
   readonly features: nn.Sequential;
@@ -28,10 +41,10 @@ export class ConvVariationalAutoencoder extends VariationalAutoencoder {
 
   constructor(options: ConvVariationalAutoencoderOptions) {
     super(options);
-    const { upsample = convVariationalDefaults.upsample, dropout = convVariationalDefaults.dropout } = options;
-    this.features = this.registerModule('features', new nn.Sequential(...convFeatureLayers()));
-    this.encoder = this.registerModule('encoder', new nn.Sequential(...convBottleneckLayers(convFeatureSize + this.numClasses, 2 * this.latent, dropout)));
-    this.decoder = this.registerModule('decoder', new nn.Sequential(...convDecoderLayers(this.latent + this.numClasses, upsample)));
+    const { features, encoder, decoder } = convVariationalNetworks(options, this.numClasses);
+    this.features = this.registerModule('features', features);
+    this.encoder = this.registerModule('encoder', encoder);
+    this.decoder = this.registerModule('decoder', decoder);
   }
 
   protected encoderNetwork(x: Tensor, condition: Tensor | null): Tensor {

@@ -31,9 +31,9 @@ export { AdversarialAutoencoder, aaeDefaults, aaePriors, mixtureComponents, type
 export { RestrictedBoltzmannMachine, rbmTestMetrics, gaussianInputWarning, rbmDefaults, visibleUnits, defaultGibbsSteps, type RbmOptions, type VisibleUnits } from './rbm.js';
 export { exactLogPartition, annealedLogPartition, baseRateBiases, meanLogLikelihood, type AnnealingOptions, type AnnealingEstimate } from './rbm-partition.js';
 export { DeepBeliefNet, pretrainDeepBeliefNet, momentumSwitchEpoch, type PretrainOptions } from './dbn.js';
-export { WassersteinAutoencoder, PriorMatchingAutoencoder, wassersteinDefaults, type WassersteinOptions, type PriorPenaltyOptions } from './wae.js';
-export { SlicedWassersteinAutoencoder, slicedWassersteinDefaults, slicedPriors, type SlicedPrior, type SlicedWassersteinOptions } from './swae.js';
-export { ImportanceWeightedAutoencoder, importanceWeightedDefaults, type ImportanceWeightedOptions, type LogWeights } from './iwae.js';
+export { WassersteinAutoencoder, ConvWassersteinAutoencoder, PriorMatchingAutoencoder, ConvPriorMatchingAutoencoder, MmdPenalty, wassersteinDefaults, type WassersteinOptions, type ConvWassersteinOptions, type PriorPenaltyOptions, type ConvPriorPenaltyOptions, type PriorPenalty } from './wae.js';
+export { SlicedWassersteinAutoencoder, ConvSlicedWassersteinAutoencoder, SlicedPenalty, slicedWassersteinDefaults, slicedPriors, type SlicedPrior, type SlicedWassersteinOptions, type ConvSlicedWassersteinOptions, type SlicedPenaltyOptions } from './swae.js';
+export { ImportanceWeightedAutoencoder, ConvImportanceWeightedAutoencoder, ImportanceWeightedVariationalAutoencoder, importanceWeightedDefaults, type ImportanceWeightedOptions, type ConvImportanceWeightedOptions, type ImportanceWeightingOptions, type LogWeights } from './iwae.js';
 export { MixturePriorVariationalAutoencoder, mixturePriorDefaults, type MixturePriorOptions } from './gmvae.js';
 export { adjustedRandIndex, matchedAccuracy, minimumCostAssignment } from './gmvae-agreement.js';
 export { Flow, PlanarFlow, AffineCoupling, parseFlow, flowKinds, type FlowKind, type FlowSpec, type FlowLayer } from './flows.js';

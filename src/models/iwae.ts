@@ -1,8 +1,11 @@
-// The importance-weighted autoencoder (Burda et al. 2016): the MLP VAE trained on the k-sample
-// bound log (1/k) Σᵢ p(x, zᵢ)/q(zᵢ|x) instead of the ELBO. Every term is a Monte-Carlo log
-// density, so the same code also gives a VAE whose posterior passes through a normalizing flow
+// The importance-weighted autoencoder (Burda et al. 2016): a VAE trained on the k-sample bound
+// log (1/k) Σᵢ p(x, zᵢ)/q(zᵢ|x) instead of the ELBO. Every term is a Monte-Carlo log density, so
+// the same code also gives a VAE whose posterior passes through a normalizing flow
 // (log q(z_K|x) = log q₀(z₀|x) − Σ log|det J|, flows.ts) and one with another prior (gmvae.ts
 // overrides logPrior): at k = 1 the bound is the ELBO, with the KL estimated from one sample.
+// The bound is the base class's; the MLP (iwae) and conv (conv-iwae) variants only build the
+// VAE's networks, with the builders of vae.ts and conv-vae.ts.
+import * as nn from '../nn/index.js';
 import * as F from '../nn/functional.js';
 import { randn } from '../tensor/creation.js';
 import { tidy } from '../tensor/scope.js';
@@ -11,17 +14,25 @@ import type { Batch } from '../data/loader.js';
 import type { LossTerms } from './autoencoder.js';
 import { checkPositiveInteger, sampleSize } from './checks.js';
 import { Flow, parseFlow } from './flows.js';
-import { MlpVariationalAutoencoder, type MlpVariationalAutoencoderOptions } from './vae.js';
+import { imageShape } from './conv-layers.js';
+import { convVariationalNetworks, type ConvVariationalAutoencoderOptions } from './conv-vae.js';
+import { mlpVariationalNetworks, VariationalAutoencoder, type MlpVariationalAutoencoderOptions, type VariationalOptions } from './vae.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-/** Options of the importance-weighted autoencoder: importance samples k and an optional posterior flow, besides the MLP VAE's. */
-export interface ImportanceWeightedOptions extends Omit<MlpVariationalAutoencoderOptions, 'numClasses'> {
+/** What the importance-weighted bound adds to a VAE's options: importance samples k and an optional posterior flow. */
+export interface ImportanceWeightingOptions extends Omit<VariationalOptions, 'numClasses'> {
   /** Importance samples k of the training bound; 1 trains on the ELBO. */
   samples?: number;
   /** A flow on the posterior, 'planar:<layers>' or 'realnvp:<layers>' (flows.ts). */
   flow?: string;
 }
+
+/** Options of the importance-weighted autoencoder: importance samples k and an optional posterior flow, besides the MLP VAE's. */
+export interface ImportanceWeightedOptions extends Omit<MlpVariationalAutoencoderOptions, 'numClasses'>, ImportanceWeightingOptions {}
+
+/** Options of the convolutional importance-weighted autoencoder (28×28 images): the conv VAE's, k and the flow. */
+export interface ConvImportanceWeightedOptions extends Omit<ConvVariationalAutoencoderOptions, 'numClasses'>, ImportanceWeightingOptions {}
 
 /** k = 5, the smaller of the IWAE paper's two settings (its Table 1 has k = 5 and 50). */
 export const importanceWeightedDefaults = { samples: 5 } as const satisfies Partial<ImportanceWeightedOptions>;
@@ -33,18 +44,27 @@ export interface LogWeights {
   logPosterior: Tensor;
 }
 
-export class ImportanceWeightedAutoencoder extends MlpVariationalAutoencoder {
+/** The importance-weighted bound on a Gaussian-posterior VAE whose networks a subclass builds (MLP or conv). */
+export abstract class ImportanceWeightedVariationalAutoencoder extends VariationalAutoencoder {
+  /** Importance samples k of the training bound. */
   readonly samples: number;
-  readonly flow: Flow | null;
+  /** The posterior's flow, or null for the plain Gaussian posterior (set by the subclass, after its networks). */
+  abstract readonly flow: Flow | null;
+  readonly #flowSpec: ReturnType<typeof parseFlow> | null;
 
-  constructor(options: ImportanceWeightedOptions) {
+  protected constructor(options: ImportanceWeightingOptions) {
     // Checked before the networks are built, which a throw would leave to the finalizers.
     const { samples = importanceWeightedDefaults.samples } = options;
     checkPositiveInteger(samples, 'samples (importance samples per input)');
-    const flow = options.flow === undefined ? null : parseFlow(options.flow);
+    const flowSpec = options.flow === undefined ? null : parseFlow(options.flow);
     super(options);
     this.samples = samples;
-    this.flow = flow && this.registerModule('flow', new Flow(flow, this.latent));
+    this.#flowSpec = flowSpec;
+  }
+
+  /** The flow module, registered after the networks (so the parameters keep the order networks, then flow). */
+  protected buildFlow(): Flow | null {
+    return this.#flowSpec && this.registerModule('flow', new Flow(this.#flowSpec, this.latent));
   }
 
   /** log p(z) of codes [..., L] → [...]: the standard normal; gmvae overrides it. */
@@ -130,5 +150,61 @@ export class ImportanceWeightedAutoencoder extends MlpVariationalAutoencoder {
     const mean = this.outputActivation === 'sigmoid' ? output.sigmoid() : output;
     const constant = 0.5 * sampleSize(this.inputShape) * Math.log(2 * Math.PI * variance);
     return x.sub(mean).square().flatten(1).sum({ dim: 1 }).div(-2 * variance).sub(constant);
+  }
+}
+
+/** The MLP VAE trained on the importance-weighted bound (`--model iwae`; `vae --flow` builds it at k = 1). */
+export class ImportanceWeightedAutoencoder extends ImportanceWeightedVariationalAutoencoder {
+  readonly inputShape: readonly number[];
+  /** [N, D] → hidden… → [N, 2·latent]: mu, then logvar. */
+  readonly encoder: nn.Sequential;
+  /** [N, latent] → the hidden widths reversed → [N, D]: logits or means. */
+  readonly decoder: nn.Sequential;
+  readonly flow: Flow | null;
+
+  constructor(options: ImportanceWeightedOptions) {
+    super(options);
+    this.inputShape = [...options.inputShape];
+    const { encoder, decoder } = mlpVariationalNetworks(options);
+    this.encoder = this.registerModule('encoder', encoder);
+    this.decoder = this.registerModule('decoder', decoder);
+    this.flow = this.buildFlow();
+  }
+
+  protected encoderNetwork(x: Tensor): Tensor {
+    return this.encoder.forward(x.flatten(1)); // (N, 2L)
+  }
+
+  protected decoderNetwork(z: Tensor): Tensor {
+    return tidy(() => this.decoder.forward(z).unflatten(1, this.inputShape)); // (N, ...inputShape)
+  }
+}
+
+/** The conv VAE (28×28 single-channel images) trained on the importance-weighted bound (`--model conv-iwae`). */
+export class ConvImportanceWeightedAutoencoder extends ImportanceWeightedVariationalAutoencoder {
+  readonly inputShape = imageShape;
+  /** [N, 1, 28, 28] → [N, 3136]: the convolutions. */
+  readonly features: nn.Sequential;
+  /** [N, 3136] → [N, 2·latent]: mu, then logvar. */
+  readonly encoder: nn.Sequential;
+  /** [N, latent] → [N, 1, 28, 28]: logits or means. */
+  readonly decoder: nn.Sequential;
+  readonly flow: Flow | null;
+
+  constructor(options: ConvImportanceWeightedOptions) {
+    super(options);
+    const { features, encoder, decoder } = convVariationalNetworks(options);
+    this.features = this.registerModule('features', features);
+    this.encoder = this.registerModule('encoder', encoder);
+    this.decoder = this.registerModule('decoder', decoder);
+    this.flow = this.buildFlow();
+  }
+
+  protected encoderNetwork(x: Tensor): Tensor {
+    return tidy(() => this.encoder.forward(this.features.forward(x))); // (N, 2L)
+  }
+
+  protected decoderNetwork(z: Tensor): Tensor {
+    return this.decoder.forward(z); // (N, 1, 28, 28)
   }
 }

@@ -33,9 +33,9 @@ import type { TargetTask } from '../data/csv-dataset.js';
 import { gaussianDecoderDefaults, MlpVariationalAutoencoder, mlpVariationalDefaults, variationalDefaults } from './vae.js';
 import { parseFlow } from './flows.js';
 import { MixturePriorVariationalAutoencoder, mixturePriorDefaults } from './gmvae.js';
-import { ImportanceWeightedAutoencoder, importanceWeightedDefaults } from './iwae.js';
-import { SlicedWassersteinAutoencoder, slicedPriors, slicedWassersteinDefaults } from './swae.js';
-import { WassersteinAutoencoder, wassersteinDefaults } from './wae.js';
+import { ConvImportanceWeightedAutoencoder, ImportanceWeightedAutoencoder, importanceWeightedDefaults } from './iwae.js';
+import { ConvSlicedWassersteinAutoencoder, SlicedWassersteinAutoencoder, slicedPriors, slicedWassersteinDefaults } from './swae.js';
+import { ConvWassersteinAutoencoder, WassersteinAutoencoder, wassersteinDefaults } from './wae.js';
 
 import { adversarialModelNames, ganModelNames, modelNames, type ModelName } from './names.js';
 
@@ -148,9 +148,12 @@ const applicable: Record<ModelName, readonly OptionName[]> = {
   aae: ['hidden', 'prior', 'conditional', 'reconstruction'],
   rbm: ['visible', 'cd', 'persistent', 'chains', 'weightCost'],
   wae: ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'beta', 'kernel'],
+  'conv-wae': ['upsample', 'dropout', 'reconstruction', 'beta', 'kernel'],
   swae: ['hidden', 'activation', 'outputActivation', 'batchNorm', 'dropout', 'reconstruction', 'beta', 'projections', 'prior'],
+  'conv-swae': ['upsample', 'dropout', 'reconstruction', 'beta', 'projections', 'prior'],
   gmvae: ['hidden', 'activation', 'batchNorm', 'dropout', 'beta', 'decoder', 'decoderStd', 'outputActivation', 'components'],
   iwae: ['hidden', 'activation', 'batchNorm', 'dropout', 'decoder', 'decoderStd', 'outputActivation', 'samples', 'flow'],
+  'conv-iwae': ['upsample', 'dropout', 'decoder', 'decoderStd', 'outputActivation', 'samples', 'flow'],
 };
 
 // wae and swae: the MLP autoencoder's defaults, less tied weights (the decoder needs its own to fit the prior's codes).
@@ -182,9 +185,12 @@ const defaults: Record<ModelName, Partial<ModelConfig>> = {
   aae: { latent: 8, ...aaeDefaults, conditional: false, hidden: [...aaeDefaults.hidden] },
   rbm: { latent: 500, ...rbmDefaults },
   wae: { latent: 8, ...priorMatchingDefaults, hidden: [...mlpAutoencoderDefaults.hidden], ...wassersteinDefaults },
+  'conv-wae': { latent: 8, ...convAutoencoderDefaults, ...wassersteinDefaults },
   swae: { latent: 8, ...priorMatchingDefaults, hidden: [...mlpAutoencoderDefaults.hidden], ...slicedWassersteinDefaults },
+  'conv-swae': { latent: 8, ...convAutoencoderDefaults, ...slicedWassersteinDefaults },
   gmvae: { latent: 20, ...variationalDefaults, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], components: mixturePriorDefaults.components },
   iwae: { latent: 20, decoder: variationalDefaults.decoder, ...mlpVariationalDefaults, hidden: [...mlpVariationalDefaults.hidden], ...importanceWeightedDefaults },
+  'conv-iwae': { latent: 20, decoder: variationalDefaults.decoder, ...convVariationalDefaults, ...importanceWeightedDefaults },
 };
 
 /**
@@ -277,8 +283,9 @@ export function createLabModel(c: ModelConfig, data: ModelData): LabModel {
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((size) => Number.isInteger(size) && size > 0)) {
     throw new ArgumentError(`createModel needs an input shape of positive integers (e.g. [1, 28, 28] or [784]), got ${JSON.stringify(inputShape)}`);
   }
-  if ((c.model === 'conv-ae' || c.model === 'conv-vae' || c.model === 'conv-svae' || c.model === 'dcgan') && inputShape.join() !== imageShape.join()) {
-    const alternative = { 'conv-ae': 'mlp-ae', 'conv-vae': 'vae', 'conv-svae': 'svae', dcgan: 'gan' }[c.model];
+  const mlpAlternative: Partial<Record<ModelName, ModelName>> = { 'conv-ae': 'mlp-ae', 'conv-vae': 'vae', 'conv-svae': 'svae', 'conv-wae': 'wae', 'conv-swae': 'swae', 'conv-iwae': 'iwae', dcgan: 'gan' };
+  const alternative = mlpAlternative[c.model];
+  if (alternative && inputShape.join() !== imageShape.join()) {
     throw new ArgumentError(`${c.model} expects 28×28 single-channel images, got [${inputShape.join(', ')}]: use ${alternative} for other data`);
   }
   if (c.conditional && data.numClasses === undefined) {
@@ -301,12 +308,18 @@ export function createLabModel(c: ModelConfig, data: ModelData): LabModel {
       return new MlpVariationalAutoencoder({ ...c, inputShape, numClasses });
     case 'iwae':
       return new ImportanceWeightedAutoencoder({ ...c, inputShape });
+    case 'conv-iwae':
+      return new ConvImportanceWeightedAutoencoder(c);
     case 'gmvae':
       return new MixturePriorVariationalAutoencoder({ ...c, inputShape });
     case 'wae':
       return new WassersteinAutoencoder({ ...c, inputShape });
+    case 'conv-wae':
+      return new ConvWassersteinAutoencoder(c);
     case 'swae':
       return new SlicedWassersteinAutoencoder({ ...c, inputShape });
+    case 'conv-swae':
+      return new ConvSlicedWassersteinAutoencoder(c);
     case 'conv-vae':
       return new ConvVariationalAutoencoder({ ...c, numClasses });
     case 'svae':

@@ -1,8 +1,9 @@
-// The sliced-Wasserstein autoencoder (Kolouri et al. 2019): a deterministic MLP encoder and, beside
+// The sliced-Wasserstein autoencoder (Kolouri et al. 2019): a deterministic encoder and, beside
 // the reconstruction, λ·SW₂² between the batch's codes and as many prior draws, over random 1-D
 // projections (nn/losses.ts). Only samples of the prior are needed, so any prior one can draw from
 // serves: a Gaussian, uniform in the unit ball (a disk in 2-D), uniform on the unit sphere, or a
-// ring of Gaussians.
+// ring of Gaussians. The prior and the distance are a SlicedPenalty, composed with the MLP (swae)
+// or the conv autoencoder (conv-swae) as in wae.ts.
 import * as F from '../nn/functional.js';
 import { slicedWasserstein } from '../nn/losses.js';
 import { rand, randn, randint, tensor } from '../tensor/creation.js';
@@ -10,19 +11,25 @@ import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkPositiveInteger } from './checks.js';
-import { PriorMatchingAutoencoder, type PriorPenaltyOptions } from './wae.js';
+import { ConvPriorMatchingAutoencoder, PriorMatchingAutoencoder, type ConvPriorPenaltyOptions, type PriorPenalty, type PriorPenaltyOptions } from './wae.js';
 
 /** The priors a sliced-Wasserstein autoencoder can match: Gaussian, uniform in the unit ball, uniform on the unit sphere, or a ring of Gaussians. */
 export const slicedPriors = ['gaussian', 'ball', 'sphere', 'mixture'] as const;
 /** One of slicedPriors. */
 export type SlicedPrior = (typeof slicedPriors)[number];
 
-/** Options of the sliced-Wasserstein autoencoder: number of random projections and the prior, besides λ. */
-export interface SlicedWassersteinOptions extends PriorPenaltyOptions {
+/** What the sliced-Wasserstein penalty takes: the number of random projections and the prior. */
+export interface SlicedPenaltyOptions {
   /** Random directions per batch. */
   projections?: number;
   prior?: SlicedPrior;
 }
+
+/** Options of the sliced-Wasserstein autoencoder: number of random projections and the prior, besides λ. */
+export interface SlicedWassersteinOptions extends PriorPenaltyOptions, SlicedPenaltyOptions {}
+
+/** Options of the conv sliced-Wasserstein autoencoder (conv-swae): the conv autoencoder's, λ, projections and the prior. */
+export interface ConvSlicedWassersteinOptions extends ConvPriorPenaltyOptions, SlicedPenaltyOptions {}
 
 /** λ = 1: SW₂² of codes at the prior's unit scale is of the order of a digit's per-pixel mse (0.01–0.1) once matched. */
 export const slicedWassersteinDefaults = { projections: 50, prior: 'gaussian', beta: 1 } as const satisfies Partial<SlicedWassersteinOptions>;
@@ -31,18 +38,26 @@ export const slicedWassersteinDefaults = { projections: 50, prior: 'gaussian', b
 export const ringComponents = 10;
 export const ringStd = 0.1;
 
-export class SlicedWassersteinAutoencoder extends PriorMatchingAutoencoder {
+/** SWAE's penalty: SW₂² between the codes and draws of the chosen prior, over random 1-D projections. */
+export class SlicedPenalty implements PriorPenalty {
+  readonly name = 'sw';
+  readonly defaultBeta = slicedWassersteinDefaults.beta;
+  /** The code size L. */
+  readonly latent: number;
+  /** Random directions per batch. */
   readonly projections: number;
+  /** The prior the codes are matched to. */
   readonly prior: SlicedPrior;
 
-  constructor(options: SlicedWassersteinOptions) {
+  /** The code size, the projections and the prior; a prior that cannot live in `latent` dimensions is refused. */
+  constructor(latent: number, options: SlicedPenaltyOptions = {}) {
     const { projections = slicedWassersteinDefaults.projections, prior = slicedWassersteinDefaults.prior } = options;
     checkPositiveInteger(projections, 'projections');
     if (!slicedPriors.includes(prior)) throw new ArgumentError(`prior must be one of ${slicedPriors.join(', ')}, got '${String(prior)}'`);
-    if ((prior === 'sphere' || prior === 'mixture') && options.latent < 2) {
-      throw new ArgumentError(`the ${prior} prior needs a latent size of at least 2 (it lives on a circle or sphere), got ${options.latent}: use prior gaussian or ball`);
+    if ((prior === 'sphere' || prior === 'mixture') && latent < 2) {
+      throw new ArgumentError(`the ${prior} prior needs a latent size of at least 2 (it lives on a circle or sphere), got ${latent}: use prior gaussian or ball`);
     }
-    super(options, slicedWassersteinDefaults.beta);
+    this.latent = latent;
     this.projections = projections;
     this.prior = prior;
   }
@@ -68,7 +83,39 @@ export class SlicedWassersteinAutoencoder extends PriorMatchingAutoencoder {
     });
   }
 
-  protected penalty(codes: Tensor, prior: Tensor): { name: string; value: Tensor } {
-    return { name: 'sw', value: slicedWasserstein(codes, prior, { projections: this.projections }) };
+  distance(codes: Tensor, prior: Tensor): Tensor {
+    return slicedWasserstein(codes, prior, { projections: this.projections });
+  }
+}
+
+/** The sliced-Wasserstein autoencoder on the MLP autoencoder (`--model swae`). */
+export class SlicedWassersteinAutoencoder extends PriorMatchingAutoencoder {
+  /** Random directions per batch. */
+  readonly projections: number;
+  /** The prior the codes are matched to. */
+  readonly prior: SlicedPrior;
+
+  /** The MLP autoencoder's options, λ, the projections and the prior. */
+  constructor(options: SlicedWassersteinOptions) {
+    const penalty = new SlicedPenalty(options.latent, options);
+    super(options, penalty);
+    this.projections = penalty.projections;
+    this.prior = penalty.prior;
+  }
+}
+
+/** The sliced-Wasserstein autoencoder on the conv autoencoder (`--model conv-swae`, 28×28 images). */
+export class ConvSlicedWassersteinAutoencoder extends ConvPriorMatchingAutoencoder {
+  /** Random directions per batch. */
+  readonly projections: number;
+  /** The prior the codes are matched to. */
+  readonly prior: SlicedPrior;
+
+  /** The conv autoencoder's options, λ, the projections and the prior. */
+  constructor(options: ConvSlicedWassersteinOptions) {
+    const penalty = new SlicedPenalty(options.latent, options);
+    super(options, penalty);
+    this.projections = penalty.projections;
+    this.prior = penalty.prior;
   }
 }

@@ -207,6 +207,14 @@ export interface MlpVariationalAutoencoderOptions extends VariationalOptions, Ml
 /** One hidden layer of 400, as pytorch/examples' VAE. */
 export const mlpVariationalDefaults = { hidden: [400], activation: 'relu', batchNorm: false, dropout: 0 } as const satisfies Partial<MlpVariationalAutoencoderOptions>;
 
+/**
+ * The MLP VAE's networks, not yet registered: encoder [N, D + C] → hidden… → [N, 2·latent] (mu,
+ * logvar), decoder [N, latent + C] → the hidden widths reversed → [N, D]. Shared with iwae.ts.
+ */
+export function mlpVariationalNetworks(options: MlpVariationalAutoencoderOptions, numClasses = 0): { encoder: nn.Sequential; decoder: nn.Sequential } {
+  return mirroredMlp(options, mlpVariationalDefaults, { encoderExtra: numClasses, encoderOut: 2 * options.latent, decoderIn: options.latent + numClasses });
+}
+
 export class MlpVariationalAutoencoder extends VariationalAutoencoder {
   readonly inputShape: readonly number[];
   readonly encoder: nn.Sequential;
@@ -215,9 +223,9 @@ export class MlpVariationalAutoencoder extends VariationalAutoencoder {
   constructor(options: MlpVariationalAutoencoderOptions) {
     super(options);
     this.inputShape = [...options.inputShape];
-    const networks = mirroredMlp(options, mlpVariationalDefaults, { encoderExtra: this.numClasses, encoderOut: 2 * this.latent, decoderIn: this.latent + this.numClasses });
-    this.encoder = this.registerModule('encoder', networks.encoder);
-    this.decoder = this.registerModule('decoder', networks.decoder);
+    const { encoder, decoder } = mlpVariationalNetworks(options, this.numClasses);
+    this.encoder = this.registerModule('encoder', encoder);
+    this.decoder = this.registerModule('decoder', decoder);
   }
 
   protected encoderNetwork(x: Tensor, condition: Tensor | null): Tensor {

@@ -8,6 +8,7 @@ import {
   AdversarialAutoencoder, adversarialModelNames, ConvAutoencoder, ConvVariationalAutoencoder, createLabModel, createModel, Dcgan, MlpAutoencoder, MlpGan, MlpVariationalAutoencoder,
   modelConfigSchema, modelNames, parseModelConfig, RestrictedBoltzmannMachine, ShallowAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, MultiTaskAutoencoder, type ModelConfig,
   WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder,
+  ConvWassersteinAutoencoder, ConvSlicedWassersteinAutoencoder, ConvImportanceWeightedAutoencoder,
 } from '../../src/models/index.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
@@ -47,8 +48,8 @@ describe('parseModelConfig', () => {
   const options = 'latent, hidden, activation, outputActivation, batchNorm, dropout, tied, denoise, sparse, reconstruction';
   const cases: [unknown, string][] = [
     ['conv-ae', 'a model configuration must be an object like { model: "conv-ae", latent: 32 }'],
-    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, gan, dcgan, aae, rbm'],
-    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, gan, dcgan, aae, rbm"],
+    [{}, 'model is required: choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, conv-wae, swae, conv-swae, gmvae, iwae, conv-iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, gan, dcgan, aae, rbm'],
+    [{ model: 'foo' }, "unknown model 'foo': choose one of mlp-ae, shallow-ae, conv-ae, vae, conv-vae, svae, conv-svae, contractive, wae, conv-wae, swae, conv-swae, gmvae, iwae, conv-iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, gan, dcgan, aae, rbm"],
     [{ model: 'mlp-ae', latent: 0 }, 'latent must be an integer from 1 to 65536, got 0'],
     [{ model: 'mlp-ae', latent: 2.5 }, 'latent must be an integer from 1 to 65536, got 2.5'],
     [{ model: 'mlp-ae', latent: '8' }, "latent must be an integer from 1 to 65536, got '8'"],
@@ -69,12 +70,12 @@ describe('parseModelConfig', () => {
     [{ model: 'conv-ae', tied: true }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'conv-ae', tied: false }, 'tied does not apply to conv-ae (only to mlp-ae, shallow-ae)'],
     [{ model: 'mlp-ae', unitNorm: true }, 'unitNorm does not apply to mlp-ae (only to shallow-ae)'],
-    [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, dcgan)'],
+    [{ model: 'mlp-ae', upsample: 'nearest' }, 'upsample does not apply to mlp-ae (only to conv-ae, conv-vae, conv-svae, conv-wae, conv-swae, conv-iwae, dcgan)'],
     [{ model: 'shallow-ae', hidden: [10] }, 'hidden does not apply to shallow-ae (only to mlp-ae, vae, svae, contractive, wae, swae, gmvae, iwae, supervised-ae, semi-ae, m2, m1m2, multitask-ae, aae)'],
     [{ model: 'mlp-ae', sharing: 'soft' }, 'sharing does not apply to mlp-ae (only to multitask-ae)'],
     [{ model: 'multitask-ae', softWeight: 0.1 }, 'softWeight (--soft-weight) is the penalty between the towers of soft sharing: add sharing soft (--sharing soft), or drop it'],
     [{ model: 'multitask-ae', sharing: 'both' }, "sharing must be one of hard, soft, got 'both'"],
-    [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae, wae, swae, gmvae)'],
+    [{ model: 'mlp-ae', beta: 2 }, 'beta does not apply to mlp-ae (only to vae, conv-vae, svae, conv-svae, wae, conv-wae, swae, conv-swae, gmvae)'],
     [{ model: 'conv-ae', conditional: true }, 'conditional does not apply to conv-ae (only to vae, conv-vae, gan, dcgan, aae)'],
     [{ model: 'vae', denoise: 'mask:0.5' }, 'denoise does not apply to vae (only to mlp-ae, shallow-ae, conv-ae)'],
     [{ model: 'mlp-ae', outputActivation: 'identity', reconstruction: 'bce' }, "reconstruction 'bce' needs outputs in (0, 1): use outputActivation 'sigmoid', or reconstruction 'mse'"],
@@ -89,7 +90,7 @@ describe('parseModelConfig', () => {
   test('modelConfigSchema is the zod schema behind it: strict, so unknown keys fail', () => {
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3 }).success, true);
     assert.equal(modelConfigSchema.safeParse({ model: 'mlp-ae', latent: 3, width: 5 }).success, false);
-    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'swae', 'gmvae', 'iwae', 'supervised-ae', 'semi-ae', 'm2', 'm1m2', 'multitask-ae', 'gan', 'dcgan', 'aae', 'rbm']);
+    assert.deepEqual([...modelNames], ['mlp-ae', 'shallow-ae', 'conv-ae', 'vae', 'conv-vae', 'svae', 'conv-svae', 'contractive', 'wae', 'conv-wae', 'swae', 'conv-swae', 'gmvae', 'iwae', 'conv-iwae', 'supervised-ae', 'semi-ae', 'm2', 'm1m2', 'multitask-ae', 'gan', 'dcgan', 'aae', 'rbm']);
   });
 });
 
@@ -99,11 +100,11 @@ describe('createModel', () => {
     createModel(parseModelConfig(config), data);
 
   test('builds the class of each family, with the defaults filled in', () => {
-    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, WassersteinAutoencoder, SlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder, LabelledAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, MultiTaskAutoencoder, RestrictedBoltzmannMachine];
+    const expected = [MlpAutoencoder, ShallowAutoencoder, ConvAutoencoder, MlpVariationalAutoencoder, ConvVariationalAutoencoder, MlpHypersphericalVae, ConvHypersphericalVae, ContractiveAutoencoder, WassersteinAutoencoder, ConvWassersteinAutoencoder, SlicedWassersteinAutoencoder, ConvSlicedWassersteinAutoencoder, MixturePriorVariationalAutoencoder, ImportanceWeightedAutoencoder, ConvImportanceWeightedAutoencoder, LabelledAutoencoder, LabelledAutoencoder, SemiSupervisedVae, StackedSemiSupervisedVae, MultiTaskAutoencoder, RestrictedBoltzmannMachine];
     modelNames.filter((name) => !adversarialModelNames.includes(name)).forEach((model, i) => {
       const built = build({ model }, { ...image, numClasses: 10 }); // the label-aware families need the classes
       assert.ok(built instanceof expected[i]!, model);
-      assert.equal(built.latent, model === 'm2' || model === 'm1m2' ? 50 : model === 'wae' || model === 'swae' ? 8 : model.includes('vae') || model === 'iwae' ? 20 : model === 'rbm' ? 500 : 32, model);
+      assert.equal(built.latent, model === 'm2' || model === 'm1m2' ? 50 : model.endsWith('wae') && !model.endsWith('iwae') ? 8 : model.includes('vae') || model.endsWith('iwae') ? 20 : model === 'rbm' ? 500 : 32, model);
       assert.deepEqual(built.inputShape, [1, 28, 28]);
       built.dispose();
     });
@@ -198,7 +199,7 @@ describe('adversarial models in the registry', () => {
   });
 
   test('options that do not apply, and label smoothing with a loss that has no target, are refused in one line', () => {
-    fails(() => parseModelConfig({ model: 'gan', upsample: 'nearest' }), 'upsample does not apply to gan (only to conv-ae, conv-vae, conv-svae, dcgan)');
+    fails(() => parseModelConfig({ model: 'gan', upsample: 'nearest' }), 'upsample does not apply to gan (only to conv-ae, conv-vae, conv-svae, conv-wae, conv-swae, conv-iwae, dcgan)');
     fails(() => parseModelConfig({ model: 'vae', ganLoss: 'ns' }), 'ganLoss does not apply to vae (only to gan, dcgan)');
     fails(() => parseModelConfig({ model: 'dcgan', ganLoss: 'hinge', labelSmoothing: 0.1 }), 'label smoothing applies to the GAN losses minimax, ns, ls, not hinge: drop it or choose another loss');
     fails(() => parseModelConfig({ model: 'gan', ganLoss: 'bogus' }), "ganLoss must be one of minimax, ns, ls, hinge, wgan-gp, got 'bogus'");
@@ -227,7 +228,7 @@ describe('the adversarial autoencoder in the registry', () => {
 
   test('GAN options, a prior elsewhere, a mixture on one code dimension, and conditioning without labels are refused in one line', () => {
     fails(() => parseModelConfig({ model: 'aae', ganLoss: 'hinge' }), 'ganLoss does not apply to aae (only to gan, dcgan)');
-    fails(() => parseModelConfig({ model: 'vae', prior: 'mixture' }), 'prior does not apply to vae (only to swae, aae)');
+    fails(() => parseModelConfig({ model: 'vae', prior: 'mixture' }), 'prior does not apply to vae (only to swae, conv-swae, aae)');
     fails(() => parseModelConfig({ model: 'aae', prior: 'uniform' }), "prior must be one of gaussian, ball, sphere, mixture, got 'uniform'");
     fails(() => parseModelConfig({ model: 'aae', prior: 'ball' }), "prior 'ball' does not apply to aae: choose one of gaussian, mixture");
     fails(() => parseModelConfig({ model: 'aae', prior: 'mixture', latent: 1 }), 'a mixture prior places its components on a circle in two code dimensions: latent must be at least 2, got 1');
@@ -250,7 +251,7 @@ describe('prior and posterior families in the registry (wae, swae, gmvae, iwae, 
     fails(() => parseModelConfig({ model: 'gmvae', components: 1 }), 'components must be an integer from 2 to 1000, got 1');
     fails(() => parseModelConfig({ model: 'iwae', samples: 0 }), 'samples must be an integer from 1 to 10000, got 0');
     fails(() => parseModelConfig({ model: 'vae', flow: 'planar:0' }), "--flow expects planar:<layers> or realnvp:<layers> (1 to 64 layers), got 'planar:0'");
-    fails(() => parseModelConfig({ model: 'wae', samples: 3 }), 'samples does not apply to wae (only to iwae)');
+    fails(() => parseModelConfig({ model: 'wae', samples: 3 }), 'samples does not apply to wae (only to iwae, conv-iwae)');
     fails(() => parseModelConfig({ model: 'vae', flow: 'planar:2', conditional: true }), 'a flow posterior is not implemented for the conditional VAE: drop conditional or flow');
   });
 

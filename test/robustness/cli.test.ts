@@ -131,6 +131,8 @@ const cases: CliCase[] = [
   { name: 'train --model gmvae --components 1 is refused: at least 2', args: [...trainWith('--model', 'gmvae'), '--components', '1'], stderr: /--components must be an integer from 2/ },
   { name: 'train --model iwae --samples 0 is refused: at least 1', args: [...trainWith('--model', 'iwae'), '--samples', '0'], stderr: /--samples must be an integer from 1/ },
   { name: 'train --model vae --flow planar:0 is refused, showing the forms', args: [...trainWith('--model', 'vae'), '--flow', 'planar:0'], stderr: /--flow expects planar:<layers> or realnvp:<layers>/ },
+  { name: 'train --model conv-iwae --samples 0 is refused: at least 1', args: ['train', '--model', 'conv-iwae', '--dataset', 'mnist', '--latent', '2', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--samples', '0'], stderr: /--samples must be an integer from 1/ },
+  { name: 'train --model conv-wae on swiss-roll is refused, pointing to wae', args: ['train', '--model', 'conv-wae', '--dataset', 'swiss-roll', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32'], stderr: /conv-wae expects 28×28 single-channel images.*use wae/ },
   { name: 'train --model wae --kernel gauss is refused, naming kernel', args: [...trainWith('--model', 'wae'), '--kernel', 'gauss'], stderr: /kernel/ },
   { name: 'train --model swae --prior sphere --latent 1 is refused: the sphere needs 2 dimensions', args: ['train', '--model', 'swae', '--prior', 'sphere', '--dataset', 'mnist', '--latent', '1', '--hidden', '16', '--epochs', '1', '--train-limit', '64', '--test-limit', '32', '--batch', '32'], stderr: /sphere prior needs a latent size of at least 2/ },
   { name: 'train --model swae --projections 0 is refused, naming projections', args: [...trainWith('--model', 'swae'), '--projections', '0'], stderr: /--projections/ },
@@ -361,7 +363,7 @@ const cases: CliCase[] = [
   { name: 'train aae --prior mixture --latent 1 is refused, naming the code size', args: ['train', '--model', 'aae', '--prior', 'mixture', '--latent', '1', '--epochs', '1'], stderr: /latent must be at least 2/ },
   { name: 'train aae --prior uniform is refused, naming the choices', args: ['train', '--model', 'aae', '--prior', 'uniform', '--epochs', '1'], stderr: /--prior.*gaussian, ball, sphere, mixture/ },
   { name: 'train aae --prior ball (a prior of swae) is refused, naming the priors of aae', args: ['train', '--model', 'aae', '--prior', 'ball', '--epochs', '1'], stderr: /prior 'ball' does not apply to aae: choose one of gaussian, mixture/ },
-  { name: 'train vae --prior mixture is refused, naming --prior and aae', args: ['train', '--model', 'vae', '--prior', 'mixture', '--epochs', '1'], stderr: /--prior does not apply to vae \(only to swae, aae\)/ },
+  { name: 'train vae --prior mixture is refused, naming --prior and aae', args: ['train', '--model', 'vae', '--prior', 'mixture', '--epochs', '1'], stderr: /--prior does not apply to vae \(only to swae, conv-swae, aae\)/ },
   { name: 'train aae on points outside [0, 1] is refused, naming its sigmoid output', args: ['train', '--model', 'aae', '--loss', 'mse', '--dataset', 'swiss-roll', '--epochs', '1'], stderr: /aae generates images in \[0, 1\] \(a sigmoid output\)/ },
   { name: 'train aae --gan-loss hinge is refused, naming --gan-loss', args: ['train', '--model', 'aae', '--gan-loss', 'hinge', '--epochs', '1'], stderr: /--gan-loss does not apply to aae/ },
   (() => {
