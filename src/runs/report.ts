@@ -101,7 +101,7 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
   const { run, model, test } = loaded;
   const label = `${run.id}${run.name ? ` (${run.name})` : ''}`;
   const sections: Section[] = [];
-  const image = (rows: Tensor[], columns: number, caption: string): Block => {
+  const image: ImageBlockOf = (rows, columns, caption) => {
     try {
       const png = imageRows(rows, { columns, scale: imageScale });
       return { kind: 'image', ...png, caption, alt: caption };
@@ -110,19 +110,11 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
     }
   };
 
-  const { originals, reconstructions: outputs } = reconstructions(model, test, 10);
-  const pair = differentClassPair(test);
-  const strips = (['linear', 'slerp'] as const).map((method) =>
-    image([interpolationStrip(model, test, { kind: 'samples', ...pair }, 10, method)], 10, `${method} interpolation between test images ${pair.first} and ${pair.second}`),
-  );
-  const classStrips =
-    test.targetKind === 'class'
-      ? (['linear', 'slerp'] as const).map((method) => image([interpolationStrip(model, test, { kind: 'class-means', first: 0, second: 1 }, 10, method)], 10, `${method} interpolation between the mean codes of classes ${className(test, 0)} and ${className(test, 1)}`))
-      : [];
-  sections.push({
-    title: `${label}: reconstructions and interpolations`,
-    blocks: [image([originals, outputs], 10, 'Test images (top) and their reconstructions (bottom)'), ...strips, ...classStrips],
-  });
+  // Points rather than images (swiss-roll, a CSV table): the reconstructions as numbers, and
+  // none of the views that draw a sample as a picture.
+  const pictures = test.inputs.shape.length === 4;
+  if (!pictures) sections.push({ title: `${label}: reconstructions`, blocks: [reconstructionTable(model, test)] });
+  else sections.push(pictureSection(model, test, label, image));
 
   const map = latentMap(model, test, options.mapSamples ?? 2000);
   const points = map.labels.map((labelIndex, i) => ({ x: map.points[2 * i]!, y: map.points[2 * i + 1]!, label: className(test, labelIndex) }));
@@ -150,7 +142,9 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
     ],
   });
 
-  if (model instanceof RestrictedBoltzmannMachine) {
+  if (!pictures) {
+    // no filters or prior draws to draw
+  } else if (model instanceof RestrictedBoltzmannMachine) {
     sections.push(rbmSection(model, label, image));
   } else if (isGenerative(model)) {
     const samples = priorSamples(model, 40, test.classes?.length);
@@ -167,8 +161,45 @@ async function runSections(store: RunStore, loaded: LoadedRun, options: RunRepor
   return sections;
 }
 
+type ImageBlockOf = (rows: Tensor[], columns: number, caption: string) => Block;
+
+// Test images beside their reconstructions, and interpolation strips between two test images (and two class means).
+function pictureSection(model: LoadedRun['model'], test: LoadedRun['test'], label: string, image: ImageBlockOf): Section {
+  const { originals, reconstructions: outputs } = reconstructions(model, test, 10);
+  const pair = differentClassPair(test);
+  const strips = (['linear', 'slerp'] as const).map((method) =>
+    image([interpolationStrip(model, test, { kind: 'samples', ...pair }, 10, method)], 10, `${method} interpolation between test images ${pair.first} and ${pair.second}`),
+  );
+  const classStrips =
+    test.targetKind === 'class'
+      ? (['linear', 'slerp'] as const).map((method) => image([interpolationStrip(model, test, { kind: 'class-means', first: 0, second: 1 }, 10, method)], 10, `${method} interpolation between the mean codes of classes ${className(test, 0)} and ${className(test, 1)}`))
+      : [];
+  return {
+    title: `${label}: reconstructions and interpolations`,
+    blocks: [image([originals, outputs], 10, 'Test images (top) and their reconstructions (bottom)'), ...strips, ...classStrips],
+  };
+}
+
+// The first test samples of point data, each beside its reconstruction and their squared error.
+function reconstructionTable(model: LoadedRun['model'], test: LoadedRun['test'], count = 5): Block {
+  const { originals, reconstructions: outputs } = reconstructions(model, test, count);
+  try {
+    const [inputs, outputsList] = [originals.flatten(1).toArray() as number[][], outputs.flatten(1).toArray() as number[][]];
+    const values = (row: number[]) => row.slice(0, 6).map((value) => value.toPrecision(3)).join(', ') + (row.length > 6 ? `, … (${row.length})` : '');
+    return {
+      kind: 'table',
+      caption: `The first ${inputs.length} test samples and their reconstructions`,
+      columns: ['sample', 'input', 'reconstruction', 'squared error'],
+      rows: inputs.map((row, i) => [i, values(row), values(outputsList[i]!), row.reduce((sum, value, j) => sum + (value - outputsList[i]![j]!) ** 2, 0)]),
+    };
+  } finally {
+    originals.dispose();
+    outputs.dispose();
+  }
+}
+
 // An RBM's filters (its weights as images) and samples of its Gibbs chains.
-function rbmSection(model: RestrictedBoltzmannMachine, label: string, image: (rows: Tensor[], columns: number, caption: string) => Block): Section {
+function rbmSection(model: RestrictedBoltzmannMachine, label: string, image: ImageBlockOf): Section {
   const blocks: Block[] = [];
   if (model.inputShape.length === 3) {
     const filters = model.filters(100);

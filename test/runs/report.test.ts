@@ -72,6 +72,23 @@ describe('run report', () => {
     assert.ok(!page.sections.some((s) => s.title.endsWith('generative model')), 'no prior-samples section: an RBM has no N(0, I) prior');
   });
 
+  test('a run over points (swiss-roll): the reconstructions as numbers, no image view, the latent map still drawn', async () => {
+    const outcome = await trainRun(store, parseRunConfig({ model: 'vae', decoder: 'gaussian', latent: 2, hidden: [16], dataset: 'swiss-roll', trainLimit: 256, testLimit: 100, batch: 64, epochs: 1 }), { progress: 'none', log: () => {} });
+    const page = await buildRunReport(store, [outcome.runId]);
+    const blocks = page.sections.flatMap((section) => section.blocks);
+    assert.equal(blocks.filter((block) => block.kind === 'image').length, 0, 'points have no pictures');
+    const table = page.sections.find((section) => section.title.endsWith(': reconstructions'))?.blocks[0];
+    assert.ok(table?.kind === 'table', `sections: ${page.sections.map((section) => section.title).join('; ')}`);
+    assert.equal(table.rows.length, 5);
+    // each row: three coordinates in and out, and their squared error (finite, non-negative)
+    for (const [, input, output, error] of table.rows) {
+      assert.equal(String(input).split(', ').length, 3);
+      assert.equal(String(output).split(', ').length, 3);
+      assert.ok(Number(error) >= 0 && Number.isFinite(Number(error)));
+    }
+    assert.ok(page.sections.some((section) => section.title.endsWith('latent space')));
+  });
+
   test('two runs: loss curves overlaid (a train and a test line per run) and their parameters compared', async () => {
     const path = await writeRunReport(store, ids, join(dir, 'both'), { logScale: true });
     const html = readFileSync(path, 'utf8');
