@@ -61,12 +61,12 @@ export const activationTableSettings: Record<StudyProfile, ActivationTableSettin
  * 10–15% above the optimum however long they train. A step falling as η₀ / (1 + t) (Robbins–Monro:
  * the steps sum to infinity, their squares do not) closes the gap. Measured with the study's shape
  * over 6 epochs of 10,000 training digits (2,000 test digits; η₀ / (1 + e), ending at η₀ / 7),
- * identity, test loss / optimum after epochs 1 … 6: 25 units 1.029, 1.015, 1.007, 1.004, 1.005 (5
- * epochs); 50 units 1.057, 1.028, 1.016, 1.011, 1.008, 1.006 (constant step: 1.118, 1.103); 100
+ * identity, test loss / optimum after epochs 1 … 6: 25 units 1.029, 1.015, 1.007, 1.004, 1.005,
+ * 1.005; 50 units 1.057, 1.028, 1.016, 1.011, 1.008, 1.006 (constant step: 1.118, 1.103); 100
  * units 1.40, 1.17, 1.09, 1.063, 1.050, 1.042 (slower: the 100th eigenvalue is small). On the full
  * set at 100 units (2,000 test digits), η₀ / (1 + e) gave 1.051, 1.021, 1.015 after epochs 1–3
- * (constant step: 1.14, 1.12, 1.15); the full profile's 30 epochs end at the step of its sixth
- * epoch, η₀ / 7, after 10× the steps (the whole 30-epoch profile was not rerun: ~4.5 hours).
+ * (constant step: 1.14, 1.12, 1.15); the full profile's 30 epochs end at η₀ / 7, the step of the
+ * 10,000-digit runs' sixth epoch, after 30× their steps (the 30-epoch profile was not rerun: ~4.5 hours).
  * A factor 0.7 per epoch did about as well at 50 units (1.118, 1.049, 1.023) but falls faster than
  * 1/t, which would stop the slow directions of a long run. The cost: the nonlinear models, further
  * from converged, progress less: sigmoid with 50 units after 6 epochs of 10,000 digits, 6.13
