@@ -57,6 +57,7 @@ const meaning: Record<ConfigKey, [placeholder: string | null, help: string]> = {
   epochs: ['n', 'training epochs'],
   batch: ['n', 'batch size'],
   lr: ['rate', 'learning rate'],
+  lrDecay: ['d', 'learning rate lr / (1 + d·epochs), set every step (epochs in fractions)'],
   optimizer: ['name', 'optimizer'],
   momentum: ['m', 'momentum (sgd, rmsprop)'],
   weightDecay: ['w', 'weight decay'],

@@ -9,6 +9,7 @@ export { StepLR, type StepLROptions } from './schedulers/step.js';
 export { ExponentialLR, type ExponentialLROptions } from './schedulers/exponential.js';
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/cosine.js';
 export { LinearWarmup, type LinearWarmupOptions, type LinearWarmupState } from './schedulers/warmup.js';
+export { InverseTimeLR, type InverseTimeLROptions } from './schedulers/inverse-time.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type ReduceLROnPlateauState } from './schedulers/plateau.js';
 export { optimizerNames, createOptimizer, type OptimizerName, type OptimizerSettings } from './registry.js';
 export { clipGradNorm, clipGradValue } from './clip.js';

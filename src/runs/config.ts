@@ -46,6 +46,11 @@ export const trainingConfigSchema = z.strictObject({
   batch: z.number().int().min(1).max(1_000_000),
   // Above 10 every optimizer here diverges at once; a typo (1e3 for 1e-3) is the likely cause.
   lr: z.number().positive().max(10),
+  /**
+   * Inverse-time decay of the learning rate: lr / (1 + lrDecay·e) after e epochs, e counted in
+   * fractions of an epoch (the rate is set every step). None by default.
+   */
+  lrDecay: z.number().min(0).max(1000).optional(),
   optimizer: z.enum(optimizerNames),
   /** SGD and RMSprop momentum; 1 or more never forgets a gradient and diverges. */
   momentum: z.number().min(0).lt(1).optional(),
@@ -123,6 +128,8 @@ function checkTrainingApplies(model: ModelConfig, training: TrainingConfig, labe
       throw new ArgumentError(`${label(adversarialOnly)} applies to adversarial models only (${adversarialModelNames.join(', ')}), not ${model.model}: ${adversarialOnly.startsWith('lr') ? 'set the learning rate with --lr (lr in a config file)' : 'remove it'}`);
     }
   }
+  // The trainer steps a schedule on one optimizer; an adversarial model has one per player.
+  if (training.lrDecay !== undefined && adversarialModelNames.includes(model.model)) throw new ArgumentError(`${label('lrDecay')} decays the one optimizer of an autoencoder, and ${model.model} trains two: remove it`);
   checkLabelsApply(model, training, label);
   if (training.target !== undefined && training.dataset !== 'csv') throw new ArgumentError(`${label('target')} names columns of the csv data set, and ${training.dataset} has its own targets: remove it`);
   // Neither key was given, so there is no label to echo: name both spellings.

@@ -14,7 +14,7 @@ import type { Autoencoder } from '../models/autoencoder.js';
 import { Trainer } from '../train/trainer.js';
 import { lastCheckpointName } from '../train/checkpoint.js';
 import { parseStoredRunConfig, type RunConfig } from './config.js';
-import { prepareRun, type PreparedRun } from './setup.js';
+import { prepareRun, runScheduler, type PreparedRun } from './setup.js';
 
 /**
  * Ranks 1… of a data-parallel job: the same training as rank 0's trainRun on this rank's shard of
@@ -93,6 +93,7 @@ function workerTrainer(prepared: PreparedRun, job: DataParallelJob, signal?: Abo
     optimizer: prepared.optimizer,
     loss: (_m: unknown, batch: Batch) => model.loss(batch),
     train: job.train,
+    scheduler: runScheduler(prepared.config, prepared.optimizer, job.train),
     maxEpochs: prepared.config.training.epochs,
     seed: prepared.config.training.seed,
     progress: 'none',

@@ -17,6 +17,8 @@ import type { TensorDataset } from '../data/loader.js';
 import { labelledTraining } from './labels.js';
 import { datasetTasks } from './tasks.js';
 import type { TargetTask } from '../data/csv-dataset.js';
+import { InverseTimeLR } from '../optim/schedulers/inverse-time.js';
+import type { SchedulerConfig } from '../train/scheduler.js';
 
 /** The train and test splits a run reads, with the sample shape and class count. */
 export interface RunData {
@@ -46,6 +48,17 @@ export interface PreparedRun {
   labelled: TensorDataset | null;
   /** Frees the model, the optimizers' state and the data. */
   dispose(): void;
+}
+
+/**
+ * The run's learning-rate schedule for a trainer over `train` (every rank's loader in a
+ * data-parallel job, so that all step alike): lr / (1 + lrDecay·epochs), set every step; none
+ * without lrDecay.
+ */
+export function runScheduler(config: RunConfig, optimizer: Optimizer<{ lr: number }>, train: DataLoader): SchedulerConfig | undefined {
+  const decay = config.training.lrDecay;
+  if (!decay) return undefined;
+  return { scheduler: new InverseTimeLR(optimizer, { decay: decay / train.length }), interval: 'step' };
 }
 
 /** Loads the train and test splits of the configured data set. */

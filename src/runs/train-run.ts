@@ -11,7 +11,7 @@ import type { Callback, TrainResult } from '../train/callbacks.js';
 import type { RunStore, RunRecord } from '../track/store.js';
 import { MetricsWriter } from '../track/metrics-writer.js';
 import { checkOptimizerSettings, flattenRunConfig, parseStoredRunConfig, type RunConfig } from './config.js';
-import { outputRangeWarning, prepareRun, type PreparedRun } from './setup.js';
+import { outputRangeWarning, prepareRun, runScheduler, type PreparedRun } from './setup.js';
 import { evaluateAutoencoder } from '../analysis/evaluate.js';
 import { isAdversarial, type AdversarialModel } from '../models/adversarial.js';
 import { isAutoencoder, type Autoencoder } from '../models/autoencoder.js';
@@ -143,6 +143,7 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
         }
       : { optimizer: prepared.optimizer, loss: (_m: unknown, batch: Batch) => (model as Autoencoder).loss(batch) }),
     train: job?.train ?? prepared.trainLoader,
+    scheduler: runScheduler(config, prepared.optimizer, job?.train ?? prepared.trainLoader),
     validation: prepared.testLoader,
     ...(job ? { afterBackward: job.parallel.afterBackward } : {}),
     maxEpochs: config.training.epochs,

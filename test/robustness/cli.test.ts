@@ -92,6 +92,8 @@ const cases: CliCase[] = [
   ...badValues('train', (v) => trainWith('--lr', v), '--lr', ['0', '-1', 'abc', 'Infinity', '1e308']),
   ...badValues('train', (v) => trainWith('--momentum', v), '--momentum', ['-1', '1.5', 'abc']),
   ...badValues('train', (v) => trainWith('--weight-decay', v), '--weight-decay', ['-1', 'abc']),
+  ...badValues('train', (v) => trainWith('--lr-decay', v), '--lr-decay', ['-1', 'abc', 'Infinity']),
+  { name: 'train --lr-decay on an adversarial model is refused, naming the flag', args: ['train', '--model', 'dcgan', '--lr-decay', '1', '--epochs', '1'], stderr: /^latentlab: --lr-decay decays the one optimizer of an autoencoder, and dcgan trains two: remove it$/ },
   ...badValues('train', (v) => trainWith('--seed', v), '--seed', ['-1', '1.5', 'abc']),
   // ---- data-parallel flags (src/distributed/launch.ts): refused before any process starts
   ...badValues('train', (v) => trainWith('--nproc', v), '--nproc', ['0', '-2', 'two', '1.5']),

@@ -81,3 +81,13 @@ describe('parseRunConfig: adversarial training options', () => {
     fails(() => parseRunConfig({ model: 'gan', dSteps: 0 }), /dSteps must be an integer from 1 to 100, got 0/);
   });
 });
+
+describe('parseRunConfig: lrDecay', () => {
+  test('taken for an autoencoder, bounded, refused for an adversarial model (two optimizers), naming the flag', () => {
+    assert.equal(parseRunConfig({ model: 'shallow-ae', optimizer: 'sgd', lrDecay: 1 }).training.lrDecay, 1);
+    assert.equal(parseRunConfig({ model: 'shallow-ae' }).training.lrDecay, undefined);
+    const flags = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    fails(() => parseRunConfig({ model: 'dcgan', lrDecay: 1 }, { label: flags }), '--lr-decay decays the one optimizer of an autoencoder, and dcgan trains two: remove it');
+    fails(() => parseRunConfig({ model: 'mlp-ae', lrDecay: -1 }), /lrDecay must be a number in \[0, 1000\], got -1/);
+  });
+});

@@ -49,6 +49,23 @@ describe('trainRun and resumeRun', () => {
     store.close();
   });
 
+  test('lrDecay: the recorded learning rate is lr / (1 + lrDecay·e) after epoch e, and a resumed run continues the schedule', async () => {
+    const store = RunStore.open(join(temporaryDir(), 'store'));
+    const decaying = (epochs: number) => parseRunConfig({ model: 'mlp-ae', dataset: 'mnist', hidden: [16], latent: 2, trainLimit: 128, testLimit: 64, batch: 32, epochs, optimizer: 'sgd', lr: 0.01, lrDecay: 3 });
+    const outcome = await trainRun(store, decaying(2), quiet);
+    const rates = store.metrics(outcome.runId, 'learning_rate').map((row) => row.value);
+    assert.equal(rates.length, 2);
+    rates.forEach((rate, e) => assert.ok(Math.abs(rate - 0.01 / (1 + 3 * (e + 1))) <= 1e-15, `epoch ${e + 1}: ${rate}`));
+    // Stopped after its first epoch's checkpoint, then resumed: the second epoch's rate as above.
+    let stopAfterFirst: AbortController | undefined = new AbortController();
+    const stopped = await trainRun(store, decaying(2), { ...quiet, callbacks: [{ onEpochEnd: () => stopAfterFirst?.abort() }], signal: stopAfterFirst.signal });
+    stopAfterFirst = undefined;
+    assert.equal(stopped.status, 'interrupted');
+    assert.equal((await resumeRun(store, stopped.runId, quiet)).status, 'finished');
+    assert.deepEqual(store.metrics(stopped.runId, 'learning_rate').map((row) => row.value), rates);
+    store.close();
+  });
+
   test('a run whose checkpoints are gone is not silently restarted from epoch 1', async () => {
     const store = RunStore.open(join(temporaryDir(), 'store'));
     // A run killed after its second epoch: both epochs are recorded and checkpointed.
