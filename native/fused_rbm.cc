@@ -6,7 +6,8 @@
 // with three differences that do not change a value: the Bernoulli samples are one pass
 // (u < p ? 1 : 0, an exact comparison) instead of a comparison and a conversion, the weight
 // gradient's second product accumulates in place, and the gradients reach the parameters through
-// one autograd node that hands them back scaled by the incoming gradient. No vector intrinsics:
+// one autograd node that hands them back scaled by the incoming gradient (handed over as they
+// are, without a copy, in a plain backward() of the objective). No vector intrinsics:
 // the matrix products and transcendental functions are ATen's, the rest is plain C++.
 #include "common.h"
 
@@ -14,6 +15,7 @@
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/functions/utils.h>
 #include <torch/csrc/autograd/grad_mode.h>
+#include <torch/csrc/autograd/graph_task.h>
 
 #include <string>
 #include <vector>
@@ -33,9 +35,14 @@ struct ContrastiveDivergenceBackward : public Node {
     const at::Tensor& g = grads[0];
     variable_list result(statistics.size());
     if (!g.defined()) return result;
+    // The usual backward() of the objective itself (g = 1, the graph freed afterwards, no graph of
+    // the gradient): hand the statistics over, so that .grad takes them without a copy.
+    const bool handOver = !at::GradMode::is_enabled() && !torch::autograd::get_current_graph_task_keep_graph() &&
+                          g.numel() == 1 && g.item<double>() == 1.0;
     for (size_t i = 0; i < statistics.size(); i++) {
-      if (!statistics[i].defined()) throw std::runtime_error("backward through an RBM's CD objective a second time: its statistics were freed (retainGraph)");
-      if (should_compute_output(i)) result[i] = statistics[i] * g;
+      if (!statistics[i].defined()) throw std::runtime_error("backward through an RBM's CD objective a second time: its statistics were freed (use retainGraph)");
+      if (!should_compute_output(i)) continue;
+      result[i] = handOver ? std::move(statistics[i]) : statistics[i] * g;
     }
     return result;
   }

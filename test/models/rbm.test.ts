@@ -292,6 +292,29 @@ describe('RestrictedBoltzmannMachine fused loss (one native call)', () => {
     }
   }
 
+  test('backward() hands the statistics to .grad; with retainGraph a second backward() adds them again', () => {
+    const gradients = (passes: number, retainGraph: boolean) => {
+      manualSeed(5);
+      const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [7], latent: 3 });
+      noGrad(() => rbm.weight.copy_(randn([3, 7])));
+      const { total } = rbm.loss({ inputs: rand([6, 7]).lt(0.5).float() } as never);
+      for (let pass = 0; pass < passes; pass++) total.backward(undefined, { retainGraph });
+      return rbm;
+    };
+    const once = gradients(1, false); // g = 1, graph freed: the statistics themselves become .grad
+    const scaled = gradients(1, true); // kept graph: a product g · statistics
+    const twice = gradients(2, true);
+    assert.equal(maxDifference(once.weight.grad!, scaled.weight.grad!), 0);
+    assert.ok(tidy(() => once.weight.grad!.abs().sum().item()) > 0);
+    assert.equal(maxDifference(twice.weight.grad!, tidy(() => once.weight.grad!.mul(2))), 0);
+    assert.equal(maxDifference(twice.hiddenBias.grad!, tidy(() => once.hiddenBias.grad!.mul(2))), 0);
+    const freed = gradients(1, false);
+    const { total } = freed.loss({ inputs: rand([6, 7]).lt(0.5).float() } as never);
+    total.backward();
+    assert.throws(() => total.backward(), /a second time/);
+    for (const rbm of [once, scaled, twice, freed]) rbm.dispose();
+  });
+
   test('a fused step inside tidy() leaves no tensor handles behind', () => {
     const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [4], latent: 3, persistent: true, chains: 2 });
     const inputs = rand([5, 4]).lt(0.5).float();
