@@ -82,9 +82,10 @@ bool eligible(const at::Tensor& tensor) {
   return tensor.device().is_cpu() && tensor.scalar_type() == at::kFloat && tensor.is_contiguous();
 }
 
+// A number from an optimizer step's options (fusedAdamStep, fusedSgdStep).
 double number(const Napi::Object& options, const char* name) {
   Napi::Value value = options.Get(name);
-  if (!value.IsNumber()) throw Napi::TypeError::New(options.Env(), std::string("adam option ") + name + " must be a number");
+  if (!value.IsNumber()) throw Napi::TypeError::New(options.Env(), std::string("optimizer option ") + name + " must be a number");
   return value.As<Napi::Number>().DoubleValue();
 }
 
