@@ -17,6 +17,7 @@
         "native/profiler.cc",
         "native/allocator.cc",
         "native/fused_loss.cc",
+        "native/fused_rbm.cc",
         "native/distributed.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -82,9 +82,10 @@ bool eligible(const at::Tensor& tensor) {
   return tensor.device().is_cpu() && tensor.scalar_type() == at::kFloat && tensor.is_contiguous();
 }
 
+// A number from an optimizer step's options (fusedAdamStep, fusedSgdStep).
 double number(const Napi::Object& options, const char* name) {
   Napi::Value value = options.Get(name);
-  if (!value.IsNumber()) throw Napi::TypeError::New(options.Env(), std::string("adam option ") + name + " must be a number");
+  if (!value.IsNumber()) throw Napi::TypeError::New(options.Env(), std::string("optimizer option ") + name + " must be a number");
   return value.As<Napi::Number>().DoubleValue();
 }
 
@@ -142,11 +143,94 @@ LATENTLAB_EXPORT(fusedAdamStep) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// SGD with momentum (PyTorch 1.13's single-tensor SGD once a momentum buffer exists) in one pass
+// instead of three or four per parameter: g' = g + λp, buf = μ·buf + (1 − τ)·g', d = g' + μ·buf
+// (Nesterov) or buf, p = p − lr·d. As in ATen, add with alpha is a fused multiply-add and mul a
+// plain product, so each element gets the same roundings as the per-tensor path.
+struct SgdConstants {
+  float momentum, oneMinusDampening, negativeLr, weightDecay;
+  bool nesterov;
+};
+
+inline void sgdElement(float* param, const float* grad, float* buffer, int64_t i, const SgdConstants& k) {
+  float g = grad[i];
+  if (k.weightDecay != 0.0f) g = std::fma(param[i], k.weightDecay, g);
+  const float b = std::fma(g, k.oneMinusDampening, buffer[i] * k.momentum);
+  const float direction = k.nesterov ? std::fma(b, k.momentum, g) : b;
+  buffer[i] = b;
+  param[i] = std::fma(direction, k.negativeLr, param[i]);
+}
+
+void sgdKernelPortable(float* param, const float* grad, float* buffer, int64_t begin, int64_t end, const SgdConstants& k) {
+  for (int64_t i = begin; i < end; i++) sgdElement(param, grad, buffer, i, k);
+}
+
+#if LATENTLAB_AVX2_KERNELS
+LATENTLAB_TARGET_AVX2 void sgdKernelAvx2(float* param, const float* grad, float* buffer, int64_t begin, int64_t end,
+                                         const SgdConstants& k) {
+  const __m256 momentum = _mm256_set1_ps(k.momentum), oneMinusDampening = _mm256_set1_ps(k.oneMinusDampening);
+  const __m256 negativeLr = _mm256_set1_ps(k.negativeLr), weightDecay = _mm256_set1_ps(k.weightDecay);
+  int64_t i = begin;
+  for (; i + 8 <= end; i += 8) {
+    const __m256 p = _mm256_loadu_ps(param + i);
+    __m256 g = _mm256_loadu_ps(grad + i);
+    if (k.weightDecay != 0.0f) g = _mm256_fmadd_ps(p, weightDecay, g);                 // grad.add(param, alpha=wd)
+    __m256 b = _mm256_mul_ps(_mm256_loadu_ps(buffer + i), momentum);                   // buf.mul_(momentum)
+    b = _mm256_fmadd_ps(g, oneMinusDampening, b);                                       //   .add_(grad, alpha=1-dampening)
+    const __m256 direction = k.nesterov ? _mm256_fmadd_ps(b, momentum, g) : b;          // grad.add(buf, alpha=momentum)
+    _mm256_storeu_ps(buffer + i, b);
+    _mm256_storeu_ps(param + i, _mm256_fmadd_ps(direction, negativeLr, p));            // param.add_(d, alpha=-lr)
+  }
+  for (; i < end; i++) sgdElement(param, grad, buffer, i, k);
+}
+#endif
+
+// sgdStep(params, grads, momentumBuffers, {lr, momentum, dampening, nesterov, weightDecay, portable?}):
+// false (and nothing changed) when some tensor is not a contiguous float32 CPU tensor.
+LATENTLAB_EXPORT(fusedSgdStep) {
+  auto params = argTensors(info, 0, "params");
+  auto grads = argTensors(info, 1, "grads");
+  auto buffers = argTensors(info, 2, "momentumBuffers");
+  if (!info[3].IsObject()) throw Napi::TypeError::New(info.Env(), "options must be an object");
+  auto options = info[3].As<Napi::Object>();
+  const size_t count = params.size();
+  if (grads.size() != count || buffers.size() != count) {
+    throw Napi::RangeError::New(info.Env(), "params, grads and momentum buffers must have the same length");
+  }
+  for (size_t i = 0; i < count; i++) {
+    const int64_t n = params[i].numel();
+    for (const at::Tensor* t : {&params[i], &grads[i], &buffers[i]}) {
+      if (!eligible(*t) || t->numel() != n) return Napi::Boolean::New(info.Env(), false);
+    }
+  }
+  const SgdConstants constants{
+      static_cast<float>(number(options, "momentum")),
+      static_cast<float>(1 - number(options, "dampening")),
+      static_cast<float>(-number(options, "lr")),
+      static_cast<float>(number(options, "weightDecay")),
+      options.Get("nesterov").ToBoolean().Value(),
+  };
+  auto kernel = sgdKernelPortable;
+#if LATENTLAB_AVX2_KERNELS
+  if (cpuHasAvx2Fma() && !options.Get("portable").ToBoolean().Value()) kernel = sgdKernelAvx2;
+#endif
+  for (size_t i = 0; i < count; i++) {
+    float* param = params[i].data_ptr<float>();
+    const float* grad = grads[i].data_ptr<float>();
+    float* buffer = buffers[i].data_ptr<float>();
+    at::parallel_for(0, params[i].numel(), at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
+      kernel(param, grad, buffer, begin, end, constants);
+    });
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 }  // namespace
 
 void initOptim(Napi::Env env, Napi::Object exports) {
   exports.Set("fusedAdamAvailable", Napi::Function::New(env, fusedAdamAvailable));
   exports.Set("fusedAdamStep", Napi::Function::New(env, fusedAdamStep));
+  exports.Set("fusedSgdStep", Napi::Function::New(env, fusedSgdStep));
 }
 
 }  // namespace latentlab

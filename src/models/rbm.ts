@@ -111,6 +111,11 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
   readonly hiddenBias: Tensor;
   /** Persistent CD: the chains' hidden states [chains, hidden], saved with checkpoints so that a resumed run continues the same chains. */
   readonly chain: Tensor | null;
+  /**
+   * Whether loss() of a Bernoulli RBM runs as one native call (the default) rather than operator by
+   * operator; both give the same values (test/models/rbm.test.ts compares them).
+   */
+  fused = true;
   /** Uniform draws in [0, 1) of a shape, for Bernoulli samples (u < p); a parity test feeds its own. */
   uniform: (shape: number[]) => Tensor = (shape) => rand(shape);
 
@@ -248,6 +253,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
    * eval mode (validation) the chains start at the data and the persistent ones are left as they are.
    */
   loss(batch: Batch): LossTerms {
+    if (this.visible === 'bernoulli' && this.hiddenUnits === 'bernoulli' && this.fused) return this.#fusedLoss(batch);
     return tidy((): LossTerms => {
       const persistent = this.persistent && this.training;
       const terms = noGrad(() => {
@@ -272,6 +278,32 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
       let total = carrier.sub(carrier.detach()).add(terms.gap);
       if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
       return { total, reconstruction: terms.reconstruction, free_energy: terms.dataEnergy };
+    });
+  }
+
+  /**
+   * loss() for Bernoulli units in one native call (nn/functional's contrastiveDivergence): the
+   * same operations, without a boundary crossing per operation. The uniforms are drawn here, in
+   * the order the unfused path draws them, so that a seed (or a test's own draws) gives the same chain.
+   */
+  #fusedLoss(batch: Batch): LossTerms {
+    return tidy((): LossTerms => {
+      const persistent = this.persistent && this.training;
+      const v0 = batch.inputs.flatten(1); // [N, visible]
+      const rows = persistent ? this.chain!.shape[0]! : v0.shape[0]!;
+      const [visible, hidden] = [v0.shape[1]!, this.latent];
+      const uniforms = noGrad(() => {
+        const draws = persistent ? [] : [this.uniform([rows, hidden])];
+        for (let step = 0; step < this.cd; step++) {
+          draws.push(this.uniform([rows, visible]));
+          if (step < this.cd - 1 || persistent) draws.push(this.uniform([rows, hidden]));
+        }
+        return draws;
+      });
+      const terms = F.contrastiveDivergence(v0, this, persistent ? this.chain : null, uniforms, this.cd);
+      let total = terms.total;
+      if (this.weightCost > 0) total = total.add(this.weight.square().sum().mul(this.weightCost / 2));
+      return { total, reconstruction: terms.reconstruction, free_energy: terms.freeEnergy };
     });
   }
 

@@ -258,6 +258,41 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   }
 }
 
+/** What `contrastiveDivergence` gives: the CD objective and the two terms an RBM records. */
+export interface ContrastiveDivergenceTerms {
+  /** mean F(v_data) − mean F(v_model); its gradient with respect to the parameters is the CD statistics */
+  total: Tensor;
+  /** squared error per sample of the chain's first visible means (the mean-field E[v | E[h | v]] with a chain) */
+  reconstruction: Tensor;
+  /** mean free energy of the data */
+  freeEnergy: Tensor;
+}
+
+/**
+ * A Bernoulli–Bernoulli RBM's CD-k objective of a batch v0 [N, visible] in one native call (the
+ * terms of RestrictedBoltzmannMachine.loss, which documents them). Without `chain` the Gibbs chain
+ * starts at a hidden sample given v0; with a persistent chain [chains, hidden] it starts there and
+ * the chain receives its last hidden sample. `uniforms` are the draws in the order the step makes
+ * them (the start's hidden sample without a chain, then each step's visible and hidden samples,
+ * less the last hidden one without a chain): 2·steps tensors.
+ */
+export function contrastiveDivergence(
+  v0: Tensor,
+  params: { weight: Tensor; visibleBias: Tensor; hiddenBias: Tensor },
+  chain: Tensor | null,
+  uniforms: readonly Tensor[],
+  steps: number,
+): ContrastiveDivergenceTerms {
+  try {
+    const [total, reconstruction, freeEnergy] = native.contrastiveDivergence(
+      v0.handle, params.weight.handle, params.visibleBias.handle, params.hiddenBias.handle, chain?.handle ?? null, uniforms.map((u) => u.handle), steps,
+    );
+    return { total: new Tensor(total), reconstruction: new Tensor(reconstruction), freeEnergy: new Tensor(freeEnergy) };
+  } catch (error) {
+    translateNativeError(error, 'contrastiveDivergence');
+  }
+}
+
 /** Mean (or sum) absolute difference, as torch.nn.functional.l1_loss. */
 export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   return wrap(op.l1Loss(input.handle, target.handle, reductionCode(reduction)));

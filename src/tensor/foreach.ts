@@ -220,3 +220,31 @@ export function adamStep(params: List, grads: List, expAvgs: List, expAvgSqs: Li
     translateNativeError(error, 'adamStep');
   }
 }
+
+/** Hyper-parameters of one SGD step with momentum, as torch.optim.SGD's. */
+export interface SgdStepOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+/**
+ * One SGD step with momentum over a parameter list whose momentum buffers exist (every step but
+ * the first), in one native pass per parameter with PyTorch 1.13's operations in its order, so
+ * the result equals the per-tensor path bit for bit. Returns false, changing nothing, when some
+ * tensor is not a contiguous float32 CPU tensor. As adamStep, check `fusedAdamAvailable()` first:
+ * without AVX2 the portable kernel is correct but slower than libtorch's operations.
+ */
+export function sgdStep(params: List, grads: List, momentumBuffers: List, options: SgdStepOptions): boolean {
+  const count = params.length;
+  if (grads.length !== count || momentumBuffers.length !== count) {
+    throw new ArgumentError(`sgdStep needs as many gradients and momentum buffers as parameters (${count}), got ${grads.length} and ${momentumBuffers.length}`);
+  }
+  try {
+    return native.fusedSgdStep(handlesOf(params), handlesOf(grads), handlesOf(momentumBuffers), options);
+  } catch (error) {
+    translateNativeError(error, 'sgdStep');
+  }
+}

@@ -76,6 +76,18 @@ export interface NativeBinding {
     options: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; portable?: boolean },
   ): boolean;
 
+  /**
+   * A Bernoulli RBM's CD-k objective in one call (fused_rbm.cc): [total, reconstruction, data free
+   * energy], total's gradient being the CD statistics; a chain (persistent CD) gets the last hidden sample.
+   */
+  contrastiveDivergence(v0: Handle, weight: Handle, visibleBias: Handle, hiddenBias: Handle, chain: Handle | null, uniforms: Handle[], steps: number): [Handle, Handle, Handle];
+  /** SGD with momentum buffers that exist, one pass per parameter (optim.cc); false when a tensor does not fit. */
+  fusedSgdStep(
+    params: Handle[],
+    grads: Handle[],
+    momentumBuffers: Handle[],
+    options: { lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; portable?: boolean },
+  ): boolean;
   /** ATen's mse_loss, with a fused backward when the input is a sigmoid's output (fused_loss.cc). */
   mseLoss(input: Handle, target: Handle, reduction: number): Handle;
   emptyCache(): number;

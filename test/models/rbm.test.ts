@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { data, loadSafetensors, manualSeed, models, noGrad, optim, rand, randn, randperm, tensor, tidy, train, zeros, type Tensor } from '../../src/index.js';
+import { F, data, liveTensorCount, loadSafetensors, manualSeed, models, noGrad, optim, rand, randn, randperm, tensor, tidy, train, zeros, type Tensor } from '../../src/index.js';
 
 const fixture = fileURLToPath(new URL('../../../test/fixtures/models/rbm_sklearn.safetensors', import.meta.url));
 const maxDifference = (a: Tensor, b: Tensor) => tidy(() => a.sub(b).abs().max().item());
@@ -238,5 +238,101 @@ describe('RestrictedBoltzmannMachine', () => {
     const gaussian = new models.RestrictedBoltzmannMachine({ inputShape: [4], latent: 3, visible: 'gaussian' });
     assert.throws(() => gaussian.pseudoLogLikelihood(zeros([2, 4])), /Bernoulli visible units only/);
     assert.throws(() => models.annealedLogPartition(gaussian), /exactLogPartition/);
+  });
+});
+
+describe('RestrictedBoltzmannMachine fused loss (one native call)', () => {
+  // The fused path runs the same ATen operations in the same order (the Bernoulli samples as one
+  // exact comparison, the weight gradient's second product in place), so the values are equal,
+  // not merely close: any difference would mean it computes something else.
+  const settings = [
+    { name: 'CD-1', options: {} },
+    { name: 'CD-3', options: { cd: 3 } },
+    { name: 'PCD-2 with 5 chains', options: { persistent: true, chains: 5, cd: 2 } },
+    { name: 'CD-1 with weight cost', options: { weightCost: 0.01 } },
+  ];
+  for (const { name, options } of settings) {
+    for (const mode of ['train', 'eval'] as const) {
+      test(`${name} (${mode} mode): loss terms, gradients and chains equal the operator-by-operator path`, () => {
+        const run = (fused: boolean) => {
+          manualSeed(11);
+          const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [3, 4], latent: 6, ...options });
+          rbm.fused = fused;
+          noGrad(() => {
+            rbm.weight.copy_(randn([6, 12]));
+            rbm.visibleBias.copy_(randn([12]).mul(0.5));
+            rbm.hiddenBias.copy_(randn([6]).mul(0.5));
+            rbm.chain?.copy_(rand(rbm.chain.shape).lt(0.5).float());
+          });
+          if (mode === 'eval') rbm.eval();
+          const inputs = rand([9, 3, 4]).lt(0.5).float();
+          const terms = rbm.loss({ inputs } as never);
+          terms.total.mul(2).backward(); // an incoming gradient other than 1 scales the statistics
+          const values = Object.fromEntries(Object.entries(terms).map(([key, value]) => [key, value.item()]));
+          return { rbm, values, next: rand([2]), node: terms.total.gradFn };
+        };
+        const fused = run(true);
+        const plain = run(false);
+        if (!('weightCost' in options)) assert.equal(fused.node, 'ContrastiveDivergenceBackward', 'the fused path ran');
+        assert.notEqual(plain.node, 'ContrastiveDivergenceBackward');
+        assert.deepEqual(fused.values, plain.values);
+        assert.ok(Number.isFinite(fused.values.total!) && fused.values.total !== 0, 'a gap to compare');
+        for (const key of ['weight', 'visibleBias', 'hiddenBias'] as const) {
+          assert.ok(fused.rbm[key].grad, `${key} has a gradient`);
+          assert.equal(maxDifference(fused.rbm[key].grad!, plain.rbm[key].grad!), 0, `${key}'s gradient`);
+        }
+        assert.ok(tidy(() => fused.rbm.weight.grad!.abs().sum().item()) > 0, 'a gradient to compare');
+        if (fused.rbm.chain) assert.equal(maxDifference(fused.rbm.chain, plain.rbm.chain!), 0, 'the persistent chains');
+        assert.equal(maxDifference(fused.next, plain.next), 0, 'both drew the same number of uniforms');
+        for (const { rbm, next } of [fused, plain]) {
+          rbm.dispose();
+          next.dispose();
+        }
+      });
+    }
+  }
+
+  test('backward() hands the statistics to .grad; with retainGraph a second backward() adds them again', () => {
+    const gradients = (passes: number, retainGraph: boolean) => {
+      manualSeed(5);
+      const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [7], latent: 3 });
+      noGrad(() => rbm.weight.copy_(randn([3, 7])));
+      const { total } = rbm.loss({ inputs: rand([6, 7]).lt(0.5).float() } as never);
+      for (let pass = 0; pass < passes; pass++) total.backward(undefined, { retainGraph });
+      return rbm;
+    };
+    const once = gradients(1, false); // g = 1, graph freed: the statistics themselves become .grad
+    const scaled = gradients(1, true); // kept graph: a product g · statistics
+    const twice = gradients(2, true);
+    assert.equal(maxDifference(once.weight.grad!, scaled.weight.grad!), 0);
+    assert.ok(tidy(() => once.weight.grad!.abs().sum().item()) > 0);
+    assert.equal(maxDifference(twice.weight.grad!, tidy(() => once.weight.grad!.mul(2))), 0);
+    assert.equal(maxDifference(twice.hiddenBias.grad!, tidy(() => once.hiddenBias.grad!.mul(2))), 0);
+    const freed = gradients(1, false);
+    const { total } = freed.loss({ inputs: rand([6, 7]).lt(0.5).float() } as never);
+    total.backward();
+    assert.throws(() => total.backward(), /a second time/);
+    for (const rbm of [once, scaled, twice, freed]) rbm.dispose();
+  });
+
+  test('a fused step inside tidy() leaves no tensor handles behind', () => {
+    const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [4], latent: 3, persistent: true, chains: 2 });
+    const inputs = rand([5, 4]).lt(0.5).float();
+    const before = liveTensorCount();
+    tidy(() => rbm.loss({ inputs } as never).total.backward());
+    assert.equal(liveTensorCount(), before);
+    assert.ok(tidy(() => rbm.weight.grad!.abs().sum().item()) > 0);
+    rbm.dispose();
+    inputs.dispose();
+  });
+
+  test('F.contrastiveDivergence names a wrong number or shape of uniform draws', () => {
+    tidy(() => {
+      const rbm = new models.RestrictedBoltzmannMachine({ inputShape: [4], latent: 3 });
+      const v0 = rand([2, 4]);
+      assert.throws(() => F.contrastiveDivergence(v0, rbm, null, [rand([2, 3])], 1), /expected 2 uniform draws, got 1/);
+      assert.throws(() => F.contrastiveDivergence(v0, rbm, null, [rand([2, 3]), rand([2, 3])], 1), /uniform draws for a visible sample must be .*\[2, 4\]/);
+      rbm.dispose();
+    });
   });
 });

@@ -61,7 +61,7 @@ function maxDeviation(name: string, steps: Float32Array[]): number {
 
 describe('optimizer trajectories match torch.optim', () => {
   for (const [name, [kind, torchOptions]] of Object.entries(configs)) {
-    const implementations = kind.startsWith('Adam') ? ['fused', 'foreach'] : [undefined];
+    const implementations = kind.startsWith('Adam') || kind === 'SGD' ? ['fused', 'foreach'] : [undefined];
     for (const implementation of implementations) {
       test(`${name}${implementation ? ` (${implementation})` : ''}`, () => {
         const param = tensors.p0!.clone().requiresGrad_();

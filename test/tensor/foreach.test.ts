@@ -163,3 +163,53 @@ describe('TensorList', () => {
       assert.throws(() => foreach.sqrt(norms), DisposedTensorError);
     }));
 });
+
+describe('the fused SGD step', () => {
+  // Odd sizes so that the AVX2 kernel's scalar tail runs too; buffers exist (a step after the first).
+  const sizes = [1, 7, 8, 1000, 4099];
+  function state(seed: number): Tensor[][] {
+    manualSeed(seed);
+    return [sizes.map((n) => randn([n])), sizes.map((n) => randn([n])), sizes.map((n) => randn([n]).mul(0.1))];
+  }
+  const settings = [
+    { lr: 0.1, momentum: 0.5, dampening: 0, nesterov: false, weightDecay: 0 },
+    { lr: 0.03, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0.01 },
+    { lr: 0.2, momentum: 0.7, dampening: 0.3, nesterov: false, weightDecay: 0.05 },
+  ];
+
+  for (const options of settings) {
+    const name = `momentum ${options.momentum}, dampening ${options.dampening}${options.nesterov ? ', Nesterov' : ''}, weight decay ${options.weightDecay}`;
+    test(`equals libtorch's per-tensor operations bit for bit, and the portable kernel too (${name}), three steps`, { skip: !foreach.fusedAdamAvailable() && 'this CPU has no AVX2' }, () =>
+      tidy(() => {
+        const [p1, g1, b1] = state(21);
+        const [p2, g2, b2] = state(21);
+        const [p3, g3, b3] = state(21);
+        const handles = (ts: Tensor[]) => ts.map((t) => t.handle);
+        for (let step = 0; step < 3; step++) {
+          assert.equal(foreach.sgdStep(p1!, g1!, b1!, options), true);
+          assert.equal(native.fusedSgdStep(handles(p2!), handles(g2!), handles(b2!), { ...options, portable: true }), true);
+          // torch.optim.SGD's single-tensor step (PyTorch 1.13), operation by operation
+          tidy(() => {
+            const grads = options.weightDecay ? g3!.map((g, i) => g.add(p3![i]!, options.weightDecay)) : g3!;
+            b3!.forEach((b, i) => b.mul_(options.momentum).add_(grads[i]!, 1 - options.dampening));
+            const directions = options.nesterov ? grads.map((g, i) => g.add(b3![i]!, options.momentum)) : b3!;
+            p3!.forEach((p, i) => p.add_(directions[i]!, -options.lr));
+          });
+        }
+        same(p1!, p3!);
+        same(b1!, b3!);
+        same(p2!, p1!);
+        same(b2!, b1!);
+      }));
+  }
+
+  test('a tensor it cannot take (float64) leaves everything unchanged and says so; lists of different lengths are refused', () =>
+    tidy(() => {
+      const [p, g, b] = state(22);
+      p![1] = p![1]!.to('float64');
+      const before = p!.map((t) => t.clone());
+      assert.equal(foreach.sgdStep(p!, g!, b!, settings[0]!), false);
+      same(p!, before);
+      assert.throws(() => foreach.sgdStep(p!, g!.slice(0, 2), b!, settings[0]!), ArgumentError);
+    }));
+});
