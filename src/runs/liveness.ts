@@ -56,9 +56,10 @@ export function hasCheckpoint(dir: string): boolean {
 /**
  * Throws where run `run` cannot be continued: finished; 'running' in a process that still lives
  * (unless `force`: it runs on another machine, or the check is wrong); or epochs recorded
- * without a checkpoint to continue from. One epoch recorded without a checkpoint is a run killed
- * between committing its first epoch and writing its first checkpoint: it starts again, and the
- * seeded epoch it redoes records the same values over the same steps.
+ * without a checkpoint to continue from. One epoch recorded beside an empty checkpoint folder (made
+ * when training starts) is a run killed between committing its first epoch and writing its first
+ * checkpoint: it starts again, and the seeded epoch it redoes records the same values over the same
+ * steps. A folder that is gone was deleted: refused, as more epochs without a checkpoint are.
  */
 export function checkResumable(store: RunStore, run: RunRecord, options: { force?: boolean } = {}): void {
   if (run.status === 'finished') throw new LatentlabError(`run ${run.id} has finished already: nothing to resume`);
@@ -71,7 +72,8 @@ export function checkResumable(store: RunStore, run: RunRecord, options: { force
   }
   const epochs = store.metrics(run.id, 'train_loss').length;
   const checkpoints = checkpointDir(store, run.id);
-  if (epochs > 1 && !hasCheckpoint(checkpoints)) {
+  const killedBeforeFirstCheckpoint = epochs === 1 && existsSync(checkpoints);
+  if (epochs > 0 && !hasCheckpoint(checkpoints) && !killedBeforeFirstCheckpoint) {
     throw new LatentlabError(
       `run ${run.id} recorded ${epochs} epoch${epochs === 1 ? '' : 's'} but has no checkpoint to continue from (${checkpoints} is missing or empty): ` +
         `it cannot be resumed; train a new run with its parameters (latentlab runs show ${run.id}) or remove it with latentlab runs rm ${run.id}`,

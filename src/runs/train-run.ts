@@ -21,6 +21,7 @@ import type { Batch } from '../data/loader.js';
 import type { StepContext } from '../train/step.js';
 import { dataStampWarnings, runVersions, trainingStamps } from './versions.js';
 import { checkpointDir, checkResumable, hasCheckpoint, holdRun } from './liveness.js';
+import { ensureDirectory } from '../util/files.js';
 
 export { checkpointDir } from './liveness.js';
 import { ProcessGroup } from '../distributed/process-group.js';
@@ -192,6 +193,9 @@ async function execute(store: RunStore, run: RunRecord, prepared: PreparedRun, o
       await job.group.broadcastBytes(from ? new Uint8Array(readFileSync(from)) : new Uint8Array(0));
     }
     started = true;
+    // Made before the first epoch: an empty folder then tells a run killed before its first
+    // checkpoint from one whose checkpoints were deleted (checkResumable).
+    ensureDirectory(checkpointDir(store, run.id), 'the checkpoint folder');
     const result = await trainer.fit();
     metrics.close(); // the rest is written directly
     if (result.reason === 'interrupted') {

@@ -3,7 +3,7 @@
 // and the native tensors a run leaves behind (none: counted without relying on the GC).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { liveTensorCount } from '../../src/index.js';
@@ -68,12 +68,14 @@ describe('trainRun and resumeRun', () => {
 
   test('a run whose checkpoints are gone is not silently restarted from epoch 1', async () => {
     const store = RunStore.open(join(temporaryDir(), 'store'));
-    // A run killed after its second epoch: both epochs are recorded and checkpointed.
-    const outcome = await trainRun(store, config(2), quiet);
-    store.setStatus(outcome.runId, 'failed', { error: 'killed' });
-    rmSync(checkpointDir(store, outcome.runId), { recursive: true });
-    await assert.rejects(resumeRun(store, outcome.runId, quiet), new RegExp(`run ${outcome.runId} recorded 2 epochs but has no checkpoint to continue from`));
-    assert.equal(store.getRun(outcome.runId).status, 'failed', 'nothing changed');
+    for (const epochs of [1, 2]) {
+      // A run killed after its last epoch: every epoch recorded and checkpointed; then the folder deleted.
+      const outcome = await trainRun(store, config(epochs), quiet);
+      store.setStatus(outcome.runId, 'failed', { error: 'killed' });
+      rmSync(checkpointDir(store, outcome.runId), { recursive: true });
+      await assert.rejects(resumeRun(store, outcome.runId, quiet), new RegExp(`run ${outcome.runId} recorded ${epochs} epochs? but has no checkpoint to continue from`));
+      assert.equal(store.getRun(outcome.runId).status, 'failed', 'nothing changed');
+    }
     store.close();
   });
 
@@ -81,9 +83,10 @@ describe('trainRun and resumeRun', () => {
     const store = RunStore.open(join(temporaryDir(), 'store'));
     const outcome = await trainRun(store, config(1), quiet);
     const recorded = store.metrics(outcome.runId, 'train_loss');
-    // What the kill leaves: the first epoch's losses committed, no checkpoint written yet.
+    // What the kill leaves: the first epoch's losses committed, the checkpoint folder still empty.
     store.setStatus(outcome.runId, 'failed', { error: 'killed' });
     rmSync(checkpointDir(store, outcome.runId), { recursive: true });
+    mkdirSync(checkpointDir(store, outcome.runId));
     assert.equal((await resumeRun(store, outcome.runId, quiet)).status, 'finished');
     const again = store.metrics(outcome.runId, 'train_loss');
     assert.deepEqual(again.map((row) => [row.step, row.value]), recorded.map((row) => [row.step, row.value]), 'the redone epoch records the same losses at the same steps, once');
