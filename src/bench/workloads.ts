@@ -13,9 +13,10 @@ import { RestrictedBoltzmannMachine } from '../models/rbm.js';
 import { adaptThreads } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { WorkloadName } from './workload-names.js';
 
 export interface Workload {
-  name: string;
+  name: WorkloadName;
   description: string;
   batch: number;
   model: 'dense' | 'conv' | 'dcgan' | 'rbm' | 'vae';

@@ -6,6 +6,7 @@
 // The benchmarks load inside each action, so that the other commands and `--help` do not load them.
 import { Command, Option } from 'commander';
 import { reduceTaskNames } from '../bench/reduce-tasks.js';
+import { workloadNames } from '../bench/workload-names.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { examples, positiveInteger, positiveNumber } from './options.js';
 
@@ -16,7 +17,7 @@ function engineCommand(): Command {
     .description('train the benchmark models in latentlab and in PyTorch side by side; print samples/s and the ratio')
     .option('--seconds <s>', 'measured seconds per slice (one workload, one configuration, one round)', positiveNumber, 1)
     .option('--rounds <n>', 'comparison rounds, after two selection rounds over the thread grid', positiveInteger, 10)
-    .option('--only <names...>', 'run only these workloads (dense-ae-b128, dense-ae-b512, conv-ae-b128)')
+    .option('--only <names...>', `run only these workloads (${workloadNames.join(', ')})`)
     .option('--json', 'print {"workloads":[{"name","latentlab","pytorch","ratio","ratioIqr"}]} (samples/s)')
     .addHelpText('after', '\nExamples:\n  latentlab bench\n  latentlab bench engine --only conv-ae-b128 --seconds 2 --json')
     // As the default command, engine receives `bench frobnicate`'s word: name it as an unknown command.
@@ -47,7 +48,7 @@ function busyCommand(): Command {
     .option('--processes <n>', 'competing processes', positiveInteger, 1)
     .option('--seconds <s>', 'measured seconds per slice (one workload, one setting, one round)', positiveNumber, 1)
     .option('--rounds <n>', 'rounds; each measures every setting once, in a shuffled order', positiveInteger, 10)
-    .option('--only <names...>', 'run only these workloads (default: dense-ae-b128 conv-ae-b128)')
+    .option('--only <names...>', `run only these workloads (${workloadNames.join(', ')}; default: dense-ae-b128 conv-ae-b128)`)
     .option('--json', 'print {"load","processes","cores","loadAverage","workloads":[{"name","settings","reference","ratio","ratioIqr","adaptiveThreads"}]}')
     .action(async (options: { load: 'busy' | 'train' | 'none'; processes: number; seconds: number; rounds: number; only?: string[]; json?: boolean }) => {
       const { runBusyBenchmark } = await import('../bench/busy.js');

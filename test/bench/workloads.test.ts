@@ -5,11 +5,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WorkloadTrainer, workloads } from '../../src/bench/workloads.js';
+import { workloadNames } from '../../src/bench/workload-names.js';
 import { manualSeed, rand, tidy } from '../../src/tensor/index.js';
 import { MlpVariationalAutoencoder } from '../../src/models/vae.js';
 import { Adam } from '../../src/optim/index.js';
 
 const baseline = readFileSync(fileURLToPath(new URL('../../../src/bench/engine_baseline.py', import.meta.url)), 'utf8');
+
+test('the light list of names (what the CLI help shows) is the workloads\' names, in order', () => {
+  assert.deepEqual(workloads.map((workload) => workload.name), [...workloadNames]);
+});
 
 test('each workload has its entry in the PyTorch baseline, with the same batch size', () => {
   for (const workload of workloads) assert.match(baseline, new RegExp(`"${workload.name}": \\(${workload.batch}, "${workload.model}"\\)`), workload.name);
