@@ -13,7 +13,7 @@ import { formatNumber } from '../../src/train/progress.js';
 import { launchBrowser, openOffline } from '../helpers/browser.js';
 import { cli, temporaryDir } from './helpers.js';
 
-const names = ['latent-sweep', 'depth-sweep', 'activation-table', 'optimizer-table', 'linear-ae-vs-pca', 'transfer', 'upsampling', 'compare-reductions', 'manifold-mismatch', 'gan-vs-vae', 'deep-autoencoder', 'domain-translation', 'likelihood'];
+const names = ['latent-sweep', 'depth-sweep', 'activation-table', 'optimizer-table', 'linear-ae-vs-pca', 'transfer', 'upsampling', 'compare-reductions', 'manifold-mismatch', 'gan-vs-vae', 'deep-autoencoder', 'domain-translation', 'likelihood', 'few-labels'];
 
 type Cell = string | number | null;
 type JsonTables = Record<string, Record<string, Cell>[]>;
