@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { RunStore } from '../../src/track/store.js';
+import { setThreads } from '../../src/tensor/runtime.js';
 import { checkpointDir, hasCheckpoint } from '../../src/runs/liveness.js';
 import { runStudy } from '../../src/studies/index.js';
 import { createStudyContext } from '../../src/studies/context.js';
@@ -18,8 +19,12 @@ import { temporaryDir } from '../cli/helpers.js';
 const { dir, cleanup } = temporaryDir('latentlab-study-workers-');
 after(cleanup);
 
-// Threads are fixed (LATENTLAB_THREADS, as the tests run): the workers compute as the single process does.
+// One thread everywhere, so that the workers compute as the single process does (float sums
+// reduced over another number of threads differ in the 7th digit): the workers read the
+// environment; this process read it at import, so it is set here as well.
 process.env.LATENTLAB_THREADS ??= '1,1';
+const [torchThreads, blasThreads] = process.env.LATENTLAB_THREADS.split(',').map(Number);
+setThreads({ torch: torchThreads!, blas: blasThreads ?? torchThreads! });
 
 /** Lines of the study's own pass that say it trained or resumed a run itself. */
 const trainedByStudy = (lines: string[]) => lines.filter((line) => !line.startsWith('worker ') && /: (run \S+ finished|resuming run)/.test(line));
