@@ -24,6 +24,7 @@ test('--help, bench --help and bench reduce --help do not load the benchmarks', 
     assert.match(result.stdout, /Usage: latentlab/);
   }
   assert.match(run(['bench', 'reduce', '--help'], true).stdout, /umap-mnist-10k-umap-js/); // the task names, from the light module
+  assert.match(run(['bench', 'engine', '--help'], true).stdout, /rbm-cd1-b128, vae-b128/); // the workload names, from theirs
 });
 
 test('the hooks do catch a benchmark load, and a bench action loads its module', () => {
