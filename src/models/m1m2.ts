@@ -9,21 +9,15 @@ import { noGrad } from '../tensor/autograd.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Batch } from '../data/loader.js';
 import type { GenerativeAutoencoder, LossTerms } from './autoencoder.js';
-import type { ActivationName } from './activations.js';
 import { MlpVariationalAutoencoder } from './vae.js';
-import { SemiSupervisedVae } from './m2.js';
+import { SemiSupervisedVae, type M2Options } from './m2.js';
 
-/** Sizes of M1+M2: M1's VAE and the M2 trained on its codes. */
-export interface M1M2Options {
-  inputShape: readonly number[];
+/** Sizes of M1+M2: M1's VAE and the M2 trained on its codes (input shape, classes, activation and α as M2's). */
+export interface M1M2Options extends Pick<M2Options, 'inputShape' | 'numClasses' | 'activation' | 'classWeight'> {
   /** M1's latent size (the paper's 50); M2's own latent is 50 as well. */
   latent: number;
-  numClasses: number;
   /** M1's hidden widths (the paper's [600, 600]); M2's are [500]. */
   hidden?: readonly number[];
-  activation?: ActivationName;
-  /** M2's α. */
-  classWeight?: number;
 }
 
 /** M1+M2's defaults: M1 with two hidden layers of 600, M2 with latent 50 and one hidden layer of 500. */

@@ -82,6 +82,9 @@ function decodePriorDraws(model: DeterministicAutoencoder, penalty: PriorPenalty
   return tidy(() => model.decode(penalty.samplePrior(n, like)));
 }
 
+// Two classes, one per architecture, that delegate to the functions above: a mixin over both
+// bases would be shorter, but TypeScript cannot emit declarations for a class expression that
+// inherits protected members (TS4094), and the library's types ship as declarations.
 /**
  * The MLP autoencoder with a prior-matching penalty (wae, swae): deterministic codes,
  * loss = reconstruction + λ·penalty(codes, prior draws), samples by decoding prior draws.
