@@ -21,7 +21,7 @@ const settings = ganVsVaeSettings.smoke;
 describe('gan-vs-vae study (smoke profile)', () => {
   const { first, harness } = smokeRunBefore(ganVsVae);
 
-  test('trains the eight models and four learning-rate variants under the study id, each with the study’s epochs', () => {
+  test('trains the nine models and four learning-rate variants under the study id, each with the study’s epochs', () => {
     const runs = first().store.listRuns({ studyId: first().studyId });
     const variants = learningRateVariants.filter((v) => v.name !== 'equal').map((v) => `lr: ${v.name}`);
     assert.deepEqual(runs.map((run) => run.name).sort(), [...ganVsVaeModels, ...variants].sort());
@@ -30,6 +30,7 @@ describe('gan-vs-vae study (smoke profile)', () => {
       assert.equal(run.config.epochs, settings.epochs);
     }
     const model = (name: string) => runs.find((run) => run.name === name)!;
+    assert.deepEqual([model('cdcgan').model, model('cdcgan').config.conditional], ['dcgan', true]);
     assert.deepEqual([model('cgan').model, model('cgan').config.conditional, model('cvae').model, model('cvae').config.conditional, model('aae').model], ['gan', true, 'vae', true, 'aae']);
     assert.equal(model('wgan-gp').config.ganLoss, 'wgan-gp');
     assert.deepEqual([model('lr: G faster').config.lrG, model('lr: G faster').config.lrD, model('lr: k = 5').config.gSteps], [8e-4, 2e-4, 5]);
@@ -43,7 +44,7 @@ describe('gan-vs-vae study (smoke profile)', () => {
     for (const row of samples!.rows.slice(0, -1)) {
       const [name, distance, entropy, accuracy, precision, recall, parameters, seconds] = row as [string, number, number, number | null, number, number, number, number];
       assert.ok(distance > 0 && entropy >= 0 && entropy <= Math.log(10) + 1e-9, `row ${row}`);
-      assert.equal(accuracy === null, !['cgan', 'cvae'].includes(name), `${name}: conditional accuracy ${accuracy}`);
+      assert.equal(accuracy === null, !['cgan', 'cdcgan', 'cvae'].includes(name), `${name}: conditional accuracy ${accuracy}`);
       assert.ok(precision >= 0 && precision <= 1 && recall >= 0 && recall <= 1 && parameters > 1000 && seconds > 0, `row ${row}`);
     }
     assert.equal(rates!.name, 'learning-rates');
@@ -53,13 +54,13 @@ describe('gan-vs-vae study (smoke profile)', () => {
     for (const row of rates!.rows) assert.ok(Number.isFinite(row[6]) && Number.isFinite(row[7]), `final losses of ${row[0]}`);
   });
 
-  test('sections: the sample grids side by side, the GAN’s epoch grids, the histograms of GAN and CGAN, the loss curves of both players', () => {
+  test('sections: the sample grids side by side, the GAN’s epoch grids, the histograms of GAN and the conditional GANs, the loss curves of both players', () => {
     const { sections } = first().result;
-    assert.deepEqual(sections.map((s) => s.title), ['Samples side by side', 'The GAN’s samples, epoch by epoch', 'Class histograms: GAN beside CGAN', 'Learning rates and generator steps: the players’ losses']);
+    assert.deepEqual(sections.map((s) => s.title), ['Samples side by side', 'The GAN’s samples, epoch by epoch', 'Class histograms: GAN beside the conditional GANs', 'Learning rates and generator steps: the players’ losses']);
     const shown = images(sections);
     assert.equal(shown.length, ganVsVaeModels.length + settings.epochs);
     for (const grid of shown.slice(0, ganVsVaeModels.length)) assert.deepEqual(pngSize(grid.png), { width: 30 * 10 + 2, height: 30 * 4 + 2 });
-    assert.equal(charts(sections).length, 2 + 2);
+    assert.equal(charts(sections).length, 3 + 2);
   });
 
   test('a second run reuses every finished run and gives the same tables', () => assertSecondRunReuses(first, harness));
