@@ -15,7 +15,7 @@ import type { GenerativeAutoencoder, LossTerms } from './autoencoder.js';
 import { checkBatch, checkPositiveInteger, sampleSize } from './checks.js';
 import { convBottleneckLayers, convDecoderLayers, convFeatureLayers, convFeatureSize, imageShape, type UpsampleMode } from './conv-layers.js';
 import { mirroredMlp, type MlpShapeOptions } from './mlp-layers.js';
-import { gaussianDecoderDefaults, variationalDefaults, type DecoderLikelihood } from './vae.js';
+import { decoderSettings, type DecoderLikelihood } from './vae.js';
 
 /** Options shared by the hyperspherical (von Mises–Fisher) VAEs: code dimension, decoder likelihood, output activation and β. */
 export interface HypersphericalOptions {
@@ -46,19 +46,14 @@ export abstract class HypersphericalVariationalAutoencoder extends nn.Module imp
 
   protected constructor(options: HypersphericalOptions) {
     super();
-    const { latent, decoder = variationalDefaults.decoder, beta = variationalDefaults.beta } = options;
-    const { decoderStd = gaussianDecoderDefaults.decoderStd, outputActivation = gaussianDecoderDefaults.outputActivation } = options;
+    const { latent } = options;
     checkSphereLatent(latent);
-    if (!(beta >= 0 && Number.isFinite(beta))) throw new ArgumentError(`beta must be a non-negative number, got ${beta}`);
-    if (!(decoderStd > 0 && Number.isFinite(decoderStd))) throw new ArgumentError(`decoderStd must be a positive number, got ${decoderStd}`);
-    if (decoder === 'bernoulli' && outputActivation === 'identity') {
-      throw new ArgumentError("a Bernoulli decoder outputs probabilities: outputActivation 'identity' needs decoder 'gaussian'");
-    }
+    const settings = decoderSettings(options);
     this.latent = latent;
-    this.beta = beta;
-    this.likelihood = decoder;
-    this.decoderStd = decoderStd;
-    this.outputActivation = outputActivation;
+    this.beta = settings.beta;
+    this.likelihood = settings.likelihood;
+    this.decoderStd = settings.decoderStd;
+    this.outputActivation = settings.outputActivation;
   }
 
   /** [N, ...inputShape] → [N, latent + 1]: the direction before normalisation, then κ before softplus. */

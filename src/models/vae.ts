@@ -47,6 +47,26 @@ export const variationalDefaults = { decoder: 'bernoulli', beta: 1 } as const sa
  */
 export const gaussianDecoderDefaults = { decoderStd: 0.1, outputActivation: 'sigmoid' } as const satisfies Partial<VariationalOptions>;
 
+/** β and the decoder's likelihood, σ and output activation of a VAE's options, defaulted and checked (shared with svae.ts). */
+export interface DecoderSettings {
+  beta: number;
+  likelihood: DecoderLikelihood;
+  decoderStd: number;
+  outputActivation: 'sigmoid' | 'identity';
+}
+
+/** The DecoderSettings of `options`: the defaults filled in, a bad β or σ or a Bernoulli decoder without sigmoid refused. */
+export function decoderSettings(options: Pick<VariationalOptions, 'decoder' | 'decoderStd' | 'outputActivation' | 'beta'>): DecoderSettings {
+  const { decoder = variationalDefaults.decoder, beta = variationalDefaults.beta } = options;
+  const { decoderStd = gaussianDecoderDefaults.decoderStd, outputActivation = gaussianDecoderDefaults.outputActivation } = options;
+  if (!(beta >= 0 && Number.isFinite(beta))) throw new ArgumentError(`beta must be a non-negative number, got ${beta}`);
+  if (!(decoderStd > 0 && Number.isFinite(decoderStd))) throw new ArgumentError(`decoderStd must be a positive number, got ${decoderStd}`);
+  if (decoder === 'bernoulli' && outputActivation === 'identity') {
+    throw new ArgumentError("a Bernoulli decoder outputs probabilities: outputActivation 'identity' needs decoder 'gaussian'");
+  }
+  return { beta, likelihood: decoder, decoderStd, outputActivation };
+}
+
 export abstract class VariationalAutoencoder extends nn.Module implements GenerativeAutoencoder {
   abstract readonly inputShape: readonly number[];
   readonly latent: number;
@@ -60,20 +80,15 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
 
   protected constructor(options: VariationalOptions) {
     super();
-    const { latent, decoder = variationalDefaults.decoder, beta = variationalDefaults.beta, numClasses } = options;
-    const { decoderStd = gaussianDecoderDefaults.decoderStd, outputActivation = gaussianDecoderDefaults.outputActivation } = options;
+    const { latent, numClasses } = options;
     checkPositiveInteger(latent, 'latent');
     if (numClasses !== undefined) checkPositiveInteger(numClasses, 'numClasses');
-    if (!(beta >= 0 && Number.isFinite(beta))) throw new ArgumentError(`beta must be a non-negative number, got ${beta}`);
-    if (!(decoderStd > 0 && Number.isFinite(decoderStd))) throw new ArgumentError(`decoderStd must be a positive number, got ${decoderStd}`);
-    if (decoder === 'bernoulli' && outputActivation === 'identity') {
-      throw new ArgumentError("a Bernoulli decoder outputs probabilities: outputActivation 'identity' needs decoder 'gaussian'");
-    }
+    const settings = decoderSettings(options);
     this.latent = latent;
-    this.beta = beta;
-    this.likelihood = decoder;
-    this.decoderStd = decoderStd;
-    this.outputActivation = outputActivation;
+    this.beta = settings.beta;
+    this.likelihood = settings.likelihood;
+    this.decoderStd = settings.decoderStd;
+    this.outputActivation = settings.outputActivation;
     this.conditional = numClasses !== undefined;
     this.numClasses = numClasses ?? 0;
   }
