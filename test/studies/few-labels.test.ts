@@ -107,8 +107,8 @@ describe('few-labels study: bad settings', () => {
 });
 
 // The finding's budget: 10,000 training digits with 100 labels, 2,000 test digits (the quick
-// profile's, one seed; measured at seed 0 with runs of these settings: labels alone 0.664,
-// semi-ae 0.697, m1m2 0.725 accuracy).
+// profile's, one seed; measured here at seed 0, test error: labels alone 33.65%, semi-ae 30.35%,
+// m2 29.55%, m1m2 27.5%).
 const finding: FewLabelsSettings = {
   labels: [100],
   seeds: 1,
