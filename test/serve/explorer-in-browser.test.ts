@@ -252,6 +252,50 @@ describe('the explorer in headless Chromium', () => {
     assert.ok(Math.abs(last.y - map.y[index]!) < (3 * (view.y[1] - view.y[0])) / box.height, `y ${last.y} vs ${map.y[index]}`);
   });
 
+  test('a map too slow to draw in full moves from its last full frame, each point where a full draw puts it', async () => {
+    const box = (await page.locator('#map').boundingBox())!;
+    const settings = await page.evaluate('({ ...window.explorer.motion.settings })');
+    // Every map counts as slow, and the camera rests only when the test says so.
+    await page.evaluate('Object.assign(window.explorer.motion.settings, { budgetMs: 0, settleMs: 600000, refreshMs: 600000 })');
+    await page.evaluate('window.explorer.plot.reset()');
+    await frames(page);
+    // Each sample's pixel after the move, from the plot's own projection, kept when no other sample
+    // lies within 6 pixels (so that a hit is that sample's); then whether the canvas shows a point there.
+    const pointsShown = () =>
+      page.evaluate(`(() => {
+        const places = [];
+        for (let i = 0; i < ${testSamples}; i++) places.push(window.explorer.screenOf(i));
+        const inside = places.map((p, i) => [p, i]).filter(([p]) => p && p[0] > 4 && p[0] < 596 && p[1] > 4 && p[1] < 596);
+        const alone = inside.filter(([p, i]) => inside.every(([q, j]) => j === i || Math.hypot(p[0] - q[0], p[1] - q[1]) > 6));
+        const context = document.getElementById('map').getContext('2d');
+        const hits = alone.filter(([p]) => context.getImageData(Math.round(p[0]), Math.round(p[1]), 1, 1).data[3] > 0).length;
+        return { alone: alone.length, hits };
+      })()`) as Promise<{ alone: number; hits: number }>;
+    const stats = () => page.evaluate('({ ...window.explorer.motion.stats })') as Promise<{ full: number; moved: number; last: string }>;
+    const start = await stats();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.wheel(0, -150);
+    await frames(page);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 37, box.y + box.height / 2 + 23, { steps: 2 });
+    await frames(page);
+    const moving = await stats();
+    const duringMove = await pointsShown();
+    await page.mouse.up();
+    // At rest: a full draw at the same view.
+    await page.evaluate('window.explorer.plot.redraw()');
+    await frames(page);
+    const atRest = await pointsShown();
+    const end = await stats();
+    await page.evaluate(`Object.assign(window.explorer.motion.settings, ${JSON.stringify(settings)})`);
+    assert.ok(moving.moved > start.moved && moving.last === 'moved', `while moving: ${JSON.stringify({ start, moving })}`);
+    assert.ok(end.full > moving.full && end.last === 'full', 'a full draw at rest');
+    assert.ok(duringMove.alone >= 5, `only ${duringMove.alone} isolated samples in view`);
+    // Each isolated sample is shown where the plot's projection puts it, in the moved frame as in the full one.
+    assert.equal(duringMove.hits, duringMove.alone, `moved frame: ${JSON.stringify(duringMove)}`);
+    assert.equal(atRest.hits, atRest.alone, `full draw: ${JSON.stringify(atRest)}`);
+  });
+
   test('a label search selects the points of the classes it matches; #index selects one sample', async () => {
     const map = (await page.evaluate('window.explorer.map')) as { labels: number[]; classes: string[] };
     const wanted = map.labels[0]!;

@@ -5,6 +5,7 @@
 import createScatterplot, { type createRenderer } from 'regl-scatterplot';
 import { paddedBounds, palette, pointsOf } from './plot.js';
 import { describeProgress, fetchMap } from './api.js';
+import type { moveFromFrames } from './motion.js';
 
 interface MapReply { run: string; method: string; x: number[]; y: number[]; labels: number[] | null }
 
@@ -19,9 +20,10 @@ export interface Comparison {
   screenOf(index: number): [number, number] | null;
 }
 
-export function createComparison(renderer: ReturnType<typeof createRenderer>, section: HTMLElement, canvas: HTMLCanvasElement, status: HTMLElement, onSelect: (points: number[]) => void): Comparison {
+export function createComparison(renderer: ReturnType<typeof createRenderer>, motion: ReturnType<typeof moveFromFrames>, section: HTMLElement, canvas: HTMLCanvasElement, status: HTMLElement, onSelect: (points: number[]) => void): Comparison {
   // The first map's renderer: one WebGL context for both (see plot.ts mapRenderer).
   const plot = createScatterplot({ renderer, canvas, width: canvas.clientWidth || 600, height: canvas.clientHeight || 600, pointSize: 4, opacity: 0.8, pointColor: palette, colorBy: 'valueA', lassoInitiator: false } as Parameters<typeof createScatterplot>[0]);
+  motion.track(canvas, plot);
   let isLinked = false;
   let shown = 0;
   let selected: number[] = [];

@@ -5,13 +5,14 @@ import createScatterplot from 'regl-scatterplot';
 import { LinearScale, mapRenderer, paddedBounds, palette, pointsOf } from './plot.js';
 import { createComparison, type Comparison } from './compare.js';
 import { describeProgress, fetchMap } from './api.js';
+import { moveFromFrames } from './motion.js';
 
 interface RunSummary { id: string; name: string | null; model: string; dataset: string; status: string; latent: number | null }
 interface MapReply { run: string; method: string; source: string; kind: 'test' | 'prior'; inverse: string; latent: number; conditional: boolean; generative: boolean; codeMean: number[]; codeStd: number[]; x: number[]; y: number[]; labels: number[] | null; classes: string[] | null }
 interface Decoded { x: number; y: number; inverse: string; code: number[]; nearestDistance: number | null }
 
 /** What the browser test reads: the map, the view's scales and the last decode. */
-interface ExplorerState { plot: ReturnType<typeof createScatterplot>; comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; progress: number; found: number[] | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
+interface ExplorerState { plot: ReturnType<typeof createScatterplot>; motion: ReturnType<typeof moveFromFrames>; comparison: Comparison; map: MapReply | null; ready: boolean; decodes: number; last: Decoded | null; strips: number; selection: number[]; selections: number; traversals: number; neighbors: { latent: number[]; pixel: number[] } | null; colouredBy: string; priors: number; progress: number; found: number[] | null; screenOf(index: number): [number, number] | null; placeAt(px: number, py: number): [number, number]; domains(): { x: [number, number]; y: [number, number] } }
 declare global { interface Window { explorer: ExplorerState } }
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -56,6 +57,7 @@ const yScale = new LinearScale();
  */
 const performanceMode = new URLSearchParams(location.search).has('fast');
 const renderer = mapRenderer(canvas.clientWidth || 600, canvas.clientHeight || 600);
+const motion = moveFromFrames(renderer);
 const scatterplot = createScatterplot({
   renderer,
   canvas,
@@ -70,11 +72,12 @@ const scatterplot = createScatterplot({
   xScale,
   yScale,
 } as Parameters<typeof createScatterplot>[0]);
+motion.track(canvas, scatterplot);
 
 const comparePicker = element<HTMLSelectElement>('compare');
 let runList: RunSummary[] = [];
 const datasetOf = (id: string) => runList.find((run) => run.id === id)?.dataset;
-const comparison = createComparison(renderer, element<HTMLElement>('compare-section'), element<HTMLCanvasElement>('map2'), element<HTMLParagraphElement>('compare-status'), (points) => {
+const comparison = createComparison(renderer, motion, element<HTMLElement>('compare-section'), element<HTMLCanvasElement>('map2'), element<HTMLParagraphElement>('compare-status'), (points) => {
   // A selection made in the second map: the same samples in the first, shown in the panels.
   if (points.length === 0) scatterplot.deselect({ preventEvent: true });
   else scatterplot.select(points, { preventEvent: true });
@@ -83,6 +86,7 @@ const comparison = createComparison(renderer, element<HTMLElement>('compare-sect
 
 const state: ExplorerState = {
   plot: scatterplot,
+  motion,
   comparison,
   map: null,
   ready: false,
