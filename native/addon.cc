@@ -171,6 +171,7 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   initAutograd(env, exports);
   initSerialize(env, exports);
   initRuntime(env, exports);
+  initRandom(env, exports);
   initOptim(env, exports);
   initProfiler(env, exports);
   initAllocator(env, exports);

@@ -4,6 +4,7 @@
 
 #include <napi.h>
 #include <ATen/ATen.h>
+#include <ATen/Config.h>
 #include <torch/version.h>
 
 #include <ATen/core/dispatch/Dispatcher.h>
@@ -14,6 +15,13 @@
 
 #if TORCH_VERSION_MAJOR < 1 || (TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR < 13)
 #error "latentlab needs libtorch >= 1.13: point LIBTORCH at a newer libtorch distribution"
+#endif
+
+// at::parallel_for is a template compiled into the addon: with libtorch's OpenMP back end and
+// without -fopenmp here, its pragma is ignored and the addon's own kernels (the fused optimizers,
+// the RBM's sampling, the fused loss) run on one thread while libtorch's ops use them all.
+#if AT_PARALLEL_OPENMP && !defined(_OPENMP)
+#error "compile the addon with -fopenmp (binding.gyp): libtorch's parallel_for uses OpenMP"
 #endif
 
 // The hand-vectorised kernels (optim.cc, fused_loss.cc) use AVX2/FMA intrinsics, which exist only
@@ -117,6 +125,7 @@ void initTensorData(Napi::Env env, Napi::Object exports);
 void initAutograd(Napi::Env env, Napi::Object exports);
 void initSerialize(Napi::Env env, Napi::Object exports);
 void initRuntime(Napi::Env env, Napi::Object exports);
+void initRandom(Napi::Env env, Napi::Object exports);
 void initOptim(Napi::Env env, Napi::Object exports);
 void initProfiler(Napi::Env env, Napi::Object exports);
 void initAllocator(Napi::Env env, Napi::Object exports);

@@ -11,10 +11,11 @@
 // the guide, whose "weight-cost" (L2 on the weights, not the biases) is the `weightCost` option.
 //
 // Random draws: every Bernoulli sample compares a uniform draw with a probability (u < p), the
-// uniforms coming from `uniform` (libtorch's generator by default); the scikit-learn parity test
-// feeds the draws scikit-learn made, so the two run the same chain.
+// uniforms coming from `uniform` (randParallel by default: rand's serial generator was a ninth of
+// a CD-1 step); the scikit-learn parity test feeds the draws scikit-learn made, so the two run the
+// same chain.
 import { noGrad } from '../tensor/autograd.js';
-import { rand, randn, zeros } from '../tensor/creation.js';
+import { randParallel, randn, zeros } from '../tensor/creation.js';
 import { ArgumentError } from '../tensor/errors.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -117,7 +118,7 @@ export class RestrictedBoltzmannMachine extends Module implements Autoencoder, G
    */
   fused = true;
   /** Uniform draws in [0, 1) of a shape, for Bernoulli samples (u < p); a parity test feeds its own. */
-  uniform: (shape: number[]) => Tensor = (shape) => rand(shape);
+  uniform: (shape: number[]) => Tensor = (shape) => randParallel(shape);
 
   constructor(options: RbmOptions) {
     super();

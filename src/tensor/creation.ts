@@ -161,6 +161,16 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 export function rand(shape: Shape, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.rand(checkShape(shape, 'rand'), ...factoryTail(options, defaultFloatDType))), options);
 }
+/**
+ * Uniform on [0, 1) as rand, float32 on the CPU, drawn on all of libtorch's threads: each pair of
+ * draws is SplitMix64's hash of its index and a key drawn from the default generator (native/random.cc),
+ * so manualSeed and the saved RNG state determine it as they do rand (other numbers than rand's).
+ * For large draws in a training step, where rand's one serial generator is the cost (an RBM's
+ * Bernoulli samples).
+ */
+export function randParallel(shape: Shape): Tensor {
+  return wrap(native.randParallel(checkShape(shape, 'randParallel')));
+}
 /** Standard normal. */
 export function randn(shape: Shape, options: CreateOptions = {}): Tensor {
   return finish(wrap(op.randn(checkShape(shape, 'randn'), ...factoryTail(options, defaultFloatDType))), options);

@@ -102,6 +102,7 @@ export interface NativeBinding {
   manualSeed(seed: number): void;
   getRngState(): Handle;
   setRngState(state: Handle): void;
+  randParallel(shape: readonly number[]): Handle;
   libmPow(base: number, exponent: number): number;
   trimMemory(): boolean;
   cudaDeviceCount(): number;

@@ -18,10 +18,12 @@ import {
   onesLike,
   rand,
   randLike,
+  randParallel,
   randint,
   randn,
   randnLike,
   randperm,
+  withNumThreads,
   scalar,
   setRngState,
   tensor,
@@ -324,6 +326,67 @@ describe('random tensors', () => {
   test('rand and randn honour dtype', () => {
     assert.equal(rand([2], { dtype: 'float64' }).dtype, 'float64');
     assert.equal(randn([2], { dtype: 'float64' }).dtype, 'float64');
+  });
+});
+
+describe('randParallel: uniforms drawn on every thread', () => {
+  const n = 200_000;
+  const draws = (): number[] => flat(randParallel([n]));
+
+  test('uniform on [0, 1): range, moments and a Kolmogorov–Smirnov test against U(0, 1)', () => {
+    manualSeed(11);
+    const r = randParallel([400, 500]);
+    assert.deepEqual(r.shape, [400, 500]);
+    assert.equal(r.dtype, 'float32');
+    const values = flat(r);
+    assert.ok(values.every((v) => v >= 0 && v < 1));
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+    // Standard errors at n = 200,000: mean 6.5e-4, variance 1.9e-4; 5 of them each.
+    assert.ok(Math.abs(mean - 0.5) < 3.3e-3, `mean ${mean}`);
+    assert.ok(Math.abs(variance - 1 / 12) < 1e-3, `variance ${variance}`);
+    const sorted = Float64Array.from(values).sort();
+    let distance = 0;
+    for (let i = 0; i < sorted.length; i++) distance = Math.max(distance, Math.abs(sorted[i]! - i / sorted.length), Math.abs(sorted[i]! - (i + 1) / sorted.length));
+    // The KS statistic's 0.1 % critical value is 1.95/√n.
+    assert.ok(distance < 1.95 / Math.sqrt(sorted.length), `KS distance ${distance}`);
+  });
+
+  test('neighbours are uncorrelated: the two halves of one hash, and consecutive pairs', () => {
+    manualSeed(12);
+    const values = draws();
+    const correlation = (lag: number, stride: number): number => {
+      let [sx, sy, sxy, sxx, syy, count] = [0, 0, 0, 0, 0, 0];
+      for (let i = 0; i + lag < values.length; i += stride) {
+        const [x, y] = [values[i]!, values[i + lag]!];
+        sx += x; sy += y; sxy += x * y; sxx += x * x; syy += y * y; count++;
+      }
+      return (sxy / count - (sx / count) * (sy / count)) / Math.sqrt((sxx / count - (sx / count) ** 2) * (syy / count - (sy / count) ** 2));
+    };
+    // 5 standard errors (1/√count) of a correlation of independent draws.
+    for (const [lag, stride] of [[1, 2], [2, 1], [1, 1]] as const) {
+      const r = correlation(lag, stride);
+      assert.ok(Math.abs(r) < 5 / Math.sqrt(values.length / stride), `lag ${lag} stride ${stride}: correlation ${r}`);
+    }
+  });
+
+  test('seeded like rand: the same seed or restored state gives the same draws, on 1 thread as on 2; the next call other ones', () => {
+    manualSeed(13);
+    const first = withNumThreads(1, draws);
+    const second = draws();
+    manualSeed(13);
+    assert.deepEqual(withNumThreads(2, draws), first);
+    const state = getRngState();
+    assert.deepEqual(draws(), second);
+    setRngState(state);
+    assert.deepEqual(draws(), second);
+    assert.notDeepEqual(first, second);
+    assert.equal(flat(randParallel([3])).length, 3, 'an odd count');
+  });
+
+  test('a bad shape is an ArgumentError', () => {
+    assert.throws(() => randParallel([2, -1]), ArgumentError);
+    assert.throws(() => randParallel([1.5]), ArgumentError);
   });
 });
 
