@@ -133,7 +133,8 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
   loss(batch: Batch): LossTerms {
     return tidy(() => {
       const { recon, kl } = this.#terms(batch.inputs, batch.targets);
-      return { total: recon.add(kl.mul(this.beta)), recon, kl };
+      // beta = 1 (the ELBO) without a product by 1, which would cost an operation and its backward in every step.
+      return { total: recon.add(this.beta === 1 ? kl : kl.mul(this.beta)), recon, kl };
     });
   }
 
@@ -160,7 +161,7 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
       const z = mu.add(logvar.mul(0.5).exp().mul(epsilon)); // (k, N, L)
       const output = this.#decoderOutput(z.flatten(0, 1), condition?.repeat(k, 1) ?? null); // (k·N, ...)
       const repeated = x.unsqueeze(0).expand([k, ...x.shape]).flatten(0, 1); // (k·N, ...)
-      const logLikelihood = this.#logLikelihood(repeated, output).view(k, n); // log p(x|z)
+      const logLikelihood = this.#negativeLogLikelihood(repeated, output).neg().view(k, n); // log p(x|z)
       const logPrior = z.square().add(LOG_2PI).sum({ dim: 2 }).mul(-0.5); // log p(z), (k, N)
       const logPosterior = epsilon.square().add(logvar).add(LOG_2PI).sum({ dim: 2 }).mul(-0.5); // log q(z|x), (k, N)
       return logLikelihood.add(logPrior).sub(logPosterior).logsumexp(0).sub(Math.log(k)).mean();
@@ -181,15 +182,16 @@ export abstract class VariationalAutoencoder extends nn.Module implements Genera
     const { mu, logvar } = this.#posterior(x, condition);
     const z = mu.add(logvar.mul(0.5).exp().mul(randnLike(mu)));
     const output = this.#decoderOutput(z, condition);
-    return { recon: this.#logLikelihood(x, output).mean().neg(), kl: klToStandardNormal(mu, logvar) };
+    return { recon: this.#negativeLogLikelihood(x, output).mean(), kl: klToStandardNormal(mu, logvar) };
   }
 
-  // log p(x|z) per sample, [N], from the decoder network's output.
-  #logLikelihood(x: Tensor, output: Tensor): Tensor {
-    if (this.likelihood === 'bernoulli') return F.binaryCrossEntropyWithLogits(output, x, { reduction: 'none' }).flatten(1).sum({ dim: 1 }).neg();
+  // −log p(x|z) per sample, [N], from the decoder network's output (negative: the training loss
+  // takes it as it is, without two negations and their backward).
+  #negativeLogLikelihood(x: Tensor, output: Tensor): Tensor {
+    if (this.likelihood === 'bernoulli') return F.binaryCrossEntropyWithLogits(output, x, { reduction: 'none' }).flatten(1).sum({ dim: 1 });
     const variance = this.decoderStd ** 2;
     const constant = 0.5 * sampleSize(this.inputShape) * Math.log(2 * Math.PI * variance);
-    return x.sub(this.#mean(output)).square().flatten(1).sum({ dim: 1 }).div(-2 * variance).sub(constant);
+    return x.sub(this.#mean(output)).square().flatten(1).sum({ dim: 1 }).div(2 * variance).add(constant);
   }
 
   // The decoder's mean in the data range: probabilities (a Bernoulli decoder's outputActivation is always sigmoid) or Gaussian means.
