@@ -58,7 +58,7 @@ export function frameTransform(from: ArrayLike<number>, to: ArrayLike<number>, w
     .multiply(DOMMatrix.fromFloat32Array(Float32Array.from(from)).inverse())
     .multiply(projection.inverse())
     .multiply(toPixels.inverse());
-  // A pan moves whole pixels: the frame stays sharp (and exact: tests compare it with a full draw).
+  // A pan moves the frame by whole pixels, so that it stays sharp (no resampling).
   if (Math.abs(transform.a - 1) < 1e-6 && Math.abs(transform.d - 1) < 1e-6 && Math.abs(transform.b) < 1e-6 && Math.abs(transform.c) < 1e-6) {
     return new DOMMatrix([1, 0, 0, 1, Math.round(transform.e), Math.round(transform.f)]);
   }
