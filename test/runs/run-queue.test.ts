@@ -54,7 +54,11 @@ test('one process: the missing run trained, the interrupted one resumed, the fin
   }
 });
 
-test('two workers: every run trained once, by one worker, both workers used; more workers than runs start one per run', async () => {
+// Which worker claims which run depends on when each process gets going: on a loaded machine one
+// worker can claim all four tiny runs before the other has loaded the engine (seen in a CI run), so
+// the test asserts that both workers ran to their end ('finished' needs both reports), not that both
+// trained something.
+test('two workers: every run trained once, by one worker, both workers ran to their end; more workers than runs start one per run', async () => {
   const store = RunStore.open(join(dir, 'workers'));
   try {
     const queue = [2, 3, 4, 5].map((latent) => queuedRun(`latent=${latent}`, { ...tiny, latent }));
@@ -64,7 +68,7 @@ test('two workers: every run trained once, by one worker, both workers used; mor
     const starts = lines.map((line) => line.match(/^worker (\d): (\S+): training run (\S+) in process/)).filter((m) => m !== null);
     assert.equal(starts.length, 4, lines.join('\n'));
     assert.deepEqual(new Set(starts.map((m) => m[2])), new Set(queue.map((e) => e.key)), 'every run started exactly once');
-    assert.deepEqual(new Set(starts.map((m) => m[1])), new Set(['1', '2']), 'both workers took runs');
+    assert.ok(starts.every((m) => m[1] === '1' || m[1] === '2'), lines.join('\n'));
     const runs = store.listRuns({ studyId });
     assert.equal(runs.length, 4);
     assert.ok(runs.every((r) => r.status === 'finished' && store.metrics(r.id, 'train_loss').length === 2));
