@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   ArgumentError, DisposedTensorError, FileFormatError, LatentlabError, TorchError,
-  arange, eye, full, linspace, loadSafetensors, loadTorch, randn, saveSafetensors, tensor, zeros,
+  arange, eye, full, linspace, loadSafetensors, loadTorch, randn, randParallel, saveSafetensors, tensor, zeros,
   nn, optim, data, reduce, models, runs, track, bo, distributions, type Tensor,
 } from '../../src/index.js';
 import { flipped, mnistFolder, truncated } from '../data/mnist-files.js';
@@ -125,6 +125,9 @@ const cases: LibraryCase[] = [
   { name: 'zeros([2.5]) is refused, naming the shape', call: () => zeros([2.5]), classes: [ArgumentError], message: /shape|2\.5/ },
   { name: 'zeros("3") is refused, naming the shape', call: () => zeros(bad('3')), classes: [ArgumentError, TypeError], message: /shape/ },
   { name: 'zeros([NaN]) is refused, naming the shape', call: () => zeros([Number.NaN]), classes: [ArgumentError], message: /shape|NaN/ },
+  { name: 'randParallel([-1]) is refused, naming the shape', call: () => randParallel([-1]), classes: [ArgumentError], message: /shape|-1/ },
+  { name: 'randParallel([2.5]) is refused, naming the shape', call: () => randParallel([2.5]), classes: [ArgumentError], message: /shape|2\.5/ },
+  { name: 'randParallel("8") is refused, naming the shape', call: () => randParallel('8' as never), classes: [ArgumentError], message: /shape/ },
   { name: 'full([2], "x") is refused, naming the fill value', call: () => full([2], bad('x')), classes: [ArgumentError, TypeError], message: /value|"x"|'x'/ },
   { name: 'arange(0, 10, 0) is refused, naming the step', call: () => arange(0, 10, 0), message: /step/ },
   { name: 'arange(0, NaN) is refused, naming the end', call: () => arange(0, Number.NaN), message: /end|nan|finite/i },

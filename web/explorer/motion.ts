@@ -99,9 +99,10 @@ export function moveFromFrames(renderer: Renderer, options: Partial<MotionOption
       return;
     }
     fullDraw(draw, target);
-    map.frame.width = target.width;
-    map.frame.height = target.height;
     const frame = map.frame.getContext('2d', { willReadFrequently: true })!;
+    // Resizing reallocates (and clears) the frame: only when the map's size changed.
+    if (map.frame.width !== target.width || map.frame.height !== target.height) [map.frame.width, map.frame.height] = [target.width, target.height];
+    else frame.clearRect(0, 0, target.width, target.height);
     frame.drawImage(target, 0, 0);
     // WebGL only queues the draw: reading a pixel back waits until it is done, so that fullMs is
     // what the draw costs (it is what sets the frame rate), not what queueing it costs.
