@@ -19,6 +19,7 @@
         "native/allocator.cc",
         "native/fused_loss.cc",
         "native/fused_rbm.cc",
+        "native/conv_transpose.cc",
         "native/distributed.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -176,6 +176,7 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   initProfiler(env, exports);
   initAllocator(env, exports);
   initFusedLoss(env, exports);
+  initConvTranspose(env, exports);
   initFusedRbm(env, exports);
   initDistributed(env, exports);
   return exports;

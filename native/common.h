@@ -131,6 +131,7 @@ void initProfiler(Napi::Env env, Napi::Object exports);
 void initAllocator(Napi::Env env, Napi::Object exports);
 void initFusedLoss(Napi::Env env, Napi::Object exports);
 void initFusedRbm(Napi::Env env, Napi::Object exports);
+void initConvTranspose(Napi::Env env, Napi::Object exports);
 void initDistributed(Napi::Env env, Napi::Object exports);
 // Puts the caching CPU allocator (allocator.cc) in place of libtorch's default.
 void installCachingAllocator();

@@ -11,7 +11,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
 type Size2 = number | readonly [number, number];
 
 const op = {
-  linear: aten('linear'), conv1d: aten('conv1d'), conv2d: aten('conv2d'), convTranspose2d: aten('conv_transpose2d.input'),
+  linear: aten('linear'), conv1d: aten('conv1d'), conv2d: aten('conv2d'),
   maxPool1d: aten('max_pool1d'), maxPool2d: aten('max_pool2d'), avgPool1d: aten('avg_pool1d'), avgPool2d: aten('avg_pool2d'),
   adaptiveAvgPool2d: aten('adaptive_avg_pool2d'), adaptiveMaxPool2d: aten('adaptive_max_pool2d'),
   nearest1d: aten('upsample_nearest1d.vec'), linear1d: aten('upsample_linear1d.vec'),
@@ -75,7 +75,12 @@ export function convTranspose2d(
   options: ConvOptions & { outputPadding?: Size2 } = {},
 ): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1, outputPadding = 0 } = options;
-  return wrap(op.convTranspose2d(x.handle, weight.handle, bias?.handle ?? null, stride, padding, outputPadding, groups, dilation));
+  try {
+    const [s, p, outPad, d] = [pair(stride, 'stride'), pair(padding, 'padding'), pair(outputPadding, 'outputPadding'), pair(dilation, 'dilation')];
+    return new Tensor(native.convTranspose2d(x.handle, weight.handle, bias?.handle ?? null, s, p, outPad, groups, d));
+  } catch (error) {
+    translateNativeError(error, 'conv_transpose2d');
+  }
 }
 
 /** Stride, padding and ceil mode of a pooling. */
@@ -357,4 +362,11 @@ export function klDiv(input: Tensor, target: Tensor, options: { reduction?: Redu
 
 function first(size: Size2): number {
   return typeof size === 'number' ? size : size[0];
+}
+
+/** A 2-D size as [height, width] (one number stands for both). */
+function pair(size: Size2, name: string): number[] {
+  if (typeof size === 'number') return [size, size];
+  if (Array.isArray(size) && size.length === 2) return [...(size as readonly number[])];
+  throw new ArgumentError(`${name} must be a number or two numbers, got ${JSON.stringify(size)}`);
 }

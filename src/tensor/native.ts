@@ -90,6 +90,17 @@ export interface NativeBinding {
   ): boolean;
   /** ATen's mse_loss, with a fused backward when the input is a sigmoid's output (fused_loss.cc). */
   mseLoss(input: Handle, target: Handle, reduction: number): Handle;
+  /** ATen's conv_transpose2d, through oneDNN's convolution kernels where it is faster (conv_transpose.cc). */
+  convTranspose2d(
+    input: Handle,
+    weight: Handle,
+    bias: Handle | null,
+    stride: number[],
+    padding: number[],
+    outputPadding: number[],
+    groups: number,
+    dilation: number[],
+  ): Handle;
   emptyCache(): number;
   allocatorStats(): AllocatorStats;
   startProfiler(): void;

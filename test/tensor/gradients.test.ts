@@ -208,6 +208,22 @@ describe('nn functional: layers', () => {
       (x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
       [rand([1, 2, 3, 3]), rand([2, 3, 3, 3]), rand([3])],
     ));
+  // 8 or more output channels take the adjoint path (conv_transpose.cc): its own backward node.
+  check('convTranspose2d, 8 output channels: stride 2, padding 1, output padding 1', () =>
+    gradcheck(
+      (x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+      [rand([2, 3, 3, 3]), rand([3, 8, 3, 3]), rand([8])],
+    ));
+  check('convTranspose2d, 8 output channels: dilation 2, 2 groups, per-axis stride and output padding', () =>
+    gradcheck(
+      (x, w) => F.convTranspose2d(x, w, null, { dilation: 2, groups: 2, stride: [2, 3], outputPadding: [1, 2] }),
+      [rand([1, 4, 3, 2]), rand([4, 4, 2, 2])],
+    ));
+  check('convTranspose2d, 8 output channels: gradients of its gradients (createGraph)', () =>
+    gradcheck(
+      (x, w) => grad(F.convTranspose2d(x, w, null, { stride: 2, padding: 1 }).square().sum(), [x, w], { createGraph: true }) as Tensor[],
+      [rand([1, 2, 3, 3]), rand([2, 8, 3, 3])],
+    ));
   check('maxPool2d: 2×2 windows, and 3×3 stride 2 padding 1 (distinct values)', () =>
     gradcheck((x) => [F.maxPool2d(x, 2), F.maxPool2d(x, 3, { stride: 2, padding: 1 })], [distinctTensor([1, 2, 4, 4])]));
   check('maxPool1d and avgPool1d', () => gradcheck((x) => [F.maxPool1d(x, 2), F.avgPool1d(x, 3, { stride: 2, padding: 1 })], [distinctTensor([1, 2, 6])]));

@@ -5,7 +5,9 @@
 // numbers, so only a few roundings (~1e-16 each) separate libtorch from the formula.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Tensor, arange, cat, liveTensorCount, manualSeed, ones, tensor, tidy } from '../../src/index.js';
+import { F, Tensor, arange, cat, grad, liveTensorCount, manualSeed, ones, tensor, tidy } from '../../src/index.js';
+import { aten } from '../../src/tensor/ops.js';
+import { wrap } from '../../src/tensor/tensor.js';
 import { assertClose, f64, randomTensor } from './gradcheck.js';
 
 const check = (name: string, body: () => void) => test(name, () => tidy(body));
@@ -63,6 +65,30 @@ describe('convolutions', () => {
     }
     // the reference architecture's decoder step: 7 → 14 → 28
     assert.deepEqual(F.convTranspose2d(random([1, 64, 7, 7]), random([64, 32, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 }).shape, [1, 32, 14, 14]);
+  });
+  check('convTranspose2d in float32 on the adjoint path equals ATen\'s slow_conv_transpose2d, values and gradients', () => {
+    // ATen's own operator is the reference; F.convTranspose2d takes conv_transpose.cc's path at
+    // 8 or more output channels. Float32 sums in another order: agreement to 1e-5 of the largest value.
+    const reference = aten('conv_transpose2d.input');
+    const cases = [
+      { x: [4, 16, 7, 7], w: [16, 32, 3, 3], stride: [2, 2], padding: [1, 1], outputPadding: [1, 1], groups: 1, dilation: [1, 1] },
+      { x: [3, 8, 5, 6], w: [8, 8, 4, 4], stride: [2, 2], padding: [1, 1], outputPadding: [0, 0], groups: 1, dilation: [1, 1] },
+      { x: [2, 8, 5, 5], w: [8, 6, 3, 3], stride: [1, 2], padding: [0, 1], outputPadding: [0, 1], groups: 2, dilation: [2, 2] },
+    ] as const;
+    for (const { x: xShape, w: wShape, ...geometry } of cases) {
+      const { stride, padding, outputPadding, groups, dilation } = geometry;
+      const [x, w, b] = [xShape, wShape, [wShape[1] * groups]].map((shape) => random([...shape]).float().requiresGrad_());
+      const expected = wrap(reference(x!.handle, w!.handle, b!.handle, stride, padding, outputPadding, groups, dilation));
+      const actual = F.convTranspose2d(x!, w!, b!, { stride, padding, outputPadding, groups, dilation });
+      const label = JSON.stringify(geometry);
+      assert.equal(actual.gradFn, 'ConvTranspose2dBackward', `${label}: the adjoint path ran`);
+      const g = random(actual.shape).float();
+      const [ex, ew, eb] = grad(expected.mul(g).sum(), [x!, w!, b!]);
+      const [ax, aw, ab] = grad(actual.mul(g).sum(), [x!, w!, b!]);
+      for (const [a, e, what] of [[actual, expected, 'value'], [ax!, ex!, 'grad x'], [aw!, ew!, 'grad w'], [ab!, eb!, 'grad b']] as const) {
+        assertClose(a, e, { atol: 1e-5 * e.abs().max().item(), message: `${label} ${what}` });
+      }
+    }
   });
   check('convTranspose2d by hand: stride 2 tiles the kernel, stride 1 overlaps it', () => {
     const x = f64([[[[1, 2], [3, 4]]]]);
