@@ -22,7 +22,7 @@ const op = {
   prelu: aten('prelu'), elu: aten('elu'), selu: aten('selu'), gelu: aten('gelu'), sigmoid: aten('sigmoid'),
   tanh: aten('tanh'), softplus: aten('softplus'), softmax: aten('softmax.int'), logSoftmax: aten('log_softmax.int'),
   l1Loss: aten('l1_loss'), smoothL1Loss: aten('smooth_l1_loss'), huberLoss: aten('huber_loss'),
-  bce: aten('binary_cross_entropy'), bceWithLogits: aten('binary_cross_entropy_with_logits'),
+  bce: aten('binary_cross_entropy'),
   crossEntropy: aten('cross_entropy_loss'), nllLoss: aten('nll_loss_nd'), klDiv: aten('kl_div'),
   div: aten('div.Scalar'),
 };
@@ -324,7 +324,12 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {},
 ): Tensor {
-  return wrap(op.bceWithLogits(logits.handle, target.handle, options.weight?.handle ?? null, options.posWeight?.handle ?? null, reductionCode(options.reduction ?? 'mean')));
+  const code = reductionCode(options.reduction ?? 'mean');
+  try {
+    return new Tensor(native.bceWithLogits(logits.handle, target.handle, options.weight?.handle ?? null, options.posWeight?.handle ?? null, code));
+  } catch (error) {
+    translateNativeError(error, 'binary_cross_entropy_with_logits');
+  }
 }
 
 /** Reduction, class weights, ignored index and label smoothing of crossEntropy(). */

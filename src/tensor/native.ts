@@ -90,6 +90,8 @@ export interface NativeBinding {
   ): boolean;
   /** ATen's mse_loss, with a fused backward when the input is a sigmoid's output (fused_loss.cc). */
   mseLoss(input: Handle, target: Handle, reduction: number): Handle;
+  /** ATen's binary_cross_entropy_with_logits, in fewer passes where it has no weights (fused_loss.cc). */
+  bceWithLogits(input: Handle, target: Handle, weight: Handle | null, posWeight: Handle | null, reduction: number): Handle;
   /** ATen's conv_transpose2d, through oneDNN's convolution kernels where it is faster (conv_transpose.cc). */
   convTranspose2d(
     input: Handle,

@@ -318,6 +318,14 @@ describe('nn functional: losses', () => {
       [rand([3, 4], { low: -3, high: 3 }), rand([3, 4], { low: 0, high: 1 })],
     );
   });
+  check('binaryCrossEntropyWithLogits without weights (fused_loss.cc\'s node), every reduction, and its second derivative', () => {
+    const target = rand([3, 4], { low: 0, high: 1, requiresGrad: false });
+    const reductions = ['mean', 'sum', 'none'] as const;
+    const logits = rand([3, 4], { low: -3, high: 3 });
+    assert.equal(F.binaryCrossEntropyWithLogits(logits, target).gradFn, 'BinaryCrossEntropyWithLogitsBackward');
+    gradcheck((x) => reductions.map((reduction) => F.binaryCrossEntropyWithLogits(x, target, { reduction })), [logits]);
+    gradcheck((x) => grad(F.binaryCrossEntropyWithLogits(x, target, { reduction: 'sum' }).mul(x.sum()), [x], { createGraph: true }) as Tensor[], [logits]);
+  });
   check('crossEntropy: class indices, label smoothing, class weights, sum', () => {
     const target = long([1, 0, 4, 2]);
     const weight = f64([1, 2, 0.5, 1.5, 1]);

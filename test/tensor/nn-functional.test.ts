@@ -299,6 +299,23 @@ describe('losses', () => {
     assertClose(F.binaryCrossEntropyWithLogits(logits, t), F.binaryCrossEntropy(logits.sigmoid(), t), exact);
     assertClose(F.binaryCrossEntropyWithLogits(logits, t, { reduction: 'none' }), F.binaryCrossEntropy(logits.sigmoid(), t, { reduction: 'none' }), exact);
   });
+  check('binaryCrossEntropyWithLogits in float32 without weights equals ATen\'s kernel, values and gradients', () => {
+    // fused_loss.cc computes softplus(z) − z·x and (sigmoid(z) − x)·g; ATen's operator is the reference.
+    const reference = aten('binary_cross_entropy_with_logits');
+    const codes = { none: 0, mean: 1, sum: 2 } as const;
+    const z = random([64, 300], -12, 12).float().requiresGrad_();
+    const x = random([64, 300], 0, 1).float();
+    for (const reduction of ['none', 'mean', 'sum'] as const) {
+      const expected = wrap(reference(z.handle, x.handle, null, null, codes[reduction]));
+      const actual = F.binaryCrossEntropyWithLogits(z, x, { reduction });
+      assert.equal(actual.gradFn, 'BinaryCrossEntropyWithLogitsBackward', reduction);
+      const g = reduction === 'none' ? random(actual.shape, 0, 1).float() : tensor(0.7).float();
+      const [expectedGrad] = grad(expected.mul(g).sum(), [z]);
+      const [actualGrad] = grad(actual.mul(g).sum(), [z]);
+      assertClose(actual, expected, { atol: 1e-6 * expected.abs().max().item(), message: `${reduction} value` });
+      assertClose(actualGrad!, expectedGrad!, { atol: 1e-6 * expectedGrad!.abs().max().item(), message: `${reduction} gradient` });
+    }
+  });
   check('binaryCrossEntropyWithLogits: posWeight multiplies the positive term; stable at large logits', () => {
     const x = f64([0.3, -1.2]);
     const t = f64([1, 0.25]);
