@@ -20,6 +20,8 @@
         "native/fused_loss.cc",
         "native/fused_rbm.cc",
         "native/conv_transpose.cc",
+        "native/gemm.cc",
+        "native/linear.cc",
         "native/distributed.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -34,7 +36,10 @@
         }],
         ["libtorch==''", {
           "include_dirs": ["/usr/include/torch/csrc/api/include"],
-          "ldflags": ["-fopenmp"]
+          "ldflags": ["-fopenmp"],
+          # Debian's libtorch links oneDNN as a library of its own, whose C API gemm.cc calls.
+          "defines": ["LATENTLAB_DNNL_SGEMM=1"],
+          "libraries": ["-l:libdnnl.so.2"]
         }, {
           "include_dirs": ["<(libtorch)/include", "<(libtorch)/include/torch/csrc/api/include"],
           "library_dirs": ["<(libtorch)/lib"],

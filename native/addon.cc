@@ -177,6 +177,7 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   initAllocator(env, exports);
   initFusedLoss(env, exports);
   initConvTranspose(env, exports);
+  initLinear(env, exports);
   initFusedRbm(env, exports);
   initDistributed(env, exports);
   return exports;

@@ -119,6 +119,12 @@ std::string argString(const Napi::CallbackInfo& info, size_t index, const char* 
 std::vector<at::Tensor> argTensors(const Napi::CallbackInfo& info, size_t index, const char* name);
 std::vector<int64_t> toIntVector(const Napi::Value& value, const char* name);
 
+// Float32 products through oneDNN's sgemm where the build has it, ATen's otherwise (gemm.cc).
+// They record no autograd history: callers run them with gradients off, or attach their own node.
+at::Tensor matmul2d(const at::Tensor& a, const at::Tensor& b);                                  // a·b
+void addmmInPlace(at::Tensor& c, const at::Tensor& a, const at::Tensor& b, double beta, double alpha);  // c ← β·c + α·a·b
+at::Tensor linearNoGrad(const at::Tensor& x, const at::Tensor& weight, const c10::optional<at::Tensor>& bias);  // x·Wᵀ + b
+
 // Area initialisers: each adds its functions to the module's exports.
 void initOps(Napi::Env env, Napi::Object exports);
 void initTensorData(Napi::Env env, Napi::Object exports);
@@ -132,6 +138,7 @@ void initAllocator(Napi::Env env, Napi::Object exports);
 void initFusedLoss(Napi::Env env, Napi::Object exports);
 void initFusedRbm(Napi::Env env, Napi::Object exports);
 void initConvTranspose(Napi::Env env, Napi::Object exports);
+void initLinear(Napi::Env env, Napi::Object exports);
 void initDistributed(Napi::Env env, Napi::Object exports);
 // Puts the caching CPU allocator (allocator.cc) in place of libtorch's default.
 void installCachingAllocator();

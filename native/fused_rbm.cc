@@ -112,29 +112,29 @@ LATENTLAB_EXPORT(contrastiveDivergence) {
     at::NoGradGuard noGrad;
     size_t draw = 0;
     const at::Tensor weightT = weight.t();
-    const at::Tensor input0 = at::linear(v0, weight, hiddenBias);  // [N, hidden]
+    const at::Tensor input0 = linearNoGrad(v0, weight, hiddenBias);  // [N, hidden]
     const at::Tensor h0 = at::sigmoid(input0);
     at::Tensor state = persistent ? chain : bernoulliSample(h0, uniforms[draw++], "the hidden start");
     at::Tensor visible, hiddenInput, hiddenMean, firstVisibleMean;
     for (int64_t step = 0; step < steps; step++) {
-      at::Tensor visibleMean = at::linear(state, weightT, visibleBias).sigmoid_();  // [n, visible]
+      at::Tensor visibleMean = linearNoGrad(state, weightT, visibleBias).sigmoid_();  // [n, visible]
       if (step == 0) firstVisibleMean = visibleMean;
       visible = bernoulliSample(visibleMean, uniforms[draw++], "a visible sample");
-      hiddenInput = at::linear(visible, weight, hiddenBias);  // [n, hidden]
+      hiddenInput = linearNoGrad(visible, weight, hiddenBias);  // [n, hidden]
       hiddenMean = at::sigmoid(hiddenInput);
       if (step < steps - 1 || persistent) state = bernoulliSample(hiddenMean, uniforms[draw++], "a hidden sample");
     }
     if (persistent) chain.copy_(state);
     const double n0 = static_cast<double>(v0.size(0)), n1 = static_cast<double>(visible.size(0));
     // ⟨h vᵀ⟩_model − ⟨h vᵀ⟩_data [hidden, visible], the second product accumulated into the first
-    at::Tensor weightGradient = hiddenMean.t().matmul(visible);
-    weightGradient.addmm_(h0.t(), v0, 1 / n1, -1 / n0);
+    at::Tensor weightGradient = matmul2d(hiddenMean.t(), visible);
+    addmmInPlace(weightGradient, h0.t(), v0, 1 / n1, -1 / n0);
     at::Tensor visibleGradient = visible.mean({0}).sub(v0.mean({0}));
     at::Tensor hiddenGradient = hiddenMean.mean({0}).sub(h0.mean({0}));
     dataEnergy = freeEnergy(v0, input0, visibleBias).mean();
     total = dataEnergy.sub(freeEnergy(visible, hiddenInput, visibleBias).mean());
     // a persistent chain does not start at the data: its reconstruction is the mean-field one
-    const at::Tensor reconstructed = persistent ? at::linear(h0, weightT, visibleBias).sigmoid_() : firstVisibleMean;
+    const at::Tensor reconstructed = persistent ? linearNoGrad(h0, weightT, visibleBias).sigmoid_() : firstVisibleMean;
     reconstruction = reconstructed.sub(v0).square().sum({1}).mean();
     statistics = {weightGradient, visibleGradient, hiddenGradient};
   }

@@ -11,7 +11,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
 type Size2 = number | readonly [number, number];
 
 const op = {
-  linear: aten('linear'), conv1d: aten('conv1d'), conv2d: aten('conv2d'),
+  conv1d: aten('conv1d'), conv2d: aten('conv2d'),
   maxPool1d: aten('max_pool1d'), maxPool2d: aten('max_pool2d'), avgPool1d: aten('avg_pool1d'), avgPool2d: aten('avg_pool2d'),
   adaptiveAvgPool2d: aten('adaptive_avg_pool2d'), adaptiveMaxPool2d: aten('adaptive_max_pool2d'),
   nearest1d: aten('upsample_nearest1d.vec'), linear1d: aten('upsample_linear1d.vec'),
@@ -44,7 +44,11 @@ function reductionCode(reduction: Reduction): number {
 // ---- layers ------------------------------------------------------------------------------
 /** x Wᵀ + b, with W of shape [out, in]. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  return wrap(op.linear(x.handle, weight.handle, bias?.handle ?? null));
+  try {
+    return new Tensor(native.linear(x.handle, weight.handle, bias?.handle ?? null));
+  } catch (error) {
+    translateNativeError(error, 'linear');
+  }
 }
 
 /** Stride, padding, dilation and groups of a convolution. */

@@ -92,6 +92,8 @@ export interface NativeBinding {
   mseLoss(input: Handle, target: Handle, reduction: number): Handle;
   /** ATen's binary_cross_entropy_with_logits, in fewer passes where it has no weights (fused_loss.cc). */
   bceWithLogits(input: Handle, target: Handle, weight: Handle | null, posWeight: Handle | null, reduction: number): Handle;
+  /** ATen's linear, its products through oneDNN's sgemm where the build has it (linear.cc, gemm.cc). */
+  linear(input: Handle, weight: Handle, bias: Handle | null): Handle;
   /** ATen's conv_transpose2d, through oneDNN's convolution kernels where it is faster (conv_transpose.cc). */
   convTranspose2d(
     input: Handle,

@@ -2,7 +2,9 @@
 // whatever the batch size (batches weighted by their size), image metrics only for images, the
 // ELBO only for VAEs, and the model's mode is left as found.
 // Run: npx tsc -p . && node --test dist/test/analysis/evaluate.test.js
-// Tolerance: 1e-9 relative; the same float32 reconstructions summed in different groupings.
+// Tolerance: 1e-6 relative. The metrics are sums over float32 reconstructions in other groupings,
+// and a row's reconstruction itself may round differently at another batch size (oneDNN's sgemm
+// picks its blocking by shape): ~1e-7 relative, where a batch weighted wrongly is off by ~1e-2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, noGrad, rand, tidy, zeros } from '../../src/tensor/index.js';
@@ -13,7 +15,7 @@ import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 
 expectNoLeaksPerTest();
 
-const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.abs(expected), `${actual} ≠ ${expected}`);
+const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) <= 1e-6 * Math.abs(expected), `${actual} ≠ ${expected}`);
 
 function images(n: number): LoadedDataset {
   return { name: 'mnist', inputs: rand([n, 1, 28, 28]), targets: zeros([n], { dtype: 'int64' }), targetKind: 'class', source: 'test' };

@@ -197,6 +197,11 @@ describe('products', () => {
 describe('nn functional: layers', () => {
   check('linear with and without bias, 3-d input', () =>
     gradcheck((x, w, b) => [F.linear(x, w, b), F.linear(x, w)], [rand([2, 2, 3]), rand([4, 3]), rand([4])]));
+  check('linear (linear.cc\'s node): gradients of its gradients (createGraph)', () => {
+    const [x, w, b] = [rand([3, 4]), rand([2, 4]), rand([2])];
+    assert.equal(F.linear(x, w, b).gradFn, 'LinearBackward');
+    gradcheck((x, w, b) => grad(F.linear(x, w, b).square().sum(), [x, w, b], { createGraph: true }) as Tensor[], [x, w, b]);
+  });
   check('conv1d with stride 2 and padding 1', () =>
     gradcheck((x, w, b) => F.conv1d(x, w, b, { stride: 2, padding: 1 }), [rand([2, 2, 7]), rand([3, 2, 3]), rand([3])]));
   check('conv2d with stride 2 and padding 1', () =>

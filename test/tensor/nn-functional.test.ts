@@ -66,6 +66,38 @@ describe('convolutions', () => {
     // the reference architecture's decoder step: 7 → 14 → 28
     assert.deepEqual(F.convTranspose2d(random([1, 64, 7, 7]), random([64, 32, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 }).shape, [1, 32, 14, 14]);
   });
+  check('linear in float32 (oneDNN\'s sgemm) equals ATen\'s linear, values and gradients, whatever the layout', () => {
+    // ATen's operator is the reference. Float32 sums in another order: agreement to 1e-5 of the largest value.
+    const reference = aten('linear');
+    const cases: { name: string; x: () => Tensor; w: () => Tensor; bias: boolean }[] = [
+      { name: 'rows [37, 50] by [20, 50], bias', x: () => random([37, 50]), w: () => random([20, 50]), bias: true },
+      { name: '3-d input [4, 5, 50], no bias', x: () => random([4, 5, 50]), w: () => random([20, 50]), bias: false },
+      { name: 'transposed input and weight views', x: () => random([50, 37]).t(), w: () => random([50, 20]).t(), bias: true },
+      { name: 'a strided slice as input', x: () => random([37, 100]).slice(1, 0, 100, 2), w: () => random([20, 50]), bias: true },
+      { name: 'one row', x: () => random([1, 50]), w: () => random([20, 50]), bias: true },
+    ];
+    // one row once wrote the product into the bias itself (the expanded bias was its own contiguous copy)
+    const [x1, w1, b1] = [random([1, 50]).float(), random([20, 50]).float(), random([20]).float()];
+    const biasBefore = b1.toTypedArray().slice();
+    F.linear(x1, w1, b1);
+    assert.deepEqual(b1.toTypedArray(), biasBefore, 'linear of one row left its bias as it was');
+    for (const { name, x: makeX, w: makeW, bias } of cases) {
+      const x = makeX().float().requiresGrad_();
+      const w = makeW().float().requiresGrad_();
+      const b = bias ? random([20]).float().requiresGrad_() : null;
+      const leaves = b ? [x, w, b] : [x, w];
+      const expected = wrap(reference(x.handle, w.handle, b?.handle ?? null));
+      const actual = F.linear(x, w, b);
+      assert.equal(actual.gradFn, x.ndim === 2 ? 'LinearBackward' : 'ViewBackward0', `${name}: linear.cc ran`);
+      const g = random(actual.shape).float();
+      const expectedGrads = grad(expected.mul(g).sum(), leaves);
+      const actualGrads = grad(actual.mul(g).sum(), leaves);
+      for (const [k, e] of [expected, ...expectedGrads].entries()) {
+        const a = [actual, ...actualGrads][k]!;
+        assertClose(a, e!, { atol: 1e-5 * e!.abs().max().item(), message: `${name} ${['value', 'grad x', 'grad w', 'grad b'][k]}` });
+      }
+    }
+  });
   check('convTranspose2d in float32 on the adjoint path equals ATen\'s slow_conv_transpose2d, values and gradients', () => {
     // ATen's own operator is the reference; F.convTranspose2d takes conv_transpose.cc's path at
     // 8 or more output channels. Float32 sums in another order: agreement to 1e-5 of the largest value.
