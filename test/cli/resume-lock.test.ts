@@ -91,8 +91,9 @@ describe('latentlab resume: the run lock', () => {
   });
 
   test('the process a run was taken from with --force stops at its next epoch, recording nothing more', async () => {
-    const original = startCli(store, ['train', ...smallFlags, '--train-limit', '2000', '--batch', '32', '--epochs', '40', '--name', 'forced-away']);
-    await original.waitFor(/epoch 1\/40 +train loss/);
+    // Epochs enough that the taker is still training when it is interrupted (40 once finished first: a race).
+    const original = startCli(store, ['train', ...smallFlags, '--train-limit', '2000', '--batch', '32', '--epochs', '1000', '--name', 'forced-away']);
+    await original.waitFor(/epoch 1\/1000 +train loss/);
     const opened = RunStore.open(store, { mode: 'read' });
     const id = opened.listRuns().find((run) => run.name === 'forced-away')!.id;
     opened.close();
