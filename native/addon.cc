@@ -81,6 +81,11 @@ const at::Tensor& unwrapTensor(const Napi::Value& value, const char* what) {
   return box->tensor;
 }
 
+c10::optional<at::Tensor> optionalTensor(const Napi::Value& value, const char* what) {
+  if (value.IsNull() || value.IsUndefined()) return c10::nullopt;
+  return unwrapTensor(value, what);
+}
+
 std::string errorMessage(const std::exception& error) {
   const auto* c10error = dynamic_cast<const c10::Error*>(&error);
   std::string text = c10error ? c10error->what_without_backtrace() : error.what();

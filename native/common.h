@@ -59,6 +59,8 @@ TensorBox* tensorBoxOrNull(const Napi::Value& value);
 void releaseBox(Napi::Env env, TensorBox* box);
 TensorBox* unwrapBox(const Napi::Value& value, const char* what);
 const at::Tensor& unwrapTensor(const Napi::Value& value, const char* what = "tensor");
+// An optional tensor argument: null or undefined is none.
+c10::optional<at::Tensor> optionalTensor(const Napi::Value& value, const char* what);
 
 // libtorch's message without the C++ backtrace: c10::Error's first line(s) before "Exception raised from".
 std::string errorMessage(const std::exception& error);

@@ -133,8 +133,7 @@ at::Tensor convTransposeAdjoint(const at::Tensor& x, const at::Tensor& weight, c
 LATENTLAB_EXPORT(convTranspose2d) {
   const at::Tensor& x = unwrapTensor(info[0], "input");
   const at::Tensor& weight = unwrapTensor(info[1], "weight");
-  c10::optional<at::Tensor> bias;
-  if (!info[2].IsNull() && !info[2].IsUndefined()) bias = unwrapTensor(info[2], "bias");
+  const c10::optional<at::Tensor> bias = optionalTensor(info[2], "bias");
   const Geometry g{toIntVector(info[3], "stride"), toIntVector(info[4], "padding"), toIntVector(info[5], "outputPadding"),
                    toIntVector(info[7], "dilation"), argInt(info, 6, "groups")};
   for (const auto* v : {&g.stride, &g.padding, &g.outputPadding, &g.dilation}) {

@@ -215,11 +215,6 @@ at::Tensor bceWithLogitsFused(const at::Tensor& z, const at::Tensor& x, int64_t 
   return loss;
 }
 
-c10::optional<at::Tensor> optionalTensor(const Napi::Value& value, const char* what) {
-  if (value.IsNull() || value.IsUndefined()) return c10::nullopt;
-  return unwrapTensor(value, what);
-}
-
 // bceWithLogits(input, target, weight | null, posWeight | null, reduction): as ATen's.
 LATENTLAB_EXPORT(bceWithLogits) {
   const at::Tensor& input = unwrapTensor(info[0], "input");

@@ -85,8 +85,7 @@ at::Tensor linearWithNode(const at::Tensor& x, const at::Tensor& weight, const c
 LATENTLAB_EXPORT(linear) {
   const at::Tensor& x = unwrapTensor(info[0], "input");
   const at::Tensor& weight = unwrapTensor(info[1], "weight");
-  c10::optional<at::Tensor> bias;
-  if (!info[2].IsNull() && !info[2].IsUndefined()) bias = unwrapTensor(info[2], "bias");
+  const c10::optional<at::Tensor> bias = optionalTensor(info[2], "bias");
   if (fusable(x, weight, bias)) return wrapTensor(info.Env(), linearWithNode(x, weight, bias));
   return wrapTensor(info.Env(), at::linear(x, weight, bias));
 }
