@@ -66,6 +66,19 @@ export function isGradEnabled(): boolean {
   return native.isGradEnabled();
 }
 
+/**
+ * ‖all gradients‖₂ of `tensors` (those without a gradient are skipped), in one native call: the
+ * total norm that torch.nn.utils.clip_grad_norm_ returns. Computed in each gradient's dtype, and
+ * again in double when that overflows, so it is non-finite only when a gradient is.
+ */
+export function gradientNorm(tensors: readonly Tensor[]): number {
+  try {
+    return Math.sqrt(native.gradientSquaredNorm(handles(tensors)));
+  } catch (error) {
+    translateNativeError(error, 'gradientNorm');
+  }
+}
+
 /** Sets the .grad of every tensor to null (or to zeros) in one native call. */
 export function zeroGrads(tensors: readonly Tensor[], setToNone = true): void {
   try {

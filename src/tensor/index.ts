@@ -12,7 +12,7 @@ export * as fft from './fft.js';
 export * as foreach from './foreach.js';
 export { indexSelectOut, mulOut, logOut } from './out.js';
 export { libmPow } from './libm.js';
-export { grad, backward, noGrad, enableGrad, isGradEnabled, zeroGrads, type GradOptions } from './autograd.js';
+export { grad, backward, noGrad, enableGrad, isGradEnabled, zeroGrads, gradientNorm, type GradOptions } from './autograd.js';
 export { tidy, keep } from './scope.js';
 export * from './runtime.js';
 export * from './serialize.js';

@@ -50,6 +50,8 @@ export interface NativeBinding {
   getGrad(handle: Handle): Handle | null;
   setGrad(handle: Handle, grad: Handle | null): void;
   zeroGrads(handles: Handle[], setToNone: boolean): void;
+  /** Σ‖∂t‖² over the tensors that have a gradient. */
+  gradientSquaredNorm(handles: Handle[]): number;
   requiresGrad(handle: Handle): boolean;
   setRequiresGrad(handle: Handle, requiresGrad: boolean): void;
   isLeaf(handle: Handle): boolean;

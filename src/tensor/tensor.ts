@@ -20,12 +20,10 @@ export type Device = 'cpu' | 'cuda' | `cuda:${number}` | (string & {});
  *  ('1:5', '::2', ':') or {start, end, step} slices, a tensor indexes by mask or positions. */
 export type IndexSpec = number | null | string | { start?: number; end?: number; step?: number } | Tensor;
 
-// Handles owned by a Tensor, so that an in-place op, which returns its input, gives back that Tensor.
-const owners = new WeakMap<Handle, Tensor>();
-
+// The result of a non-mutating op is always a handle of its own (ops.ts, ownResult); in-place
+// methods return `this`, so a result never needs mapping back to the Tensor that owns it.
 export function wrap(result: OpResult): Tensor {
-  const handle = result as Handle;
-  return owners.get(handle) ?? new Tensor(handle);
+  return new Tensor(result as Handle);
 }
 
 export function wrapAll(result: OpResult): Tensor[] {
@@ -123,7 +121,6 @@ export class Tensor {
   /** Wraps a native handle; use `tensor()`, `zeros()` etc. to create tensors. */
   constructor(handle: Handle) {
     this.#handle = handle;
-    owners.set(handle, this);
     track(this);
   }
 

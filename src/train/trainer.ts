@@ -8,7 +8,7 @@
 //
 // A model with several players (a GAN) gives named optimizers and a step instead of one optimizer
 // and a loss: new Trainer({ model, optimizers: { d, g }, step, ... }) (see step.ts).
-import { noGrad } from '../tensor/autograd.js';
+import { gradientNorm, noGrad } from '../tensor/autograd.js';
 import { ArgumentError, BatchStatisticsError } from '../tensor/errors.js';
 import { adaptThreads, manualSeed } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
@@ -22,7 +22,6 @@ import { NonFiniteLossError } from './errors.js';
 import { addToSums, emptySums, meanOfSums, type EpochMetrics, type LogMetrics, type LossSums, type LossValues, type StepMetrics, type TrainHistory } from './metrics.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { decideAfterEpoch, decideAfterStep, maxEpochs, maxSteps, type StopDecision, type StoppingCriterion } from './stopping.js';
-import { gradientNorm } from './gradients.js';
 import { lossValues, type LossFunction } from './loss.js';
 import type { StepContext, TrainingStep } from './step.js';
 import type { LearningRateScheduler, SchedulerConfig } from './scheduler.js';

@@ -2,6 +2,7 @@
 // depend on when V8 last collected (tensors nobody references are freed by their finalizers).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { liveTensorCount } from '../../src/index.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -9,4 +10,16 @@ const gc = runInNewContext('gc') as () => void;
 export function collectGarbage(): void {
   gc();
   gc(); // a second pass collects what the first one's finalizers released
+}
+
+/**
+ * The live native tensor count once garbage left by earlier code (tensors nobody references) is
+ * freed: otherwise its finalizers may run in the middle of a test and the count drop below a
+ * baseline taken before. The pause lets finalizers that V8 defers run between the collections.
+ */
+export async function settledLiveTensorCount(): Promise<number> {
+  collectGarbage();
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  return liveTensorCount();
 }

@@ -9,9 +9,11 @@ import {
   backward,
   enableGrad,
   grad,
+  gradientNorm,
   isGradEnabled,
   noGrad,
   ones,
+  randn,
   tensor,
   zeroGrads,
 } from '../../src/index.js';
@@ -126,6 +128,45 @@ describe('zeroGrads', () => {
     const a = f64([1]);
     zeroGrads([a], false);
     assert.equal(a.grad, null);
+  });
+});
+
+describe('gradientNorm', () => {
+  // The reference: the square root of the sum of every gradient element squared, in double.
+  const reference = (...grads: number[][]) => Math.sqrt(grads.flat().reduce((sum, g) => sum + g * g, 0));
+
+  test('is ‖all gradients‖₂ over float and double tensors, skipping those without one', () => {
+    const w = randn([7, 5], { requiresGrad: true });
+    const b = randn([5], { dtype: 'float64', requiresGrad: true });
+    const unused = randn([3], { requiresGrad: true });
+    w.matmul(randn([5, 2])).sum().add(b.square().sum()).backward();
+    const expected = reference(w.grad!.flatten().toArray() as number[], b.grad!.toArray() as number[]);
+    const norm = gradientNorm([w, unused, b]);
+    assert.ok(Math.abs(norm - expected) <= 1e-6 * expected, `${norm} vs ${expected}`);
+    assert.equal(gradientNorm([unused]), 0);
+    assert.equal(gradientNorm([]), 0);
+  });
+
+  test('reads non-contiguous gradients as they are', () => {
+    const a = randn([4, 6], { requiresGrad: true });
+    a.grad = randn([6, 4]).T; // a transposed view
+    const expected = reference(a.grad!.flatten().toArray() as number[]);
+    assert.ok(Math.abs(gradientNorm([a]) - expected) <= 1e-6 * expected);
+  });
+
+  test('is finite when the float sum of squares overflows but the norm does not', () => {
+    const a = ones([1000], { requiresGrad: true });
+    a.grad = ones([1000]).mul(1e30); // each square 1e60 overflows float32; the norm is ≈ 3.16e31
+    const norm = gradientNorm([a]);
+    assert.ok(Math.abs(norm / (1e30 * Math.sqrt(1000)) - 1) < 1e-6, String(norm));
+  });
+
+  test('is NaN or infinite when a gradient is', () => {
+    const a = ones([3], { requiresGrad: true });
+    a.grad = tensor([1, Number.NaN, 2]);
+    assert.ok(Number.isNaN(gradientNorm([a])));
+    a.grad = tensor([1, Number.POSITIVE_INFINITY, 2]);
+    assert.equal(gradientNorm([a]), Number.POSITIVE_INFINITY);
   });
 });
 

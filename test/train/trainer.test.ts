@@ -19,6 +19,7 @@ import {
   type StepMetrics,
   type TrainerOptions,
 } from '../../src/train/index.js';
+import { settledLiveTensorCount } from '../helpers/gc.js';
 import { HalvingScheduler, buildSetup, reconstructionLoss, sameBytes, temporaryDir, weightBytes, type Setup } from './helpers.js';
 
 function trainer(setup: Setup, options: Partial<TrainerOptions> = {}): Trainer {
@@ -236,7 +237,7 @@ describe('Trainer afterBackward (the data-parallel gradient hook)', () => {
   test("its failure ends fit() with that error, and the trainer can run again; fitSync() and multi-optimizer steps refuse it", async () => {
     const setup = buildSetup();
     const failing = trainer(setup, { maxSteps: 3, afterBackward: async () => Promise.reject(new Error('rank 1 stopped')) });
-    const before = liveTensorCount();
+    const before = await settledLiveTensorCount();
     await assert.rejects(failing.fit(), /rank 1 stopped/);
     assert.equal(liveTensorCount(), before);
     await assert.rejects(failing.fit(), /rank 1 stopped/); // not 'already running'
@@ -495,13 +496,13 @@ describe('Trainer: memory', () => {
     const dir = temporaryDir();
     const setup = buildSetup();
     const parameters = setup.model.parameters().length;
-    const before = liveTensorCount();
+    const before = await settledLiveTensorCount();
     await trainer(setup, { maxEpochs: 2, logEvery: 3, checkpointDir: dir, scheduler: new HalvingScheduler(setup.optimizer) }).fit();
     assert.equal(liveTensorCount(), before + 2 * parameters);
     setup.dispose();
 
     const again = buildSetup();
-    const beforeResume = liveTensorCount();
+    const beforeResume = await settledLiveTensorCount();
     const resumed = trainer(again, { maxEpochs: 3, maxSteps: 10, checkpointDir: dir, scheduler: new HalvingScheduler(again.optimizer) }).resume();
     await resumed.fit(); // stops mid-epoch at step 10: partial epoch, validation, checkpoint
     assert.equal(liveTensorCount(), beforeResume + 2 * parameters);
@@ -510,7 +511,7 @@ describe('Trainer: memory', () => {
 
   test('a run that fails on a NaN loss leaves nothing behind either', async () => {
     const setup = buildSetup();
-    const before = liveTensorCount();
+    const before = await settledLiveTensorCount();
     let calls = 0;
     const loss: LossFunction = (model, batch) => {
       const value = F.mseLoss(model.forward(batch.inputs), batch.inputs);
