@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from reference_models import ConvAutoencoder, Dcgan, MlpVae, RbmCd1, dense_autoencoder
+from reference_models import ConvAutoencoder, Dcgan, MlpVae, RbmCd1, ShallowAutoencoder, dense_autoencoder
 
 
 def read_images(path, limit):
@@ -36,6 +36,7 @@ WORKLOADS = {
     "dcgan-b128": (128, "dcgan"),
     "rbm-cd1-b128": (128, "rbm"),
     "vae-b128": (128, "vae"),
+    "shallow-ae-b1": (1, "shallow"),
 }
 
 
@@ -44,7 +45,7 @@ class Trainer:
 
     def __init__(self, name, images, warmup_steps=10):
         self.batch, kind = WORKLOADS[name]
-        self.data = images if kind in ("dense", "rbm", "vae") else images.view(-1, 1, 28, 28)
+        self.data = images.view(-1, 1, 28, 28) if kind in ("conv", "dcgan") else images
         if kind == "rbm":
             self.model = RbmCd1()
             self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.1, momentum=0.5)
@@ -54,10 +55,14 @@ class Trainer:
             adam = lambda module: torch.optim.Adam(module.parameters(), lr=2e-4, betas=(0.5, 0.999))
             self.optimizers = {"d": adam(self.model.discriminator), "g": adam(self.model.generator)}
             self.train_step = self.gan_step
+        elif kind == "shallow":
+            self.model = ShallowAutoencoder()
+            self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.005)
+            self.train_step = self.model_loss_step
         elif kind == "vae":
             self.model = MlpVae()
             self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
-            self.train_step = self.vae_step
+            self.train_step = self.model_loss_step
         else:
             self.model = ConvAutoencoder(latent=32) if kind == "conv" else dense_autoencoder()
             self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
@@ -83,7 +88,8 @@ class Trainer:
         self.model.cd1_gradients(self.data.narrow(0, start, self.batch))
         self.optimizer.step()
 
-    def vae_step(self):
+    def model_loss_step(self):
+        """A step on the model's own loss (the VAE's negative ELBO, the shallow AE's half squared error)."""
         count = self.data.shape[0]
         start = (self.step * self.batch) % (count - self.batch)
         self.step += 1

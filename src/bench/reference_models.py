@@ -30,6 +30,21 @@ class MlpVae(nn.Module):
         return recon + kl
 
 
+class ShallowAutoencoder(nn.Module):
+    """latentlab's ShallowAutoencoder (src/models/shallow-ae.ts): z = sigmoid(W1 x), x^ = W2 z, no
+    biases, W2 at W1's scale; its loss is half the squared error summed over a sample's pixels."""
+
+    def __init__(self, inputs=784, latent=100):
+        super().__init__()
+        self.encoder = nn.Linear(inputs, latent, bias=False)
+        self.decoder = nn.Linear(latent, inputs, bias=False)
+        nn.init.uniform_(self.decoder.weight, -inputs ** -0.5, inputs ** -0.5)
+
+    def loss(self, x):
+        reconstruction = self.decoder(torch.sigmoid(self.encoder(x)))
+        return (reconstruction - x).square().sum().mul(0.5 / x.shape[0])
+
+
 class ConvAutoencoder(nn.Module):
     """The conv AE of the design notes; latentlab's is src/models/conv-ae.ts."""
 

@@ -1,5 +1,7 @@
 // The engine benchmark's workloads: the models of the design notes trained with Adam on
-// Fashion-MNIST, a DCGAN's D-and-G step, an RBM's CD-1 update and an MLP VAE's negative ELBO. bench/engine_baseline.py defines the same in PyTorch.
+// Fashion-MNIST, a DCGAN's D-and-G step, an RBM's CD-1 update, an MLP VAE's negative ELBO, and
+// the activation-table study's per-sample SGD steps, where the cost of each operator call (not
+// the arithmetic) sets the pace. bench/engine_baseline.py defines the same in PyTorch.
 import * as nn from '../nn/index.js';
 import { ConvAutoencoder } from '../models/conv-ae.js';
 import { Dcgan } from '../models/dcgan.js';
@@ -10,6 +12,7 @@ import { arange } from '../tensor/creation.js';
 import { F } from '../nn/index.js';
 import { Adam, SGD } from '../optim/index.js';
 import { RestrictedBoltzmannMachine } from '../models/rbm.js';
+import { ShallowAutoencoder } from '../models/shallow-ae.js';
 import { adaptThreads } from '../tensor/runtime.js';
 import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -19,7 +22,7 @@ export interface Workload {
   name: WorkloadName;
   description: string;
   batch: number;
-  model: 'dense' | 'conv' | 'dcgan' | 'rbm' | 'vae';
+  model: 'dense' | 'conv' | 'dcgan' | 'rbm' | 'vae' | 'shallow';
 }
 
 export const workloads: Workload[] = [
@@ -29,6 +32,7 @@ export const workloads: Workload[] = [
   { name: 'dcgan-b128', description: 'dcgan (ns loss), one D step and one G step per batch of 128', batch: 128, model: 'dcgan' },
   { name: 'rbm-cd1-b128', description: 'RBM 784-500, one CD-1 update (SGD, momentum 0.5) per batch of 128', batch: 128, model: 'rbm' },
   { name: 'vae-b128', description: 'MLP VAE 784-400-(20+20), 20-400-784, ReLU, Bernoulli decoder, negative ELBO, batch 128', batch: 128, model: 'vae' },
+  { name: 'shallow-ae-b1', description: 'shallow AE 784-100-784 without biases (sigmoid), ½‖x − x̂‖², plain SGD, one sample per step', batch: 1, model: 'shallow' },
 ];
 
 export function denseAutoencoder(): nn.Module {
@@ -53,7 +57,7 @@ export class WorkloadTrainer {
     images: Tensor,
     warmupSteps = 10,
   ) {
-    this.#data = workload.model === 'dense' || workload.model === 'rbm' || workload.model === 'vae' ? images.view(-1, 784) : images.view(-1, 1, 28, 28);
+    this.#data = workload.model === 'conv' || workload.model === 'dcgan' ? images.view(-1, 1, 28, 28) : images.view(-1, 784);
     if (workload.model === 'rbm') {
       // The Trainer's path for an RBM: backward() of the CD surrogate gives the CD gradient (rbm.ts).
       const rbm = new RestrictedBoltzmannMachine({ inputShape: [784], latent: 500 });
@@ -78,6 +82,17 @@ export class WorkloadTrainer {
       this.#step = () => {
         const context: StepContext = { update, epoch: 1, step: this.#batches };
         gan.trainStep(this.#nextBatch(), context, { dSteps: 1, gSteps: 1 });
+      };
+    } else if (workload.model === 'shallow') {
+      // The activation-table study's model and optimizer (studies/activation-table.ts), at a constant step.
+      const shallow = new ShallowAutoencoder({ inputShape: [784], latent: 100, activation: 'sigmoid', reconstruction: 'half-sse' });
+      const optimizer = new SGD(shallow.parameters(), { lr: 0.005 });
+      this.#model = shallow;
+      this.#step = () => {
+        const batch = this.#nextBatch();
+        optimizer.zeroGrad();
+        shallow.loss(batch).total.backward();
+        optimizer.step();
       };
     } else if (workload.model === 'vae') {
       // pytorch/examples' VAE (one hidden layer of 400, latent 20), as the baseline's MlpVae.
