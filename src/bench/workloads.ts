@@ -11,6 +11,7 @@ import type { Batch } from '../data/loader.js';
 import { arange } from '../tensor/creation.js';
 import { F } from '../nn/index.js';
 import { Adam, SGD } from '../optim/index.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { RestrictedBoltzmannMachine } from '../models/rbm.js';
 import { ShallowAutoencoder } from '../models/shallow-ae.js';
 import { adaptThreads } from '../tensor/runtime.js';
@@ -48,6 +49,7 @@ export function denseAutoencoder(): nn.Module {
  */
 export class WorkloadTrainer {
   readonly #model: nn.Module;
+  readonly #optimizers: Optimizer<{ lr: number }>[];
   readonly #step: () => void;
   readonly #data: Tensor;
   #batches = 0;
@@ -63,6 +65,7 @@ export class WorkloadTrainer {
       const rbm = new RestrictedBoltzmannMachine({ inputShape: [784], latent: 500 });
       const optimizer = new SGD(rbm.parameters(), { lr: 0.1, momentum: 0.5 });
       this.#model = rbm;
+      this.#optimizers = [optimizer];
       this.#step = () => {
         optimizer.zeroGrad();
         rbm.loss(this.#nextBatch()).total.backward();
@@ -79,36 +82,33 @@ export class WorkloadTrainer {
         optimizers[name]!.step();
       };
       this.#model = gan;
+      this.#optimizers = Object.values(optimizers);
       this.#step = () => {
         const context: StepContext = { update, epoch: 1, step: this.#batches };
         gan.trainStep(this.#nextBatch(), context, { dSteps: 1, gSteps: 1 });
       };
-    } else if (workload.model === 'shallow') {
-      // The activation-table study's model and optimizer (studies/activation-table.ts), at a constant step.
-      const shallow = new ShallowAutoencoder({ inputShape: [784], latent: 100, activation: 'sigmoid', reconstruction: 'half-sse' });
-      const optimizer = new SGD(shallow.parameters(), { lr: 0.005 });
-      this.#model = shallow;
+    } else if (workload.model === 'shallow' || workload.model === 'vae') {
+      // A step on the model's own loss, as the baseline's model_loss_step. vae: pytorch/examples'
+      // VAE (one hidden layer of 400, latent 20), the baseline's MlpVae; shallow: the
+      // activation-table study's model and optimizer (studies/activation-table.ts) at a constant step.
+      const model =
+        workload.model === 'vae'
+          ? new MlpVariationalAutoencoder({ inputShape: [784], latent: 20, hidden: [400] })
+          : new ShallowAutoencoder({ inputShape: [784], latent: 100, activation: 'sigmoid', reconstruction: 'half-sse' });
+      const optimizer = workload.model === 'vae' ? new Adam(model.parameters(), { lr: 1e-3 }) : new SGD(model.parameters(), { lr: 0.005 });
+      this.#model = model;
+      this.#optimizers = [optimizer];
       this.#step = () => {
         const batch = this.#nextBatch();
         optimizer.zeroGrad();
-        shallow.loss(batch).total.backward();
-        optimizer.step();
-      };
-    } else if (workload.model === 'vae') {
-      // pytorch/examples' VAE (one hidden layer of 400, latent 20), as the baseline's MlpVae.
-      const vae = new MlpVariationalAutoencoder({ inputShape: [784], latent: 20, hidden: [400] });
-      const optimizer = new Adam(vae.parameters(), { lr: 1e-3 });
-      this.#model = vae;
-      this.#step = () => {
-        const batch = this.#nextBatch();
-        optimizer.zeroGrad();
-        vae.loss(batch).total.backward();
+        model.loss(batch).total.backward();
         optimizer.step();
       };
     } else {
       const model = workload.model === 'conv' ? new ConvAutoencoder({ latent: 32 }) : denseAutoencoder();
       const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
       this.#model = model;
+      this.#optimizers = [optimizer];
       this.#step = () => {
         const batchData = this.#nextBatch().inputs;
         optimizer.zeroGrad();
@@ -134,6 +134,7 @@ export class WorkloadTrainer {
   }
 
   dispose(): void {
+    for (const optimizer of this.#optimizers) optimizer.dispose();
     this.#model.dispose();
     this.#data.dispose();
   }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WorkloadTrainer, workloads } from '../../src/bench/workloads.js';
 import { workloadNames } from '../../src/bench/workload-names.js';
-import { manualSeed, rand, tidy } from '../../src/tensor/index.js';
+import { liveTensorCount, manualSeed, rand, tidy } from '../../src/tensor/index.js';
 import { MlpVariationalAutoencoder } from '../../src/models/vae.js';
 import { Adam } from '../../src/optim/index.js';
 
@@ -19,6 +19,19 @@ test('the light list of names (what the CLI help shows) is the workloads\' names
 test('each workload has its entry in the PyTorch baseline, with the same batch size', () => {
   for (const workload of workloads) assert.match(baseline, new RegExp(`"${workload.name}": \\(${workload.batch}, "${workload.model}"\\)`), workload.name);
   assert.ok(workloads.some((w) => w.name === 'vae-b128' && w.model === 'vae'));
+});
+
+test('every workload trains through the WorkloadTrainer without leaving tensors behind', () => {
+  manualSeed(0);
+  const images = rand([600, 784]); // more than the largest batch (512)
+  const before = liveTensorCount();
+  for (const workload of workloads) {
+    const trainer = new WorkloadTrainer(workload, images, 1);
+    assert.ok(trainer.measure(0.01) > 0, workload.name);
+    trainer.dispose();
+  }
+  assert.equal(liveTensorCount(), before);
+  images.dispose();
 });
 
 test('vae-b128 runs through the WorkloadTrainer, and the model it trains lowers its negative ELBO on a fixed batch', () => {
