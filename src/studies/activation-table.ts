@@ -28,7 +28,8 @@ export interface ActivationTableSettings {
 const allActivations: readonly StudiedActivation[] = ['relu', 'sigmoid', 'tanh', 'identity', 'negative'];
 
 export const activationTableSettings: Record<StudyProfile, ActivationTableSettings> = {
-  // Full: 21 runs of 1.8M per-sample steps and two of 1.2M, about 4.5 hours on one idle core.
+  // Full: 21 runs of 1.8M per-sample steps and two of 1.2M: 5–13 minutes a run on one core
+  // (unit-norm runs the longest), 17 of the runs in 77 minutes with --workers 2 on 2 cores.
   full: { activations: allActivations, hidden: [25, 50, 100], epochs: 30, data: {}, fewUnits: { hidden: [5, 10], epochs: 20 }, unitNorm: { activations: ['sigmoid', 'identity'], hidden: [25, 50, 100] } },
   quick: {
     activations: allActivations,
@@ -46,8 +47,8 @@ export const activationTableSettings: Record<StudyProfile, ActivationTableSettin
  * (0.01 for tanh), the step decaying as η₀ / (1 + 6e/E) after e of the run's E epochs (set every
  * step): it ends at η₀ / 7 (finalStepDivisor).
  * A minibatch mean of 32 at the per-sample step size makes about 32× less progress per epoch, and
- * left the identity rows far above the linear optimum; the per-sample steps run at ~0.4 ms
- * (784×100 weights, one idle core), about 25 s per pass over the 60,000 digits.
+ * left the identity rows far above the linear optimum; a per-sample step takes ~0.2 ms (784×100
+ * weights, one core), 10–15 s a pass over the 60,000 digits (unit-norm runs slower).
  *
  * A sum over minibatches of B at the per-sample step (a mean at B× the step) would be B× cheaper,
  * but is not equivalent here (identity, 50 units, 2 epochs of 4,000 digits, measured): B = 8
@@ -66,12 +67,13 @@ export const activationTableSettings: Record<StudyProfile, ActivationTableSettin
  * units 1.40, 1.17, 1.09, 1.063, 1.050, 1.042 (slower: the 100th eigenvalue is small). On the full
  * set at 100 units (2,000 test digits), η₀ / (1 + e) gave 1.051, 1.021, 1.015 after epochs 1–3
  * (constant step: 1.14, 1.12, 1.15); the full profile's 30 epochs end at η₀ / 7, the step of the
- * 10,000-digit runs' sixth epoch, after 30× their steps (the 30-epoch profile was not rerun: ~4.5 hours).
+ * 10,000-digit runs' sixth epoch, after 30× their steps: identity 1.0015, 1.0019, 1.0024 × the
+ * optimum at 25, 50, 100 units (negation the same to the fourth digit; README has the table).
  * A factor 0.7 per epoch did about as well at 50 units (1.118, 1.049, 1.023) but falls faster than
  * 1/t, which would stop the slow directions of a long run. The cost: the nonlinear models, further
  * from converged, progress less: sigmoid with 50 units after 6 epochs of 10,000 digits, 6.13
  * decayed against 5.53 at the constant step (flat from the fourth epoch); the full profile's 30
- * epochs on 60,000 digits give them about 20× those steps.
+ * epochs on 60,000 digits give them about 30× those steps and end them 3–4% above the optimum.
  * The unit-norm identity model with 100 units did not stall even at the constant step: 2.32, 2.28
  * after epochs 1–2 (1.06, 1.03 ×); a likely reason (not measured): its weights' norms are fixed,
  * which bounds the step's curvature.
