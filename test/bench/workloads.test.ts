@@ -9,6 +9,7 @@ import { workloadNames } from '../../src/bench/workload-names.js';
 import { liveTensorCount, manualSeed, rand, tidy } from '../../src/tensor/index.js';
 import { MlpVariationalAutoencoder } from '../../src/models/vae.js';
 import { Adam } from '../../src/optim/index.js';
+import { collectedLiveTensorCount } from '../helpers/gc.js';
 
 const baseline = readFileSync(fileURLToPath(new URL('../../../src/bench/engine_baseline.py', import.meta.url)), 'utf8');
 
@@ -24,7 +25,7 @@ test('each workload has its entry in the PyTorch baseline, with the same batch s
 test('every workload trains through the WorkloadTrainer without leaving tensors behind', () => {
   manualSeed(0);
   const images = rand([600, 784]); // more than the largest batch (512)
-  const before = liveTensorCount();
+  const before = collectedLiveTensorCount();
   for (const workload of workloads) {
     const trainer = new WorkloadTrainer(workload, images, 1);
     assert.ok(trainer.measure(0.01) > 0, workload.name);

@@ -13,6 +13,15 @@ export function collectGarbage(): void {
 }
 
 /**
+ * The live native tensor count right after a full collection: the baseline of a memory test, taken
+ * when no garbage handle is left whose finalizer could run in the middle of the test.
+ */
+export function collectedLiveTensorCount(): number {
+  collectGarbage();
+  return liveTensorCount();
+}
+
+/**
  * The live native tensor count once garbage left by earlier code (tensors nobody references) is
  * freed: otherwise its finalizers may run in the middle of a test and the count drop below a
  * baseline taken before. The pause lets finalizers that V8 defers run between the collections.
@@ -20,6 +29,5 @@ export function collectGarbage(): void {
 export async function settledLiveTensorCount(): Promise<number> {
   collectGarbage();
   await new Promise((resolve) => setImmediate(resolve));
-  collectGarbage();
-  return liveTensorCount();
+  return collectedLiveTensorCount();
 }

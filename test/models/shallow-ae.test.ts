@@ -9,6 +9,7 @@ import { ShallowAutoencoder, type ActivationName } from '../../src/models/index.
 import { liveTensorCount } from '../../src/tensor/runtime.js';
 import { expectNoLeaksPerTest } from '../helpers/leaks.js';
 import { klSparsityReference } from '../helpers/reference-losses.js';
+import { collectedLiveTensorCount } from '../helpers/gc.js';
 
 expectNoLeaksPerTest();
 
@@ -90,7 +91,7 @@ describe('ShallowAutoencoder', () => {
       });
       // Outside any scope, decode leaves alive only what it returns.
       const z = randn([2, 3]);
-      const live = liveTensorCount();
+      const live = collectedLiveTensorCount();
       noGrad(() => model.decode(z)).dispose();
       assert.equal(liveTensorCount(), live, 'decode left tensors alive');
       z.dispose();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ArgumentError, liveTensorCount } from '../../src/index.js';
 import { reductionMethods } from '../../src/reduce/registry.js';
 import { embedDataset } from '../../src/runs/embed.js';
+import { collectedLiveTensorCount } from '../helpers/gc.js';
 
 const syntheticSets = ['swiss-roll', 's-curve', 'blobs', 'moons', 'circles'];
 const classless = new Set(['swiss-roll', 's-curve']);
@@ -23,7 +24,7 @@ describe('embedDataset on the synthetic data sets', () => {
   for (const dataset of syntheticSets) {
     test(`${dataset}: every method embeds 60 points and scores them`, () => {
       for (const method of reductionMethods) {
-        const before = liveTensorCount();
+        const before = collectedLiveTensorCount();
         const { nComponents, params } = settings(method, dataset);
         if (method === 'lda' && classless.has(dataset)) {
           assert.throws(() => embedDataset({ method, dataset, n: 60, nComponents }), (e: Error) => e instanceof ArgumentError && /needs class labels/.test(e.message));

@@ -14,6 +14,7 @@ import { labelledPositions, recordedHeadMetrics, semiSupervisedSet } from '../..
 import { loadRun } from '../../src/runs/load.js';
 import { RunStore } from '../../src/track/store.js';
 import { temporaryDir } from '../track/helpers.js';
+import { collectedLiveTensorCount } from '../helpers/gc.js';
 
 const quiet = { progress: 'none' as const, log: () => {} };
 const int64 = (values: number[]) => tensor(BigInt64Array.from(values, BigInt));
@@ -79,7 +80,7 @@ describe('runs with --labels', () => {
 
   test('every autoencoder run with --labels records test_head_accuracy (a VAE from μ, z or (μ, log σ²)), and frees its tensors', async () => {
     const store = RunStore.open(join(temporaryDir(), 'store'));
-    const before = liveTensorCount();
+    const before = collectedLiveTensorCount();
     const cases = [
       { model: 'mlp-ae', hidden: [32], latent: 8 },
       { model: 'semi-ae', hidden: [32], latent: 8, epochs: 15 },

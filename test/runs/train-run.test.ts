@@ -12,6 +12,7 @@ import { checkpointDir, resumeRun, trainRun } from '../../src/runs/train-run.js'
 import { currentHolder, processStartTime } from '../../src/runs/liveness.js';
 import { RunStore } from '../../src/track/store.js';
 import { temporaryDir } from '../track/helpers.js';
+import { collectedLiveTensorCount } from '../helpers/gc.js';
 
 const config = (epochs: number) => parseRunConfig({ model: 'mlp-ae', dataset: 'mnist', hidden: [16], latent: 2, trainLimit: 128, testLimit: 64, batch: 64, epochs });
 const quiet = { progress: 'none' as const, log: () => {} };
@@ -19,7 +20,7 @@ const quiet = { progress: 'none' as const, log: () => {} };
 describe('trainRun and resumeRun', () => {
   test('a run frees every tensor it made: the live count after equals the count before', async () => {
     const store = RunStore.open(join(temporaryDir(), 'store'));
-    const before = liveTensorCount();
+    const before = collectedLiveTensorCount();
     const outcome = await trainRun(store, config(1), quiet);
     assert.equal(outcome.status, 'finished');
     assert.equal(liveTensorCount(), before, 'no tensor left to the finalizers');
@@ -38,7 +39,7 @@ describe('trainRun and resumeRun', () => {
     const start = processStartTime(process.pid);
     if (start !== null) {
       store.claimRun(id, { pid: process.pid, host: hostname(), processStart: String(Number(start) + 1) }, store.getRun(id));
-      const before = liveTensorCount();
+      const before = collectedLiveTensorCount();
       assert.equal((await resumeRun(store, id, quiet)).status, 'finished');
       assert.equal(liveTensorCount(), before, 'a resumed run frees its tensors too');
     }
